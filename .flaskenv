@@ -1,0 +1,3 @@
+# Read by the `flask` command only (not by gunicorn): local commands run with the development
+# configuration unless the environment says otherwise.
+CONTEST_ENV=development

@@ -1,0 +1,48 @@
+# The front door: `make run` serves the demo, `make test` runs the suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := CONTEST_ENV=development $(BIN)/flask --app wsgi
+
+.PHONY: run test lint format e2e bench db-upgrade translations clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.run-installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@ $(VENV)/.run-installed
+
+db-upgrade: $(VENV)/.run-installed
+	mkdir -p instance
+	$(FLASK) db upgrade
+
+run: db-upgrade
+	$(FLASK) demo
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+test: $(VENV)/.dev-installed
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.dev-installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.dev-installed
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# Extract every translatable string and merge it into the catalogues; then edit the .po files
+# and run `make translations` again to compile them.
+translations: $(VENV)/.dev-installed
+	$(BIN)/pybabel extract -F babel.cfg -k _l -o contest/translations/messages.pot --no-location --omit-header .
+	$(BIN)/pybabel update -i contest/translations/messages.pot -d contest/translations --no-fuzzy-matching --no-location
+	$(BIN)/pybabel compile -d contest/translations --statistics
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,76 @@
+"""The Flask application factory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, request
+
+from contest.config import Config, config_for_environment, ensure_secret_key
+from contest.extensions import babel, csrf, db, init_redis, limiter, login_manager, migrate
+from contest.models.base import render_item
+
+LANG_COOKIE = "lang"
+MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+
+
+def select_locale() -> str:
+    """?lang= wins, then the remembered choice, then Vietnamese."""
+    from flask import current_app, has_request_context
+
+    if not has_request_context():
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
+    languages = current_app.config["LANGUAGES"]
+    for candidate in (request.args.get("lang"), request.cookies.get(LANG_COOKIE)):
+        if candidate in languages:
+            return candidate
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder="../templates",
+        static_folder="../static",
+    )
+    app.config.from_object(config_for_environment() if config is None or isinstance(config, dict) else config)
+    if isinstance(config, dict):
+        app.config.from_mapping(config)
+    ensure_secret_key(app.config)
+
+    db.init_app(app)
+    migrate.init_app(
+        app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True, compare_type=True, render_item=render_item
+    )
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    init_redis(app)
+
+    from contest import auth_loader, cli, errors, templating
+
+    auth_loader.init_app(app)
+    templating.init_app(app)
+    errors.init_app(app)
+    cli.init_app(app)
+
+    from contest.api import bp as api_bp
+    from contest.public import bp as public_bp
+
+    app.register_blueprint(public_bp)
+    app.register_blueprint(api_bp, url_prefix="/api")
+
+    @app.after_request
+    def remember_language(response):  # type: ignore[no-untyped-def]
+        chosen = request.args.get("lang")
+        if chosen in app.config["LANGUAGES"] and chosen != request.cookies.get(LANG_COOKIE):
+            response.set_cookie(LANG_COOKIE, chosen, max_age=365 * 24 * 3600, samesite="Lax")
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        return response
+
+    return app

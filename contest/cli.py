@@ -1,0 +1,182 @@
+"""`flask --app wsgi ...` commands of CONTRACT §2. Each exits non-zero with a clear message on bad input."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from contest import clock
+from contest.extensions import db
+from contest.models import Contest
+from contest.services import demo as demo_service
+from contest.services.accounts import create_user
+from contest.services.bank_import import import_questions, read_questions
+from contest.services.contests import create_contest, create_round
+from contest.services.errors import DomainError
+from contest.services.problems import FileProblems
+from contest.services.units import import_units
+from question_bank.tables import TableError, read_table
+
+T = TypeVar("T")
+
+users_cli = AppGroup("users", help="Accounts.")
+units_cli = AppGroup("units", help="The unit tree.")
+bank_cli = AppGroup("bank", help="Question banks.")
+contest_cli = AppGroup("contest", help="Contests.")
+round_cli = AppGroup("round", help="Rounds of a contest.")
+
+
+@contextmanager
+def transaction() -> Iterator[None]:
+    """Commit on success; on a domain error roll back, print why, and exit 1."""
+    try:
+        yield
+        db.session.commit()
+    except FileProblems as error:
+        db.session.rollback()
+        for problem in error.problems:
+            click.echo(str(problem), err=True)
+        click.echo(f"{len(error.problems)} problem(s): nothing was imported", err=True)
+        sys.exit(1)
+    except (DomainError, TableError) as error:
+        db.session.rollback()
+        raise click.ClickException(str(getattr(error, "message", error))) from error
+
+
+def in_transaction(function: Callable[..., T]) -> Callable[..., T]:
+    @functools.wraps(function)
+    def wrapper(*args: Any, **kwargs: Any) -> T:
+        with transaction():
+            return function(*args, **kwargs)
+
+    return wrapper
+
+
+@click.command("demo")
+@in_transaction
+def demo_command() -> None:
+    """Load the demo data (units, question bank, a contest with an open round, accounts)."""
+    report = demo_service.load_demo(db.session, now=clock.now())
+    click.echo("demo data: " + (", ".join(report.created) if report.changed else "already loaded, nothing changed"))
+    click.echo(f"organizer login: phone {demo_service.ORGANIZER_PHONE}, password {demo_service.ORGANIZER_PASSWORD}")
+    click.echo(f"participant login: phone {demo_service.PARTICIPANT_PHONE}, password {demo_service.ORGANIZER_PASSWORD}")
+
+
+@users_cli.command("create-admin")
+@click.option("--phone", required=True)
+@click.option("--name", required=True)
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@in_transaction
+def create_admin(phone: str, name: str, password_stdin: bool) -> None:
+    """Create an administrator account (organizer rights, accounts and roles)."""
+    if not password_stdin:
+        raise click.UsageError("give the password on standard input with --password-stdin")
+    password = sys.stdin.readline().rstrip("\r\n")
+    user = create_user(db.session, name=name, phone=phone, password=password, role="admin", now=clock.now())
+    click.echo(f"created admin {user.name} ({user.phone})")
+
+
+@units_cli.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@in_transaction
+def units_import(file: Path) -> None:
+    """Upsert units by code from a .csv or .xlsx file (code,parent_code,name,kind,headcount)."""
+    summary = import_units(db.session, read_table(file))
+    click.echo(f"imported units: {summary.created} created, {summary.updated} updated")
+
+
+@bank_cli.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--bank", "bank_name", required=True, help="Name of the bank (created if new).")
+@click.option("--format", "file_format", type=click.Choice(["auto", "xlsx", "csv"]), default="auto")
+@click.option("--dry-run", is_flag=True, help="Check the file, import nothing.")
+@in_transaction
+def bank_import(file: Path, bank_name: str, file_format: str, dry_run: bool) -> None:
+    """Import questions, all or nothing; every problem is listed with its row."""
+    name = file if file_format == "auto" else file.with_suffix(f".{file_format}")
+    result = read_questions(name, file.read_bytes())
+    summary = import_questions(db.session, bank_name=bank_name, result=result, now=clock.now(), dry_run=dry_run)
+    if dry_run:
+        click.echo(f'dry run: {summary.imported} questions would be imported into bank "{bank_name}"')
+    else:
+        click.echo(f'imported {summary.imported} questions into bank "{bank_name}"')
+
+
+@contest_cli.command("create")
+@click.option("--slug", required=True)
+@click.option("--title", required=True)
+@click.option("--scope", "scope_code", help="Code of the unit whose subtree may take part (default: all).")
+@in_transaction
+def contest_create(slug: str, title: str, scope_code: str | None) -> None:
+    """Create a published contest."""
+    contest = create_contest(db.session, slug=slug, title=title, scope_code=scope_code, now=clock.now())
+    click.echo(f"created contest {contest.slug}")
+
+
+def _parse_time(value: str, option: str) -> Any:
+    try:
+        return clock.parse_iso(value)
+    except ValueError as error:
+        raise click.BadParameter(f"{value!r} is not an ISO 8601 time (2026-10-10T08:00)", param_hint=option) from error
+
+
+@round_cli.command("create")
+@click.option("--contest", "slug", required=True)
+@click.option("--name", required=True)
+@click.option("--opens", required=True, help="ISO 8601; without an offset, Vietnam time.")
+@click.option("--closes", required=True, help="ISO 8601; without an offset, Vietnam time.")
+@click.option("--questions", type=click.IntRange(min=1), default=20, show_default=True)
+@click.option("--minutes", type=click.IntRange(min=1), default=15, show_default=True)
+@click.option("--attempts", type=click.IntRange(min=0), default=1, show_default=True, help="0: unlimited.")
+@click.option("--bank", "bank_name")
+@click.option("--draw", help='"topic:difficulty:count,..." (empty topic or difficulty: any)')
+@click.option(
+    "--prediction", type=click.Choice(["full_score", "participants", "none"]), default="full_score", show_default=True
+)
+@in_transaction
+def round_create(
+    slug: str,
+    name: str,
+    opens: str,
+    closes: str,
+    questions: int,
+    minutes: int,
+    attempts: int,
+    bank_name: str | None,
+    draw: str | None,
+    prediction: str,
+) -> None:
+    """Create a round; its id is printed alone on the last line."""
+    contest = db.session.scalar(select(Contest).where(Contest.slug == slug))
+    if contest is None:
+        raise click.ClickException(f"no contest has the slug {slug!r}")
+    round_ = create_round(
+        db.session,
+        contest=contest,
+        name=name,
+        opens_at=_parse_time(opens, "--opens"),
+        closes_at=_parse_time(closes, "--closes"),
+        question_count=questions,
+        minutes=minutes,
+        max_attempts=attempts or None,
+        bank_name=bank_name,
+        draw=draw,
+        prediction=prediction,
+    )
+    click.echo(f"created round {round_.name} of contest {contest.slug}")
+    click.echo(str(round_.id))
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(demo_command)
+    for group in (users_cli, units_cli, bank_cli, contest_cli, round_cli):
+        app.cli.add_command(group)

@@ -1,0 +1,21 @@
+"""The data model, one module per domain; importing this package registers every table."""
+
+from contest.models.attempts import Attempt, AttemptItem
+from contest.models.base import Base
+from contest.models.contests import Contest, Round
+from contest.models.questions import Option, Question, QuestionBank
+from contest.models.units import Unit
+from contest.models.users import User
+
+__all__ = [
+    "Attempt",
+    "AttemptItem",
+    "Base",
+    "Contest",
+    "Option",
+    "Question",
+    "QuestionBank",
+    "Round",
+    "Unit",
+    "User",
+]

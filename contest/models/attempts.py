@@ -1,0 +1,94 @@
+"""Attempts at a round and the frozen questions each attempt drew."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    String,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from contest.models.base import Base, UTCDateTime, one_of
+from contest.models.contests import Round
+from contest.models.users import User
+
+ATTEMPT_STATUSES = ("in_progress", "submitted", "expired")
+
+
+class Attempt(Base):
+    __tablename__ = "attempts"
+    __table_args__ = (
+        UniqueConstraint("user_id", "round_id", "number"),
+        # At most one unfinished attempt per participant and round, whatever the race.
+        Index(
+            "uq_attempts_one_open",
+            "user_id",
+            "round_id",
+            unique=True,
+            sqlite_where=text("status = 'in_progress'"),
+            postgresql_where=text("status = 'in_progress'"),
+        ),
+        Index("ix_attempts_round_status", "round_id", "status"),
+        CheckConstraint(one_of("status", ATTEMPT_STATUSES), name="status_known"),
+        CheckConstraint("number >= 1", name="number_positive"),
+        CheckConstraint("deadline > started_at", name="deadline_after_start"),
+        CheckConstraint("total > 0", name="total_positive"),
+        CheckConstraint("score IS NULL OR (score >= 0 AND score <= total)", name="score_in_range"),
+        CheckConstraint("(status = 'in_progress') = (submitted_at IS NULL)", name="finished_iff_submitted_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"))
+    number: Mapped[int]
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    deadline: Mapped[datetime] = mapped_column(UTCDateTime())
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    status: Mapped[str] = mapped_column(String(20), default="in_progress")
+    total: Mapped[int]
+    score: Mapped[int | None]
+    correct_count: Mapped[int | None]
+    duration_ms: Mapped[int | None] = mapped_column(BigInteger)
+    prediction: Mapped[int | None]
+    # The seed of the draw and shuffles: the attempt can be re-derived and audited.
+    seed: Mapped[int] = mapped_column(BigInteger)
+
+    user: Mapped[User] = relationship()
+    round: Mapped[Round] = relationship()
+    items: Mapped[list[AttemptItem]] = relationship(
+        back_populates="attempt", order_by="AttemptItem.position", cascade="all, delete-orphan"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Attempt {self.id} {self.status}>"
+
+
+class AttemptItem(Base):
+    __tablename__ = "attempt_items"
+    __table_args__ = (
+        UniqueConstraint("attempt_id", "position"),
+        CheckConstraint("position >= 1", name="position_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("attempts.id", ondelete="CASCADE"))
+    position: Mapped[int]
+    question_id: Mapped[int | None] = mapped_column(ForeignKey("questions.id", ondelete="SET NULL"), index=True)
+    # The question as the participant saw it, frozen at the draw: later edits to the bank never
+    # change it. {"text", "multiple", "topic", "difficulty", "explanation",
+    #  "options": [{"id", "text", "correct"}, ...] in the shuffled order shown}
+    snapshot: Mapped[dict[str, Any]] = mapped_column(JSON)
+    chosen: Mapped[list[int] | None] = mapped_column(JSON)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    correct: Mapped[bool | None]
+
+    attempt: Mapped[Attempt] = relationship(back_populates="items")

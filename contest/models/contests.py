@@ -1,0 +1,90 @@
+"""Contests and their rounds."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from contest.models.base import Base, UTCDateTime, one_of
+from contest.models.questions import QuestionBank
+from contest.models.units import Unit
+
+CONTEST_STATUSES = ("draft", "published", "archived")
+NAME_DISPLAYS = ("full", "masked")
+PREDICTION_TARGETS = ("full_score", "participants", "none")
+REVIEW_MODES = ("never", "after_attempt", "after_close")
+UNIT_RANKING_MODES = ("rate", "points")
+# The links a ranking chain may use, in CONTRACT §5's default order.
+RANKING_LINKS = ("score", "prediction", "duration", "submitted_at", "started_at", "top_score_attempts")
+DEFAULT_RANKING_CHAIN = ["score", "prediction", "duration", "submitted_at"]
+
+
+class Contest(Base):
+    __tablename__ = "contests"
+    __table_args__ = (
+        CheckConstraint(one_of("status", CONTEST_STATUSES), name="status_known"),
+        CheckConstraint(one_of("name_display", NAME_DISPLAYS), name="name_display_known"),
+        CheckConstraint(one_of("unit_ranking", UNIT_RANKING_MODES), name="unit_ranking_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    title: Mapped[str] = mapped_column(String(255))
+    rules: Mapped[str] = mapped_column(Text, default="")
+    scope_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id", ondelete="RESTRICT"))
+    status: Mapped[str] = mapped_column(String(20), default="draft")
+    name_display: Mapped[str] = mapped_column(String(10), default="masked")
+    ranking_chain: Mapped[list[str]] = mapped_column(JSON, default=lambda: list(DEFAULT_RANKING_CHAIN))
+    unit_ranking: Mapped[str] = mapped_column(String(10), default="rate")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    scope_unit: Mapped[Unit | None] = relationship()
+    rounds: Mapped[list[Round]] = relationship(
+        back_populates="contest", order_by="Round.opens_at", cascade="all, delete-orphan"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Contest {self.slug}>"
+
+
+class Round(Base):
+    __tablename__ = "rounds"
+    __table_args__ = (
+        UniqueConstraint("contest_id", "name"),
+        CheckConstraint("closes_at > opens_at", name="closes_after_opens"),
+        CheckConstraint("question_count > 0", name="question_count_positive"),
+        CheckConstraint("time_limit_s > 0", name="time_limit_positive"),
+        CheckConstraint("max_attempts IS NULL OR max_attempts > 0", name="max_attempts_positive"),
+        CheckConstraint("max_attempts_per_day IS NULL OR max_attempts_per_day > 0", name="daily_attempts_positive"),
+        CheckConstraint(one_of("prediction", PREDICTION_TARGETS), name="prediction_known"),
+        CheckConstraint(one_of("review", REVIEW_MODES), name="review_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contest_id: Mapped[int] = mapped_column(ForeignKey("contests.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    opens_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    closes_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    question_count: Mapped[int]
+    time_limit_s: Mapped[int]
+    max_attempts: Mapped[int | None]  # None: unlimited, the best counts
+    max_attempts_per_day: Mapped[int | None]
+    bank_id: Mapped[int | None] = mapped_column(ForeignKey("question_banks.id", ondelete="RESTRICT"))
+    # [{"topic": str | None, "difficulty": str | None, "count": int}, ...]; None: any question.
+    draw_spec: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
+    prediction: Mapped[str] = mapped_column(String(20), default="full_score")
+    review: Mapped[str] = mapped_column(String(20), default="after_close")
+    require_all_answered: Mapped[bool] = mapped_column(default=False)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    contest: Mapped[Contest] = relationship(back_populates="rounds")
+    bank: Mapped[QuestionBank | None] = relationship()
+
+    def is_open(self, moment: datetime) -> bool:
+        return self.closed_at is None and self.opens_at <= moment < self.closes_at
+
+    def __repr__(self) -> str:
+        return f"<Round {self.id} {self.name}>"

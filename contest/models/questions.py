@@ -1,0 +1,77 @@
+"""Question banks, questions and their options."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from contest.models.base import Base, UTCDateTime, one_of
+
+DIFFICULTIES = ("easy", "medium", "hard")
+MAX_OPTIONS = 6
+
+
+class QuestionBank(Base):
+    __tablename__ = "question_banks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    questions: Mapped[list[Question]] = relationship(back_populates="bank", order_by="Question.id")
+
+    def __repr__(self) -> str:
+        return f"<QuestionBank {self.name}>"
+
+
+class Question(Base):
+    __tablename__ = "questions"
+    __table_args__ = (
+        # A question whose text and options repeat one already in the bank is a duplicate.
+        UniqueConstraint("bank_id", "fingerprint"),
+        CheckConstraint(one_of("difficulty", DIFFICULTIES), name="difficulty_known"),
+        Index("ix_questions_draw", "bank_id", "active", "topic", "difficulty"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bank_id: Mapped[int] = mapped_column(ForeignKey("question_banks.id", ondelete="CASCADE"))
+    text: Mapped[str] = mapped_column(Text)
+    topic: Mapped[str] = mapped_column(String(200), default="")
+    difficulty: Mapped[str] = mapped_column(String(10), default="medium")
+    explanation: Mapped[str] = mapped_column(Text, default="")
+    multiple: Mapped[bool] = mapped_column(default=False)
+    active: Mapped[bool] = mapped_column(default=True)
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    bank: Mapped[QuestionBank] = relationship(back_populates="questions")
+    options: Mapped[list[Option]] = relationship(
+        back_populates="question", order_by="Option.position", cascade="all, delete-orphan"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Question {self.id}>"
+
+
+class Option(Base):
+    __tablename__ = "options"
+    __table_args__ = (
+        UniqueConstraint("question_id", "position"),
+        CheckConstraint(f"position >= 0 AND position < {MAX_OPTIONS}", name="position_in_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("questions.id", ondelete="CASCADE"))
+    position: Mapped[int]  # 0 = A, as in the spreadsheet
+    text: Mapped[str] = mapped_column(Text)
+    is_correct: Mapped[bool] = mapped_column(default=False)
+
+    question: Mapped[Question] = relationship(back_populates="options")
+
+    @property
+    def letter(self) -> str:
+        return "ABCDEF"[self.position]

@@ -1,0 +1,48 @@
+"""The administrative tree: province, departments, communes, unions."""
+
+from __future__ import annotations
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from contest.models.base import Base, one_of
+
+UNIT_KINDS = (
+    "province",
+    "ministry",
+    "department",
+    "agency",
+    "district",
+    "commune",
+    "union",
+    "school",
+    "enterprise",
+    "other",
+)
+
+
+class Unit(Base):
+    __tablename__ = "units"
+    __table_args__ = (
+        CheckConstraint("headcount >= 0", name="headcount_not_negative"),
+        CheckConstraint(one_of("kind", UNIT_KINDS), name="kind_known"),
+        CheckConstraint("depth >= 0", name="depth_not_negative"),
+        Index("ix_units_path", "path"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("units.id", ondelete="RESTRICT"), index=True)
+    name: Mapped[str] = mapped_column(String(255))
+    kind: Mapped[str] = mapped_column(String(20), default="other")
+    headcount: Mapped[int] = mapped_column(default=0)
+    # Materialised path of ids, "/1/7/": a subtree is one indexed prefix match.
+    path: Mapped[str] = mapped_column(String(512), default="/")
+    depth: Mapped[int] = mapped_column(default=0)
+    active: Mapped[bool] = mapped_column(default=True)
+
+    parent: Mapped[Unit | None] = relationship(remote_side=[id], back_populates="children")
+    children: Mapped[list[Unit]] = relationship(back_populates="parent", order_by="Unit.code")
+
+    def __repr__(self) -> str:
+        return f"<Unit {self.code}>"

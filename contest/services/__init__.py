@@ -1,0 +1,1 @@
+"""Domain operations: they take explicit arguments and never read the request."""

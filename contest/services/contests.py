@@ -1,0 +1,186 @@
+"""Setting up contests and rounds."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from contest.models import Contest, Question, QuestionBank, Round
+from contest.models.contests import PREDICTION_TARGETS
+from contest.services.errors import InvalidInput
+from contest.services.rich_text import clean_html
+from contest.services.units import find_unit
+from question_bank.difficulty import parse_difficulty
+
+SLUG = re.compile(r"[a-z0-9][a-z0-9-]{1,63}")
+
+
+def create_contest(
+    session: Session,
+    *,
+    slug: str,
+    title: str,
+    now: datetime,
+    scope_code: str | None = None,
+    rules: str = "",
+    status: str = "published",
+) -> Contest:
+    slug = slug.strip()
+    if not SLUG.fullmatch(slug):
+        raise InvalidInput(_("The slug must be 2-64 lower-case letters, digits or hyphens."), {"slug": slug})
+    if session.scalar(select(Contest.id).where(Contest.slug == slug)) is not None:
+        raise InvalidInput(_("A contest with the slug %(slug)s already exists.", slug=slug), {"slug": slug})
+    if not title.strip():
+        raise InvalidInput(_("The contest needs a title."), {"title": title})
+    scope = None
+    if scope_code:
+        scope = find_unit(session, scope_code)
+        if scope is None:
+            raise InvalidInput(_("No unit has the code %(code)s.", code=scope_code), {"scope": scope_code})
+    contest = Contest(
+        slug=slug, title=title.strip(), scope_unit=scope, rules=clean_html(rules), status=status, created_at=now
+    )
+    session.add(contest)
+    session.flush()
+    return contest
+
+
+@dataclass(frozen=True)
+class DrawPart:
+    topic: str | None
+    difficulty: str | None
+    count: int
+
+    def as_json(self) -> dict[str, Any]:
+        return {"topic": self.topic, "difficulty": self.difficulty, "count": self.count}
+
+
+def parse_draw_spec(text: str) -> list[DrawPart]:
+    """ "topic:difficulty:count,..." ; an empty topic or difficulty means any."""
+    parts = []
+    for chunk in (piece.strip() for piece in text.split(",")):
+        if not chunk:
+            continue
+        fields = [field.strip() for field in chunk.split(":")]
+        if len(fields) != 3 or not fields[2].isdigit() or int(fields[2]) <= 0:
+            raise InvalidInput(
+                _("Draw part %(part)s must read topic:difficulty:count with a positive count.", part=chunk),
+                {"draw": chunk},
+            )
+        difficulty = None
+        if fields[1]:
+            difficulty = parse_difficulty(fields[1])
+            if difficulty is None:
+                raise InvalidInput(
+                    _("Unknown difficulty %(value)s (use Dễ, Trung bình or Khó).", value=fields[1]),
+                    {"draw": chunk},
+                )
+        parts.append(DrawPart(fields[0] or None, difficulty, int(fields[2])))
+    if not parts:
+        raise InvalidInput(_("The draw specification is empty."), {"draw": text})
+    return parts
+
+
+def available_questions(session: Session, bank: QuestionBank, part: DrawPart) -> int:
+    query = select(func.count(Question.id)).where(Question.bank_id == bank.id, Question.active.is_(True))
+    if part.topic is not None:
+        query = query.where(Question.topic == part.topic)
+    if part.difficulty is not None:
+        query = query.where(Question.difficulty == part.difficulty)
+    return session.scalar(query) or 0
+
+
+def _pick_bank(session: Session, bank_name: str | None) -> QuestionBank:
+    if bank_name:
+        bank = session.scalar(select(QuestionBank).where(QuestionBank.name == bank_name))
+        if bank is None:
+            raise InvalidInput(_("No question bank is named %(name)s.", name=bank_name), {"bank": bank_name})
+        return bank
+    banks = list(session.scalars(select(QuestionBank).limit(2)))
+    if len(banks) != 1:
+        raise InvalidInput(_("Choose the question bank of the round (--bank)."), {"bank": ""})
+    return banks[0]
+
+
+def create_round(
+    session: Session,
+    *,
+    contest: Contest,
+    name: str,
+    opens_at: datetime,
+    closes_at: datetime,
+    question_count: int,
+    minutes: int,
+    max_attempts: int | None = 1,
+    bank_name: str | None = None,
+    draw: str | None = None,
+    prediction: str = "full_score",
+    max_attempts_per_day: int | None = None,
+    review: str = "after_close",
+    require_all_answered: bool = False,
+) -> Round:
+    problems: dict[str, str] = {}
+    if not name.strip():
+        problems["name"] = _("The round needs a name.")
+    elif session.scalar(select(Round.id).where(Round.contest_id == contest.id, Round.name == name.strip())):
+        problems["name"] = _("The contest already has a round named %(name)s.", name=name)
+    if closes_at <= opens_at:
+        problems["closes"] = _("The round must close after it opens.")
+    if question_count <= 0:
+        problems["questions"] = _("The number of questions must be positive.")
+    if minutes <= 0:
+        problems["minutes"] = _("The time limit must be positive.")
+    if max_attempts is not None and max_attempts <= 0:
+        problems["attempts"] = _("The number of attempts must be positive.")
+    if prediction not in PREDICTION_TARGETS:
+        problems["prediction"] = _(
+            "The prediction setting must be one of %(values)s.", values=", ".join(PREDICTION_TARGETS)
+        )
+    if problems:
+        raise InvalidInput(" ".join(problems.values()), problems)
+
+    bank = _pick_bank(session, bank_name)
+    parts = parse_draw_spec(draw) if draw else [DrawPart(None, None, question_count)]
+    total = sum(part.count for part in parts)
+    if total != question_count:
+        raise InvalidInput(
+            _("The draw asks for %(total)d questions but the round has %(count)d.", total=total, count=question_count),
+            {"draw": draw or ""},
+        )
+    for part in parts:
+        have = available_questions(session, bank, part)
+        if have < part.count:
+            raise InvalidInput(
+                _(
+                    "The bank %(bank)s has %(have)d active questions for %(part)s, fewer than the %(count)d asked.",
+                    bank=bank.name,
+                    have=have,
+                    count=part.count,
+                    part=f"{part.topic or '*'}:{part.difficulty or '*'}",
+                ),
+                {"draw": draw or ""},
+            )
+    round_ = Round(
+        contest=contest,
+        name=name.strip(),
+        opens_at=opens_at,
+        closes_at=closes_at,
+        question_count=question_count,
+        time_limit_s=minutes * 60,
+        max_attempts=max_attempts,
+        max_attempts_per_day=max_attempts_per_day,
+        bank=bank,
+        draw_spec=[part.as_json() for part in parts] if draw else None,
+        prediction=prediction,
+        review=review,
+        require_all_answered=require_all_answered,
+    )
+    session.add(round_)
+    session.flush()
+    return round_

@@ -1,0 +1,99 @@
+"""The demo data of `flask demo` / `make run`: loaded once, a second run changes nothing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from contest.models import Contest, QuestionBank, Unit
+from contest.services.accounts import create_user, find_by_phone
+from contest.services.bank_import import import_questions, read_questions
+from contest.services.contests import create_contest, create_round
+from contest.services.units import find_unit, import_units
+from question_bank.tables import read_table
+
+DEMO_DATA = Path(__file__).resolve().parent.parent / "demo_data"
+BANK_NAME = "Ngân hàng mẫu chuyển đổi số"
+CONTEST_SLUG = "cds-2026"
+CONTEST_TITLE = "Cuộc thi trực tuyến tìm hiểu về chuyển đổi số tỉnh Hòa Bình Xanh năm 2026"
+ROUND_NAME = "Tuần 1"
+ORGANIZER_PHONE = "0900000001"
+ORGANIZER_PASSWORD = "Demo@2026"  # printed by `flask demo`; change it before any real use
+PARTICIPANT_PHONE = "0900000002"
+CONTEST_RULES = """\
+<p>Cuộc thi dành cho cán bộ, công chức, viên chức, đoàn viên, hội viên và người dân trên địa bàn tỉnh.</p>
+<ul>
+<li>Mỗi tuần một đợt thi; mỗi đợt 20 câu hỏi trắc nghiệm chọn ngẫu nhiên, làm trong 15 phút.</li>
+<li>Mỗi người được thi tối đa 3 lần trong một đợt; kết quả cao nhất được tính.</li>
+<li>Xếp hạng theo: điểm cao hơn; dự đoán số người đạt điểm tuyệt đối gần đúng hơn;
+thời gian làm bài ngắn hơn; nộp bài sớm hơn.</li>
+</ul>
+"""
+
+
+@dataclass
+class DemoReport:
+    created: list[str]
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.created)
+
+
+def load_demo(session: Session, *, now: datetime) -> DemoReport:
+    created: list[str] = []
+    if session.scalar(select(Unit.id).where(Unit.code == "HBX")) is None:
+        summary = import_units(session, read_table(DEMO_DATA / "units.csv"))
+        created.append(f"{summary.created} units")
+    if session.scalar(select(QuestionBank.id).where(QuestionBank.name == BANK_NAME)) is None:
+        result = read_questions(DEMO_DATA / "sample_bank.xlsx")
+        summary = import_questions(session, bank_name=BANK_NAME, result=result, now=now)
+        created.append(f"{summary.imported} questions")
+    contest = session.scalar(select(Contest).where(Contest.slug == CONTEST_SLUG))
+    if contest is None:
+        contest = create_contest(
+            session, slug=CONTEST_SLUG, title=CONTEST_TITLE, scope_code="HBX", rules=CONTEST_RULES, now=now
+        )
+        created.append(f"contest {CONTEST_SLUG}")
+    if not contest.rounds:
+        opens = now.replace(minute=0, second=0, microsecond=0) - timedelta(hours=1)
+        create_round(
+            session,
+            contest=contest,
+            name=ROUND_NAME,
+            opens_at=opens,
+            closes_at=opens + timedelta(days=30),
+            question_count=20,
+            minutes=15,
+            max_attempts=3,
+            bank_name=BANK_NAME,
+            draw=":Dễ:8,:Trung bình:8,:Khó:4",
+        )
+        created.append(f"round {ROUND_NAME}")
+    if find_by_phone(session, ORGANIZER_PHONE) is None:
+        create_user(
+            session,
+            name="Ban Tổ chức (demo)",
+            phone=ORGANIZER_PHONE,
+            password=ORGANIZER_PASSWORD,
+            role="organizer",
+            now=now,
+        )
+        created.append("organizer account")
+    if find_by_phone(session, PARTICIPANT_PHONE) is None:
+        create_user(
+            session,
+            name="Nguyễn Văn An",
+            phone=PARTICIPANT_PHONE,
+            password=ORGANIZER_PASSWORD,
+            unit=find_unit(session, "HBX-SKHCN"),
+            category="civil_servant",
+            consent=True,
+            now=now,
+        )
+        created.append("participant account")
+    return DemoReport(created)

@@ -1,0 +1,158 @@
+"""The unit tree: import (upsert by code), materialised paths, subtrees."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, select
+from sqlalchemy.orm import Session
+
+from contest.models import Unit
+from contest.models.units import UNIT_KINDS
+from contest.services.problems import FileProblems, Problem
+from question_bank.tables import Table
+from question_bank.text import header_key
+
+UNIT_COLUMNS = ("code", "parent_code", "name", "kind", "headcount")
+MAX_CODE_LENGTH = 32
+
+
+@dataclass
+class UnitRow:
+    row: int
+    code: str
+    parent_code: str
+    name: str
+    kind: str
+    headcount: int
+
+
+@dataclass
+class UnitImportSummary:
+    created: int
+    updated: int
+
+
+def _parse_headcount(text: str) -> int | None:
+    digits = text.replace(".", "").replace(",", "").replace(" ", "")
+    return int(digits) if digits.isdigit() else None
+
+
+def parse_unit_rows(table: Table) -> tuple[list[UnitRow], list[Problem]]:
+    keys = [header_key(header) for header in table.headers]
+    missing = [column for column in UNIT_COLUMNS if header_key(column) not in keys]
+    if missing:
+        message = "thiếu cột " + ", ".join(missing) + " (cần: " + ",".join(UNIT_COLUMNS) + ")"
+        return [], [Problem(table.header_row, message)]
+    index = {column: keys.index(header_key(column)) for column in UNIT_COLUMNS}
+    rows: list[UnitRow] = []
+    problems: list[Problem] = []
+    seen: dict[str, int] = {}
+    for record in table.rows:
+        code = record.get(index["code"]).strip()
+        name = record.get(index["name"]).strip()
+        kind = record.get(index["kind"]).strip().lower() or "other"
+        headcount_text = record.get(index["headcount"]).strip() or "0"
+        headcount = _parse_headcount(headcount_text)
+        errors = []
+        if not code:
+            errors.append("thiếu mã đơn vị (code)")
+        elif len(code) > MAX_CODE_LENGTH or "/" in code:
+            errors.append(f"mã đơn vị '{code}' quá dài hoặc chứa '/'")
+        elif code in seen:
+            errors.append(f"mã đơn vị '{code}' trùng với dòng {seen[code]}")
+        if not name:
+            errors.append("thiếu tên đơn vị (name)")
+        if kind not in UNIT_KINDS:
+            errors.append(f"loại đơn vị '{kind}' không hợp lệ (dùng: {', '.join(UNIT_KINDS)})")
+        if headcount is None:
+            errors.append(f"số người (headcount) '{headcount_text}' phải là số nguyên không âm")
+        problems.extend(Problem(record.number, error) for error in errors)
+        if code and code not in seen:
+            seen[code] = record.number
+        if not errors:
+            parent_code = record.get(index["parent_code"]).strip()
+            rows.append(UnitRow(record.number, code, parent_code, name, kind, headcount or 0))
+    return rows, problems
+
+
+def import_units(session: Session, table: Table) -> UnitImportSummary:
+    """Upsert every unit of the table by code, or none of them (raises FileProblems)."""
+    rows, problems = parse_unit_rows(table)
+    existing = {unit.code: unit for unit in session.scalars(select(Unit))}
+    parent_of = {code: unit.parent.code if unit.parent else "" for code, unit in existing.items()}
+    for row in rows:
+        parent_of[row.code] = row.parent_code
+    for row in rows:
+        if row.parent_code == row.code:
+            problems.append(Problem(row.row, f"đơn vị '{row.code}' không thể là cấp trên của chính nó"))
+        elif row.parent_code and row.parent_code not in parent_of:
+            problems.append(Problem(row.row, f"không tìm thấy đơn vị cấp trên '{row.parent_code}'"))
+        elif _in_cycle(row.code, parent_of):
+            problems.append(Problem(row.row, f"đơn vị '{row.code}' nằm trong một vòng lặp cấp trên - cấp dưới"))
+    if problems:
+        raise FileProblems(sorted(problems, key=lambda problem: problem.row or 0))
+
+    created = updated = 0
+    units = dict(existing)
+    for row in rows:
+        unit = units.get(row.code)
+        if unit is None:
+            unit = Unit(code=row.code)
+            session.add(unit)
+            units[row.code] = unit
+            created += 1
+        elif (unit.name, unit.kind, unit.headcount) != (row.name, row.kind, row.headcount) or (
+            parent_of[row.code] != (unit.parent.code if unit.parent else "")
+        ):
+            updated += 1
+        unit.name, unit.kind, unit.headcount = row.name, row.kind, row.headcount
+    for row in rows:
+        units[row.code].parent = units[row.parent_code] if row.parent_code else None
+    session.flush()
+    refresh_paths(session)
+    return UnitImportSummary(created=created, updated=updated)
+
+
+def _in_cycle(code: str, parent_of: dict[str, str]) -> bool:
+    seen = {code}
+    current = parent_of.get(code, "")
+    while current:
+        if current in seen:
+            return True
+        seen.add(current)
+        current = parent_of.get(current, "")
+    return False
+
+
+def refresh_paths(session: Session) -> None:
+    """Recompute every unit's materialised path and depth from the parent links."""
+    units = list(session.scalars(select(Unit)))
+    by_id = {unit.id: unit for unit in units}
+    done: dict[int, tuple[str, int]] = {}
+
+    def resolve(unit: Unit) -> tuple[str, int]:
+        chain = []
+        current: Unit | None = unit
+        while current is not None and current.id not in done:
+            chain.append(current)
+            current = by_id.get(current.parent_id) if current.parent_id else None
+        base_path, base_depth = done[current.id] if current is not None else ("/", -1)
+        for link in reversed(chain):
+            base_path, base_depth = f"{base_path}{link.id}/", base_depth + 1
+            done[link.id] = (base_path, base_depth)
+        return done[unit.id]
+
+    for unit in units:
+        path, depth = resolve(unit)
+        if (unit.path, unit.depth) != (path, depth):
+            unit.path, unit.depth = path, depth
+
+
+def in_subtree(root: Unit) -> ColumnElement[bool]:
+    """A filter for the units of root's subtree, root included."""
+    return Unit.path.startswith(root.path, autoescape=True)
+
+
+def find_unit(session: Session, code: str) -> Unit | None:
+    return session.scalar(select(Unit).where(Unit.code == code.strip()))

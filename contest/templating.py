@@ -1,0 +1,42 @@
+"""Template filters and globals: times in Vietnam time, the current language."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import Flask, request
+from flask_babel import format_datetime, get_locale
+
+from contest import clock
+
+
+def vn_datetime(moment: datetime | None) -> str:
+    """10/10/2026 08:00, in Asia/Ho_Chi_Minh whatever the language."""
+    if moment is None:
+        return ""
+    return format_datetime(moment, "dd/MM/yyyy HH:mm")
+
+
+def iso_utc(moment: datetime | None) -> str:
+    return moment.isoformat().replace("+00:00", "Z") if moment else ""
+
+
+def init_app(app: Flask) -> None:
+    app.add_template_filter(vn_datetime, "vn_datetime")
+    app.add_template_filter(iso_utc, "iso_utc")
+
+    @app.context_processor
+    def inject_globals() -> dict[str, object]:
+        locale = get_locale()
+        return {
+            "current_language": str(locale) if locale else app.config["BABEL_DEFAULT_LOCALE"],
+            "now_utc": clock.now(),
+            "other_language_url": _other_language_url,
+        }
+
+    def _other_language_url(language: str) -> str:
+        args = request.args.to_dict()
+        args["lang"] = language
+        from urllib.parse import urlencode
+
+        return f"{request.path}?{urlencode(args)}"

@@ -1,0 +1,1 @@
+"""Question-bank logic in plain Python: readers, validation, the draw, export. No Flask here."""

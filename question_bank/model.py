@@ -1,0 +1,58 @@
+"""Questions as read from a file, before they reach a database."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+from question_bank.text import comparable
+
+LETTERS = "ABCDEF"
+
+
+@dataclass
+class DraftOption:
+    position: int  # 0 = A
+    text: str
+    correct: bool = False
+
+    @property
+    def letter(self) -> str:
+        return LETTERS[self.position]
+
+
+@dataclass
+class DraftQuestion:
+    line: int  # the row (spreadsheet, CSV) or line (GIFT, Aiken) it came from
+    text: str
+    options: list[DraftOption] = field(default_factory=list)
+    topic: str = ""
+    difficulty: str = "medium"
+    explanation: str = ""
+
+    @property
+    def multiple(self) -> bool:
+        return sum(option.correct for option in self.options) > 1
+
+    @property
+    def answer_letters(self) -> str:
+        return ",".join(option.letter for option in self.options if option.correct)
+
+    def fingerprint(self) -> str:
+        """Equal for two questions whose text and options repeat each other, in any option order."""
+        parts = [comparable(self.text), *sorted(comparable(option.text) for option in self.options)]
+        return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class FileProblem:
+    line: int | None
+    message: str
+
+
+@dataclass
+class ReadResult:
+    questions: list[DraftQuestion]
+    problems: list[FileProblem]
+    skipped: list[FileProblem] = field(default_factory=list)  # unsupported items left out on request
+    line_label: str = "row"  # "row" for spreadsheets and CSV, "line" for GIFT and Aiken

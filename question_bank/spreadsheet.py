@@ -1,0 +1,120 @@
+"""The question-bank spreadsheet layout of CONTRACT §3, read from a Table (xlsx or csv)."""
+
+from __future__ import annotations
+
+import re
+
+from question_bank.difficulty import parse_difficulty
+from question_bank.model import LETTERS, DraftOption, DraftQuestion, FileProblem, ReadResult
+from question_bank.tables import Table
+from question_bank.text import header_key
+
+# Header names as organizers write them, compared by header_key (no accents, case or spaces).
+COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
+    "number": ("STT", "TT", "Số thứ tự", "No"),
+    "text": ("Câu hỏi", "Nội dung câu hỏi", "Nội dung", "Question"),
+    **{
+        f"option_{letter}": (f"Phương án {letter}", f"Đáp án {letter}", f"Lựa chọn {letter}", f"Option {letter}")
+        for letter in LETTERS
+    },
+    "answer": ("Đáp án", "Đáp án đúng", "Answer", "Correct"),
+    "topic": ("Chủ đề", "Lĩnh vực", "Topic"),
+    "difficulty": ("Mức độ", "Độ khó", "Difficulty", "Level"),
+    "explanation": ("Giải thích", "Explanation", "Ghi chú giải thích"),
+}
+COLUMN_TITLES = {
+    "text": "Câu hỏi",
+    **{f"option_{letter}": f"Phương án {letter}" for letter in LETTERS},
+    "answer": "Đáp án",
+    "topic": "Chủ đề",
+    "difficulty": "Mức độ",
+    "explanation": "Giải thích",
+}
+REQUIRED = ("text", "option_A", "option_B", "answer")
+_ANSWER_SPLIT = re.compile(r"[\s,;/]+")
+
+
+def map_columns(headers: list[str]) -> dict[str, int]:
+    lookup = {header_key(alias): field for field, aliases in COLUMN_ALIASES.items() for alias in aliases}
+    columns: dict[str, int] = {}
+    for index, header in enumerate(headers):
+        field = lookup.get(header_key(header))
+        if field and field not in columns:
+            columns[field] = index
+    return columns
+
+
+def parse_answer(text: str) -> list[str] | None:
+    """Answer letters ("A", "a, c", "B;D", "A C"), or None when something else is written."""
+    letters = [piece.upper() for piece in _ANSWER_SPLIT.split(text.strip()) if piece]
+    if not letters or any(len(letter) != 1 or letter not in LETTERS for letter in letters):
+        compact = text.strip().upper()
+        # "AC" written without separators
+        if compact and all(ch in LETTERS for ch in compact) and len(set(compact)) == len(compact):
+            return list(compact)
+        return None
+    return letters
+
+
+def read_spreadsheet(table: Table) -> ReadResult:
+    columns = map_columns(table.headers)
+    missing = [COLUMN_TITLES[field] for field in REQUIRED if field not in columns]
+    if missing:
+        return ReadResult(
+            [], [FileProblem(table.header_row, "thiếu cột " + ", ".join(f'"{name}"' for name in missing))]
+        )
+    questions: list[DraftQuestion] = []
+    problems: list[FileProblem] = []
+    for record in table.rows:
+        row_problems: list[str] = []
+
+        def cell(field: str) -> str:
+            return record.get(columns.get(field))  # noqa: B023 - used within this iteration only
+
+        text = cell("text")
+        if not text:
+            row_problems.append('cột "Câu hỏi": thiếu nội dung câu hỏi')
+        options = [
+            DraftOption(position, cell(f"option_{letter}"))
+            for position, letter in enumerate(LETTERS)
+            if cell(f"option_{letter}")
+        ]
+        if len(options) < 2:
+            row_problems.append(f"cần ít nhất 2 phương án, mới có {len(options)}")
+        answer_text = cell("answer")
+        letters = parse_answer(answer_text)
+        if not answer_text:
+            row_problems.append('cột "Đáp án": thiếu đáp án')
+        elif letters is None:
+            row_problems.append(f'cột "Đáp án": "{answer_text}" không phải chữ cái A-F')
+        else:
+            filled = {option.letter for option in options}
+            empty = [letter for letter in letters if letter not in filled]
+            if empty:
+                row_problems.append(f'cột "Đáp án": đáp án {", ".join(empty)} chỉ vào phương án trống')
+            for option in options:
+                option.correct = option.letter in letters
+        difficulty = "medium"
+        if "difficulty" in columns:
+            difficulty_text = cell("difficulty")
+            parsed = parse_difficulty(difficulty_text)
+            if not difficulty_text:
+                row_problems.append('cột "Mức độ": thiếu mức độ (Dễ / Trung bình / Khó)')
+            elif parsed is None:
+                row_problems.append(f'cột "Mức độ": "{difficulty_text}" không phải Dễ / Trung bình / Khó')
+            else:
+                difficulty = parsed
+        if row_problems:
+            problems.extend(FileProblem(record.number, message) for message in row_problems)
+            continue
+        questions.append(
+            DraftQuestion(
+                line=record.number,
+                text=text,
+                options=options,
+                topic=cell("topic"),
+                difficulty=difficulty,
+                explanation=cell("explanation"),
+            )
+        )
+    return ReadResult(questions, problems)

@@ -1,0 +1,45 @@
+"""`flask demo`: the demo data, loaded once."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from contest.models import Contest, Option, Question, QuestionBank, Round, Unit, User
+from contest.services.catalogue import round_state
+
+
+def _counts(session) -> dict[str, int]:
+    return {
+        model.__name__: session.scalar(select(func.count()).select_from(model))
+        for model in (Unit, QuestionBank, Question, Option, Contest, Round, User)
+    }
+
+
+def test_demo_loads_units_bank_contest_open_round_and_accounts(runner, session, clock) -> None:
+    result = runner.invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    assert "organizer login: phone 0900000001, password Demo@2026" in result.output
+    counts = _counts(session)
+    assert counts["Unit"] == 47
+    assert counts["Question"] == 120 and counts["Option"] == 480
+    assert counts["Contest"] == 1 and counts["Round"] == 1
+    contest = session.scalar(select(Contest))
+    assert contest.status == "published" and contest.scope_unit.code == "HBX"
+    assert round_state(contest.rounds[0], clock()) == "open"
+    organizer = session.scalar(select(User).where(User.phone == "0900000001"))
+    assert organizer.role == "organizer"
+
+
+def test_demo_twice_changes_nothing(runner, session) -> None:
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    before = _counts(session)
+    second = runner.invoke(args=["demo"])
+    assert second.exit_code == 0
+    assert "already loaded, nothing changed" in second.output
+    assert _counts(session) == before
+
+
+def test_demo_contest_page_shows_the_open_round(runner, client) -> None:
+    runner.invoke(args=["demo"])
+    page = client.get("/contests/cds-2026").get_data(as_text=True)
+    assert "Tuần 1" in page and "Đang mở" in page

@@ -1,0 +1,137 @@
+"""`flask units import FILE`: upsert by code, all or nothing, problems by row."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from openpyxl import Workbook
+from sqlalchemy import func, select
+
+from contest.models import Unit
+from contest.services.units import in_subtree
+from tests.conftest import DEMO_DATA
+
+HEADER = "code,parent_code,name,kind,headcount\n"
+
+
+def _write(tmp_path: Path, text: str, name: str = "units.csv") -> str:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def _count(session) -> int:
+    return session.scalar(select(func.count(Unit.id)))
+
+
+def test_import_sample_units(runner, session) -> None:
+    result = runner.invoke(args=["units", "import", str(DEMO_DATA / "units.csv")])
+    assert result.exit_code == 0, result.output
+    assert "47 created, 0 updated" in result.output
+    root = session.scalar(select(Unit).where(Unit.code == "HBX"))
+    assert root.parent is None and root.depth == 0 and root.headcount == 59333
+    assert len(root.children) == 46
+    commune = session.scalar(select(Unit).where(Unit.code == "HBX-X01"))
+    assert commune.parent == root and commune.depth == 1 and commune.path == f"{root.path}{commune.id}/"
+    assert session.scalar(select(func.count(Unit.id)).where(in_subtree(root))) == 47
+    assert session.scalar(select(func.count(Unit.id)).where(in_subtree(commune))) == 1
+
+
+def test_import_again_updates_by_code(runner, session, tmp_path) -> None:
+    runner.invoke(args=["units", "import", str(DEMO_DATA / "units.csv")])
+    changed = _write(
+        tmp_path, HEADER + "HBX-STP,HBX,Sở Tư pháp tỉnh,department,50\nHBX-NEW,HBX-STP,Phòng mới,other,5\n"
+    )
+    result = runner.invoke(args=["units", "import", changed])
+    assert result.exit_code == 0, result.output
+    assert "1 created, 1 updated" in result.output
+    unit = session.scalar(select(Unit).where(Unit.code == "HBX-STP"))
+    assert (unit.name, unit.headcount) == ("Sở Tư pháp tỉnh", 50)
+    new = session.scalar(select(Unit).where(Unit.code == "HBX-NEW"))
+    assert new.parent == unit and new.depth == 2 and new.path.startswith(unit.path)
+    assert _count(session) == 48
+
+
+def test_children_may_come_before_their_parent(runner, session, tmp_path) -> None:
+    path = _write(tmp_path, HEADER + "B,A,Con,commune,3\nA,,Gốc,province,3\n")
+    assert runner.invoke(args=["units", "import", path]).exit_code == 0
+    child = session.scalar(select(Unit).where(Unit.code == "B"))
+    assert child.parent.code == "A" and child.depth == 1
+
+
+def test_moving_a_unit_moves_its_subtree(runner, session, tmp_path) -> None:
+    runner.invoke(
+        args=[
+            "units",
+            "import",
+            _write(tmp_path, HEADER + "A,,A,province,1\nB,A,B,department,1\nC,B,C,other,1\nD,A,D,department,1\n"),
+        ]
+    )
+    result = runner.invoke(args=["units", "import", _write(tmp_path, HEADER + "B,D,B,department,1\n", "move.csv")])
+    assert result.exit_code == 0, result.output
+    units = {unit.code: unit for unit in session.scalars(select(Unit))}
+    assert units["C"].path == f"/{units['A'].id}/{units['D'].id}/{units['B'].id}/{units['C'].id}/"
+    assert units["C"].depth == 3
+
+
+def test_bad_rows_are_all_reported_and_nothing_changes(runner, session, tmp_path) -> None:
+    runner.invoke(args=["units", "import", str(DEMO_DATA / "units.csv")])
+    before = _count(session)
+    bad = _write(
+        tmp_path,
+        HEADER
+        + "NEW1,HBX,Đơn vị tốt,department,10\n"  # line 2: fine on its own
+        + "NEW2,NOPE,Mồ côi,department,10\n"  # line 3: unknown parent
+        + ",HBX,Không mã,department,10\n"  # line 4: no code
+        + "NEW3,HBX,,department,10\n"  # line 5: no name
+        + "NEW4,HBX,Âm,department,-5\n"  # line 6: bad headcount
+        + "NEW1,HBX,Trùng,department,1\n"  # line 7: duplicate code
+        + "NEW5,HBX,Loại lạ,planet,1\n",  # line 8: unknown kind
+    )
+    result = runner.invoke(args=["units", "import", bad])
+    assert result.exit_code == 1
+    output = result.output
+    assert "row 3: không tìm thấy đơn vị cấp trên 'NOPE'" in output
+    assert "row 4: thiếu mã đơn vị" in output
+    assert "row 5: thiếu tên đơn vị" in output
+    assert "row 6: số người (headcount) '-5'" in output
+    assert "row 7: mã đơn vị 'NEW1' trùng với dòng 2" in output
+    assert "row 8: loại đơn vị 'planet'" in output
+    assert "nothing was imported" in output
+    assert _count(session) == before
+    assert session.scalar(select(Unit).where(Unit.code == "NEW1")) is None
+
+
+def test_cycles_are_refused(runner, session, tmp_path) -> None:
+    runner.invoke(args=["units", "import", _write(tmp_path, HEADER + "A,,A,province,1\nB,A,B,department,1\n")])
+    result = runner.invoke(args=["units", "import", _write(tmp_path, HEADER + "A,B,A,province,1\n", "cycle.csv")])
+    assert result.exit_code == 1
+    assert "row 2:" in result.output and "vòng lặp" in result.output
+    assert session.scalar(select(Unit).where(Unit.code == "A")).parent is None
+
+
+def test_missing_columns_are_named(runner, tmp_path) -> None:
+    result = runner.invoke(args=["units", "import", _write(tmp_path, "code,name\nA,A\n")])
+    assert result.exit_code == 1
+    assert "row 1: thiếu cột parent_code, kind, headcount" in result.output
+
+
+def test_xlsx_file_with_vietnamese_headers_in_any_case(runner, session, tmp_path) -> None:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["Code", "Parent_Code", "NAME", "Kind", "Headcount"])
+    sheet.append(["ROOT", None, "Tỉnh", "province", 1200])
+    sheet.append(["ROOT-1", "ROOT", "Xã Một", "commune", 34])
+    path = tmp_path / "units.xlsx"
+    workbook.save(path)
+    result = runner.invoke(args=["units", "import", str(path)])
+    assert result.exit_code == 0, result.output
+    assert session.scalar(select(Unit).where(Unit.code == "ROOT-1")).headcount == 34
+
+
+def test_unsupported_file_type_is_a_clear_error(runner, tmp_path) -> None:
+    path = tmp_path / "units.pdf"
+    path.write_bytes(b"%PDF-1.4")
+    result = runner.invoke(args=["units", "import", str(path)])
+    assert result.exit_code == 1
+    assert "Không hỗ trợ loại tệp '.pdf'" in result.output

@@ -1,0 +1,97 @@
+"""Small builders of real rows for tests."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from itertools import count
+
+from sqlalchemy.orm import Session
+
+from contest.models import Contest, Option, Question, QuestionBank, Round, Unit, User
+from contest.models.questions import DIFFICULTIES
+from contest.services.accounts import create_user
+
+_sequence = count(1)
+
+
+def make_unit(session: Session, code: str = "U1", *, parent: Unit | None = None, headcount: int = 10) -> Unit:
+    unit = Unit(code=code, name=f"Đơn vị {code}", kind="department", headcount=headcount, parent=parent)
+    session.add(unit)
+    session.flush()
+    unit.path = f"{parent.path if parent else '/'}{unit.id}/"
+    unit.depth = parent.depth + 1 if parent else 0
+    session.flush()
+    return unit
+
+
+def make_user(
+    session: Session,
+    now: datetime,
+    *,
+    phone: str | None = None,
+    role: str = "participant",
+    unit: Unit | None = None,
+    password: str = "mat-khau-123",
+) -> User:
+    number = next(_sequence)
+    return create_user(
+        session,
+        name=f"Người thi {number}",
+        phone=phone or f"09{number:08d}",
+        password=password,
+        role=role,
+        unit=unit,
+        now=now,
+    )
+
+
+def make_bank(session: Session, now: datetime, *, name: str = "Ngân hàng", questions: int = 12) -> QuestionBank:
+    bank = QuestionBank(name=name, created_at=now)
+    session.add(bank)
+    for index in range(questions):
+        question = Question(
+            bank=bank,
+            text=f"Câu hỏi số {index + 1}?",
+            topic="Chủ đề " + "AB"[index % 2],
+            difficulty=DIFFICULTIES[index % 3],
+            fingerprint=f"fp-{name}-{index}",
+            created_at=now,
+            updated_at=now,
+        )
+        question.options = [Option(position=p, text=f"Phương án {p}", is_correct=p == 0) for p in range(4)]
+        session.add(question)
+    session.flush()
+    return bank
+
+
+def make_contest(session: Session, now: datetime, *, slug: str = "thi-thu", status: str = "published") -> Contest:
+    contest = Contest(slug=slug, title=f"Cuộc thi {slug}", status=status, created_at=now)
+    session.add(contest)
+    session.flush()
+    return contest
+
+
+def make_round(
+    session: Session,
+    contest: Contest,
+    now: datetime,
+    *,
+    bank: QuestionBank | None = None,
+    name: str = "Tuần 1",
+    opens_in: timedelta = timedelta(hours=-1),
+    lasts: timedelta = timedelta(days=7),
+    questions: int = 10,
+    minutes: int = 15,
+) -> Round:
+    round_ = Round(
+        contest=contest,
+        name=name,
+        opens_at=now + opens_in,
+        closes_at=now + opens_in + lasts,
+        question_count=questions,
+        time_limit_s=minutes * 60,
+        bank=bank,
+    )
+    session.add(round_)
+    session.flush()
+    return round_

@@ -1,0 +1,117 @@
+"""The application factory, its configuration, the health check and the language switch."""
+
+from __future__ import annotations
+
+import pytest
+
+from contest import create_app
+from contest.config import DevelopmentConfig, ProductionConfig, database_url
+
+
+def test_production_refuses_to_start_without_secret_key(make_app, database_uri: str) -> None:
+    class NoSecret(ProductionConfig):
+        SECRET_KEY = None
+        SQLALCHEMY_DATABASE_URI = database_uri
+
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        make_app(NoSecret)
+
+
+def test_production_starts_with_secret_key(make_app, database_uri: str) -> None:
+    class WithSecret(ProductionConfig):
+        SECRET_KEY = "a-long-random-secret"
+        SQLALCHEMY_DATABASE_URI = database_uri
+
+    app = make_app(WithSecret)
+    assert app.config["SECRET_KEY"] == "a-long-random-secret"
+    assert not app.debug and not app.testing
+
+
+def test_development_keeps_a_stable_secret_under_instance(make_app, database_uri: str, tmp_path, monkeypatch) -> None:
+    monkeypatch.setattr("contest.config.INSTANCE_DIR", tmp_path)
+
+    class Dev(DevelopmentConfig):
+        SECRET_KEY = None
+        SQLALCHEMY_DATABASE_URI = database_uri
+
+    first = make_app(Dev).config["SECRET_KEY"]
+    second = make_app(Dev).config["SECRET_KEY"]
+    assert first == second and len(first) >= 32
+    assert (tmp_path / "secret_key").read_text().strip() == first
+
+
+def test_database_url_defaults_to_sqlite_under_instance_and_uses_psycopg() -> None:
+    assert database_url(None).startswith("sqlite:///") and database_url(None).endswith("instance/contest.db")
+    assert database_url("postgresql://u@h/db") == "postgresql+psycopg://u@h/db"
+    assert database_url("postgres://u@h/db") == "postgresql+psycopg://u@h/db"
+    assert database_url("postgresql+psycopg://u@h/db") == "postgresql+psycopg://u@h/db"
+
+
+def test_unknown_environment_name_is_refused(monkeypatch) -> None:
+    monkeypatch.setenv("CONTEST_ENV", "staging")
+    with pytest.raises(RuntimeError, match="CONTEST_ENV"):
+        create_app()
+
+
+def test_healthz_reports_database_and_redis(client, app) -> None:
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    body = response.get_json()
+    assert body["database"] == "up"
+    expected = "up" if app.config["REDIS_URL"] else "not configured"
+    assert body["redis"] == expected
+
+
+def test_healthz_stays_up_when_redis_is_down(make_app) -> None:
+    app = make_app(REDIS_URL="redis://127.0.0.1:1/0")
+    response = app.test_client().get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok", "database": "up", "redis": "down"}
+
+
+def test_healthz_fails_when_database_does_not_answer(make_app, tmp_path) -> None:
+    missing = tmp_path / "no-such-dir" / "db.sqlite"
+    app = make_app(SQLALCHEMY_DATABASE_URI=f"sqlite:///{missing}")
+    response = app.test_client().get("/healthz")
+    assert response.status_code == 503
+    assert response.get_json()["database"] == "down"
+
+
+def test_pages_are_vietnamese_by_default_and_english_on_request(client) -> None:
+    page = client.get("/").get_data(as_text=True)
+    assert '<html lang="vi">' in page
+    assert "Cuộc thi trực tuyến" in page
+    english = client.get("/?lang=en")
+    assert '<html lang="en">' in english.get_data(as_text=True)
+    assert "Online contests" in english.get_data(as_text=True)
+    assert "lang=en" in english.headers["Set-Cookie"]
+
+
+def test_chosen_language_is_remembered(client) -> None:
+    client.get("/?lang=en")
+    assert "Online contests" in client.get("/").get_data(as_text=True)
+    client.get("/?lang=vi")
+    assert "Cuộc thi trực tuyến" in client.get("/").get_data(as_text=True)
+
+
+def test_unknown_language_falls_back_to_vietnamese(client) -> None:
+    assert '<html lang="vi">' in client.get("/?lang=fr").get_data(as_text=True)
+
+
+def test_security_headers_on_every_page(client) -> None:
+    response = client.get("/")
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["X-Frame-Options"] == "SAMEORIGIN"
+
+
+def test_api_errors_are_json_and_pages_errors_are_html(client) -> None:
+    api = client.get("/api/no-such-call")
+    assert api.status_code == 404 and api.get_json()["error"] == "not_found"
+    page = client.get("/no-such-page")
+    assert page.status_code == 404 and "<h1>" in page.get_data(as_text=True)
+    assert "không tồn tại" in page.get_data(as_text=True)
+
+
+def test_csrf_token_endpoint_gives_a_token(client) -> None:
+    token = client.get("/api/csrf").get_json()["csrf_token"]
+    assert isinstance(token, str) and len(token) > 20

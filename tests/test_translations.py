@@ -1,0 +1,37 @@
+"""Every translatable string has its Vietnamese translation, and the compiled catalogue is current."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from babel.messages.extract import extract_from_dir
+from babel.messages.mofile import read_mo
+from babel.messages.pofile import read_po
+
+ROOT = Path(__file__).resolve().parent.parent
+CATALOGUE = ROOT / "contest" / "translations" / "vi" / "LC_MESSAGES"
+METHODS = [("contest/**.py", "python"), ("templates/**.html", "jinja2")]
+
+
+def _source_messages() -> set[str]:
+    keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "_l": None}
+    found = set()
+    for _file, _line, message, _comments, _context in extract_from_dir(ROOT, METHODS, keywords=keywords):
+        found.add(message if isinstance(message, str) else message[0])
+    return found
+
+
+def test_every_string_in_the_code_is_translated_to_vietnamese() -> None:
+    with open(CATALOGUE / "messages.po", "rb") as handle:
+        catalogue = read_po(handle, locale="vi")
+    translated = {message.id for message in catalogue if message.id and message.string and not message.fuzzy}
+    missing = sorted(_source_messages() - translated)
+    assert missing == [], "run `make translations` and translate these in messages.po"
+
+
+def test_compiled_catalogue_matches_the_po_file() -> None:
+    with open(CATALOGUE / "messages.po", "rb") as handle:
+        source = {m.id: m.string for m in read_po(handle, locale="vi") if m.id}
+    compiled = {m.id: m.string for m in read_mo(io.BytesIO((CATALOGUE / "messages.mo").read_bytes())) if m.id}
+    assert compiled == source, "run `make translations` to compile messages.mo"
