@@ -16,14 +16,16 @@ from sqlalchemy import select
 
 from contest import clock
 from contest.extensions import db
-from contest.models import Contest
+from contest.models import Contest, QuestionBank
 from contest.services import demo as demo_service
 from contest.services.accounts import create_user
-from contest.services.bank_import import import_questions, read_questions
+from contest.services.bank_import import bank_questions, import_questions
 from contest.services.contests import create_contest, create_round
 from contest.services.errors import DomainError
 from contest.services.problems import FileProblems
 from contest.services.units import import_units
+from question_bank.export import write_bank_xlsx
+from question_bank.readers import FORMATS, read_questions
 from question_bank.tables import TableError, read_table
 
 T = TypeVar("T")
@@ -97,18 +99,43 @@ def units_import(file: Path) -> None:
 @bank_cli.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--bank", "bank_name", required=True, help="Name of the bank (created if new).")
-@click.option("--format", "file_format", type=click.Choice(["auto", "xlsx", "csv"]), default="auto")
+@click.option("--format", "file_format", type=click.Choice(FORMATS), default="auto", show_default=True)
 @click.option("--dry-run", is_flag=True, help="Check the file, import nothing.")
+@click.option("--skip-unsupported", is_flag=True, help="Leave out GIFT questions that are not multiple choice.")
 @in_transaction
-def bank_import(file: Path, bank_name: str, file_format: str, dry_run: bool) -> None:
-    """Import questions, all or nothing; every problem is listed with its row."""
-    name = file if file_format == "auto" else file.with_suffix(f".{file_format}")
-    result = read_questions(name, file.read_bytes())
-    summary = import_questions(db.session, bank_name=bank_name, result=result, now=clock.now(), dry_run=dry_run)
+def bank_import(file: Path, bank_name: str, file_format: str, dry_run: bool, skip_unsupported: bool) -> None:
+    """Import questions, all or nothing; every problem is listed with its row (GIFT/Aiken: line)."""
+    result = read_questions(file.name, file.read_bytes(), file_format)
+    summary = import_questions(
+        db.session,
+        bank_name=bank_name,
+        result=result,
+        now=clock.now(),
+        dry_run=dry_run,
+        skip_unsupported=skip_unsupported,
+    )
+    for notice in summary.notices:
+        click.echo(f"note: {notice}")
+    for skipped in summary.skipped:
+        click.echo(f"skipped {skipped}")
     if dry_run:
-        click.echo(f'dry run: {summary.imported} questions would be imported into bank "{bank_name}"')
+        click.echo(f'dry run: {summary.imported} questions would be imported into bank "{summary.bank}"')
     else:
-        click.echo(f'imported {summary.imported} questions into bank "{bank_name}"')
+        click.echo(f'imported {summary.imported} questions into bank "{summary.bank}"')
+
+
+@bank_cli.command("export")
+@click.argument("bank_name")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+def bank_export(bank_name: str, file: Path) -> None:
+    """Write a bank to an .xlsx file in the import layout (it imports back unchanged)."""
+    bank = db.session.scalar(select(QuestionBank).where(QuestionBank.name == bank_name))
+    if bank is None:
+        raise click.ClickException(f"no question bank is named {bank_name!r}")
+    if file.suffix.lower() != ".xlsx":
+        raise click.ClickException("the export file must end in .xlsx")
+    count = write_bank_xlsx(bank_questions(db.session, bank), file)
+    click.echo(f'exported {count} questions of bank "{bank.name}" to {file}')
 
 
 @contest_cli.command("create")

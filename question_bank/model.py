@@ -56,3 +56,4 @@ class ReadResult:
     problems: list[FileProblem]
     skipped: list[FileProblem] = field(default_factory=list)  # unsupported items left out on request
     line_label: str = "row"  # "row" for spreadsheets and CSV, "line" for GIFT and Aiken
+    notices: list[FileProblem] = field(default_factory=list)  # what was fixed on the way (legacy encodings)

@@ -7,19 +7,23 @@ from collections.abc import Mapping
 from question_bank.model import DraftQuestion, FileProblem
 
 
-def find_duplicates(questions: list[DraftQuestion], existing: Mapping[str, int] | None = None) -> list[FileProblem]:
-    """A problem for each question that repeats an earlier one in the file or one already in the
-    bank (`existing` maps fingerprints to question ids)."""
-    existing = existing or {}
+def find_duplicates(questions: list[DraftQuestion]) -> list[FileProblem]:
+    """A problem for each question whose text and options repeat an earlier one of the file."""
     first_line: dict[str, int] = {}
     problems = []
     for question in questions:
         fingerprint = question.fingerprint()
-        if fingerprint in existing:
-            message = f"câu hỏi trùng với câu đã có trong ngân hàng (mã câu {existing[fingerprint]})"
-            problems.append(FileProblem(question.line, message))
-        elif fingerprint in first_line:
+        if fingerprint in first_line:
             problems.append(FileProblem(question.line, f"câu hỏi trùng với câu ở dòng {first_line[fingerprint]}"))
         else:
             first_line[fingerprint] = question.line
     return problems
+
+
+def find_already_in_bank(questions: list[DraftQuestion], existing: Mapping[str, int]) -> list[FileProblem]:
+    """A problem for each question that repeats one already in the bank (`existing`: fingerprint -> id)."""
+    return [
+        FileProblem(question.line, f"câu hỏi trùng với câu đã có trong ngân hàng (mã câu {existing[fingerprint]})")
+        for question in questions
+        if (fingerprint := question.fingerprint()) in existing
+    ]

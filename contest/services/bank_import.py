@@ -5,17 +5,14 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
 
 from sqlalchemy import insert, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from contest.models import Option, Question, QuestionBank
 from contest.services.problems import FileProblems, Problem
-from question_bank.model import DraftQuestion, FileProblem, ReadResult
-from question_bank.spreadsheet import read_spreadsheet
-from question_bank.tables import TableError, read_table
-from question_bank.validate import find_duplicates
+from question_bank.model import DraftOption, DraftQuestion, FileProblem, ReadResult
+from question_bank.validate import find_already_in_bank
 
 
 @dataclass
@@ -25,42 +22,53 @@ class BankImportSummary:
     dry_run: bool
     by_topic_difficulty: Counter[tuple[str, str]] = field(default_factory=Counter)
     skipped: list[Problem] = field(default_factory=list)
-
-
-def read_questions(path: Path | str, data: bytes | None = None) -> ReadResult:
-    """Read a question file of any supported format; file-level failures become one problem."""
-    try:
-        table = read_table(path, data)
-    except TableError as error:
-        return ReadResult([], [FileProblem(None, str(error))])
-    return read_spreadsheet(table)
+    notices: list[Problem] = field(default_factory=list)
 
 
 def existing_fingerprints(session: Session, bank: QuestionBank | None) -> dict[str, int]:
-    if bank is None or bank.id is None:
+    if bank is None:
         return {}
     rows = session.execute(select(Question.fingerprint, Question.id).where(Question.bank_id == bank.id))
-    return dict(rows.tuples().all())
+    return {row[0]: row[1] for row in rows}
 
 
 def import_questions(
-    session: Session, *, bank_name: str, result: ReadResult, now: datetime, dry_run: bool = False
+    session: Session,
+    *,
+    bank_name: str,
+    result: ReadResult,
+    now: datetime,
+    dry_run: bool = False,
+    skip_unsupported: bool = False,
 ) -> BankImportSummary:
-    """Validate every question, then insert them all in the bank (created if new), or raise FileProblems."""
+    """Validate every question, then insert them all in the bank (created if new), or raise FileProblems.
+
+    Unsupported question types (GIFT) are problems, unless skip_unsupported: then they are listed as
+    skipped and the rest imports."""
+    label = result.line_label
+
+    def as_problems(found: list[FileProblem]) -> list[Problem]:
+        return [Problem(p.line, p.message, label) for p in sorted(found, key=lambda p: p.line or 0)]
+
+    bank_name = bank_name.strip()
+    if not bank_name:
+        raise FileProblems([Problem(None, "thiếu tên ngân hàng câu hỏi")])
     bank = session.scalar(select(QuestionBank).where(QuestionBank.name == bank_name))
     problems = list(result.problems)
-    problems += find_duplicates(result.questions, existing_fingerprints(session, bank))
+    if not skip_unsupported:
+        problems += result.skipped
+    problems += find_already_in_bank(result.questions, existing_fingerprints(session, bank))
     if not result.questions and not problems:
         problems.append(FileProblem(None, "tệp không có câu hỏi nào"))
     if problems:
-        label = result.line_label
-        raise FileProblems([Problem(p.line, p.message, label) for p in sorted(problems, key=lambda p: p.line or 0)])
+        raise FileProblems(as_problems(problems))
     summary = BankImportSummary(
         bank=bank_name,
         imported=len(result.questions),
         dry_run=dry_run,
         by_topic_difficulty=Counter((q.topic, q.difficulty) for q in result.questions),
-        skipped=[Problem(p.line, p.message, result.line_label) for p in result.skipped],
+        skipped=as_problems(result.skipped),
+        notices=as_problems(result.notices),
     )
     if dry_run:
         return summary
@@ -102,3 +110,22 @@ def insert_questions(session: Session, bank: QuestionBank, questions: list[Draft
             for o in q.options
         ],
     )
+
+
+def bank_questions(session: Session, bank: QuestionBank, *, include_inactive: bool = False) -> list[DraftQuestion]:
+    """The bank's questions as drafts, in id order: what export writes."""
+    query = select(Question).where(Question.bank_id == bank.id).order_by(Question.id)
+    if not include_inactive:
+        query = query.where(Question.active.is_(True))
+    questions = session.scalars(query.options(selectinload(Question.options))).all()
+    return [
+        DraftQuestion(
+            line=index,
+            text=question.text,
+            options=[DraftOption(option.position, option.text, option.is_correct) for option in question.options],
+            topic=question.topic,
+            difficulty=question.difficulty,
+            explanation=question.explanation,
+        )
+        for index, question in enumerate(questions, start=1)
+    ]

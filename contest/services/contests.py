@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import asdict
 from datetime import datetime
-from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from contest.models import Contest, Question, QuestionBank, Round
+from contest.models import Contest, QuestionBank, Round
 from contest.models.contests import PREDICTION_TARGETS
 from contest.services.errors import InvalidInput
+from contest.services.question_pool import load_pool
 from contest.services.rich_text import clean_html
 from contest.services.units import find_unit
 from question_bank.difficulty import parse_difficulty
+from question_bank.draw import DrawPart, NotEnoughQuestions
 
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]{1,63}")
 
@@ -51,16 +52,6 @@ def create_contest(
     return contest
 
 
-@dataclass(frozen=True)
-class DrawPart:
-    topic: str | None
-    difficulty: str | None
-    count: int
-
-    def as_json(self) -> dict[str, Any]:
-        return {"topic": self.topic, "difficulty": self.difficulty, "count": self.count}
-
-
 def parse_draw_spec(text: str) -> list[DrawPart]:
     """ "topic:difficulty:count,..." ; an empty topic or difficulty means any."""
     parts = []
@@ -85,15 +76,6 @@ def parse_draw_spec(text: str) -> list[DrawPart]:
     if not parts:
         raise InvalidInput(_("The draw specification is empty."), {"draw": text})
     return parts
-
-
-def available_questions(session: Session, bank: QuestionBank, part: DrawPart) -> int:
-    query = select(func.count(Question.id)).where(Question.bank_id == bank.id, Question.active.is_(True))
-    if part.topic is not None:
-        query = query.where(Question.topic == part.topic)
-    if part.difficulty is not None:
-        query = query.where(Question.difficulty == part.difficulty)
-    return session.scalar(query) or 0
 
 
 def _pick_bank(session: Session, bank_name: str | None) -> QuestionBank:
@@ -153,19 +135,20 @@ def create_round(
             _("The draw asks for %(total)d questions but the round has %(count)d.", total=total, count=question_count),
             {"draw": draw or ""},
         )
-    for part in parts:
-        have = available_questions(session, bank, part)
-        if have < part.count:
-            raise InvalidInput(
-                _(
-                    "The bank %(bank)s has %(have)d active questions for %(part)s, fewer than the %(count)d asked.",
-                    bank=bank.name,
-                    have=have,
-                    count=part.count,
-                    part=f"{part.topic or '*'}:{part.difficulty or '*'}",
-                ),
-                {"draw": draw or ""},
-            )
+    try:
+        load_pool(session, bank).check(parts)
+    except NotEnoughQuestions as error:
+        part = error.part
+        raise InvalidInput(
+            _(
+                "The bank %(bank)s has %(have)d active questions for %(part)s, fewer than the %(count)d asked.",
+                bank=bank.name,
+                have=error.available,
+                count=part.count,
+                part=f"{part.topic or '*'}:{part.difficulty or '*'}",
+            ),
+            {"draw": draw or ""},
+        ) from error
     round_ = Round(
         contest=contest,
         name=name.strip(),
@@ -176,7 +159,7 @@ def create_round(
         max_attempts=max_attempts,
         max_attempts_per_day=max_attempts_per_day,
         bank=bank,
-        draw_spec=[part.as_json() for part in parts] if draw else None,
+        draw_spec=[asdict(part) for part in parts] if draw else None,
         prediction=prediction,
         review=review,
         require_all_answered=require_all_answered,

@@ -11,9 +11,10 @@ from sqlalchemy.orm import Session
 
 from contest.models import Contest, QuestionBank, Unit
 from contest.services.accounts import create_user, find_by_phone
-from contest.services.bank_import import import_questions, read_questions
+from contest.services.bank_import import import_questions
 from contest.services.contests import create_contest, create_round
 from contest.services.units import find_unit, import_units
+from question_bank.readers import read_questions
 from question_bank.tables import read_table
 
 DEMO_DATA = Path(__file__).resolve().parent.parent / "demo_data"
@@ -50,7 +51,8 @@ def load_demo(session: Session, *, now: datetime) -> DemoReport:
         summary = import_units(session, read_table(DEMO_DATA / "units.csv"))
         created.append(f"{summary.created} units")
     if session.scalar(select(QuestionBank.id).where(QuestionBank.name == BANK_NAME)) is None:
-        result = read_questions(DEMO_DATA / "sample_bank.xlsx")
+        path = DEMO_DATA / "sample_bank.xlsx"
+        result = read_questions(path.name, path.read_bytes())
         summary = import_questions(session, bank_name=BANK_NAME, result=result, now=now)
         created.append(f"{summary.imported} questions")
     contest = session.scalar(select(Contest).where(Contest.slug == CONTEST_SLUG))

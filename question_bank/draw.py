@@ -1,0 +1,87 @@
+"""The draw: a seeded, uniform random choice of questions without repeats, and shuffled options.
+
+The pool is built once per bank (ids grouped by topic and difficulty) and reused for every attempt,
+so a draw touches only the ids it needs; with the same seed the same questions come out in the
+same order, so an attempt can be re-derived and audited.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class DrawPart:
+    topic: str | None  # None: any topic
+    difficulty: str | None  # None: any difficulty
+    count: int
+
+    def label(self) -> str:
+        return f"{self.topic or '*'}:{self.difficulty or '*'}:{self.count}"
+
+
+class NotEnoughQuestions(ValueError):
+    def __init__(self, part: DrawPart, available: int) -> None:
+        super().__init__(
+            f"ngân hàng chỉ còn {available} câu cho {part.topic or 'mọi chủ đề'} / "
+            f"{part.difficulty or 'mọi mức độ'}, cần {part.count}"
+        )
+        self.part = part
+        self.available = available
+
+
+@dataclass
+class QuestionPool:
+    """Active question ids of a bank, grouped by (topic, difficulty)."""
+
+    cells: dict[tuple[str, str], list[int]] = field(default_factory=dict)
+    _matches: dict[tuple[str | None, str | None], list[int]] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def build(cls, rows: Iterable[tuple[int, str, str]]) -> QuestionPool:
+        """rows: (question id, topic, difficulty)."""
+        cells: dict[tuple[str, str], list[int]] = {}
+        for question_id, topic, difficulty in rows:
+            cells.setdefault((topic, difficulty), []).append(question_id)
+        for ids in cells.values():
+            ids.sort()  # a seed must give the same draw whatever order the database returned
+        return cls(cells)
+
+    def matching(self, topic: str | None, difficulty: str | None) -> list[int]:
+        key = (topic, difficulty)
+        if key not in self._matches:
+            ids: list[int] = []
+            for (cell_topic, cell_difficulty), cell_ids in sorted(self.cells.items()):
+                if (topic is None or cell_topic == topic) and (difficulty is None or cell_difficulty == difficulty):
+                    ids.extend(cell_ids)
+            self._matches[key] = ids
+        return self._matches[key]
+
+    def check(self, parts: Sequence[DrawPart]) -> None:
+        """Raise NotEnoughQuestions when the spec cannot be met (parts may overlap)."""
+        draw_questions(self, parts, random.Random(0))
+
+
+def draw_questions(pool: QuestionPool, parts: Sequence[DrawPart], rng: random.Random) -> list[int]:
+    """Question ids for one attempt, in the order they are shown."""
+    chosen: list[int] = []
+    taken: set[int] = set()
+    for part in parts:
+        candidates = pool.matching(part.topic, part.difficulty)
+        if taken and any(question_id in taken for question_id in candidates):
+            candidates = [question_id for question_id in candidates if question_id not in taken]
+        if len(candidates) < part.count:
+            raise NotEnoughQuestions(part, len(candidates))
+        picked = rng.sample(candidates, part.count)
+        chosen.extend(picked)
+        taken.update(picked)
+    rng.shuffle(chosen)
+    return chosen
+
+
+def shuffle_options(option_ids: Sequence[int], rng: random.Random) -> list[int]:
+    shuffled = list(option_ids)
+    rng.shuffle(shuffled)
+    return shuffled

@@ -1,0 +1,66 @@
+"""Writing a bank back to the spreadsheet layout of CONTRACT §3; the file imports back unchanged."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import BinaryIO
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+
+from question_bank.difficulty import VIETNAMESE_NAMES
+from question_bank.model import LETTERS, DraftQuestion
+from question_bank.sanitize import as_typed
+
+SHEET_TITLE = "Ngân hàng câu hỏi"
+
+
+def write_bank_xlsx(questions: list[DraftQuestion], target: Path | str | BinaryIO) -> int:
+    option_count = max([4, *(option.position + 1 for q in questions for option in q.options)])
+    letters = LETTERS[:option_count]
+    headers = [
+        "STT",
+        "Câu hỏi",
+        *(f"Phương án {letter}" for letter in letters),
+        "Đáp án",
+        "Chủ đề",
+        "Mức độ",
+        "Giải thích",
+    ]
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = SHEET_TITLE
+    sheet.append(headers)
+    for number, question in enumerate(questions, start=1):
+        by_position = {option.position: as_typed(option.text) for option in question.options}
+        sheet.append(
+            [
+                number,
+                as_typed(question.text),
+                *(by_position.get(position, "") for position in range(option_count)),
+                question.answer_letters,
+                question.topic,
+                VIETNAMESE_NAMES[question.difficulty],
+                as_typed(question.explanation),
+            ]
+        )
+    _style(sheet, headers)
+    workbook.save(target)
+    return len(questions)
+
+
+def _style(sheet, headers: list[str]) -> None:  # type: ignore[no-untyped-def]
+    widths = {"STT": 6, "Câu hỏi": 60, "Đáp án": 9, "Chủ đề": 26, "Mức độ": 12, "Giải thích": 50}
+    for column, header in enumerate(headers, start=1):
+        cell = sheet.cell(row=1, column=column)
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="DDEBF7")
+        letter = cell.column_letter
+        sheet.column_dimensions[letter].width = widths.get(header, 30)
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            if cell.column > 1:
+                cell.number_format = "@"
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = sheet.dimensions

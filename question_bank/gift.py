@@ -1,0 +1,167 @@
+"""Moodle's GIFT format, multiple-choice questions only (single and multiple answer).
+
+A question is `[::title::] [[format]] text { =right ~wrong ... }`, questions separated by blank lines,
+`//` comments, `$CATEGORY:` lines (the last part becomes the topic), `\\` escapes for ~=#{}:.
+Answers with a percentage (`~%50%x`) are right when the weight is positive. Other question types
+(true/false, short answer, matching, numerical, essay, description) are reported with their line.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from question_bank.model import LETTERS, DraftOption, DraftQuestion, FileProblem, ReadResult
+from question_bank.text import clean
+
+_ESCAPES = {"\\~": "\x01", "\\=": "\x02", "\\#": "\x03", "\\{": "\x04", "\\}": "\x05", "\\:": "\x06", "\\n": "\n"}
+_UNESCAPE = {"\x01": "~", "\x02": "=", "\x03": "#", "\x04": "{", "\x05": "}", "\x06": ":"}
+_WEIGHT = re.compile(r"^%(-?\d+(?:\.\d+)?)%")
+_FORMAT = re.compile(r"^\[(html|moodle|plain|markdown)\]", re.IGNORECASE)
+_TITLE = re.compile(r"^::(.*?)::", re.DOTALL)
+
+
+@dataclass
+class _Block:
+    line: int
+    text: str
+
+
+def _escape(text: str) -> str:
+    for sequence, placeholder in _ESCAPES.items():
+        text = text.replace(sequence, placeholder)
+    return text
+
+
+def _unescape(text: str) -> str:
+    for placeholder, char in _UNESCAPE.items():
+        text = text.replace(placeholder, char)
+    return clean(text)
+
+
+def _blocks(source: str) -> tuple[list[_Block], list[tuple[int, str]]]:
+    """Question blocks (with their first line) and $CATEGORY lines, in file order."""
+    blocks: list[_Block] = []
+    categories: list[tuple[int, str]] = []
+    current: list[str] = []
+    start = 0
+    for number, raw in enumerate(source.splitlines(), start=1):
+        line = raw.rstrip()
+        stripped = line.strip()
+        if stripped.startswith("//"):
+            continue
+        if stripped.startswith("$CATEGORY:"):
+            categories.append((number, stripped[len("$CATEGORY:") :].strip()))
+            continue
+        if not stripped:
+            if current and _balanced("\n".join(current)):
+                blocks.append(_Block(start, "\n".join(current)))
+                current = []
+            continue
+        if not current:
+            start = number
+        current.append(line)
+    if current:
+        blocks.append(_Block(start, "\n".join(current)))
+    return blocks, categories
+
+
+def _balanced(text: str) -> bool:
+    escaped = _escape(text)
+    return escaped.count("{") == escaped.count("}")
+
+
+def _topic_at(line: int, categories: list[tuple[int, str]]) -> str:
+    topic = ""
+    for category_line, path in categories:
+        if category_line < line:
+            topic = path.split("/")[-1].replace("$course$", "").strip()
+    return topic
+
+
+def _parse_answers(body: str) -> tuple[list[tuple[bool, str]], str] | None:
+    """The answers of a multiple-choice block and its general feedback, or None for other types."""
+    general = ""
+    if "####" in body:
+        body, general = body.split("####", 1)
+    answers: list[tuple[bool, str]] = []
+    parts = re.split(r"([~=])", body)
+    if parts[0].strip():
+        return None
+    for index in range(1, len(parts), 2):
+        marker, content = parts[index], parts[index + 1]
+        content = content.split("#", 1)[0]  # per-answer feedback is not kept
+        weight = _WEIGHT.match(content.strip())
+        if weight:
+            right = float(weight.group(1)) > 0
+            content = content.strip()[weight.end() :]
+        else:
+            right = marker == "="
+        answers.append((right, content))
+    if not any(right for right, _ in answers):
+        return None
+    return answers, general
+
+
+def read_gift(source: str) -> ReadResult:
+    blocks, categories = _blocks(source.replace("\r\n", "\n").lstrip("\ufeff"))
+    questions: list[DraftQuestion] = []
+    problems: list[FileProblem] = []
+    skipped: list[FileProblem] = []
+    for block in blocks:
+        escaped = _escape(block.text)
+        open_at, close_at = escaped.find("{"), escaped.rfind("}")
+        if open_at < 0 or close_at < open_at:
+            skipped.append(FileProblem(block.line, "mô tả (không có đáp án) không phải câu hỏi trắc nghiệm"))
+            continue
+        head = escaped[:open_at] + escaped[close_at + 1 :]
+        body = escaped[open_at + 1 : close_at].strip()
+        head = _TITLE.sub("", head.strip(), count=1).strip()
+        head = _FORMAT.sub("", head, count=1)
+        text = _unescape(head)
+        kind = _unsupported_kind(body)
+        if kind:
+            skipped.append(FileProblem(block.line, f"loại câu hỏi {kind} chưa được hỗ trợ"))
+            continue
+        parsed = _parse_answers(body)
+        if parsed is None:
+            problems.append(FileProblem(block.line, "câu hỏi trắc nghiệm cần ít nhất một đáp án đúng (=)"))
+            continue
+        answers, general = parsed
+        if not text:
+            problems.append(FileProblem(block.line, "thiếu nội dung câu hỏi"))
+            continue
+        if len(answers) > len(LETTERS):
+            problems.append(FileProblem(block.line, f"có {len(answers)} phương án, tối đa {len(LETTERS)}"))
+            continue
+        options = [
+            DraftOption(position, _unescape(content), right) for position, (right, content) in enumerate(answers)
+        ]
+        if any(not option.text for option in options):
+            problems.append(FileProblem(block.line, "có phương án trống"))
+            continue
+        questions.append(
+            DraftQuestion(
+                line=block.line,
+                text=text,
+                options=options,
+                topic=_topic_at(block.line, categories),
+                explanation=_unescape(general),
+            )
+        )
+    return ReadResult(questions, problems, skipped, line_label="line")
+
+
+def _unsupported_kind(body: str) -> str | None:
+    stripped = body.strip()
+    if stripped == "":
+        return "tự luận (essay)"
+    if "->" in stripped:
+        return "ghép cặp (matching)"
+    if stripped.upper() in ("T", "F", "TRUE", "FALSE") or re.match(r"^(T|F|TRUE|FALSE)\s*#", stripped, re.I):
+        return "đúng/sai (true/false)"
+    if stripped.startswith("#"):
+        return "số (numerical)"
+    if "~" not in stripped.split("####", 1)[0]:
+        return "trả lời ngắn (short answer)"
+    return None

@@ -1,0 +1,115 @@
+"""Reading a question file of any supported format into draft questions and problems.
+
+Every format goes through the same steps: parse; convert text typed in a legacy Vietnamese encoding
+(or report it); sanitise the HTML; report questions repeated within the file.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from question_bank.aiken import read_aiken
+from question_bank.gift import read_gift
+from question_bank.legacy import detect_legacy
+from question_bank.model import DraftQuestion, FileProblem, ReadResult
+from question_bank.sanitize import clean_question_html
+from question_bank.spreadsheet import read_spreadsheet
+from question_bank.tables import TableError, decode_csv, read_csv, read_xlsx
+from question_bank.validate import find_duplicates
+
+FORMATS = ("auto", "xlsx", "csv", "gift", "aiken")
+_EXTENSIONS = {".xlsx": "xlsx", ".xlsm": "xlsx", ".csv": "csv", ".gift": "gift", ".aiken": "aiken"}
+
+
+def guess_format(name: str, data: bytes) -> str | None:
+    suffix = Path(name).suffix.lower()
+    if suffix in _EXTENSIONS:
+        return _EXTENSIONS[suffix]
+    if suffix == ".txt":
+        try:
+            text, _ = decode_csv(data)
+        except TableError:
+            return None
+        if any(line.strip().upper().startswith("ANSWER:") for line in text.splitlines()):
+            return "aiken"
+        if "{" in text:
+            return "gift"
+    return None
+
+
+def read_questions(name: str | Path, data: bytes, file_format: str = "auto") -> ReadResult:
+    """Parse `data` (the bytes of a file called `name`); problems carry the row or line users see."""
+    chosen = guess_format(str(name), data) if file_format == "auto" else file_format
+    try:
+        if chosen == "xlsx":
+            result = read_spreadsheet(read_xlsx(data))
+        elif chosen == "csv":
+            result = read_spreadsheet(read_csv(data))
+        elif chosen in ("gift", "aiken"):
+            text, _ = decode_csv(data)
+            result = read_gift(text) if chosen == "gift" else read_aiken(text)
+        else:
+            suffix = Path(str(name)).suffix or str(name)
+            message = f"Không nhận ra định dạng của tệp '{suffix}': hãy dùng .xlsx, .csv, .gift hoặc .txt (Aiken)."
+            return ReadResult([], [FileProblem(None, message)])
+    except TableError as error:
+        return ReadResult([], [FileProblem(None, str(error))])
+    return finish(result)
+
+
+_FIELDS = {"text": "Câu hỏi", "topic": "Chủ đề", "explanation": "Giải thích"}
+
+
+def _convert_legacy(question: DraftQuestion, notices: list[FileProblem], problems: list[FileProblem]) -> None:
+    def convert(value: str, column: str) -> str:
+        legacy = detect_legacy(value)
+        if legacy is None:
+            return value
+        if legacy.converted is None:
+            problems.append(
+                FileProblem(
+                    question.line,
+                    f'cột "{column}": văn bản gõ bằng bảng mã cũ ({legacy.encoding}), '
+                    "không chuyển được chắc chắn sang Unicode; hãy chuyển mã rồi tải lại",
+                )
+            )
+            return value
+        notices.append(
+            FileProblem(
+                question.line,
+                f'cột "{column}": đã chuyển từ bảng mã {legacy.encoding} sang Unicode ("{legacy.converted[:40]}")',
+            )
+        )
+        return legacy.converted
+
+    for field, column in _FIELDS.items():
+        setattr(question, field, convert(getattr(question, field), column))
+    for option in question.options:
+        option.text = convert(option.text, f"Phương án {option.letter}")
+
+
+def finish(result: ReadResult) -> ReadResult:
+    notices: list[FileProblem] = []
+    problems = list(result.problems)
+    kept: list[DraftQuestion] = []
+    for question in result.questions:
+        count = len(problems)
+        _convert_legacy(question, notices, problems)
+        question.text = clean_question_html(question.text)
+        question.explanation = clean_question_html(question.explanation)
+        for option in question.options:
+            option.text = clean_question_html(option.text)
+        if not question.text:
+            problems.append(
+                FileProblem(question.line, 'cột "Câu hỏi": nội dung trống sau khi bỏ mã HTML không an toàn')
+            )
+        empty = [option.letter for option in question.options if not option.text]
+        if empty:
+            problems.append(
+                FileProblem(question.line, f"phương án {', '.join(empty)} trống sau khi bỏ mã HTML không an toàn")
+            )
+        if len(problems) == count:
+            kept.append(question)
+    problems += find_duplicates(kept)
+    problems.sort(key=lambda problem: problem.line or 0)
+    return ReadResult(kept, problems, result.skipped, result.line_label, notices)
