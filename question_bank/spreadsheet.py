@@ -56,7 +56,18 @@ def parse_answer(text: str) -> list[str] | None:
     return letters
 
 
+def _find_header(table: Table, search_rows: int = 10) -> Table:
+    """Offices often put a title above the header: take the first row that names the required columns."""
+    if all(field in map_columns(table.headers) for field in REQUIRED):
+        return table
+    for index, record in enumerate(table.rows[:search_rows]):
+        if all(field in map_columns(record.cells) for field in REQUIRED):
+            return Table(record.cells, record.number, table.rows[index + 1 :], table.kind, table.encoding)
+    return table
+
+
 def read_spreadsheet(table: Table) -> ReadResult:
+    table = _find_header(table)
     columns = map_columns(table.headers)
     missing = [COLUMN_TITLES[field] for field in REQUIRED if field not in columns]
     if missing:

@@ -1,0 +1,236 @@
+"""The spreadsheet layout (CONTRACT §3), from .xlsx and .csv."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections import Counter
+from datetime import datetime
+
+from openpyxl import Workbook
+
+from question_bank.readers import read_questions
+from tests.conftest import DEMO_DATA
+from tests.question_bank.conftest import HEADER, csv_text, row, xlsx_bytes
+
+SAMPLE_COUNTS = {
+    "Nhận thức chung về CĐS": (7, 8, 5),
+    "Chính quyền số": (7, 8, 5),
+    "Kinh tế số": (6, 9, 5),
+    "Xã hội số và kỹ năng số": (7, 8, 5),
+    "An toàn thông tin và dữ liệu cá nhân": (7, 8, 5),
+    "Văn bản chỉ đạo": (6, 9, 5),
+}
+
+
+def _messages(result) -> list[str]:
+    return [f"{problem.line}: {problem.message}" for problem in result.problems]
+
+
+def _check_sample(result) -> None:
+    assert result.problems == [] and result.notices == []
+    assert len(result.questions) == 120
+    counts = Counter((q.topic, q.difficulty) for q in result.questions)
+    for topic, (easy, medium, hard) in SAMPLE_COUNTS.items():
+        assert (counts[(topic, "easy")], counts[(topic, "medium")], counts[(topic, "hard")]) == (easy, medium, hard)
+    multiple = [q for q in result.questions if q.multiple]
+    assert len(multiple) == 10
+    assert all(q.text.endswith("(chọn nhiều đáp án)") for q in multiple)
+    assert Counter(len(q.options) for q in result.questions) == {4: 120}
+
+
+def test_sample_bank_xlsx_reads_exactly() -> None:
+    path = DEMO_DATA / "sample_bank.xlsx"
+    result = read_questions(path.name, path.read_bytes())
+    _check_sample(result)
+    first = result.questions[0]
+    assert first.line == 2 and first.text == "Ba trụ cột của chuyển đổi số quốc gia là gì?"
+    assert first.answer_letters == "A" and first.explanation.startswith("Quyết định 749/QĐ-TTg")
+
+
+def test_sample_bank_csv_reads_the_same_questions_as_xlsx() -> None:
+    csv_path, xlsx_path = DEMO_DATA / "sample_bank.csv", DEMO_DATA / "sample_bank.xlsx"
+    from_csv = read_questions(csv_path.name, csv_path.read_bytes())
+    from_xlsx = read_questions(xlsx_path.name, xlsx_path.read_bytes())
+    _check_sample(from_csv)
+    assert [q.fingerprint() for q in from_csv.questions] == [q.fingerprint() for q in from_xlsx.questions]
+
+
+def test_headers_match_without_case_accents_or_spaces_and_answers_in_many_forms() -> None:
+    header = [
+        "stt",
+        " CAU HOI ",
+        "phuong an a",
+        "Phương Án  B",
+        "PHƯƠNG ÁN C",
+        "phuongand",
+        "dap an",
+        "chu de",
+        "muc do",
+        "giai thich",
+    ]
+    data = xlsx_bytes(
+        [
+            row(1, "Câu một?", answer="a, c", difficulty="de"),
+            row(2, "Câu hai?", answer="B;D", difficulty="TB"),
+            row(3, "Câu ba?", answer="A C", difficulty="kho"),
+            row(4, "Câu bốn?", answer="bd", difficulty="hard"),
+            row(5, "Câu năm?", answer="d", difficulty="2"),
+        ],
+        header,
+    )
+    result = read_questions("bank.xlsx", data)
+    assert result.problems == []
+    assert [q.answer_letters for q in result.questions] == ["A,C", "B,D", "A,C", "B,D", "D"]
+    assert [q.difficulty for q in result.questions] == ["easy", "medium", "hard", "hard", "medium"]
+
+
+def test_blank_rows_are_skipped_and_rows_keep_excel_numbers() -> None:
+    data = xlsx_bytes([row(1, "Câu một?"), [None] * 10, ["", " ", None], row(4, "Câu bốn?", answer="X")])
+    result = read_questions("bank.xlsx", data)
+    assert [q.line for q in result.questions] == [2]
+    assert _messages(result) == ['5: cột "Đáp án": "X" không phải chữ cái A-F']
+
+
+def test_numbers_and_dates_read_back_as_typed() -> None:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(HEADER)
+    sheet.append([1, "Năm nào ban hành QĐ 749?", 2020, 2021, 0.5, datetime(2026, 10, 10), "A", "T", "Dễ", ""])
+    sheet.append([2, "Tỷ lệ?", 0.7, 0.25, "x", "y", "A", "T", "Dễ", ""])
+    sheet["C3"].number_format = "0%"
+    sheet["D3"].number_format = "0%"
+    import io
+
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    result = read_questions("bank.xlsx", buffer.getvalue())
+    assert result.problems == []
+    assert [o.text for o in result.questions[0].options] == ["2020", "2021", "0.5", "10/10/2026"]
+    assert [o.text for o in result.questions[1].options][:2] == ["70%", "25%"]
+
+
+def test_merged_and_styled_cells_are_tolerated() -> None:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["Ngân hàng câu hỏi thi tìm hiểu CĐS"])
+    sheet.merge_cells("A1:J1")
+    sheet.append(HEADER)
+    sheet.append(row(1, "Câu một?"))
+    sheet.append(row(2, "Câu hai?", topic="Gộp"))
+    sheet.merge_cells("H3:H4")
+    import io
+
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    result = read_questions("bank.xlsx", buffer.getvalue())
+    # The merged title above is skipped; the merged topic belongs to the first row only.
+    assert result.problems == []
+    assert [(q.line, q.topic) for q in result.questions] == [(3, "Chủ đề"), (4, "")]
+
+
+def test_every_problem_is_reported_with_its_row_and_column() -> None:
+    data = xlsx_bytes(
+        [
+            row(1, "", answer="A"),  # row 2: no text
+            row(2, "Một phương án?", options=("Chỉ một",)),  # row 3: one option
+            row(3, "Trỏ vào ô trống?", options=("Một", "Hai"), answer="C"),  # row 4
+            row(4, "Mức độ lạ?", difficulty="Siêu khó"),  # row 5
+            row(5, "Thiếu đáp án?", answer=""),  # row 6
+            row(6, "Câu trùng?"),  # row 7
+            row(7, "  câu   TRÙNG? "),  # row 8: the same after trimming, collapsing spaces and case
+            row(8, "Câu tốt?"),  # row 9
+        ]
+    )
+    result = read_questions("bank.xlsx", data)
+    assert _messages(result) == [
+        '2: cột "Câu hỏi": thiếu nội dung câu hỏi',
+        "3: cần ít nhất 2 phương án, mới có 1",
+        '4: cột "Đáp án": đáp án C chỉ vào phương án trống',
+        '5: cột "Mức độ": "Siêu khó" không phải Dễ / Trung bình / Khó',
+        '6: cột "Đáp án": thiếu đáp án',
+        "8: câu hỏi trùng với câu ở dòng 7",
+    ]
+
+
+def test_missing_required_columns_are_named() -> None:
+    data = xlsx_bytes([["Câu?", "A"]], ["Câu hỏi", "Phương án A"])
+    result = read_questions("bank.xlsx", data)
+    assert _messages(result) == ['1: thiếu cột "Phương án B", "Đáp án"']
+
+
+def test_csv_line_numbers_count_multi_line_cells() -> None:
+    text = csv_text([row(1, "Dòng một\ndòng hai?"), row(2, "Câu hai?", answer="Z")])
+    result = read_questions("bank.csv", text.encode())
+    assert _messages(result) == ['4: cột "Đáp án": "Z" không phải chữ cái A-F']
+
+
+def test_csv_in_utf8_with_bom_windows_1258_and_semicolons() -> None:
+    text = csv_text([row(1, "Chuyển đổi số là gì?", options=("Đúng", "Sai"))])
+    for data in (b"\xef\xbb\xbf" + text.encode("utf-8"), text.encode("utf-16")):
+        result = read_questions("bank.csv", data)
+        assert result.problems == [] and result.questions[0].text == "Chuyển đổi số là gì?"
+    # Windows-1258 keeps some tones as combining marks: the text comes back in NFC.
+    cp1258 = _windows_1258(text.replace(",", ";"))
+    result = read_questions("bank.csv", cp1258)
+    assert result.problems == [] and result.questions[0].options[0].text == "Đúng"
+
+
+def _windows_1258(text: str) -> bytes:
+    """Text as Windows-1258 stores it: letters with their shape, tones as combining marks."""
+    tones = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
+    out = []
+    for char in text:
+        parts = unicodedata.normalize("NFD", char)
+        base = unicodedata.normalize("NFC", "".join(c for c in parts if c not in tones))
+        out.append(base + "".join(c for c in parts if c in tones))
+    return "".join(out).encode("cp1258")
+
+
+def test_text_in_legacy_encodings_is_converted_and_reported() -> None:
+    data = xlsx_bytes(
+        [
+            row(1, "Céng hoµ x· héi chñ nghÜa ViÖt Nam?", options=("§óng", "Sai")),
+            row(2, "Coäng hoøa xaõ hoäi chuû nghóa Vieät Nam?", options=("Ñuùng", "Sai")),
+        ]
+    )
+    result = read_questions("bank.xlsx", data)
+    assert result.problems == []
+    assert result.questions[0].text == "Cộng hoà xã hội chủ nghĩa Việt Nam?"
+    assert result.questions[0].options[0].text == "Đúng"
+    assert result.questions[1].text == "Cộng hòa xã hội chủ nghĩa Việt Nam?"
+    assert result.questions[1].options[0].text == "Đúng"
+    notices = [f"{n.line}: {n.message}" for n in result.notices]
+    assert any(n.startswith('2: cột "Câu hỏi": đã chuyển từ bảng mã TCVN3') for n in notices)
+    assert any(n.startswith('3: cột "Phương án A": đã chuyển từ bảng mã VNI') for n in notices)
+
+
+def test_legacy_text_that_cannot_be_converted_surely_is_a_problem() -> None:
+    data = xlsx_bytes([row(1, "Céng hoµ chaøo", options=("a", "b"))])
+    result = read_questions("bank.xlsx", data)
+    assert result.questions == []
+    assert _messages(result)[0].startswith('2: cột "Câu hỏi": văn bản gõ bằng bảng mã cũ')
+
+
+def test_html_is_reduced_to_a_safe_subset() -> None:
+    data = xlsx_bytes(
+        [
+            row(
+                1,
+                'H<sub>2</sub>O <script>alert(1)</script><b onclick="x()">đậm</b>',
+                options=("<img src=x onerror=alert(1)>Một", "a < b & c"),
+            )
+        ]
+    )
+    result = read_questions("bank.xlsx", data)
+    question = result.questions[0]
+    assert question.text == "H<sub>2</sub>O <b>đậm</b>"
+    assert [o.text for o in question.options] == ["Một", "a &lt; b &amp; c"]
+
+
+def test_broken_or_unknown_files_are_one_clear_problem() -> None:
+    broken = read_questions("bank.xlsx", b"not a zip file")
+    assert "Không mở được tệp Excel" in broken.problems[0].message and broken.problems[0].line is None
+    unknown = read_questions("bank.pdf", b"%PDF")
+    assert "Không nhận ra định dạng" in unknown.problems[0].message
+    empty = read_questions("bank.csv", b"")
+    assert "Tệp trống" in empty.problems[0].message
