@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLASK := CONTEST_ENV=development $(BIN)/flask --app wsgi
 
-.PHONY: run test lint format e2e bench db-upgrade translations clean
+.PHONY: run test lint format e2e bench bench-bank db-upgrade translations clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,10 @@ translations: $(VENV)/.dev-installed
 	$(BIN)/pybabel extract -F babel.cfg -k _l -o contest/translations/messages.pot --no-location --omit-header .
 	$(BIN)/pybabel update -i contest/translations/messages.pot -d contest/translations --no-fuzzy-matching --no-location
 	$(BIN)/pybabel compile -d contest/translations --statistics
+
+# Question-bank speed: import of a 10,000-question xlsx, draws of 30 questions.
+bench-bank: $(VENV)/.dev-installed
+	$(BIN)/python -m bench.bank
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

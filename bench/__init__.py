@@ -1,0 +1,1 @@
+"""Benchmarks. `python -m bench.bank`: question-bank import and draw speed."""
