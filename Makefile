@@ -41,7 +41,7 @@ format: $(VENV)/.dev-installed
 # and run `make translations` again to compile them.
 translations: $(VENV)/.dev-installed
 	$(BIN)/pybabel extract -F babel.cfg -k _l -o contest/translations/messages.pot --no-location --omit-header .
-	$(BIN)/pybabel update -i contest/translations/messages.pot -d contest/translations --no-fuzzy-matching --no-location
+	$(BIN)/pybabel update -i contest/translations/messages.pot -d contest/translations --no-fuzzy-matching
 	$(BIN)/pybabel compile -d contest/translations --statistics
 
 # Question-bank speed: import of a 10,000-question xlsx, draws of 30 questions.

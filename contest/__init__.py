@@ -58,9 +58,13 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     cli.init_app(app)
 
     from contest.api import bp as api_bp
+    from contest.auth import bp as auth_bp
+    from contest.organizer import bp as organizer_bp
     from contest.public import bp as public_bp
 
     app.register_blueprint(public_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(organizer_bp, url_prefix="/admin")
     app.register_blueprint(api_bp, url_prefix="/api")
 
     @app.after_request

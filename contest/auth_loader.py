@@ -20,8 +20,20 @@ def load_user(user_id: str) -> User | None:
     return user
 
 
+def unauthorized():  # type: ignore[no-untyped-def]
+    """API calls get a 401 in JSON; pages send the visitor to the login page and back."""
+    from flask import redirect, request, url_for
+
+    from contest.errors import error_response, wants_json
+
+    if wants_json():
+        return error_response(401, "unauthorized", str(_l("Please log in to continue.")))
+    return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+
+
 def init_app(app: Flask) -> None:
     login_manager.user_loader(load_user)
-    login_manager.login_view = "public.index"
+    login_manager.unauthorized_handler(unauthorized)
+    login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Please log in to continue.")
     login_manager.session_protection = "basic"

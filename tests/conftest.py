@@ -122,8 +122,9 @@ def app(database_uri: str, redis_url: str | None, clock: FakeClock) -> Iterator[
     @app.before_request
     def forget_cached_locale() -> None:
         # The test holds one app context across requests, where a server gives each request its
-        # own: drop what Flask-Babel cached on `g` for the previous request.
+        # own: drop what Flask-Babel and Flask-Login cached on `g` for the previous request.
         g.pop("_flask_babel", None)
+        g.pop("_login_user", None)
 
     with app.app_context():
         yield app
@@ -182,3 +183,27 @@ def runner(app: Flask) -> FlaskCliRunner:
 @pytest.fixture
 def is_postgres(db) -> bool:  # type: ignore[no-untyped-def]
     return db.engine.dialect.name == "postgresql"
+
+
+def csrf_token(client: FlaskClient) -> str:
+    return client.get("/api/csrf").get_json()["csrf_token"]
+
+
+class Auth:
+    """Logs a test client in and out through the real login form."""
+
+    def __init__(self, client: FlaskClient) -> None:
+        self.client = client
+
+    def login(self, phone: str, password: str = "mat-khau-123"):  # type: ignore[no-untyped-def]
+        return self.client.post(
+            "/login", data={"phone": phone, "password": password, "csrf_token": csrf_token(self.client)}
+        )
+
+    def logout(self):  # type: ignore[no-untyped-def]
+        return self.client.post("/logout", data={"csrf_token": csrf_token(self.client)})
+
+
+@pytest.fixture
+def auth(client: FlaskClient) -> Auth:
+    return Auth(client)

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from contest.models import Contest, Option, Question, QuestionBank, Round, Unit, User
 from contest.models.questions import DIFFICULTIES
 from contest.services.accounts import create_user
+from question_bank.model import DraftOption, DraftQuestion
 
 _sequence = count(1)
 
@@ -49,16 +50,18 @@ def make_bank(session: Session, now: datetime, *, name: str = "Ngân hàng", que
     bank = QuestionBank(name=name, created_at=now)
     session.add(bank)
     for index in range(questions):
+        text = f"Câu hỏi số {index + 1}?"
+        options = [DraftOption(p, f"Phương án {p}", p == 0) for p in range(4)]
         question = Question(
             bank=bank,
-            text=f"Câu hỏi số {index + 1}?",
+            text=text,
             topic="Chủ đề " + "AB"[index % 2],
             difficulty=DIFFICULTIES[index % 3],
-            fingerprint=f"fp-{name}-{index}",
+            fingerprint=DraftQuestion(0, text, options).fingerprint(),
             created_at=now,
             updated_at=now,
         )
-        question.options = [Option(position=p, text=f"Phương án {p}", is_correct=p == 0) for p in range(4)]
+        question.options = [Option(position=o.position, text=o.text, is_correct=o.correct) for o in options]
         session.add(question)
     session.flush()
     return bank

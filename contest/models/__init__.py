@@ -3,13 +3,14 @@
 from contest.models.attempts import Attempt, AttemptItem
 from contest.models.base import Base
 from contest.models.contests import Contest, Round
-from contest.models.questions import Option, Question, QuestionBank
+from contest.models.questions import BankUpload, Option, Question, QuestionBank
 from contest.models.units import Unit
 from contest.models.users import User
 
 __all__ = [
     "Attempt",
     "AttemptItem",
+    "BankUpload",
     "Base",
     "Contest",
     "Option",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from contest.models.base import Base, UTCDateTime, one_of
@@ -75,3 +75,19 @@ class Option(Base):
     @property
     def letter(self) -> str:
         return "ABCDEF"[self.position]
+
+
+class BankUpload(Base):
+    """A question file an organizer uploaded and has not yet confirmed: the preview reads it from
+    here, so any app process can show the report and import it."""
+
+    __tablename__ = "bank_uploads"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    bank_name: Mapped[str] = mapped_column(String(120))
+    filename: Mapped[str] = mapped_column(String(255))
+    file_format: Mapped[str] = mapped_column(String(10), default="auto")
+    skip_unsupported: Mapped[bool] = mapped_column(default=False)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -76,3 +76,19 @@ def create_user(
 
 def password_matches(user: User, password: str) -> bool:
     return check_password_hash(user.password_hash, password)
+
+
+_DUMMY_HASH: str | None = None
+
+
+def authenticate(session: Session, phone: str, password: str) -> User | None:
+    """The active user with this phone and password, or None. A wrong phone costs as much time as
+    a wrong password, so the answer does not tell which phones have accounts."""
+    global _DUMMY_HASH
+    user = find_by_phone(session, phone)
+    if user is None or not user.is_active:
+        if _DUMMY_HASH is None:
+            _DUMMY_HASH = generate_password_hash("not-a-password")
+        check_password_hash(_DUMMY_HASH, password)
+        return None
+    return user if password_matches(user, password) else None

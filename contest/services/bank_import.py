@@ -23,6 +23,7 @@ class BankImportSummary:
     by_topic_difficulty: Counter[tuple[str, str]] = field(default_factory=Counter)
     skipped: list[Problem] = field(default_factory=list)
     notices: list[Problem] = field(default_factory=list)
+    bank_id: int | None = None  # None in a dry run into a new bank
 
 
 def existing_fingerprints(session: Session, bank: QuestionBank | None) -> dict[str, int]:
@@ -70,12 +71,14 @@ def import_questions(
         skipped=as_problems(result.skipped),
         notices=as_problems(result.notices),
     )
+    summary.bank_id = bank.id if bank else None
     if dry_run:
         return summary
     if bank is None:
         bank = QuestionBank(name=bank_name, created_at=now)
         session.add(bank)
         session.flush()
+        summary.bank_id = bank.id
     insert_questions(session, bank, result.questions, now)
     return summary
 

@@ -1,0 +1,31 @@
+"""Role checks for routes: anonymous users are sent to log in, others without the role get 403."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from flask import abort
+from flask_login import current_user, login_required
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+ORGANIZER_ROLES = ("organizer", "admin")
+
+
+def roles_required(*roles: str) -> Callable[[F], F]:
+    def decorator(view: F) -> F:
+        @functools.wraps(view)
+        @login_required
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            if current_user.role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapper  # type: ignore[return-value]
+
+    return decorator
+
+
+organizer_required = roles_required(*ORGANIZER_ROLES)

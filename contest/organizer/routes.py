@@ -1,0 +1,196 @@
+"""Routes of the organizer area. Every route checks the organizer role."""
+
+from __future__ import annotations
+
+import io
+
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from contest import clock
+from contest.auth.permissions import organizer_required
+from contest.auth.redirects import safe_next
+from contest.extensions import db
+from contest.models.questions import DIFFICULTIES
+from contest.organizer import bp
+from contest.organizer.forms import QuestionForm, UploadForm
+from contest.services import banks
+from contest.services.bank_import import bank_questions
+from contest.services.errors import InvalidInput, NotFound
+from contest.services.problems import FileProblems
+from question_bank.export import write_bank_xlsx
+from question_bank.model import LETTERS
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@bp.get("/")
+@organizer_required
+def dashboard() -> str:
+    return render_template("organizer/dashboard.html", banks=banks.list_banks(db.session))
+
+
+@bp.get("/banks")
+@organizer_required
+def bank_list() -> str:
+    return render_template("organizer/banks.html", banks=banks.list_banks(db.session), form=UploadForm())
+
+
+@bp.post("/banks/upload")
+@organizer_required
+def bank_upload():  # type: ignore[no-untyped-def]
+    form = UploadForm()
+    if not form.validate_on_submit():
+        return render_template("organizer/banks.html", banks=banks.list_banks(db.session), form=form), 400
+    uploaded = form.file.data
+    upload = banks.stage_upload(
+        db.session,
+        user=current_user,
+        bank_name=form.bank_name.data or "",
+        filename=uploaded.filename or "file",
+        data=uploaded.read(),
+        file_format=form.file_format.data or "auto",
+        skip_unsupported=bool(form.skip_unsupported.data),
+        now=clock.now(),
+    )
+    db.session.commit()
+    return redirect(url_for("organizer.upload_preview", upload_id=upload.id))
+
+
+def _upload_or_404(upload_id: int):  # type: ignore[no-untyped-def]
+    try:
+        return banks.get_upload(db.session, upload_id, current_user)
+    except NotFound:
+        abort(404)
+
+
+@bp.get("/uploads/<int:upload_id>")
+@organizer_required
+def upload_preview(upload_id: int):  # type: ignore[no-untyped-def]
+    preview = banks.preview_upload(db.session, _upload_or_404(upload_id), clock.now())
+    db.session.rollback()  # the dry run wrote nothing; make sure of it
+    status = 200 if preview.ok else 422
+    return render_template("organizer/upload_preview.html", preview=preview, letters=LETTERS), status
+
+
+@bp.post("/uploads/<int:upload_id>/confirm")
+@organizer_required
+def upload_confirm(upload_id: int):  # type: ignore[no-untyped-def]
+    upload = _upload_or_404(upload_id)
+    try:
+        summary = banks.confirm_upload(db.session, upload, clock.now())
+    except FileProblems:
+        db.session.rollback()
+        flash(_("The file no longer imports cleanly (the bank changed). Read the report again."), "error")
+        return redirect(url_for("organizer.upload_preview", upload_id=upload_id))
+    db.session.commit()
+    flash(
+        _("Imported %(count)d questions into the bank %(bank)s.", count=summary.imported, bank=summary.bank), "success"
+    )
+    return redirect(url_for("organizer.bank_detail", bank_id=summary.bank_id))
+
+
+@bp.post("/uploads/<int:upload_id>/discard")
+@organizer_required
+def upload_discard(upload_id: int):  # type: ignore[no-untyped-def]
+    banks.discard_upload(db.session, _upload_or_404(upload_id))
+    db.session.commit()
+    flash(_("The upload was discarded; nothing was imported."), "success")
+    return redirect(url_for("organizer.bank_list"))
+
+
+def _bank_or_404(bank_id: int):  # type: ignore[no-untyped-def]
+    try:
+        return banks.get_bank(db.session, bank_id)
+    except NotFound:
+        abort(404)
+
+
+@bp.get("/banks/<int:bank_id>")
+@organizer_required
+def bank_detail(bank_id: int) -> str:
+    bank = _bank_or_404(bank_id)
+    filters = {key: request.args.get(key, "") for key in ("text", "topic", "difficulty", "status")}
+    page = banks.search_questions(db.session, bank, page=request.args.get("page", 1, type=int), **filters)
+    topics, counts = banks.bank_counts(db.session, bank)
+    return render_template(
+        "organizer/bank_detail.html",
+        bank=bank,
+        page=page,
+        filters=filters,
+        topics=topics,
+        counts=counts,
+        difficulties=DIFFICULTIES,
+    )
+
+
+@bp.get("/banks/<int:bank_id>/export.xlsx")
+@organizer_required
+def bank_export(bank_id: int):  # type: ignore[no-untyped-def]
+    bank = _bank_or_404(bank_id)
+    buffer = io.BytesIO()
+    write_bank_xlsx(bank_questions(db.session, bank), buffer)
+    buffer.seek(0)
+    return send_file(buffer, mimetype=XLSX, as_attachment=True, download_name=f"ngan-hang-{bank.id}.xlsx")
+
+
+def _question_or_404(question_id: int):  # type: ignore[no-untyped-def]
+    try:
+        return banks.get_question(db.session, question_id)
+    except NotFound:
+        abort(404)
+
+
+@bp.route("/questions/<int:question_id>/edit", methods=["GET", "POST"])
+@organizer_required
+def question_edit(question_id: int):  # type: ignore[no-untyped-def]
+    question = _question_or_404(question_id)
+    form = QuestionForm()
+    if request.method == "GET":
+        form.text.data, form.topic.data = question.text, question.topic
+        form.difficulty.data, form.explanation.data = question.difficulty, question.explanation
+        form.answer.data = ",".join(option.letter for option in question.options if option.is_correct)
+        for option in question.options:
+            form.option_fields()[option.position].data = option.text
+    elif form.validate_on_submit():
+        try:
+            banks.update_question(
+                db.session,
+                question,
+                text=form.text.data or "",
+                options=[field.data or "" for field in form.option_fields()],
+                answer=form.answer.data or "",
+                topic=form.topic.data or "",
+                difficulty=form.difficulty.data or "",
+                explanation=form.explanation.data or "",
+                now=clock.now(),
+            )
+        except InvalidInput as error:
+            db.session.rollback()
+            for name, message in error.fields.items():
+                target = form.option_a if name == "options" else getattr(form, name, None)
+                if target is not None:
+                    target.errors = [*target.errors, message]
+        else:
+            db.session.commit()
+            flash(_("Question %(id)d was saved.", id=question.id), "success")
+            return redirect(url_for("organizer.bank_detail", bank_id=question.bank_id))
+    status = 400 if request.method == "POST" else 200
+    return render_template("organizer/question_edit.html", form=form, question=question), status
+
+
+@bp.post("/questions/<int:question_id>/active")
+@organizer_required
+def question_active(question_id: int):  # type: ignore[no-untyped-def]
+    question = _question_or_404(question_id)
+    active = request.form.get("active") == "1"
+    banks.set_question_active(question, active, clock.now())
+    db.session.commit()
+    message = (
+        _("Question %(id)d is in use again.", id=question.id)
+        if active
+        else _("Question %(id)d was deactivated: it will not be drawn any more.", id=question.id)
+    )
+    flash(message, "success")
+    return redirect(safe_next(request.form.get("back"), url_for("organizer.bank_detail", bank_id=question.bank_id)))

@@ -1,0 +1,100 @@
+"""Logging in and out: pages and JSON API, CSRF, rate limits, sessions ended by a password change."""
+
+from __future__ import annotations
+
+from tests.conftest import csrf_token
+from tests.factories import make_user
+
+
+def test_login_page_logs_in_with_any_phone_format_and_logs_out(client, auth, session, clock) -> None:
+    make_user(session, clock(), phone="0912345678")
+    session.commit()
+    response = auth.login("+84 912 345 678")
+    assert response.status_code == 302
+    assert "Đăng xuất" in client.get("/").get_data(as_text=True)
+    auth.logout()
+    assert "Đăng nhập" in client.get("/").get_data(as_text=True)
+
+
+def test_wrong_password_and_unknown_phone_get_the_same_answer(client, auth, session, clock) -> None:
+    make_user(session, clock(), phone="0912345678")
+    session.commit()
+    wrong = auth.login("0912345678", "sai-mat-khau")
+    unknown = auth.login("0987654321", "sai-mat-khau")
+    assert wrong.status_code == unknown.status_code == 400
+    message = "Số điện thoại hoặc mật khẩu không đúng."
+    assert message in wrong.get_data(as_text=True) and message in unknown.get_data(as_text=True)
+
+
+def test_login_form_without_csrf_token_is_refused(client, session, clock) -> None:
+    make_user(session, clock(), phone="0912345678")
+    session.commit()
+    response = client.post("/login", data={"phone": "0912345678", "password": "mat-khau-123"})
+    assert response.status_code == 400
+    assert "Đăng xuất" not in client.get("/").get_data(as_text=True)
+
+
+def test_next_only_leads_to_this_site(client, session, clock) -> None:
+    make_user(session, clock(), phone="0912345678")
+    session.commit()
+    data = {"phone": "0912345678", "password": "mat-khau-123", "csrf_token": csrf_token(client)}
+    response = client.post("/login?next=https://evil.example/", data=data)
+    assert response.headers["Location"] == "/"
+    client.post("/logout", data={"csrf_token": csrf_token(client)})
+    data["csrf_token"] = csrf_token(client)
+    response = client.post("/login?next=/contests/x", data=data)
+    assert response.headers["Location"] == "/contests/x"
+
+
+def test_api_session_login_and_logout(client, session, clock) -> None:
+    user = make_user(session, clock(), phone="0912345678")
+    session.commit()
+    token = csrf_token(client)
+    refused = client.post("/api/session", json={"phone": "0912345678", "password": "x"}, headers={"X-CSRFToken": token})
+    assert refused.status_code == 401 and refused.get_json()["error"] == "invalid_credentials"
+    missing = client.post("/api/session", json={}, headers={"X-CSRFToken": token})
+    assert missing.status_code == 400 and set(missing.get_json()["fields"]) == {"phone", "password"}
+    ok = client.post(
+        "/api/session", json={"phone": "0912 345 678", "password": "mat-khau-123"}, headers={"X-CSRFToken": token}
+    )
+    assert ok.status_code == 200 and ok.get_json()["id"] == user.id
+    out = client.delete("/api/session", headers={"X-CSRFToken": csrf_token(client)})
+    assert out.status_code == 200
+
+
+def test_api_login_needs_the_csrf_header(client, session, clock) -> None:
+    make_user(session, clock(), phone="0912345678")
+    session.commit()
+    response = client.post("/api/session", json={"phone": "0912345678", "password": "mat-khau-123"})
+    assert response.status_code == 400 and response.get_json()["error"] == "csrf"
+
+
+def test_login_is_rate_limited(client, session, clock) -> None:
+    make_user(session, clock(), phone="0912345678")
+    session.commit()
+    token = csrf_token(client)
+    statuses = [
+        client.post(
+            "/api/session", json={"phone": "0912345678", "password": "sai"}, headers={"X-CSRFToken": token}
+        ).status_code
+        for _ in range(12)
+    ]
+    assert statuses[:10] == [401] * 10
+    assert statuses[10:] == [429, 429]
+
+
+def test_changing_the_session_token_ends_existing_sessions(client, auth, session, clock) -> None:
+    user = make_user(session, clock(), phone="0912345678")
+    session.commit()
+    auth.login("0912345678")
+    assert "Đăng xuất" in client.get("/").get_data(as_text=True)
+    user.session_token = "changed-by-a-password-reset"
+    session.commit()
+    assert "Đăng xuất" not in client.get("/").get_data(as_text=True)
+
+
+def test_deactivated_accounts_cannot_log_in(auth, session, clock) -> None:
+    user = make_user(session, clock(), phone="0912345678")
+    user.active = False
+    session.commit()
+    assert auth.login("0912345678").status_code == 400
