@@ -21,8 +21,13 @@ def comparable(value: str) -> str:
     return _SPACES.sub(" ", clean(value)).casefold()
 
 
-def header_key(value: str | None) -> str:
-    """A header as matched: no accents, no case, no spaces ("Phương án A" -> "phuonganna")."""
+def without_accents(value: str | None) -> str:
+    """Vietnamese without its marks, lower case, single spaces ("Sở Y tế" -> "so y te")."""
     text = unicodedata.normalize("NFD", clean(value)).replace("đ", "d").replace("Đ", "D")
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    return re.sub(r"[\s_\-.]+", "", text).casefold()
+    return _SPACES.sub(" ", text).casefold()
+
+
+def header_key(value: str | None) -> str:
+    """A header as matched: no accents, no case, no spaces ("Phương án A" -> "phuongana")."""
+    return re.sub(r"[\s_\-.]+", "", without_accents(value))

@@ -1,11 +1,13 @@
-"""Forms of the login pages."""
+"""Forms of the login and registration pages."""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, PasswordField, StringField
+from wtforms import BooleanField, PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length
+
+from contest.services.registration import CATEGORY_LABELS
 
 
 class LoginForm(FlaskForm):
@@ -20,3 +22,21 @@ class LoginForm(FlaskForm):
         render_kw={"autocomplete": "current-password"},
     )
     remember = BooleanField(_l("Stay logged in on this device"), default=True)
+
+
+class RegisterForm(FlaskForm):
+    """Fields and CSRF; the rules themselves live in services.registration, shared with the API."""
+
+    name = StringField(_l("Full name"), render_kw={"autocomplete": "name"})
+    phone = StringField(_l("Phone number"), render_kw={"autocomplete": "tel", "inputmode": "tel"})
+    password = PasswordField(_l("Password"), render_kw={"autocomplete": "new-password"})
+    birth_date = StringField(
+        _l("Date of birth (optional)"), render_kw={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"}
+    )
+    category = SelectField(
+        _l("You are"),
+        choices=[SelectChoice("", _l("Choose...")), *(SelectChoice(k, v) for k, v in CATEGORY_LABELS.items())],
+        default="",
+    )
+    unit_q = StringField(_l("Your unit"), render_kw={"autocomplete": "off", "type": "search"})
+    consent = BooleanField(_l("I agree to the processing of my personal data as described above."))

@@ -4,16 +4,34 @@ from __future__ import annotations
 
 from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 
+from contest import clock
 from contest.auth import bp
-from contest.auth.forms import LoginForm
+from contest.auth.forms import LoginForm, RegisterForm
 from contest.auth.redirects import safe_next
 from contest.extensions import db, limiter
+from contest.models import User
 from contest.services.accounts import authenticate
 from contest.services.errors import InvalidInput
+from contest.services.phones import normalise_phone
+from contest.services.registration import register_participant, search_units
+from contest.services.units import find_unit
 
-LOGIN_LIMIT = "10 per minute;50 per hour"
+# Offices share one address behind NAT: limit per phone tightly, per address loosely.
+LOGIN_LIMIT_PER_PHONE = "10 per minute;50 per hour"
+LOGIN_LIMIT_PER_ADDRESS = "120 per minute"
+REGISTER_LIMIT = "30 per minute;300 per hour"
+
+
+def _phone_key() -> str:
+    """The rate-limit key of a login: the phone it tries, however it is written."""
+    body = request.get_json(silent=True) if request.is_json else request.form
+    raw = body.get("phone") if isinstance(body, dict) or body is request.form else None
+    if isinstance(raw, str) and raw.strip():
+        return "login-phone:" + (normalise_phone(raw) or raw.strip()[:20])
+    return "login-address:" + get_remote_address()
 
 
 def _safe_next(target: str | None) -> str:
@@ -21,7 +39,8 @@ def _safe_next(target: str | None) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(LOGIN_LIMIT, methods=["POST"])
+@limiter.limit(LOGIN_LIMIT_PER_ADDRESS, methods=["POST"])
+@limiter.limit(LOGIN_LIMIT_PER_PHONE, methods=["POST"], key_func=_phone_key)
 def login():  # type: ignore[no-untyped-def]
     if current_user.is_authenticated:
         return redirect(_safe_next(request.args.get("next")))
@@ -45,7 +64,8 @@ def logout():  # type: ignore[no-untyped-def]
 
 
 @bp.post("/api/session")
-@limiter.limit(LOGIN_LIMIT)
+@limiter.limit(LOGIN_LIMIT_PER_ADDRESS)
+@limiter.limit(LOGIN_LIMIT_PER_PHONE, key_func=_phone_key)
 def api_login():  # type: ignore[no-untyped-def]
     body = request.get_json(silent=True) or {}
     phone, password = body.get("phone"), body.get("password")
@@ -67,3 +87,72 @@ def api_login():  # type: ignore[no-untyped-def]
 def api_logout():  # type: ignore[no-untyped-def]
     logout_user()
     return jsonify({"logged_out": True})
+
+
+def _register_from(values: dict) -> User:  # type: ignore[type-arg]
+    def text(key: str) -> str:
+        value = values.get(key)
+        return value if isinstance(value, str) else ""
+
+    return register_participant(
+        db.session,
+        name=text("name"),
+        phone=text("phone"),
+        password=text("password"),
+        unit_code=text("unit_code"),
+        birth_date=text("birth_date"),
+        category=text("category"),
+        consent=values.get("consent") in (True, "y", "on", "true", "1"),
+        now=clock.now(),
+    )
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@limiter.limit(REGISTER_LIMIT, methods=["POST"])
+def register():  # type: ignore[no-untyped-def]
+    """Registration works without JavaScript: "Find" posts the form back with the matching units."""
+    form = RegisterForm()
+    unit_code = request.form.get("unit_code", "")
+    chosen = find_unit(db.session, unit_code) if unit_code else None
+    choices = []
+    status = 200
+    if request.method == "POST":
+        if not form.validate():
+            return render_template("auth/register.html", form=form, choices=choices, chosen=chosen), 400
+        if request.form.get("action") == "search":
+            choices = search_units(db.session, form.unit_q.data or "")
+        else:
+            try:
+                user = _register_from(request.form.to_dict())
+            except InvalidInput as error:
+                db.session.rollback()
+                for name, message in error.fields.items():
+                    target = getattr(form, "unit_q" if name == "unit_code" else name, None)
+                    if target is not None:
+                        target.errors = [*target.errors, message]
+                status = 400
+            else:
+                db.session.commit()
+                login_user(user, remember=True)
+                flash(_("Your account is ready. Good luck in the contest!"), "success")
+                return redirect(_safe_next(request.args.get("next")))
+    return render_template("auth/register.html", form=form, choices=choices, chosen=chosen), status
+
+
+@bp.post("/api/participants")
+@limiter.limit(REGISTER_LIMIT)
+def api_register():  # type: ignore[no-untyped-def]
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise InvalidInput(_("Send the registration as a JSON object."), {})
+    user = _register_from(body)
+    db.session.commit()
+    login_user(user, remember=True)
+    return jsonify({"id": user.id, "name": user.name, "phone": user.phone, "unit_code": user.unit.code}), 201
+
+
+@bp.get("/api/units")
+def api_units():  # type: ignore[no-untyped-def]
+    limit = request.args.get("limit", 20, type=int)
+    entries = search_units(db.session, request.args.get("q", ""), limit)
+    return jsonify({"entries": [entry.as_json() for entry in entries]})

@@ -40,6 +40,8 @@ class Unit(Base):
     path: Mapped[str] = mapped_column(String(512), default="/")
     depth: Mapped[int] = mapped_column(default=0)
     active: Mapped[bool] = mapped_column(default=True)
+    # Code and name without accents, lower case: "so y te hbx-syt" finds "Sở Y tế" typed any way.
+    search_text: Mapped[str] = mapped_column(String(300), default="", server_default="")
 
     parent: Mapped[Unit | None] = relationship(remote_side=[id], back_populates="children")
     children: Mapped[list[Unit]] = relationship(back_populates="parent", order_by="Unit.code")

@@ -43,6 +43,27 @@ def create_user(
     category: str | None = None,
     consent: bool = False,
 ) -> User:
+    fields = account_problems(session, name=name, phone=phone, password=password, role=role)
+    if fields:
+        raise InvalidInput(" ".join(fields.values()), fields)
+    user = User(
+        name=" ".join(name.split()),
+        phone=normalise_phone(phone),
+        password_hash=generate_password_hash(password),
+        role=role,
+        unit=unit,
+        birth_date=birth_date,
+        category=category,
+        created_at=now,
+        consent_at=now if consent else None,
+    )
+    session.add(user)
+    session.flush()
+    return user
+
+
+def account_problems(session: Session, *, name: str, phone: str, password: str, role: str) -> dict[str, str]:
+    """What is wrong with these account fields, by field name; empty when nothing is."""
     fields: dict[str, str] = {}
     normalised = normalise_phone(phone)
     if not name.strip():
@@ -56,22 +77,7 @@ def create_user(
         fields["password"] = password_problem
     if role not in ROLES:
         fields["role"] = _("Unknown role.")
-    if fields:
-        raise InvalidInput(" ".join(fields.values()), fields)
-    user = User(
-        name=" ".join(name.split()),
-        phone=normalised,
-        password_hash=generate_password_hash(password),
-        role=role,
-        unit=unit,
-        birth_date=birth_date,
-        category=category,
-        created_at=now,
-        consent_at=now if consent else None,
-    )
-    session.add(user)
-    session.flush()
-    return user
+    return fields
 
 
 def password_matches(user: User, password: str) -> bool:

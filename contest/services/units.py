@@ -11,7 +11,7 @@ from contest.models import Unit
 from contest.models.units import UNIT_KINDS
 from contest.services.problems import FileProblems, Problem
 from question_bank.tables import Table
-from question_bank.text import header_key
+from question_bank.text import header_key, without_accents
 
 UNIT_COLUMNS = ("code", "parent_code", "name", "kind", "headcount")
 MAX_CODE_LENGTH = 32
@@ -107,11 +107,16 @@ def import_units(session: Session, table: Table) -> UnitImportSummary:
         ):
             updated += 1
         unit.name, unit.kind, unit.headcount = row.name, row.kind, row.headcount
+        unit.search_text = unit_search_text(row.code, row.name)
     for row in rows:
         units[row.code].parent = units[row.parent_code] if row.parent_code else None
     session.flush()
     refresh_paths(session)
     return UnitImportSummary(created=created, updated=updated)
+
+
+def unit_search_text(code: str, name: str) -> str:
+    return f"{without_accents(name)} {code.casefold()}"
 
 
 def _in_cycle(code: str, parent_of: dict[str, str]) -> bool:

@@ -1,0 +1,115 @@
+"""Participants registering themselves: one account per phone, a unit, consent recorded with its time."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from contest.models import Unit, User
+from contest.models.users import CATEGORIES
+from contest.services.accounts import account_problems, create_user
+from contest.services.errors import InvalidInput
+from contest.services.units import find_unit
+from question_bank.text import without_accents
+
+CATEGORY_LABELS = {
+    "civil_servant": _l("Cadre, civil servant or public employee"),
+    "union_member": _l("Youth union member"),
+    "association_member": _l("Member of an association (women, farmers, veterans...)"),
+    "worker": _l("Worker"),
+    "citizen": _l("Citizen"),
+}
+
+
+def parse_birth_date(raw: str | None, today: date) -> date | None:
+    """2001-09-02 or 02/09/2001; None when empty. Raises ValueError when it is no plausible birth date."""
+    text = (raw or "").strip()
+    if not text:
+        return None
+    for pattern in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"):
+        try:
+            value = datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+        if value.year < 1900 or value > today:
+            raise ValueError(text)
+        return value
+    raise ValueError(text)
+
+
+def register_participant(
+    session: Session,
+    *,
+    name: str,
+    phone: str,
+    password: str,
+    unit_code: str,
+    now: datetime,
+    birth_date: str | None = None,
+    category: str | None = None,
+    consent: bool = False,
+) -> User:
+    """Create the participant's account, or raise InvalidInput with every field's problem."""
+    fields: dict[str, str] = {}
+    unit = find_unit(session, unit_code) if unit_code and unit_code.strip() else None
+    if unit is None or not unit.active:
+        fields["unit_code"] = _("Choose your unit from the list.")
+    try:
+        born = parse_birth_date(birth_date, now.date())
+    except ValueError:
+        fields["birth_date"] = _("Enter a real date of birth, for example 02/09/1990.")
+        born = None
+    if category and category not in CATEGORIES:
+        fields["category"] = _("Choose who you are from the list.")
+    if not consent:
+        fields["consent"] = _("You need to agree to the processing of your personal data to take part.")
+    if len(" ".join(name.split())) > 120:
+        fields["name"] = _("The name is too long.")
+    fields = {**account_problems(session, name=name, phone=phone, password=password, role="participant"), **fields}
+    if fields:
+        raise InvalidInput(" ".join(fields.values()), fields)
+    try:
+        user = create_user(
+            session,
+            name=name,
+            phone=phone,
+            password=password,
+            now=now,
+            unit=unit,
+            birth_date=born,
+            category=category or None,
+            consent=consent,
+        )
+    except IntegrityError:  # two registrations of one phone at the same moment
+        session.rollback()
+        message = _("An account with this phone number already exists.")
+        raise InvalidInput(message, {"phone": message}) from None
+    return user
+
+
+@dataclass
+class UnitChoice:
+    code: str
+    name: str
+    parent: str
+
+    def as_json(self) -> dict[str, str]:
+        return {"code": self.code, "name": self.name, "parent": self.parent}
+
+
+def search_units(session: Session, query: str, limit: int = 20) -> list[UnitChoice]:
+    """Units whose name or code contains every word typed, accents or not: a picker for phones."""
+    words = without_accents(query).split()
+    if not words:
+        return []
+    statement = select(Unit).where(Unit.active.is_(True))
+    for word in words[:6]:
+        statement = statement.where(Unit.search_text.contains(word, autoescape=True))
+    units = session.scalars(statement.order_by(Unit.depth, Unit.name).limit(max(1, min(limit, 50))))
+    return [UnitChoice(unit.code, unit.name, unit.parent.name if unit.parent else "") for unit in units]

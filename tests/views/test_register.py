@@ -1,0 +1,165 @@
+"""Registration: page (with and without JavaScript) and API, unit picker, consent, one account per phone."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from sqlalchemy import func, select
+
+from contest.models import User
+from contest.models.users import CATEGORIES
+from contest.services.registration import CATEGORY_LABELS
+from tests.conftest import DEMO_DATA, csrf_token
+
+
+@pytest.fixture
+def units(runner):
+    assert runner.invoke(args=["units", "import", str(DEMO_DATA / "units.csv")]).exit_code == 0
+
+
+def _form(client, **values):
+    data = {
+        "name": "Trần Thị Bình",
+        "phone": "0987 654 321",
+        "password": "mat-khau-123",
+        "birth_date": "02/09/1990",
+        "category": "civil_servant",
+        "unit_code": "HBX-SYT",
+        "consent": "y",
+        "action": "register",
+        "csrf_token": csrf_token(client),
+    }
+    data.update(values)
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def _users(session) -> int:
+    return session.scalar(select(func.count(User.id)))
+
+
+def test_every_category_has_a_label() -> None:
+    assert set(CATEGORY_LABELS) == set(CATEGORIES)
+
+
+def test_register_page_finds_units_without_javascript_then_registers(client, session, clock, units) -> None:
+    page = client.get("/register")
+    assert page.status_code == 200 and "Đăng ký dự thi" in page.get_data(as_text=True)
+    found = client.post("/register", data=_form(client, action="search", unit_q="so y te", unit_code=None))
+    text = found.get_data(as_text=True)
+    assert found.status_code == 200 and 'value="HBX-SYT"' in text and "Sở Y tế" in text
+    assert 'value="Trần Thị Bình"' in text  # what was typed is kept
+    assert _users(session) == 0
+    done = client.post("/register", data=_form(client))
+    assert done.status_code == 302
+    user = session.scalar(select(User))
+    assert (user.name, user.phone, user.unit.code, user.category) == (
+        "Trần Thị Bình",
+        "0987654321",
+        "HBX-SYT",
+        "civil_servant",
+    )
+    assert user.birth_date.isoformat() == "1990-09-02" and user.consent_at == clock()
+    assert "Đăng xuất" in client.get("/").get_data(as_text=True)
+
+
+def test_register_reports_every_field_in_vietnamese_and_creates_nothing(client, session, units) -> None:
+    response = client.post(
+        "/register",
+        data=_form(
+            client, name="", phone="12345", password="ngan", unit_code="", consent=None, birth_date="31/02/1990"
+        ),
+    )
+    text = response.get_data(as_text=True)
+    assert response.status_code == 400
+    for message in (
+        "Vui lòng nhập họ và tên.",
+        "Vui lòng nhập số điện thoại Việt Nam",
+        "ít nhất 8 ký tự",
+        "Vui lòng chọn đơn vị",
+        "Vui lòng nhập ngày sinh",
+        "đồng ý",
+    ):
+        assert message in text, message
+    assert _users(session) == 0
+
+
+def test_one_account_per_phone_whatever_its_format(client, session, units) -> None:
+    assert client.post("/register", data=_form(client)).status_code == 302
+    client.post("/logout", data={"csrf_token": csrf_token(client)})
+    again = client.post("/register", data=_form(client, phone="+84987654321", name="Người khác"))
+    assert again.status_code == 400 and "Số điện thoại này đã được đăng ký." in again.get_data(as_text=True)
+    assert _users(session) == 1
+
+
+def test_api_registers_and_logs_in(client, session, units) -> None:
+    body = {
+        "name": "Lê Văn Cường",
+        "phone": "84912000111",
+        "password": "mat-khau-123",
+        "unit_code": "HBX-X01",
+        "consent": True,
+    }
+    response = client.post("/api/participants", json=body, headers={"X-CSRFToken": csrf_token(client)})
+    assert response.status_code == 201
+    assert response.get_json() == {"id": 1, "name": "Lê Văn Cường", "phone": "0912000111", "unit_code": "HBX-X01"}
+    assert session.get(User, 1).consent_at is not None
+
+
+def test_api_field_errors(client, session, units) -> None:
+    response = client.post(
+        "/api/participants",
+        json={"name": "A", "phone": "x", "password": "y", "unit_code": "NOPE"},
+        headers={"X-CSRFToken": csrf_token(client)},
+    )
+    assert response.status_code == 400
+    assert set(response.get_json()["fields"]) == {"phone", "password", "unit_code", "consent"}
+    not_json = client.post(
+        "/api/participants", data="[]", content_type="application/json", headers={"X-CSRFToken": csrf_token(client)}
+    )
+    assert not_json.status_code == 400
+    assert _users(session) == 0
+
+
+def test_unit_search_ignores_accents_and_case(client, units) -> None:
+    entries = client.get("/api/units?q=SO KHOA hoc").get_json()["entries"]
+    assert [entry["code"] for entry in entries] == ["HBX-SKHCN"]
+    assert entries[0]["parent"] == "Tỉnh Hòa Bình Xanh"
+    assert client.get("/api/units?q=hbx-x0&limit=5").get_json()["entries"][0]["code"].startswith("HBX-X0")
+    assert client.get("/api/units?q=").get_json() == {"entries": []}
+    assert client.get("/api/units?q=%25").get_json() == {"entries": []}
+
+
+def test_registration_is_rate_limited(client, units) -> None:
+    token = csrf_token(client)
+    statuses = [
+        client.post("/api/participants", json={}, headers={"X-CSRFToken": token}).status_code for _ in range(31)
+    ]
+    assert statuses[:30] == [400] * 30 and statuses[30] == 429
+
+
+def test_simultaneous_registrations_of_one_phone_make_one_account(app, session, units) -> None:
+    results: list[int] = []
+    barrier = threading.Barrier(4)
+
+    def register() -> None:
+        with app.app_context():
+            client = app.test_client()
+            token = csrf_token(client)
+            barrier.wait()
+            body = {
+                "name": "Đồng Thời",
+                "phone": "0911222333",
+                "password": "mat-khau-123",
+                "unit_code": "HBX-SYT",
+                "consent": True,
+            }
+            results.append(client.post("/api/participants", json=body, headers={"X-CSRFToken": token}).status_code)
+
+    threads = [threading.Thread(target=register) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(results) == [201, 400, 400, 400]
+    assert session.scalar(select(func.count(User.id)).where(User.phone == "0911222333")) == 1
