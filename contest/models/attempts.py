@@ -61,6 +61,9 @@ class Attempt(Base):
     prediction: Mapped[int | None]
     # The seed of the draw and shuffles: the attempt can be re-derived and audited.
     seed: Mapped[int] = mapped_column(BigInteger)
+    # Short code from a hash of the finished attempt, given to the participant (see services.receipts).
+    receipt: Mapped[str | None] = mapped_column(String(20), unique=True)
+    finished_by: Mapped[str | None] = mapped_column(String(20))  # "participant", "deadline"
 
     user: Mapped[User] = relationship()
     round: Mapped[Round] = relationship()

@@ -20,6 +20,9 @@ class QuestionBank(Base):
     name: Mapped[str] = mapped_column(String(120), unique=True)
     description: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Bumped by every change to the bank's questions: the draw pool cached by each process is
+    # keyed by it, so no process draws from a stale pool.
+    revision: Mapped[int] = mapped_column(default=1, server_default="1")
 
     questions: Mapped[list[Question]] = relationship(back_populates="bank", order_by="Question.id")
 

@@ -185,7 +185,7 @@ def question_edit(question_id: int):  # type: ignore[no-untyped-def]
 def question_active(question_id: int):  # type: ignore[no-untyped-def]
     question = _question_or_404(question_id)
     active = request.form.get("active") == "1"
-    banks.set_question_active(question, active, clock.now())
+    banks.set_question_active(db.session, question, active, clock.now())
     db.session.commit()
     message = (
         _("Question %(id)d is in use again.", id=question.id)

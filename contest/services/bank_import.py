@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from contest.models import Option, Question, QuestionBank
@@ -83,10 +83,17 @@ def import_questions(
     return summary
 
 
+def bump_revision(session: Session, bank: QuestionBank) -> None:
+    """Mark the bank's questions as changed, atomically, so every process reloads its draw pool."""
+    session.execute(update(QuestionBank).where(QuestionBank.id == bank.id).values(revision=QuestionBank.revision + 1))
+    session.expire(bank, ["revision"])
+
+
 def insert_questions(session: Session, bank: QuestionBank, questions: list[DraftQuestion], now: datetime) -> None:
     """Two bulk statements whatever the number of questions (a bank can hold thousands)."""
     if not questions:
         return
+    bump_revision(session, bank)
     ids = session.scalars(
         insert(Question).returning(Question.id, sort_by_parameter_order=True),
         [

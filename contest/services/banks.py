@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from contest.models import BankUpload, Option, Question, QuestionBank, User
 from contest.models.questions import DIFFICULTIES, MAX_OPTIONS
-from contest.services.bank_import import BankImportSummary, import_questions
+from contest.services.bank_import import BankImportSummary, bump_revision, import_questions
 from contest.services.errors import InvalidInput, NotFound
 from contest.services.problems import FileProblems, Problem
 from question_bank.model import LETTERS, DraftOption, DraftQuestion
@@ -251,10 +251,13 @@ def update_question(
     for leftover in by_position.values():
         question.options.remove(leftover)
     session.flush()
+    bump_revision(session, question.bank)
     return question
 
 
-def set_question_active(question: Question, active: bool, now: datetime) -> None:
+def set_question_active(session: Session, question: Question, active: bool, now: datetime) -> None:
     """Deactivated questions are not drawn any more; attempts that drew them keep them."""
     question.active = active
     question.updated_at = now
+    session.flush()
+    bump_revision(session, question.bank)

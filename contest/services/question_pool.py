@@ -1,18 +1,110 @@
-"""The pool a round draws from: a bank's active question ids, grouped by topic and difficulty."""
+"""What rounds draw from, cached per process and keyed by the bank's revision.
+
+A start of an attempt must stay cheap when thousands start in the same minute: the pool (ids by
+topic and difficulty) and the text of the questions are read once per bank revision, not per request.
+"""
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any
+
+from flask import current_app
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from contest.models import Question, QuestionBank
 from question_bank.draw import QuestionPool
 
+CACHED_BANKS = 8
+
+
+@dataclass(frozen=True)
+class QuestionContent:
+    """A question as an attempt freezes it (before its options are shuffled)."""
+
+    id: int
+    text: str
+    multiple: bool
+    topic: str
+    difficulty: str
+    explanation: str
+    options: tuple[tuple[int, str, bool], ...]  # (option id, text, correct), in bank order
+
+    def snapshot(self, option_order: list[int]) -> dict[str, Any]:
+        by_id = {option_id: (text, correct) for option_id, text, correct in self.options}
+        return {
+            "text": self.text,
+            "multiple": self.multiple,
+            "topic": self.topic,
+            "difficulty": self.difficulty,
+            "explanation": self.explanation,
+            "options": [
+                {"id": option_id, "text": by_id[option_id][0], "correct": by_id[option_id][1]}
+                for option_id in option_order
+            ],
+        }
+
+
+@dataclass
+class BankContent:
+    revision: int
+    pool: QuestionPool
+    questions: dict[int, QuestionContent]
+
+
+class BankContentCache:
+    """One per app: the latest content of the banks used most recently."""
+
+    def __init__(self, size: int = CACHED_BANKS) -> None:
+        self.size = size
+        self.entries: OrderedDict[int, BankContent] = OrderedDict()
+        self.lock = threading.Lock()
+
+
+def _cache() -> BankContentCache:
+    return current_app.extensions.setdefault("bank_content_cache", BankContentCache())
+
 
 def load_pool(session: Session, bank: QuestionBank) -> QuestionPool:
-    rows = session.execute(
-        select(Question.id, Question.topic, Question.difficulty).where(
-            Question.bank_id == bank.id, Question.active.is_(True)
-        )
+    return bank_content(session, bank).pool
+
+
+def bank_content(session: Session, bank: QuestionBank) -> BankContent:
+    """The bank's active questions at its current revision, from this process's cache if it has them."""
+    cache = _cache()
+    revision = session.scalar(select(QuestionBank.revision).where(QuestionBank.id == bank.id))
+    with cache.lock:
+        cached = cache.entries.get(bank.id)
+        if cached is not None and cached.revision == revision:
+            cache.entries.move_to_end(bank.id)
+            return cached
+    questions = session.scalars(
+        select(Question)
+        .where(Question.bank_id == bank.id, Question.active.is_(True))
+        .options(selectinload(Question.options))
+    ).all()
+    content = BankContent(
+        revision=revision or 0,
+        pool=QuestionPool.build((q.id, q.topic, q.difficulty) for q in questions),
+        questions={
+            q.id: QuestionContent(
+                q.id,
+                q.text,
+                q.multiple,
+                q.topic,
+                q.difficulty,
+                q.explanation,
+                tuple((o.id, o.text, o.is_correct) for o in q.options),
+            )
+            for q in questions
+        },
     )
-    return QuestionPool.build((row[0], row[1], row[2]) for row in rows)
+    with cache.lock:
+        cache.entries[bank.id] = content
+        cache.entries.move_to_end(bank.id)
+        while len(cache.entries) > cache.size:
+            cache.entries.popitem(last=False)
+    return content
