@@ -60,11 +60,13 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     from contest.api import bp as api_bp
     from contest.auth import bp as auth_bp
     from contest.organizer import bp as organizer_bp
+    from contest.participant import bp as participant_bp
     from contest.public import bp as public_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(organizer_bp, url_prefix="/admin")
+    app.register_blueprint(participant_bp)
     app.register_blueprint(api_bp, url_prefix="/api")
 
     @app.after_request

@@ -19,6 +19,7 @@ from contest.extensions import db
 from contest.models import Contest, QuestionBank
 from contest.services import demo as demo_service
 from contest.services.accounts import create_user
+from contest.services.attempts import finalize_expired
 from contest.services.bank_import import bank_questions, import_questions
 from contest.services.contests import create_contest, create_round
 from contest.services.errors import DomainError
@@ -35,6 +36,7 @@ units_cli = AppGroup("units", help="The unit tree.")
 bank_cli = AppGroup("bank", help="Question banks.")
 contest_cli = AppGroup("contest", help="Contests.")
 round_cli = AppGroup("round", help="Rounds of a contest.")
+attempts_cli = AppGroup("attempts", help="Attempts of participants.")
 
 
 @contextmanager
@@ -203,7 +205,15 @@ def round_create(
     click.echo(str(round_.id))
 
 
+@attempts_cli.command("finalize")
+@in_transaction
+def attempts_finalize() -> None:
+    """Finish attempts left open past their deadline (run it every minute from cron or a timer)."""
+    count = finalize_expired(db.session, now=clock.now())
+    click.echo(f"finished {count} attempt(s) left open past their deadline")
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(demo_command)
-    for group in (users_cli, units_cli, bank_cli, contest_cli, round_cli):
+    for group in (users_cli, units_cli, bank_cli, contest_cli, round_cli, attempts_cli):
         app.cli.add_command(group)

@@ -29,3 +29,10 @@ def parse_iso(text: str) -> datetime:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=VIETNAM)
     return moment.astimezone(UTC)
+
+
+def iso_utc(moment: datetime | None) -> str:
+    """ISO 8601 in UTC with a Z, as the API sends times."""
+    if moment is None:
+        return ""
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")

@@ -8,6 +8,7 @@ from flask import Flask, request
 from flask_babel import format_datetime, get_locale
 
 from contest import clock
+from contest.services.privacy import mask_name
 
 
 def vn_datetime(moment: datetime | None) -> str:
@@ -17,13 +18,10 @@ def vn_datetime(moment: datetime | None) -> str:
     return format_datetime(moment, "dd/MM/yyyy HH:mm")
 
 
-def iso_utc(moment: datetime | None) -> str:
-    return moment.isoformat().replace("+00:00", "Z") if moment else ""
-
-
 def init_app(app: Flask) -> None:
     app.add_template_filter(vn_datetime, "vn_datetime")
-    app.add_template_filter(iso_utc, "iso_utc")
+    app.add_template_filter(clock.iso_utc, "iso_utc")
+    app.add_template_filter(mask_name, "mask_name")
 
     @app.context_processor
     def inject_globals() -> dict[str, object]:

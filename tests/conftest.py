@@ -122,9 +122,9 @@ def app(database_uri: str, redis_url: str | None, clock: FakeClock) -> Iterator[
     @app.before_request
     def forget_cached_locale() -> None:
         # The test holds one app context across requests, where a server gives each request its
-        # own: drop what Flask-Babel and Flask-Login cached on `g` for the previous request.
-        g.pop("_flask_babel", None)
-        g.pop("_login_user", None)
+        # own: drop what extensions cached on `g` for the previous request (locale, user, CSRF token).
+        for name in list(vars(g)):
+            g.pop(name, None)
 
     with app.app_context():
         yield app

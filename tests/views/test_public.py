@@ -28,7 +28,7 @@ def test_contest_page_shows_rounds_in_vietnam_time_with_state(client, session, c
     assert "10/10/2026 07:00" in page
     assert "17/10/2026 07:00" in page
     assert "Đang mở" in page and "Sắp mở" in page
-    assert 'data-deadline="2026-10-17T00:00:00Z"' in page
+    assert 'data-deadline="2026-10-17T00:00:00.000Z"' in page
 
 
 def test_contest_page_in_english(client, session, clock) -> None:

@@ -1,0 +1,7 @@
+"""Pages of a participant: taking a round, the result, and checking a receipt."""
+
+from flask import Blueprint
+
+bp = Blueprint("participant", __name__)
+
+from contest.participant import routes  # noqa: E402,F401

@@ -1,0 +1,157 @@
+"""Routes of the quiz pages. They work without JavaScript (plain form posts); quiz.js adds one
+question at a time, autosave, an offline queue and the countdown."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import func, select
+
+from contest import clock
+from contest.extensions import db
+from contest.models import Attempt
+from contest.participant import bp
+from contest.services import attempts, receipts
+from contest.services.catalogue import round_state
+from contest.services.errors import DomainError, NotFound
+from contest.services.ranking import live_rank
+from contest.services.rounds import visible_round
+
+
+def _round_or_404(round_id: int):  # type: ignore[no-untyped-def]
+    try:
+        return visible_round(db.session, round_id)
+    except NotFound:
+        abort(404)
+
+
+def _attempt_or_404(attempt_id: int) -> Attempt:
+    try:
+        return attempts.get_own_attempt(db.session, attempt_id, current_user)
+    except NotFound:
+        abort(404)
+
+
+@bp.get("/rounds/<int:round_id>/take")
+@login_required
+def take(round_id: int):  # type: ignore[no-untyped-def]
+    now = clock.now()
+    round_ = _round_or_404(round_id)
+    attempt = db.session.scalar(
+        select(Attempt).where(
+            Attempt.user_id == current_user.id, Attempt.round_id == round_.id, Attempt.status == "in_progress"
+        )
+    )
+    if attempt is not None and now <= attempt.deadline + attempts.ANSWER_GRACE:
+        items = attempts.attempt_items(db.session, attempt)
+        payload = attempts.attempt_payload(attempt, items, now)
+        return render_template("participant/quiz.html", round=round_, attempt=attempt, payload=payload)
+    if attempt is not None:  # left open past its deadline: finish it now
+        attempts.finish_attempt(db.session, attempt, now=now, finished_by="deadline")
+        db.session.commit()
+    used = db.session.scalar(
+        select(func.count(Attempt.id)).where(Attempt.user_id == current_user.id, Attempt.round_id == round_.id)
+    )
+    finished = db.session.scalars(
+        select(Attempt)
+        .where(Attempt.user_id == current_user.id, Attempt.round_id == round_.id, Attempt.status != "in_progress")
+        .order_by(Attempt.number)
+    ).all()
+    return render_template(
+        "participant/start.html",
+        round=round_,
+        used=used,
+        finished=finished,
+        state=round_state(round_, now),
+        in_scope=attempts.in_scope(current_user, round_),
+    )
+
+
+@bp.post("/rounds/<int:round_id>/take")
+@login_required
+def start(round_id: int):  # type: ignore[no-untyped-def]
+    round_ = _round_or_404(round_id)
+    try:
+        attempts.start_attempt(db.session, current_user, round_, now=clock.now())
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+        return redirect(url_for("participant.take", round_id=round_id))
+    db.session.commit()
+    return redirect(url_for("participant.take", round_id=round_id))
+
+
+@bp.post("/attempts/<int:attempt_id>/answers")
+@login_required
+def save_form(attempt_id: int):  # type: ignore[no-untyped-def]
+    """The whole quiz as one form, for browsers without JavaScript: save, or save and submit."""
+    now = clock.now()
+    attempt = _attempt_or_404(attempt_id)
+    if attempt.status == "in_progress":
+        try:
+            for item in attempts.attempt_items(db.session, attempt):
+                chosen = [int(value) for value in request.form.getlist(f"q{item.position}") if value.isdigit()]
+                if chosen != (item.chosen or []):
+                    attempts.save_answer(db.session, attempt, item.position, chosen, now=now)
+            if request.form.get("action") == "submit":
+                attempts.submit_attempt(db.session, attempt, prediction=request.form.get("prediction"), now=now)
+        except DomainError as error:
+            db.session.commit()  # what was saved stays saved
+            flash(str(error.message), "error")
+            if attempt.status == "in_progress":
+                return redirect(url_for("participant.take", round_id=attempt.round_id))
+        else:
+            db.session.commit()
+    if attempt.status == "in_progress":
+        flash(_("Your answers are saved."), "success")
+        return redirect(url_for("participant.take", round_id=attempt.round_id))
+    return redirect(url_for("participant.result", attempt_id=attempt.id))
+
+
+def _review_allowed(attempt: Attempt, now) -> bool:  # type: ignore[no-untyped-def]
+    review = attempt.round.review
+    if review == "after_attempt":
+        return True
+    return review == "after_close" and round_state(attempt.round, now) == "closed"
+
+
+@bp.get("/attempts/<int:attempt_id>/result")
+@login_required
+def result(attempt_id: int):  # type: ignore[no-untyped-def]
+    now = clock.now()
+    attempt = _attempt_or_404(attempt_id)
+    if attempt.status == "in_progress":
+        if now <= attempt.deadline + attempts.ANSWER_GRACE:
+            return redirect(url_for("participant.take", round_id=attempt.round_id))
+        attempts.finish_attempt(db.session, attempt, now=now, finished_by="deadline")
+        db.session.commit()
+    items = attempts.attempt_items(db.session, attempt)
+    review = _review_allowed(attempt, now)
+    return render_template(
+        "participant/result.html",
+        attempt=attempt,
+        round=attempt.round,
+        rank=live_rank(db.session, attempt),
+        items=items if review else [],
+        review=review,
+        is_correct=attempts.is_correct,
+    )
+
+
+@bp.route("/verify", methods=["GET", "POST"])
+def verify_form():  # type: ignore[no-untyped-def]
+    code = request.values.get("code", "")
+    if code.strip():
+        return redirect(url_for("participant.verify", code=receipts.normalise_code(code)))
+    return render_template("participant/verify.html", attempt=None, code="", valid=None)
+
+
+@bp.get("/verify/<code>")
+def verify(code: str):  # type: ignore[no-untyped-def]
+    code = receipts.normalise_code(code)
+    attempt = db.session.scalar(select(Attempt).where(Attempt.receipt == code))
+    if attempt is None:
+        return render_template("participant/verify.html", attempt=None, code=code, valid=False), 404
+    valid = receipts.verify(attempt, attempts.attempt_items(db.session, attempt))
+    return render_template("participant/verify.html", attempt=attempt, code=code, valid=valid)

@@ -1,0 +1,312 @@
+"""The timed quiz: start or resume, save answers, submit, finish at the deadline.
+
+The server alone decides when an attempt ends: deadline = min(started_at + time limit, round close).
+Every finished attempt goes through `finish_attempt`, the one place that scores and records a
+submission.
+"""
+
+from __future__ import annotations
+
+import random
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from contest import clock
+from contest.models import Attempt, AttemptItem, Round, User
+from contest.services.catalogue import round_state
+from contest.services.errors import DomainError, Forbidden, InvalidInput, NotFound
+from contest.services.question_pool import bank_content
+from contest.services.receipts import receipt_code
+from question_bank.draw import DrawPart, NotEnoughQuestions, draw_questions, shuffle_options
+
+# Answers that left the phone just before the deadline still count when they arrive this late.
+ANSWER_GRACE = timedelta(seconds=5)
+MAX_PREDICTION = 10_000_000
+
+
+class RoundNotOpen(DomainError):
+    code = "round_not_open"
+
+
+class AttemptsUsedUp(DomainError):
+    code = "attempts_used_up"
+
+
+class AttemptFinished(DomainError):
+    code = "attempt_finished"
+
+
+class NotAllAnswered(DomainError):
+    code = "not_all_answered"
+
+
+@dataclass
+class StartedAttempt:
+    attempt: Attempt
+    created: bool
+
+
+def in_scope(user: User, round_: Round) -> bool:
+    scope = round_.contest.scope_unit
+    if scope is None:
+        return True
+    return user.unit is not None and user.unit.path.startswith(scope.path)
+
+
+def _check_can_start(session: Session, user: User, round_: Round, now: datetime) -> int:
+    """The number the new attempt gets; raises when the rules say no."""
+    if round_.contest.status != "published":
+        raise RoundNotOpen(_("This contest is not open."))
+    if not in_scope(user, round_):
+        raise Forbidden(_("This contest is for the members of %(unit)s.", unit=round_.contest.scope_unit.name))
+    state = round_state(round_, now)
+    if state == "upcoming":
+        raise RoundNotOpen(_("This round has not opened yet."))
+    if state == "closed":
+        raise RoundNotOpen(_("This round is closed."))
+    used, last_number = session.execute(
+        select(func.count(Attempt.id), func.coalesce(func.max(Attempt.number), 0)).where(
+            Attempt.user_id == user.id, Attempt.round_id == round_.id
+        )
+    ).one()
+    if round_.max_attempts is not None and used >= round_.max_attempts:
+        raise AttemptsUsedUp(_("You have used all %(count)d attempts of this round.", count=round_.max_attempts))
+    if round_.max_attempts_per_day is not None:
+        day_start = clock.to_vietnam(now).replace(hour=0, minute=0, second=0, microsecond=0)
+        today = session.scalar(
+            select(func.count(Attempt.id)).where(
+                Attempt.user_id == user.id, Attempt.round_id == round_.id, Attempt.started_at >= day_start
+            )
+        )
+        if (today or 0) >= round_.max_attempts_per_day:
+            raise AttemptsUsedUp(_("You have used today's attempts. Come back tomorrow."))
+    return last_number + 1
+
+
+def _open_attempt(session: Session, user: User, round_: Round) -> Attempt | None:
+    return session.scalar(
+        select(Attempt).where(
+            Attempt.user_id == user.id, Attempt.round_id == round_.id, Attempt.status == "in_progress"
+        )
+    )
+
+
+def start_attempt(session: Session, user: User, round_: Round, *, now: datetime) -> StartedAttempt:
+    """Resume the participant's unfinished attempt, or draw and store a new one.
+
+    Two starts at once (a double tap, two tabs) make one attempt: the database's unique indexes let
+    one insert win, and the other resumes it."""
+    existing = _open_attempt(session, user, round_)
+    if existing is not None:
+        if now <= existing.deadline + ANSWER_GRACE:
+            return StartedAttempt(existing, created=False)
+        finish_attempt(session, existing, now=now, finished_by="deadline")
+    number = _check_can_start(session, user, round_, now)
+    if round_.bank is None:
+        raise RoundNotOpen(_("This round has no questions yet."))
+    seed = secrets.randbits(62)
+    rng = random.Random(seed)
+    content = bank_content(session, round_.bank)
+    parts = [DrawPart(p["topic"], p["difficulty"], p["count"]) for p in round_.draw_spec or []] or [
+        DrawPart(None, None, round_.question_count)
+    ]
+    try:
+        question_ids = draw_questions(content.pool, parts, rng)
+    except NotEnoughQuestions as error:
+        raise RoundNotOpen(_("This round cannot draw its questions now. Please tell the organizers.")) from error
+    deadline = min(now + timedelta(seconds=round_.time_limit_s), round_.closes_at)
+    attempt = Attempt(
+        user_id=user.id,
+        round_id=round_.id,
+        number=number,
+        started_at=now,
+        deadline=deadline,
+        total=len(question_ids),
+        seed=seed,
+        status="in_progress",
+    )
+    items = []
+    for position, question_id in enumerate(question_ids, start=1):
+        question = content.questions[question_id]
+        order = shuffle_options([option[0] for option in question.options], rng)
+        items.append({"position": position, "question_id": question_id, "snapshot": question.snapshot(order)})
+    try:
+        session.add(attempt)
+        session.flush()
+        session.execute(insert(AttemptItem), [{"attempt_id": attempt.id, **item} for item in items])
+    except IntegrityError:
+        session.rollback()  # nothing else is pending at the start of a request
+        winner = _open_attempt(session, user, round_)
+        if winner is None:
+            raise AttemptsUsedUp(_("Another attempt was started at the same moment. Reload the page.")) from None
+        return StartedAttempt(winner, created=False)
+    return StartedAttempt(attempt, created=True)
+
+
+def get_own_attempt(session: Session, attempt_id: int, user: User) -> Attempt:
+    attempt = session.get(Attempt, attempt_id)
+    if attempt is None or attempt.user_id != user.id:
+        raise NotFound(_("This attempt does not exist."))
+    return attempt
+
+
+def _item(session: Session, attempt: Attempt, position: int) -> AttemptItem:
+    item = session.scalar(
+        select(AttemptItem).where(AttemptItem.attempt_id == attempt.id, AttemptItem.position == position)
+    )
+    if item is None:
+        raise NotFound(_("This attempt has no question %(position)d.", position=position))
+    return item
+
+
+def save_answer(session: Session, attempt: Attempt, position: int, option_ids: Any, *, now: datetime) -> list[int]:
+    """Store the chosen options of one question. Saving the same choice twice changes nothing."""
+    if attempt.status != "in_progress":
+        raise AttemptFinished(_("This attempt has been submitted; answers can no longer change."))
+    if now > attempt.deadline + ANSWER_GRACE:
+        finish_attempt(session, attempt, now=now, finished_by="deadline")
+        raise AttemptFinished(_("Time is up: answers saved before the deadline were counted."))
+    if not isinstance(option_ids, list) or not all(isinstance(i, int) and not isinstance(i, bool) for i in option_ids):
+        raise InvalidInput(_("Send the chosen options as a list of option ids."), {"options": "list"})
+    item = _item(session, attempt, position)
+    allowed = {option["id"] for option in item.snapshot["options"]}
+    chosen = sorted(set(option_ids))
+    if any(option_id not in allowed for option_id in chosen):
+        raise InvalidInput(
+            _("These options do not belong to question %(position)d.", position=position), {"options": "unknown"}
+        )
+    if len(chosen) > 1 and not item.snapshot["multiple"]:
+        raise InvalidInput(_("Question %(position)d takes one answer.", position=position), {"options": "single"})
+    # One UPDATE guarded by the attempt's state: a save racing a submit never changes a scored attempt.
+    saved = session.execute(
+        update(AttemptItem)
+        .where(
+            AttemptItem.id == item.id,
+            AttemptItem.attempt_id.in_(
+                select(Attempt.id).where(Attempt.id == attempt.id, Attempt.status == "in_progress")
+            ),
+        )
+        .values(chosen=chosen or None, answered_at=now if chosen else None)
+    )
+    if saved.rowcount != 1:
+        raise AttemptFinished(_("This attempt has been submitted; answers can no longer change."))
+    return chosen
+
+
+@dataclass(frozen=True)
+class Score:
+    score: int
+    correct: int
+    total: int
+
+
+def score_items(items: list[AttemptItem]) -> Score:
+    """Single answer: right or wrong. Multiple answer: right only with all and only the right options."""
+    correct = sum(1 for item in items if is_correct(item))
+    return Score(score=correct, correct=correct, total=len(items))
+
+
+def is_correct(item: AttemptItem) -> bool:
+    right = {option["id"] for option in item.snapshot["options"] if option["correct"]}
+    return bool(item.chosen) and set(item.chosen) == right
+
+
+def _parse_prediction(raw: Any, round_: Round) -> int | None:
+    if round_.prediction == "none" or raw is None or raw == "":
+        return None
+    if isinstance(raw, str) and raw.strip().isdigit():
+        raw = int(raw.strip())
+    if isinstance(raw, bool) or not isinstance(raw, int) or not 0 <= raw <= MAX_PREDICTION:
+        raise InvalidInput(_("The prediction must be a whole number from 0."), {"prediction": "number"})
+    return raw
+
+
+def submit_attempt(session: Session, attempt: Attempt, *, prediction: Any, now: datetime) -> Attempt:
+    """Score and close the attempt; submitting again returns the same result."""
+    if attempt.status != "in_progress":
+        return attempt
+    value = _parse_prediction(prediction, attempt.round)
+    if now <= attempt.deadline + ANSWER_GRACE and attempt.round.require_all_answered:
+        unanswered = session.scalar(
+            select(func.count(AttemptItem.id)).where(AttemptItem.attempt_id == attempt.id, AttemptItem.chosen.is_(None))
+        )
+        if unanswered:
+            raise NotAllAnswered(_("Answer every question before submitting: %(count)d left.", count=unanswered))
+    return finish_attempt(session, attempt, now=now, finished_by="participant", prediction=value)
+
+
+def finish_attempt(
+    session: Session, attempt: Attempt, *, now: datetime, finished_by: str, prediction: int | None = None
+) -> Attempt:
+    """Score the attempt from the answers saved in time and record it, exactly once.
+
+    The UPDATE only applies to an attempt still in progress, so of two racing submits one records
+    and the other reads what it recorded."""
+    items = attempt_items(session, attempt)
+    result = score_items(items)
+    submitted_at = min(now, attempt.deadline)
+    status = "submitted" if finished_by == "participant" and now <= attempt.deadline + ANSWER_GRACE else "expired"
+    values = {
+        "status": status,
+        "submitted_at": submitted_at,
+        "score": result.score,
+        "correct_count": result.correct,
+        "duration_ms": int((submitted_at - attempt.started_at).total_seconds() * 1000),
+        "prediction": prediction,
+        "finished_by": finished_by,
+    }
+    values["receipt"] = receipt_code(attempt, items, values)
+    recorded = session.execute(
+        update(Attempt).where(Attempt.id == attempt.id, Attempt.status == "in_progress").values(**values)
+    )
+    session.refresh(attempt)
+    if recorded.rowcount == 1:
+        session.flush()
+    return attempt
+
+
+def finalize_expired(session: Session, *, now: datetime, limit: int = 1000) -> int:
+    """Finish attempts left open past their deadline (closed tabs), so boards never wait on them."""
+    stale = session.scalars(
+        select(Attempt)
+        .where(Attempt.status == "in_progress", Attempt.deadline < now - ANSWER_GRACE)
+        .order_by(Attempt.deadline)
+        .limit(limit)
+    ).all()
+    for attempt in stale:
+        finish_attempt(session, attempt, now=now, finished_by="deadline")
+    return len(stale)
+
+
+def attempt_payload(attempt: Attempt, items: list[AttemptItem], now: datetime) -> dict[str, Any]:
+    """What the participant's browser gets: the questions without any sign of the right options."""
+    return {
+        "attempt_id": attempt.id,
+        "round_id": attempt.round_id,
+        "status": attempt.status,
+        "deadline": clock.iso_utc(attempt.deadline),
+        "server_now": clock.iso_utc(now),
+        "questions": [
+            {
+                "position": item.position,
+                "text": item.snapshot["text"],
+                "multiple": item.snapshot["multiple"],
+                "options": [{"id": option["id"], "text": option["text"]} for option in item.snapshot["options"]],
+            }
+            for item in items
+        ],
+        "answers": {str(item.position): item.chosen for item in items if item.chosen},
+    }
+
+
+def attempt_items(session: Session, attempt: Attempt) -> list[AttemptItem]:
+    return list(
+        session.scalars(select(AttemptItem).where(AttemptItem.attempt_id == attempt.id).order_by(AttemptItem.position))
+    )

@@ -1,0 +1,196 @@
+// The quiz, one question at a time: every choice is saved at once; choices that could not be sent
+// wait in this device's storage and are sent again when the connection returns; the countdown
+// follows the server's deadline, measured against the server's clock.
+(function () {
+  "use strict";
+  var dataNode = document.getElementById("quiz-data");
+  var form = document.getElementById("quiz-form");
+  if (!dataNode || !form || !window.fetch || !window.JSON) return;
+  var data = JSON.parse(dataNode.textContent);
+  var msg = data.messages;
+  var csrf = form.querySelector("input[name=csrf_token]").value;
+  var pendingKey = "quiz-" + data.attemptId + "-pending";
+  var flagKey = "quiz-" + data.attemptId + "-flags";
+  var offset = Date.parse(data.serverNow) - Date.now();
+  var deadline = Date.parse(data.deadline);
+  var pages = Array.prototype.slice.call(form.querySelectorAll(".question-card"));
+  var submitCard = document.getElementById("submit-card");
+  var nav = document.querySelector(".quiz-nav");
+  var palette = document.getElementById("palette");
+  var statusNode = document.getElementById("save-status");
+  var current = 0;
+  var finishing = false;
+
+  function load(key) {
+    try { return JSON.parse(localStorage.getItem(key) || "{}"); } catch (e) { return {}; }
+  }
+  function store(key, value) {
+    try { localStorage.setItem(key, JSON.stringify(value)); } catch (e) { /* private mode: memory only */ }
+  }
+  var pending = load(pendingKey);
+  var flags = load(flagKey);
+
+  function chosen(page) {
+    return Array.prototype.map.call(page.querySelectorAll("input:checked"), function (input) {
+      return parseInt(input.value, 10);
+    });
+  }
+  function setStatus(text) { statusNode.textContent = text; }
+
+  // ---- saving -------------------------------------------------------------------------------
+  var sending = false;
+  function flush() {
+    if (sending) return Promise.resolve();
+    var positions = Object.keys(pending);
+    if (!positions.length) { setStatus(msg.saved); return Promise.resolve(); }
+    sending = true;
+    setStatus(msg.saving);
+    var position = positions[0];
+    var options = pending[position];
+    return fetch(data.answerUrl + position, {
+      method: "PUT",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": csrf },
+      body: JSON.stringify({ options: options })
+    }).then(function (response) {
+      sending = false;
+      if (response.ok || response.status === 400) {
+        // stored (or refused for good): either way it is no longer waiting
+        if (JSON.stringify(pending[position]) === JSON.stringify(options)) delete pending[position];
+        store(pendingKey, pending);
+        return flush();
+      }
+      if (response.status === 409) { return finish(); }
+      throw new Error("status " + response.status);
+    }).catch(function () {
+      sending = false;
+      setStatus(msg.offline);
+    });
+  }
+  function queue(page) {
+    pending[page.getAttribute("data-position")] = chosen(page);
+    store(pendingKey, pending);
+    paint();
+    flush();
+  }
+
+  // ---- navigation ---------------------------------------------------------------------------
+  function show(index) {
+    current = Math.max(0, Math.min(index, pages.length));
+    pages.forEach(function (page, i) { page.hidden = i !== current; });
+    submitCard.hidden = current !== pages.length;
+    if (current === pages.length) noteUnanswered();
+    document.getElementById("previous").disabled = current === 0;
+    document.getElementById("next").hidden = current >= pages.length;
+    var flag = document.getElementById("flag");
+    flag.hidden = current >= pages.length;
+    if (current < pages.length) {
+      flag.setAttribute("aria-pressed", flags[pages[current].getAttribute("data-position")] ? "true" : "false");
+    }
+    paint();
+    var target = current < pages.length ? pages[current].querySelector("legend") : submitCard.querySelector("h2");
+    if (target) { target.setAttribute("tabindex", "-1"); target.focus(); }
+  }
+  function paint() {
+    palette.textContent = "";
+    pages.forEach(function (page, i) {
+      var position = page.getAttribute("data-position");
+      var item = document.createElement("li");
+      var button = document.createElement("button");
+      button.type = "button";
+      button.textContent = position;
+      var answered = chosen(page).length > 0;
+      button.className = "palette-item " + (answered ? "answered" : "unanswered") +
+        (flags[position] ? " flagged" : "") + (i === current ? " current" : "");
+      button.setAttribute("aria-label", msg.question + " " + position);
+      if (i === current) button.setAttribute("aria-current", "step");
+      button.addEventListener("click", function () { show(i); });
+      item.appendChild(button);
+      palette.appendChild(item);
+    });
+  }
+  function unanswered() {
+    return pages.filter(function (page) { return chosen(page).length === 0; })
+      .map(function (page) { return page.getAttribute("data-position"); });
+  }
+  function noteUnanswered() {
+    var left = unanswered();
+    document.getElementById("unanswered-note").textContent =
+      left.length ? msg.unanswered + " " + left.join(", ") : msg.allAnswered;
+  }
+
+  // ---- submitting ---------------------------------------------------------------------------
+  function finish() {
+    if (finishing) return Promise.resolve();
+    finishing = true;
+    var predictionInput = document.getElementById("prediction");
+    var prediction = predictionInput && predictionInput.value !== "" ? parseInt(predictionInput.value, 10) : null;
+    return flush().then(function () {
+      return fetch(data.submitUrl, {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { "Content-Type": "application/json", "X-CSRFToken": csrf },
+        body: JSON.stringify({ prediction: prediction })
+      });
+    }).then(function (response) {
+      return response.json().then(function (body) { return { ok: response.ok, body: body }; });
+    }).then(function (answer) {
+      if (answer.ok) {
+        try { localStorage.removeItem(pendingKey); localStorage.removeItem(flagKey); } catch (e) { /* ignore */ }
+        window.location.assign(answer.body.result_url);
+      } else {
+        finishing = false;
+        setStatus(answer.body.message || msg.failed);
+      }
+    }).catch(function () {
+      finishing = false;
+      setStatus(msg.failed);
+      setTimeout(function () { if (remaining() <= 0) finish(); }, 5000);
+    });
+  }
+  function remaining() { return deadline - (Date.now() + offset); }
+
+  function tick() {
+    var left = remaining();
+    var node = document.getElementById("time-left");
+    var seconds = Math.max(0, Math.ceil(left / 1000));
+    var minutes = Math.floor(seconds / 60);
+    node.textContent = minutes + ":" + (seconds % 60 < 10 ? "0" : "") + (seconds % 60);
+    node.parentNode.classList.toggle("time-short", seconds <= 60);
+    if (left <= 0 && !finishing) { setStatus(msg.timeUp); finish(); }
+  }
+
+  // ---- wiring -------------------------------------------------------------------------------
+  Object.keys(pending).forEach(function (position) {
+    var page = document.getElementById("q" + position);
+    if (!page) return;
+    Array.prototype.forEach.call(page.querySelectorAll("input"), function (input) {
+      input.checked = pending[position].indexOf(parseInt(input.value, 10)) !== -1;
+    });
+  });
+  pages.forEach(function (page) {
+    page.addEventListener("change", function () { queue(page); });
+  });
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    if (window.confirm(msg.confirm)) finish();
+  });
+  document.getElementById("previous").addEventListener("click", function () { show(current - 1); });
+  document.getElementById("next").addEventListener("click", function () { show(current + 1); });
+  document.getElementById("review").addEventListener("click", function () { show(pages.length); });
+  document.getElementById("flag").addEventListener("click", function () {
+    var position = pages[current].getAttribute("data-position");
+    if (flags[position]) delete flags[position]; else flags[position] = true;
+    store(flagKey, flags);
+    show(current);
+  });
+  window.addEventListener("online", flush);
+  setInterval(function () { if (Object.keys(pending).length) flush(); }, 5000);
+  Array.prototype.forEach.call(document.querySelectorAll(".no-js-only"), function (node) { node.hidden = true; });
+  nav.hidden = false;
+  document.body.classList.add("quiz-js");
+  show(0);
+  flush();
+  tick();
+  setInterval(tick, 1000);
+})();
