@@ -22,6 +22,8 @@ from contest.config import database_url
 from contest.extensions import db as _db
 from contest.models import Base
 
+pytest_plugins = ["tests.quiz_fixtures"]
+
 DEMO_DATA = Path(__file__).resolve().parent.parent / "contest" / "demo_data"
 
 

@@ -8,8 +8,8 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from contest.models import Attempt, AttemptItem, Contest, Round
-from tests.api.conftest import right_options
 from tests.conftest import csrf_token
+from tests.quiz_fixtures import right_options
 
 
 def _keys(value) -> set[str]:

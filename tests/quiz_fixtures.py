@@ -84,7 +84,7 @@ def make_tree(session) -> tuple[Unit, Unit, Unit]:
 def quiz(app, session, clock, client) -> Quiz:
     now = clock()
     bank = make_quiz_bank(session, now)
-    root, unit_a, _unit_b = make_tree(session)
+    _root, unit_a, _unit_b = make_tree(session)
     contest = Contest(slug="cds", title="Thi CĐS", status="published", scope_unit=unit_a, created_at=now)
     round_ = Round(
         contest=contest,

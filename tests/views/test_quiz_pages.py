@@ -1,0 +1,115 @@
+"""The quiz through the pages, as a browser without JavaScript uses them; result, review, receipts."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select
+
+from contest.models import Attempt, AttemptItem
+from tests.conftest import csrf_token
+from tests.quiz_fixtures import right_options
+
+
+def _positions_and_options(page: str) -> dict[int, list[int]]:
+    found: dict[int, list[int]] = {}
+    for position, option in re.findall(r'name="q(\d+)" value="(\d+)"', page):
+        found.setdefault(int(position), []).append(int(option))
+    return found
+
+
+def test_start_page_then_quiz_then_save_reload_and_submit_without_javascript(quiz, session, clock) -> None:
+    client = quiz.client
+    start = client.get(f"/rounds/{quiz.round.id}/take")
+    assert start.status_code == 200 and "Bắt đầu làm bài" in start.get_data(as_text=True)
+    assert session.scalar(select(Attempt.id)) is None  # looking does not start the timer
+    started = client.post(f"/rounds/{quiz.round.id}/take", data={"csrf_token": csrf_token(client)})
+    assert started.status_code == 302
+    page = client.get(f"/rounds/{quiz.round.id}/take").get_data(as_text=True)
+    questions = _positions_and_options(page)
+    assert len(questions) == 10 and "Câu 1 / 10" in page
+    attempt = session.scalar(select(Attempt))
+    rights = right_options(session, attempt.id)
+    form = {"csrf_token": csrf_token(client), "action": "save"}
+    for position in (1, 2, 3):
+        form[f"q{position}"] = [str(option) for option in rights[position]]
+    saved = client.post(f"/attempts/{attempt.id}/answers", data=form)
+    assert saved.status_code == 302
+    reloaded = client.get(f"/rounds/{quiz.round.id}/take").get_data(as_text=True)
+    assert _positions_and_options(reloaded) == questions  # same questions, same order
+    for option in rights[1]:
+        assert f'value="{option}" checked' in reloaded
+    clock.advance(minutes=2)
+    form.update({"action": "submit", "prediction": "42", "csrf_token": csrf_token(client)})
+    done = client.post(f"/attempts/{attempt.id}/answers", data=form)
+    assert done.status_code == 302 and done.headers["Location"].endswith(f"/attempts/{attempt.id}/result")
+    result = client.get(done.headers["Location"]).get_data(as_text=True)
+    assert "Kết quả của bạn" in result and "<strong>3</strong> / 10" in result
+    assert "2:00" in result and "1 / 1" in result  # time taken, rank so far
+    session.refresh(attempt)
+    assert attempt.prediction == 42 and attempt.receipt in result
+
+
+def test_review_follows_the_round_setting(quiz, session, clock) -> None:
+    body = quiz.start().get_json()
+    quiz.submit(body["attempt_id"])
+    url = f"/attempts/{body['attempt_id']}/result"
+    assert "Giải thích câu" in quiz.client.get(url).get_data(as_text=True)  # after_attempt
+    quiz.round.review = "never"
+    session.commit()
+    assert "Giải thích câu" not in quiz.client.get(url).get_data(as_text=True)
+    quiz.round.review = "after_close"
+    session.commit()
+    page = quiz.client.get(url).get_data(as_text=True)
+    assert "Giải thích câu" not in page and "sau khi đợt thi kết thúc" in page
+    clock.advance(days=8)
+    assert "Giải thích câu" in quiz.client.get(url).get_data(as_text=True)
+
+
+def test_result_of_an_unfinished_attempt_leads_back_to_the_quiz(quiz) -> None:
+    body = quiz.start().get_json()
+    response = quiz.client.get(f"/attempts/{body['attempt_id']}/result")
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/rounds/{quiz.round.id}/take")
+
+
+def test_an_attempt_left_open_is_finished_when_its_page_is_opened(quiz, session, clock) -> None:
+    body = quiz.start().get_json()
+    quiz.answer(body["attempt_id"], 1, [body["questions"][0]["options"][0]["id"]])
+    clock.advance(minutes=15)
+    page = quiz.client.get(f"/rounds/{quiz.round.id}/take").get_data(as_text=True)
+    assert "Lượt 1" in page
+    assert session.get(Attempt, body["attempt_id"]).status == "expired"
+
+
+def test_receipt_verifies_and_detects_tampering(quiz, session, client) -> None:
+    body = quiz.start().get_json()
+    quiz.answer(body["attempt_id"], 1, [body["questions"][0]["options"][0]["id"]])
+    receipt = quiz.submit(body["attempt_id"]).get_json()["receipt"]
+    assert re.fullmatch(r"[A-Z2-7]{4}-[A-Z2-7]{4}-[A-Z2-7]{4}", receipt)
+    page = client.get(f"/verify/{receipt.lower().replace('-', '')}")
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200 and "Hợp lệ" in text and "Nguyễn V. A." in text and "0912345678" not in text
+    item = session.scalar(
+        select(AttemptItem).where(AttemptItem.attempt_id == body["attempt_id"], AttemptItem.position == 2)
+    )
+    item.chosen = [item.snapshot["options"][0]["id"]]
+    session.commit()
+    tampered = client.get(f"/verify/{receipt}").get_data(as_text=True)
+    assert "không còn khớp" in tampered
+    assert client.get("/verify/AAAA-BBBB-CCCC").status_code == 404
+
+
+def test_contest_page_links_to_the_quiz_and_anonymous_users_log_in_first(quiz, client, session) -> None:
+    page = client.get("/contests/cds").get_data(as_text=True)
+    assert f"/rounds/{quiz.round.id}/take" in page and "Vào thi" in page
+    client.post("/logout", data={"csrf_token": csrf_token(client)})
+    response = client.get(f"/rounds/{quiz.round.id}/take")
+    assert response.status_code == 302 and "/login?next=" in response.headers["Location"]
+
+
+def test_time_left_is_rendered_from_the_server_deadline(quiz, clock) -> None:
+    quiz.start()
+    clock.advance(minutes=3)
+    page = quiz.client.get(f"/rounds/{quiz.round.id}/take").get_data(as_text=True)
+    assert 'data-deadline="2026-10-10T01:10:00.000Z"' in page
+    assert 'data-server-now="2026-10-10T01:03:00.000Z"' in page
