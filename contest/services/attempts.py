@@ -108,7 +108,14 @@ def start_attempt(session: Session, user: User, round_: Round, *, now: datetime)
         if now <= existing.deadline + ANSWER_GRACE:
             return StartedAttempt(existing, created=False)
         finish_attempt(session, existing, now=now, finished_by="deadline")
-    number = _check_can_start(session, user, round_, now)
+    try:
+        number = _check_can_start(session, user, round_, now)
+    except AttemptsUsedUp:
+        # A start at the same moment may have taken the last attempt since we looked: resume it.
+        winner = _open_attempt(session, user, round_)
+        if winner is None:
+            raise
+        return StartedAttempt(winner, created=False)
     if round_.bank is None:
         raise RoundNotOpen(_("This round has no questions yet."))
     seed = secrets.randbits(62)
