@@ -44,6 +44,10 @@ translations: $(VENV)/.dev-installed
 	$(BIN)/pybabel update -i contest/translations/messages.pot -d contest/translations --no-fuzzy-matching
 	$(BIN)/pybabel compile -d contest/translations --statistics
 
+# Load benchmark (CONTRACT §7): gunicorn + PostgreSQL + Redis on this machine.
+bench: $(VENV)/.dev-installed
+	$(BIN)/python -m bench --profile $(or $(PROFILE),quick)
+
 # Question-bank speed: import of a 10,000-question xlsx, draws of 30 questions.
 bench-bank: $(VENV)/.dev-installed
 	$(BIN)/python -m bench.bank

@@ -27,19 +27,19 @@ def start_attempt(round_id: int):  # type: ignore[no-untyped-def]
     round_ = visible_round(db.session, round_id)
     started = attempts.start_attempt(db.session, current_user, round_, now=now)
     db.session.commit()
-    items = attempts.attempt_items(db.session, started.attempt)
-    return jsonify(attempts.attempt_payload(started.attempt, items, now)), 201 if started.created else 200
+    return jsonify(started.payload), 201 if started.created else 200
 
 
 @bp.put("/attempts/<int:attempt_id>/answers/<int:position>")
 @login_required
 def save_answer(attempt_id: int, position: int):  # type: ignore[no-untyped-def]
     now = clock.now()
-    attempt = attempts.get_own_attempt(db.session, attempt_id, current_user)
     body = request.get_json(silent=True)
     options = body.get("options") if isinstance(body, dict) else None
     try:
-        chosen = attempts.save_answer(db.session, attempt, position, options, now=now)
+        chosen = attempts.save_answer(
+            db.session, user_id=current_user.id, attempt_id=attempt_id, position=position, option_ids=options, now=now
+        )
     except AttemptFinished:
         db.session.commit()  # the attempt may just have been finished at its deadline
         raise
@@ -54,15 +54,6 @@ def submit_attempt(attempt_id: int):  # type: ignore[no-untyped-def]
     body = request.get_json(silent=True)
     prediction = body.get("prediction") if isinstance(body, dict) else None
     attempt = attempts.submit_attempt(db.session, attempt, prediction=prediction, now=clock.now())
+    body = {**attempts.result_payload(attempt), "result_url": url_for("participant.result", attempt_id=attempt_id)}
     db.session.commit()
-    return jsonify(
-        {
-            "score": attempt.score,
-            "correct": attempt.correct_count,
-            "total": attempt.total,
-            "duration_ms": attempt.duration_ms,
-            "status": attempt.status,
-            "receipt": attempt.receipt,
-            "result_url": url_for("participant.result", attempt_id=attempt.id),
-        }
-    )
+    return jsonify(body)

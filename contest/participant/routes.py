@@ -93,7 +93,14 @@ def save_form(attempt_id: int):  # type: ignore[no-untyped-def]
             for item in attempts.attempt_items(db.session, attempt):
                 chosen = [int(value) for value in request.form.getlist(f"q{item.position}") if value.isdigit()]
                 if chosen != (item.chosen or []):
-                    attempts.save_answer(db.session, attempt, item.position, chosen, now=now)
+                    attempts.save_answer(
+                        db.session,
+                        user_id=current_user.id,
+                        attempt_id=attempt.id,
+                        position=item.position,
+                        option_ids=chosen,
+                        now=now,
+                    )
             if request.form.get("action") == "submit":
                 attempts.submit_attempt(db.session, attempt, prediction=request.form.get("prediction"), now=now)
         except DomainError as error:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import random
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -16,7 +17,8 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from contest import clock
 from contest.models import Attempt, AttemptItem, Round, User
@@ -51,6 +53,7 @@ class NotAllAnswered(DomainError):
 class StartedAttempt:
     attempt: Attempt
     created: bool
+    payload: dict[str, Any]  # what the participant's browser gets (attempt_payload)
 
 
 def in_scope(user: User, round_: Round) -> bool:
@@ -60,7 +63,26 @@ def in_scope(user: User, round_: Round) -> bool:
     return user.unit is not None and user.unit.path.startswith(scope.path)
 
 
-def _check_can_start(session: Session, user: User, round_: Round, now: datetime) -> int:
+@dataclass(frozen=True)
+class PastAttempt:
+    id: int
+    number: int
+    status: str
+    started_at: datetime
+    deadline: datetime
+
+
+def _attempts_of(session: Session, user: User, round_: Round) -> list[PastAttempt]:
+    """All the participant's attempts at the round, in one query (a participant has a handful)."""
+    rows = session.execute(
+        select(Attempt.id, Attempt.number, Attempt.status, Attempt.started_at, Attempt.deadline).where(
+            Attempt.user_id == user.id, Attempt.round_id == round_.id
+        )
+    )
+    return [PastAttempt(*row) for row in rows]
+
+
+def _check_can_start(session: Session, user: User, round_: Round, now: datetime, past: list[PastAttempt]) -> int:
     """The number the new attempt gets; raises when the rules say no."""
     if round_.contest.status != "published":
         raise RoundNotOpen(_("This contest is not open."))
@@ -71,21 +93,13 @@ def _check_can_start(session: Session, user: User, round_: Round, now: datetime)
         raise RoundNotOpen(_("This round has not opened yet."))
     if state == "closed":
         raise RoundNotOpen(_("This round is closed."))
-    used, last_number = session.execute(
-        select(func.count(Attempt.id), func.coalesce(func.max(Attempt.number), 0)).where(
-            Attempt.user_id == user.id, Attempt.round_id == round_.id
-        )
-    ).one()
+    used, last_number = len(past), max((attempt.number for attempt in past), default=0)
     if round_.max_attempts is not None and used >= round_.max_attempts:
         raise AttemptsUsedUp(_("You have used all %(count)d attempts of this round.", count=round_.max_attempts))
     if round_.max_attempts_per_day is not None:
         day_start = clock.to_vietnam(now).replace(hour=0, minute=0, second=0, microsecond=0)
-        today = session.scalar(
-            select(func.count(Attempt.id)).where(
-                Attempt.user_id == user.id, Attempt.round_id == round_.id, Attempt.started_at >= day_start
-            )
-        )
-        if (today or 0) >= round_.max_attempts_per_day:
+        today = sum(1 for attempt in past if attempt.started_at >= day_start)
+        if today >= round_.max_attempts_per_day:
             raise AttemptsUsedUp(_("You have used today's attempts. Come back tomorrow."))
     return last_number + 1
 
@@ -103,19 +117,23 @@ def start_attempt(session: Session, user: User, round_: Round, *, now: datetime)
 
     Two starts at once (a double tap, two tabs) make one attempt: the database's unique indexes let
     one insert win, and the other resumes it."""
-    existing = _open_attempt(session, user, round_)
-    if existing is not None:
-        if now <= existing.deadline + ANSWER_GRACE:
-            return StartedAttempt(existing, created=False)
-        finish_attempt(session, existing, now=now, finished_by="deadline")
+    past = _attempts_of(session, user, round_)
+    open_one = next((attempt for attempt in past if attempt.status == "in_progress"), None)
+    if open_one is not None:
+        existing = session.get(Attempt, open_one.id)
+        if existing is not None and now <= existing.deadline + ANSWER_GRACE:
+            return _resumed(session, existing, now)
+        if existing is not None:
+            finish_attempt(session, existing, now=now, finished_by="deadline")
+            past = _attempts_of(session, user, round_)
     try:
-        number = _check_can_start(session, user, round_, now)
+        number = _check_can_start(session, user, round_, now, past)
     except AttemptsUsedUp:
         # A start at the same moment may have taken the last attempt since we looked: resume it.
         winner = _open_attempt(session, user, round_)
         if winner is None:
             raise
-        return StartedAttempt(winner, created=False)
+        return _resumed(session, winner, now)
     if round_.bank is None:
         raise RoundNotOpen(_("This round has no questions yet."))
     seed = secrets.randbits(62)
@@ -147,57 +165,81 @@ def start_attempt(session: Session, user: User, round_: Round, *, now: datetime)
     try:
         session.add(attempt)
         session.flush()
-        session.execute(insert(AttemptItem), [{"attempt_id": attempt.id, **item} for item in items])
+        # one INSERT ... VALUES (...), (...): a single statement for all the drawn questions
+        session.execute(insert(AttemptItem).values([{"attempt_id": attempt.id, **item} for item in items]))
     except IntegrityError:
         session.rollback()  # nothing else is pending at the start of a request
         winner = _open_attempt(session, user, round_)
         if winner is None:
             raise AttemptsUsedUp(_("Another attempt was started at the same moment. Reload the page.")) from None
-        return StartedAttempt(winner, created=False)
-    return StartedAttempt(attempt, created=True)
+        return _resumed(session, winner, now)
+    drawn = [_Drawn(item["position"], item["snapshot"], None) for item in items]
+    return StartedAttempt(attempt, created=True, payload=attempt_payload(attempt, drawn, now))
+
+
+@dataclass(frozen=True)
+class _Drawn:
+    """An item as attempt_payload reads it, before the ORM has loaded it back."""
+
+    position: int
+    snapshot: dict[str, Any]
+    chosen: list[int] | None
+
+
+def _resumed(session: Session, attempt: Attempt, now: datetime) -> StartedAttempt:
+    return StartedAttempt(
+        attempt, created=False, payload=attempt_payload(attempt, attempt_items(session, attempt), now)
+    )
 
 
 def get_own_attempt(session: Session, attempt_id: int, user: User) -> Attempt:
-    attempt = session.get(Attempt, attempt_id)
+    attempt = session.get(Attempt, attempt_id, options=[joinedload(Attempt.round)])
     if attempt is None or attempt.user_id != user.id:
         raise NotFound(_("This attempt does not exist."))
     return attempt
 
 
-def _item(session: Session, attempt: Attempt, position: int) -> AttemptItem:
-    item = session.scalar(
-        select(AttemptItem).where(AttemptItem.attempt_id == attempt.id, AttemptItem.position == position)
-    )
-    if item is None:
+def save_answer(
+    session: Session, *, user_id: int, attempt_id: int, position: int, option_ids: Any, now: datetime
+) -> list[int]:
+    """Store the chosen options of one question. Saving the same choice twice changes nothing.
+
+    The hot path of a contest: one read (the item with its attempt's state) and one guarded UPDATE."""
+    row = session.execute(
+        select(AttemptItem.id, AttemptItem.snapshot, Attempt.status, Attempt.deadline)
+        .join(Attempt, Attempt.id == AttemptItem.attempt_id)
+        .where(Attempt.id == attempt_id, Attempt.user_id == user_id, AttemptItem.position == position)
+    ).one_or_none()
+    if row is None:
+        owned = session.scalar(select(Attempt.id).where(Attempt.id == attempt_id, Attempt.user_id == user_id))
+        if owned is None:
+            raise NotFound(_("This attempt does not exist."))
         raise NotFound(_("This attempt has no question %(position)d.", position=position))
-    return item
-
-
-def save_answer(session: Session, attempt: Attempt, position: int, option_ids: Any, *, now: datetime) -> list[int]:
-    """Store the chosen options of one question. Saving the same choice twice changes nothing."""
-    if attempt.status != "in_progress":
+    item_id, snapshot, status, deadline = row
+    if status != "in_progress":
         raise AttemptFinished(_("This attempt has been submitted; answers can no longer change."))
-    if now > attempt.deadline + ANSWER_GRACE:
-        finish_attempt(session, attempt, now=now, finished_by="deadline")
+    if now > deadline + ANSWER_GRACE:
+        attempt = session.get(Attempt, attempt_id)
+        if attempt is not None:
+            finish_attempt(session, attempt, now=now, finished_by="deadline")
         raise AttemptFinished(_("Time is up: answers saved before the deadline were counted."))
     if not isinstance(option_ids, list) or not all(isinstance(i, int) and not isinstance(i, bool) for i in option_ids):
         raise InvalidInput(_("Send the chosen options as a list of option ids."), {"options": "list"})
-    item = _item(session, attempt, position)
-    allowed = {option["id"] for option in item.snapshot["options"]}
+    allowed = {option["id"] for option in snapshot["options"]}
     chosen = sorted(set(option_ids))
     if any(option_id not in allowed for option_id in chosen):
         raise InvalidInput(
             _("These options do not belong to question %(position)d.", position=position), {"options": "unknown"}
         )
-    if len(chosen) > 1 and not item.snapshot["multiple"]:
+    if len(chosen) > 1 and not snapshot["multiple"]:
         raise InvalidInput(_("Question %(position)d takes one answer.", position=position), {"options": "single"})
-    # One UPDATE guarded by the attempt's state: a save racing a submit never changes a scored attempt.
+    # Guarded by the attempt's state: a save racing a submit never changes a scored attempt.
     saved = session.execute(
         update(AttemptItem)
         .where(
-            AttemptItem.id == item.id,
+            AttemptItem.id == item_id,
             AttemptItem.attempt_id.in_(
-                select(Attempt.id).where(Attempt.id == attempt.id, Attempt.status == "in_progress")
+                select(Attempt.id).where(Attempt.id == attempt_id, Attempt.status == "in_progress")
             ),
         )
         .values(chosen=chosen or None, answered_at=now if chosen else None)
@@ -273,10 +315,23 @@ def finish_attempt(
     recorded = session.execute(
         update(Attempt).where(Attempt.id == attempt.id, Attempt.status == "in_progress").values(**values)
     )
-    session.refresh(attempt)
     if recorded.rowcount == 1:
-        session.flush()
+        for key, value in values.items():
+            set_committed_value(attempt, key, value)
+    else:  # another request recorded it first: read what it recorded
+        session.refresh(attempt)
     return attempt
+
+
+def result_payload(attempt: Attempt) -> dict[str, Any]:
+    return {
+        "score": attempt.score,
+        "correct": attempt.correct_count,
+        "total": attempt.total,
+        "duration_ms": attempt.duration_ms,
+        "status": attempt.status,
+        "receipt": attempt.receipt,
+    }
 
 
 def finalize_expired(session: Session, *, now: datetime, limit: int = 1000) -> int:
@@ -292,7 +347,7 @@ def finalize_expired(session: Session, *, now: datetime, limit: int = 1000) -> i
     return len(stale)
 
 
-def attempt_payload(attempt: Attempt, items: list[AttemptItem], now: datetime) -> dict[str, Any]:
+def attempt_payload(attempt: Attempt, items: Sequence[AttemptItem | _Drawn], now: datetime) -> dict[str, Any]:
     """What the participant's browser gets: the questions without any sign of the right options."""
     return {
         "attempt_id": attempt.id,

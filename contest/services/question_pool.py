@@ -75,7 +75,8 @@ def load_pool(session: Session, bank: QuestionBank) -> QuestionPool:
 def bank_content(session: Session, bank: QuestionBank) -> BankContent:
     """The bank's active questions at its current revision, from this process's cache if it has them."""
     cache = _cache()
-    revision = session.scalar(select(QuestionBank.revision).where(QuestionBank.id == bank.id))
+    # The bank row was read in this request (a round loads its bank): its revision is current.
+    revision = bank.revision
     with cache.lock:
         cached = cache.entries.get(bank.id)
         if cached is not None and cached.revision == revision:

@@ -1,0 +1,263 @@
+"""Load benchmark (CONTRACT §7): gunicorn with the production settings, PostgreSQL and Redis on this
+machine, 64 concurrent clients, each endpoint measured beside a trivial one in the same run.
+
+    python -m bench --profile quick|peak [--duration S] [--clients 64] [--workers W]
+
+The database named by BENCH_DATABASE_URL (default: contest_bench on the local PostgreSQL) is dropped
+and created again. The last line printed is one JSON object.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import redis
+
+from bench.http import Connection, Response
+from bench.setup import SECRET_KEY, Participant, build_app, load_round, recreate_database
+
+ROOT = Path(__file__).resolve().parent.parent
+SLICE_S = 2.0
+PROFILES = {"quick": {"participants": 4000, "duration": 6.0}, "peak": {"participants": 20000, "duration": 20.0}}
+
+
+@dataclass
+class Measure:
+    latencies: list[float] = field(default_factory=list)
+    errors: int = 0
+    elapsed: float = 0.0
+
+    def merge(self, other: Measure) -> None:
+        self.latencies += other.latencies
+        self.errors += other.errors
+        self.elapsed += other.elapsed
+
+    def summary(self) -> dict[str, float]:
+        ordered = sorted(self.latencies) or [0.0]
+
+        def pick(share: float) -> float:
+            return round(ordered[min(len(ordered) - 1, int(share * len(ordered)))] * 1000, 1)
+
+        return {
+            "rps": round(len(self.latencies) / self.elapsed, 1) if self.elapsed else 0.0,
+            "p50_ms": pick(0.50),
+            "p95_ms": pick(0.95),
+            "p99_ms": pick(0.99),
+        }
+
+
+async def run_phase(
+    clients: int, duration: float, port: int, call: Callable[[Connection], Awaitable[Response | None]]
+) -> Measure:
+    """`clients` connections call as fast as they can for `duration` seconds (or until `call` has no work)."""
+    measure = Measure()
+    stop_at = time.perf_counter() + duration
+
+    async def client() -> None:
+        connection = Connection("127.0.0.1", port)
+        try:
+            while time.perf_counter() < stop_at:
+                started = time.perf_counter()
+                try:
+                    response = await call(connection)
+                except (ConnectionError, asyncio.IncompleteReadError, OSError):
+                    measure.errors += 1
+                    continue
+                if response is None:
+                    return
+                if response.status >= 400:
+                    measure.errors += 1
+                else:
+                    measure.latencies.append(time.perf_counter() - started)
+        finally:
+            await connection.close()
+
+    began = time.perf_counter()
+    await asyncio.gather(*(client() for _ in range(clients)))
+    measure.elapsed = time.perf_counter() - began
+    return measure
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_gunicorn(port: int, database_url: str, redis_url: str, workers: int | None) -> subprocess.Popen[bytes]:
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "REDIS_URL": redis_url,
+        "SECRET_KEY": SECRET_KEY,
+        "CONTEST_ENV": "production",
+        "SESSION_COOKIE_SECURE": "0",
+        "GUNICORN_BIND": f"127.0.0.1:{port}",
+        "GUNICORN_ACCESSLOG": "",
+    }
+    if workers:
+        env["GUNICORN_WORKERS"] = str(workers)
+    command = [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "wsgi:app"]
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return process
+        except OSError:
+            if process.poll() is not None:
+                failure = (process.stderr.read() if process.stderr else b"").decode()[-2000:]
+                raise SystemExit("gunicorn did not start:\n" + failure) from None
+            time.sleep(0.2)
+    process.terminate()
+    raise SystemExit("gunicorn did not answer within 30 s")
+
+
+def worker_rss_mb(master: int) -> float:
+    """Average resident memory of the gunicorn workers (children of the master)."""
+    sizes = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            status = (entry / "status").read_text()
+        except OSError:
+            continue
+        fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+        if fields.get("PPid", "").strip() == str(master) and "VmRSS" in fields:
+            sizes.append(int(fields["VmRSS"].split()[0]) / 1024)
+    return round(statistics.mean(sizes), 1) if sizes else 0.0
+
+
+async def benchmark(args: argparse.Namespace, port: int, round_id: int, people: list[Participant]) -> dict:
+    rng = random.Random(1)
+    results: dict[str, Measure] = {}
+
+    def headers(person: Participant) -> dict[str, str]:
+        return {"Cookie": person.cookie, "X-CSRFToken": person.csrf}
+
+    async def trivial(connection: Connection) -> Response:
+        return await connection.request("GET", "/ping")
+
+    waiting = list(people)
+    started: list[tuple[Participant, int, list[tuple[int, list[int]]]]] = []
+
+    async def start(connection: Connection) -> Response | None:
+        if not waiting:
+            return None
+        person = waiting.pop()
+        response = await connection.request("POST", f"/api/rounds/{round_id}/attempts", headers=headers(person))
+        if response.status in (200, 201):
+            body = response.json()
+            options = [(q["position"], [o["id"] for o in q["options"]]) for q in body["questions"]]
+            started.append((person, body["attempt_id"], options))
+        return response
+
+    async def save(connection: Connection) -> Response | None:
+        open_attempts = started[len(submitted) :]  # submit takes attempts from the front
+        if not open_attempts:
+            return None
+        person, attempt_id, questions = rng.choice(open_attempts)
+        position, options = rng.choice(questions)
+        return await connection.request(
+            "PUT",
+            f"/api/attempts/{attempt_id}/answers/{position}",
+            headers=headers(person),
+            body={"options": [rng.choice(options)]},
+        )
+
+    async def submit(connection: Connection) -> Response | None:
+        if len(submitted) >= len(started):
+            return None
+        person, attempt_id, _ = started[len(submitted)]
+        submitted.append(attempt_id)
+        return await connection.request(
+            "POST",
+            f"/api/attempts/{attempt_id}/submit",
+            headers=headers(person),
+            body={"prediction": rng.randint(0, 500)},
+        )
+
+    submitted: list[int] = []
+    calls = {"start_attempt": start, "save_answer": save, "submit": submit}
+    # The machine is shared and its speed drifts: endpoints are measured in short slices, each next
+    # to a slice of the trivial endpoint, so every ratio compares measurements taken side by side.
+    slices = max(1, round(args.duration / SLICE_S))
+    for index in range(slices):
+        for name, call in calls.items():
+            for label, work in (("trivial", trivial), (name, call)):
+                part = await run_phase(args.clients, args.duration / slices, port, work)
+                results.setdefault(label, Measure()).merge(part)
+        print(f"  slice {index + 1}/{slices} done", flush=True)
+    return {"measures": results, "started": len(started), "submitted": len(submitted)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--profile", choices=sorted(PROFILES), default="quick")
+    parser.add_argument("--duration", type=float, help="seconds per endpoint")
+    parser.add_argument("--clients", type=int, default=64)
+    parser.add_argument("--workers", type=int, help="gunicorn workers (default: gunicorn.conf.py's)")
+    parser.add_argument("--participants", type=int)
+    args = parser.parse_args()
+    profile = PROFILES[args.profile]
+    args.duration = args.duration or profile["duration"]
+    participants = args.participants or profile["participants"]
+    database_url = os.environ.get("BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/contest_bench")
+    redis_url = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
+
+    print(f"setting up {participants} participants in {database_url.rsplit('/', 1)[-1]} ...", flush=True)
+    recreate_database(database_url)
+    redis_client = redis.Redis.from_url(redis_url)
+    redis_client.flushdb()
+    round_id, people = load_round(build_app(database_url, redis_url), participants)
+
+    port = free_port()
+    server = start_gunicorn(port, database_url, redis_url, args.workers)
+    try:
+        outcome = asyncio.run(benchmark(args, port, round_id, people))
+        rss = worker_rss_mb(server.pid)
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+    measures: dict[str, Measure] = outcome["measures"]
+    endpoints = {name: measure.summary() for name, measure in measures.items()}
+    trivial_rps = endpoints["trivial"]["rps"] or 1.0
+    for name, summary in endpoints.items():
+        print(
+            f"{name:14} {summary['rps']:8.1f} req/s  p50 {summary['p50_ms']:6.1f} ms  "
+            f"p95 {summary['p95_ms']:6.1f} ms  p99 {summary['p99_ms']:6.1f} ms  errors {measures[name].errors}"
+        )
+    result = {
+        "profile": args.profile,
+        "participants": participants,
+        "duration_s": args.duration,
+        "errors": sum(measure.errors for measure in measures.values()),
+        "attempts_per_s": endpoints["start_attempt"]["rps"],
+        "endpoints": endpoints,
+        "ratios": {
+            "start_attempt": round(endpoints["start_attempt"]["rps"] / trivial_rps, 3),
+            "save_answer": round(endpoints["save_answer"]["rps"] / trivial_rps, 3),
+            "leaderboard": None,
+        },
+        "rss_mb_per_worker": rss,
+        "redis_mb": round(redis_client.info("memory")["used_memory"] / 1e6, 2),
+    }
+    print(json.dumps(result, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
