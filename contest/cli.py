@@ -15,15 +15,18 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from contest import clock
-from contest.extensions import db
-from contest.models import Contest, QuestionBank
+from contest.extensions import db, redis_client
+from contest.models import Contest, QuestionBank, Round, User
 from contest.services import demo as demo_service
 from contest.services.accounts import create_user
 from contest.services.attempts import finalize_expired
 from contest.services.bank_import import bank_questions, import_questions
+from contest.services.closing import close_round
 from contest.services.contests import create_contest, create_round
 from contest.services.errors import DomainError
+from contest.services.leaderboard import rebuild
 from contest.services.problems import FileProblems
+from contest.services.results_export import write_results
 from contest.services.units import import_units
 from question_bank.export import write_bank_xlsx
 from question_bank.readers import FORMATS, read_questions
@@ -37,6 +40,8 @@ bank_cli = AppGroup("bank", help="Question banks.")
 contest_cli = AppGroup("contest", help="Contests.")
 round_cli = AppGroup("round", help="Rounds of a contest.")
 attempts_cli = AppGroup("attempts", help="Attempts of participants.")
+results_cli = AppGroup("results", help="Results of rounds.")
+leaderboard_cli = AppGroup("leaderboard", help="Live boards.")
 
 
 @contextmanager
@@ -213,7 +218,66 @@ def attempts_finalize() -> None:
     click.echo(f"finished {count} attempt(s) left open past their deadline")
 
 
+def _round(round_id: int) -> Round:
+    round_ = db.session.get(Round, round_id)
+    if round_ is None:
+        raise click.ClickException(f"no round has the id {round_id}")
+    return round_
+
+
+@round_cli.command("close")
+@click.argument("round_id", type=int)
+@in_transaction
+def round_close(round_id: int) -> None:
+    """End the round, compute the final ranking (with the prediction tie-break), print the top 10."""
+    round_ = _round(round_id)
+    ranked = close_round(db.session, round_, now=clock.now())
+    names = dict(
+        db.session.execute(
+            select(User.id, User.name).where(User.id.in_([r.candidate.user_id for r in ranked[:10]]))
+        ).all()
+    )
+    actual = "-" if round_.actual_value is None else round_.actual_value
+    click.echo(f"round {round_.id} closed: {len(ranked)} participants ranked; prediction actual value: {actual}")
+    for entry in ranked[:10]:
+        c = entry.candidate
+        click.echo(
+            f"{entry.rank:>3}. {names.get(c.user_id, '?')}  {c.score}/{c.total}  {c.duration_ms / 1000:.3f}s  "
+            f"prediction {c.prediction if c.prediction is not None else '-'} (off by "
+            f"{entry.prediction_distance if entry.prediction_distance is not None else '-'})  "
+            f"decided by: {entry.decided_by or '-'}"
+        )
+
+
+@results_cli.command("export")
+@click.argument("round_id", type=int)
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+def results_export(round_id: int, file: Path) -> None:
+    """Write the final ranking, the unit ranking and the rules applied to an .xlsx file."""
+    round_ = _round(round_id)
+    if round_.finalized_at is None:
+        raise click.ClickException(f"round {round_id} has no final ranking yet: run `round close {round_id}` first")
+    if file.suffix.lower() != ".xlsx":
+        raise click.ClickException("the results file must end in .xlsx")
+    count = write_results(db.session, round_, file)
+    click.echo(f"wrote {count} ranked participants of round {round_id} to {file}")
+
+
+@leaderboard_cli.command("rebuild")
+@click.option("--round", "round_id", type=int, help="One round (default: every round not yet closed).")
+def leaderboard_rebuild(round_id: int | None) -> None:
+    """Rebuild the Redis boards from the database (after Redis lost its data, for example)."""
+    if redis_client() is None:
+        raise click.ClickException("REDIS_URL is not set: the boards are read from the database")
+    rounds = (
+        [_round(round_id)] if round_id else db.session.scalars(select(Round).where(Round.finalized_at.is_(None))).all()
+    )
+    for round_ in rounds:
+        count = rebuild(db.session, round_)
+        click.echo(f"round {round_.id}: {count} participants on the board")
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(demo_command)
-    for group in (users_cli, units_cli, bank_cli, contest_cli, round_cli, attempts_cli):
+    for group in (users_cli, units_cli, bank_cli, contest_cli, round_cli, attempts_cli, results_cli, leaderboard_cli):
         app.cli.add_command(group)

@@ -9,8 +9,9 @@ from flask_wtf.csrf import generate_csrf
 from contest import clock
 from contest.api import bp
 from contest.extensions import db
-from contest.services import attempts
+from contest.services import attempts, catalogue, leaderboard, stats
 from contest.services.attempts import AttemptFinished
+from contest.services.cache import cached
 from contest.services.rounds import visible_round
 
 
@@ -57,3 +58,49 @@ def submit_attempt(attempt_id: int):  # type: ignore[no-untyped-def]
     body = {**attempts.result_payload(attempt), "result_url": url_for("participant.result", attempt_id=attempt_id)}
     db.session.commit()
     return jsonify(body)
+
+
+def _public(response):  # type: ignore[no-untyped-def]
+    """Boards are public and polled by thousands: shared caches may keep them a couple of seconds."""
+    response.headers["Cache-Control"] = "public, max-age=2"
+    return response
+
+
+@bp.get("/rounds/<int:round_id>/leaderboard")
+def round_leaderboard(round_id: int):  # type: ignore[no-untyped-def]
+    round_ = visible_round(db.session, round_id)
+    limit = request.args.get("limit", 50, type=int)
+    offset = request.args.get("offset", 0, type=int)
+    page = leaderboard.individual_page(db.session, round_, limit=limit, offset=offset)
+    entries = [{key: value for key, value in entry.items() if key != "user_id"} for entry in page.entries]
+    return _public(
+        jsonify(
+            {
+                "entries": entries,
+                "total": page.total,
+                "final": round_.finalized_at is not None,
+                "frozen_at": clock.iso_utc(round_.board_frozen_at) or None,
+            }
+        )
+    )
+
+
+@bp.get("/rounds/<int:round_id>/units")
+def round_units(round_id: int):  # type: ignore[no-untyped-def]
+    round_ = visible_round(db.session, round_id)
+    parent = request.args.get("parent") or None
+    key = f"units:{round_.id}:{parent or ''}:{round_.finalized_at is not None}"
+    rows = cached(key, 3.0, lambda: [row.as_json() for row in leaderboard.unit_ranking(db.session, round_, parent)])
+    return _public(jsonify({"entries": rows}))
+
+
+@bp.get("/contests/<slug>/stats")
+def contest_stats(slug: str):  # type: ignore[no-untyped-def]
+    contest = catalogue.public_contest(db.session, slug)
+    return _public(jsonify(stats.contest_stats(db.session, contest)))
+
+
+@bp.get("/contests/<slug>/screen")
+def contest_screen(slug: str):  # type: ignore[no-untyped-def]
+    contest = catalogue.public_contest(db.session, slug)
+    return _public(jsonify(stats.screen_data(db.session, contest)))

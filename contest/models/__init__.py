@@ -4,6 +4,7 @@ from contest.models.attempts import Attempt, AttemptItem
 from contest.models.base import Base
 from contest.models.contests import Contest, Round
 from contest.models.questions import BankUpload, Option, Question, QuestionBank
+from contest.models.rankings import RankingEntry
 from contest.models.units import Unit
 from contest.models.users import User
 
@@ -16,6 +17,7 @@ __all__ = [
     "Option",
     "Question",
     "QuestionBank",
+    "RankingEntry",
     "Round",
     "Unit",
     "User",

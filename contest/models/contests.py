@@ -79,6 +79,12 @@ class Round(Base):
     review: Mapped[str] = mapped_column(String(20), default="after_close")
     require_all_answered: Mapped[bool] = mapped_column(default=False)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Set by `round close`: the prediction's actual value and when the final ranking was computed.
+    actual_value: Mapped[int | None]
+    finalized_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The public board shows the standings of this moment while frozen, or nothing while hidden.
+    board_frozen_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    board_hidden: Mapped[bool] = mapped_column(default=False, server_default="0")
 
     contest: Mapped[Contest] = relationship(back_populates="rounds")
     bank: Mapped[QuestionBank | None] = relationship()

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from flask import abort, jsonify, render_template
+from flask import abort, jsonify, render_template, request
 from sqlalchemy import text
 
 from contest import clock
 from contest.extensions import db, redis_client
 from contest.public import bp
-from contest.services import catalogue
+from contest.services import catalogue, leaderboard, stats
 from contest.services.errors import NotFound
+
+PAGE_SIZE = 50
 
 
 @bp.get("/")
@@ -25,6 +27,53 @@ def contest_page(slug: str) -> str:
     except NotFound:
         abort(404)
     return render_template("public/contest.html", contest=contest, now=clock.now(), catalogue=catalogue)
+
+
+def _contest_or_404(slug: str):  # type: ignore[no-untyped-def]
+    try:
+        return catalogue.public_contest(db.session, slug)
+    except NotFound:
+        abort(404)
+
+
+@bp.get("/contests/<slug>/leaderboard")
+def leaderboard_page(slug: str) -> str:
+    contest = _contest_or_404(slug)
+    rounds = [round_ for round_ in contest.rounds if round_.opens_at <= clock.now()]
+    chosen = request.args.get("round", type=int)
+    round_ = next((r for r in rounds if r.id == chosen), None) or stats.featured_round(contest)
+    context = {
+        "contest": contest,
+        "rounds": rounds,
+        "round": round_,
+        "hidden": False,
+        "page": None,
+        "units": [],
+        "found": None,
+        "query": request.args.get("q", ""),
+        "parent": request.args.get("parent", ""),
+    }
+    if round_ is not None:
+        offset = max(0, request.args.get("page", 1, type=int) - 1) * PAGE_SIZE
+        try:
+            context["page"] = leaderboard.individual_page(db.session, round_, limit=PAGE_SIZE, offset=offset)
+        except leaderboard.BoardHidden:
+            context["hidden"] = True
+        if not context["hidden"]:
+            try:
+                context["units"] = leaderboard.unit_ranking(db.session, round_, context["parent"] or None)
+            except NotFound:
+                abort(404)
+            if context["query"]:
+                context["found"] = leaderboard.search_entries(db.session, round_, context["query"])
+        context["page_number"] = offset // PAGE_SIZE + 1
+    return render_template("public/leaderboard.html", page_size=PAGE_SIZE, **context)
+
+
+@bp.get("/contests/<slug>/screen")
+def screen_page(slug: str) -> str:
+    contest = _contest_or_404(slug)
+    return render_template("public/screen.html", contest=contest, data=stats.screen_data(db.session, contest))
 
 
 @bp.get("/ping")

@@ -24,6 +24,7 @@ from contest import clock
 from contest.models import Attempt, AttemptItem, Round, User
 from contest.services.catalogue import round_state
 from contest.services.errors import DomainError, Forbidden, InvalidInput, NotFound
+from contest.services.leaderboard import queue_board_update
 from contest.services.question_pool import bank_content
 from contest.services.receipts import receipt_code
 from question_bank.draw import DrawPart, NotEnoughQuestions, draw_questions, shuffle_options
@@ -318,6 +319,7 @@ def finish_attempt(
     if recorded.rowcount == 1:
         for key, value in values.items():
             set_committed_value(attempt, key, value)
+        queue_board_update(session, attempt)
     else:  # another request recorded it first: read what it recorded
         session.refresh(attempt)
     return attempt

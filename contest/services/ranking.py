@@ -1,38 +1,63 @@
-"""Ranking of a round, live order (CONTRACT §5 without the prediction, known only at close):
-one entry per participant, the best attempt; higher score, then shorter duration, then earlier
-submission."""
+"""Ranking a round by the published rules (CONTRACT §5).
+
+One entry per participant: the best attempt. The live order is score, then duration, then
+submission time. At `round close` the contest's chain applies, with the prediction tie-break,
+whose actual value is counted from the data; a last link, the order attempts were recorded in,
+decides whatever the chain leaves equal, so every place is decided and its reason is known.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Subquery, and_, func, or_, select
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Subquery, and_, delete, func, insert, or_, select
 from sqlalchemy.orm import Session
 
-from contest.models import Attempt
+from contest.models import Attempt, RankingEntry, Round
+from contest.models.contests import DEFAULT_RANKING_CHAIN
 
 FINISHED = ("submitted", "expired")
+LAST_LINK = "record_order"
+LINK_LABELS = {
+    "score": _l("higher score"),
+    "prediction": _l("closer prediction"),
+    "duration": _l("shorter time"),
+    "submitted_at": _l("earlier submission"),
+    "started_at": _l("earlier start"),
+    "top_score_attempts": _l("more attempts with the top score"),
+    LAST_LINK: _l("recorded earlier"),
+}
 
 
-def best_attempts(round_id: int) -> Subquery:
+def best_attempts(round_id: int, *, until: datetime | None = None) -> Subquery:
     """Each participant's best finished attempt in the round, by the live order."""
     order = func.row_number().over(
         partition_by=Attempt.user_id,
         order_by=(Attempt.score.desc(), Attempt.duration_ms.asc(), Attempt.submitted_at.asc(), Attempt.id.asc()),
     )
-    ranked = (
-        select(
-            Attempt.id,
-            Attempt.user_id,
-            Attempt.score,
-            Attempt.duration_ms,
-            Attempt.submitted_at,
-            order.label("place_in_own"),
-        )
-        .where(Attempt.round_id == round_id, Attempt.status.in_(FINISHED))
-        .subquery()
-    )
+    query = select(
+        Attempt.id,
+        Attempt.user_id,
+        Attempt.score,
+        Attempt.total,
+        Attempt.duration_ms,
+        Attempt.started_at,
+        Attempt.submitted_at,
+        Attempt.prediction,
+        order.label("place_in_own"),
+    ).where(Attempt.round_id == round_id, Attempt.status.in_(FINISHED))
+    if until is not None:
+        query = query.where(Attempt.submitted_at <= until)
+    ranked = query.subquery()
     return select(ranked).where(ranked.c.place_in_own == 1).subquery("best")
+
+
+def live_order(best: Subquery) -> tuple[Any, ...]:
+    return (best.c.score.desc(), best.c.duration_ms.asc(), best.c.submitted_at.asc(), best.c.id.asc())
 
 
 @dataclass(frozen=True)
@@ -53,9 +78,144 @@ def live_rank(session: Session, attempt: Attempt) -> LiveRank | None:
         and_(
             best.c.score == mine.score,
             best.c.duration_ms == mine.duration_ms,
-            best.c.submitted_at < mine.submitted_at,
+            or_(
+                best.c.submitted_at < mine.submitted_at,
+                and_(best.c.submitted_at == mine.submitted_at, best.c.id < mine.id),
+            ),
         ),
     )
     ahead = session.scalar(select(func.count()).select_from(best).where(better)) or 0
     participants = session.scalar(select(func.count()).select_from(best)) or 0
     return LiveRank(rank=ahead + 1, participants=participants, is_best=mine.id == attempt.id)
+
+
+@dataclass
+class Candidate:
+    attempt_id: int
+    user_id: int
+    score: int
+    total: int
+    duration_ms: int
+    started_at: datetime
+    submitted_at: datetime
+    prediction: int | None
+    top_score_attempts: int = 0
+
+
+def load_candidates(session: Session, round_: Round) -> list[Candidate]:
+    best = best_attempts(round_.id)
+    rows = session.execute(
+        select(
+            best.c.id,
+            best.c.user_id,
+            best.c.score,
+            best.c.total,
+            best.c.duration_ms,
+            best.c.started_at,
+            best.c.submitted_at,
+            best.c.prediction,
+        )
+    ).all()
+    candidates = [Candidate(*row) for row in rows]
+    if "top_score_attempts" in chain_of(round_):
+        counts = dict(
+            session.execute(
+                select(Attempt.user_id, func.count(Attempt.id))
+                .where(Attempt.round_id == round_.id, Attempt.status.in_(FINISHED), Attempt.score == Attempt.total)
+                .group_by(Attempt.user_id)
+            ).all()
+        )
+        for candidate in candidates:
+            candidate.top_score_attempts = counts.get(candidate.user_id, 0)
+    return candidates
+
+
+def chain_of(round_: Round) -> list[str]:
+    chain = list(round_.contest.ranking_chain or DEFAULT_RANKING_CHAIN)
+    if round_.prediction == "none":
+        chain = [link for link in chain if link != "prediction"]
+    return chain
+
+
+def actual_value(round_: Round, candidates: Sequence[Candidate]) -> int | None:
+    """What predictions are compared with: participants with a full score, or all participants."""
+    if round_.prediction == "full_score":
+        return sum(1 for candidate in candidates if candidate.score == candidate.total)
+    if round_.prediction == "participants":
+        return len(candidates)
+    return None
+
+
+def _key(candidate: Candidate, link: str, actual: int | None) -> Any:
+    """Smaller is better for every link."""
+    if link == "score":
+        return -candidate.score
+    if link == "prediction":
+        if candidate.prediction is None or actual is None:
+            return float("inf")
+        return abs(candidate.prediction - actual)
+    if link == "duration":
+        return candidate.duration_ms
+    if link == "submitted_at":
+        return candidate.submitted_at
+    if link == "started_at":
+        return candidate.started_at
+    if link == "top_score_attempts":
+        return -candidate.top_score_attempts
+    if link == LAST_LINK:
+        return candidate.attempt_id
+    raise ValueError(f"unknown ranking link {link!r}")
+
+
+@dataclass(frozen=True)
+class Ranked:
+    rank: int
+    candidate: Candidate
+    decided_by: str | None  # the first link that separates this entry from the one above
+    prediction_distance: int | None
+
+
+def rank_candidates(candidates: Sequence[Candidate], chain: Sequence[str], actual: int | None) -> list[Ranked]:
+    links = [*chain, LAST_LINK]
+    ordered = sorted(candidates, key=lambda candidate: tuple(_key(candidate, link, actual) for link in links))
+    ranked: list[Ranked] = []
+    for index, candidate in enumerate(ordered):
+        decided_by = None
+        if index:
+            previous = ordered[index - 1]
+            decided_by = next(link for link in links if _key(previous, link, actual) != _key(candidate, link, actual))
+        distance = None
+        if candidate.prediction is not None and actual is not None:
+            distance = abs(candidate.prediction - actual)
+        ranked.append(Ranked(index + 1, candidate, decided_by, distance))
+    return ranked
+
+
+def finalize_ranking(session: Session, round_: Round, now: datetime) -> list[Ranked]:
+    """Compute the final ranking and store it (replacing an earlier one)."""
+    candidates = load_candidates(session, round_)
+    actual = actual_value(round_, candidates)
+    ranked = rank_candidates(candidates, chain_of(round_), actual)
+    session.execute(delete(RankingEntry).where(RankingEntry.round_id == round_.id))
+    rows = [
+        {
+            "round_id": round_.id,
+            "rank": entry.rank,
+            "user_id": entry.candidate.user_id,
+            "attempt_id": entry.candidate.attempt_id,
+            "score": entry.candidate.score,
+            "total": entry.candidate.total,
+            "duration_ms": entry.candidate.duration_ms,
+            "started_at": entry.candidate.started_at,
+            "submitted_at": entry.candidate.submitted_at,
+            "prediction": entry.candidate.prediction,
+            "prediction_distance": entry.prediction_distance,
+            "decided_by": entry.decided_by,
+        }
+        for entry in ranked
+    ]
+    for start in range(0, len(rows), 5000):
+        session.execute(insert(RankingEntry), rows[start : start + 5000])
+    round_.actual_value = actual
+    round_.finalized_at = now
+    return ranked

@@ -1,0 +1,71 @@
+"""Short-lived shared caches for what thousands of screens poll: one reader computes, the others
+serve the previous copy meanwhile, so a miss never makes every reader recompute at once."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+import redis
+from flask import current_app
+
+from contest.extensions import redis_client
+
+STALE_FACTOR = 30
+
+
+def cached(key: str, ttl_s: float, compute: Callable[[], Any]) -> Any:
+    client = redis_client()
+    if client is not None:
+        try:
+            return _cached_in_redis(client, key, ttl_s, compute)
+        except redis.RedisError:
+            pass  # Redis is down: fall back to this process's cache
+    return _cached_in_process(key, ttl_s, compute)
+
+
+def _cached_in_redis(client: redis.Redis, key: str, ttl_s: float, compute: Callable[[], Any]) -> Any:
+    fresh = client.get(f"cache:{key}")
+    if fresh is not None:
+        return json.loads(fresh)
+    if client.set(f"cache:{key}:lock", "1", nx=True, ex=max(5, int(ttl_s * 5))):
+        try:
+            value = compute()
+            encoded = json.dumps(value, ensure_ascii=False, default=str)
+            pipe = client.pipeline(transaction=False)
+            pipe.set(f"cache:{key}", encoded, px=int(ttl_s * 1000))
+            pipe.set(f"cache:{key}:stale", encoded, px=int(ttl_s * 1000 * STALE_FACTOR))
+            pipe.execute()
+            return value
+        finally:
+            client.delete(f"cache:{key}:lock")
+    stale = client.get(f"cache:{key}:stale")
+    return json.loads(stale) if stale is not None else compute()
+
+
+def _cached_in_process(key: str, ttl_s: float, compute: Callable[[], Any]) -> Any:
+    store: dict[str, tuple[float, Any]] = current_app.extensions.setdefault("process_cache", {})
+    lock: threading.Lock = current_app.extensions.setdefault("process_cache_lock", threading.Lock())
+    now = time.monotonic()
+    hit = store.get(key)
+    if hit is not None and hit[0] > now:
+        return hit[1]
+    with lock:
+        hit = store.get(key)
+        if hit is not None and hit[0] > time.monotonic():
+            return hit[1]
+        value = compute()
+        store[key] = (time.monotonic() + ttl_s, value)
+        return value
+
+
+def forget(key: str) -> None:
+    client = redis_client()
+    if client is not None:
+        with contextlib.suppress(redis.RedisError):
+            client.delete(f"cache:{key}", f"cache:{key}:stale")
+    current_app.extensions.get("process_cache", {}).pop(key, None)

@@ -1,0 +1,28 @@
+"""Closing a round: finish what is still open, compute and store the final ranking."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from contest.models import Attempt, Round
+from contest.services.attempts import finish_attempt
+from contest.services.ranking import Ranked, finalize_ranking
+
+
+def close_round(session: Session, round_: Round, *, now: datetime) -> list[Ranked]:
+    """End the round now (or at its closing time, if that has passed) and rank it.
+
+    Closing again recomputes the same ranking from the same data."""
+    if round_.closed_at is None:
+        round_.closed_at = min(now, round_.closes_at)
+    ended = round_.closed_at
+    still_open = session.scalars(
+        select(Attempt).where(Attempt.round_id == round_.id, Attempt.status == "in_progress")
+    ).all()
+    for attempt in still_open:
+        finish_attempt(session, attempt, now=min(now, attempt.deadline, ended), finished_by="round_closed")
+    session.flush()
+    return finalize_ranking(session, round_, now)

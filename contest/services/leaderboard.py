@@ -1,0 +1,328 @@
+"""Leaderboards of a round: individuals and units, live or final, from Redis or the database.
+
+Submissions reach the Redis boards through `queue_board_update`, applied only after the database
+commit (the database is the source of truth). Reads use Redis when its board is built; otherwise
+one reader rebuilds it under a lock while the others answer from the database.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import redis
+from flask_babel import gettext as _
+from sqlalchemy import event, func, select
+from sqlalchemy.orm import Session
+
+from contest.extensions import redis_client
+from contest.models import Attempt, RankingEntry, Round, Unit, User
+from contest.services import live_board
+from contest.services.errors import NotFound
+from contest.services.live_board import BoardPage, BoardRecord
+from contest.services.privacy import public_name
+from contest.services.ranking import best_attempts, live_order
+
+log = logging.getLogger(__name__)
+REBUILD_LOCK_S = 60
+MAX_PAGE = 200
+
+
+def _unit_ids(unit: Unit | None) -> tuple[int, ...]:
+    if unit is None:
+        return ()
+    return tuple(int(part) for part in unit.path.strip("/").split("/") if part)
+
+
+def board_record(attempt: Attempt, user: User, round_: Round) -> BoardRecord:
+    assert attempt.submitted_at is not None and attempt.score is not None and attempt.duration_ms is not None
+    return BoardRecord(
+        round_id=attempt.round_id,
+        user_id=user.id,
+        attempt_id=attempt.id,
+        score=attempt.score,
+        total=attempt.total,
+        duration_ms=attempt.duration_ms,
+        submitted_at=attempt.submitted_at,
+        name=public_name(user.name, round_.contest.name_display),
+        unit=user.unit.name if user.unit else "",
+        unit_ids=_unit_ids(user.unit),
+    )
+
+
+def queue_board_update(session: Session, attempt: Attempt) -> None:
+    """Called by finish_attempt, the one place submissions are recorded."""
+    session.info.setdefault("board_updates", []).append(board_record(attempt, attempt.user, attempt.round))
+
+
+@event.listens_for(Session, "after_commit")
+def _apply_board_updates(session: Session) -> None:
+    updates = session.info.pop("board_updates", None)
+    if not updates:
+        return
+    try:
+        live_board.record(updates)
+    except (redis.RedisError, RuntimeError) as error:  # the database has it; a rebuild restores the board
+        log.warning("board update failed, boards will be rebuilt from the database: %s", error)
+
+
+@event.listens_for(Session, "after_rollback")
+def _drop_board_updates(session: Session) -> None:
+    session.info.pop("board_updates", None)
+
+
+def rebuild(session: Session, round_: Round, client: redis.Redis | None = None) -> int:
+    """Merge every participant's best attempt from the database into the Redis board."""
+    client = client or redis_client()
+    if client is None:
+        return 0
+    best = best_attempts(round_.id)
+    rows = session.execute(
+        select(best.c.id, best.c.score, best.c.total, best.c.duration_ms, best.c.submitted_at, User, Unit)
+        .join(User, User.id == best.c.user_id)
+        .outerjoin(Unit, Unit.id == User.unit_id)
+    ).all()
+    records = [
+        BoardRecord(
+            round_id=round_.id,
+            user_id=user.id,
+            attempt_id=attempt_id,
+            score=score,
+            total=total,
+            duration_ms=duration,
+            submitted_at=submitted,
+            name=public_name(user.name, round_.contest.name_display),
+            unit=unit.name if unit else "",
+            unit_ids=_unit_ids(unit),
+        )
+        for attempt_id, score, total, duration, submitted, user, unit in rows
+    ]
+    for start in range(0, len(records), 2000):
+        live_board.record(records[start : start + 2000], client)
+    live_board.record([], client, mark_built=round_.id)
+    return len(records)
+
+
+def _database_page(session: Session, round_: Round, limit: int, offset: int, until: datetime | None) -> BoardPage:
+    best = best_attempts(round_.id, until=until)
+    total = session.scalar(select(func.count()).select_from(best)) or 0
+    rows = session.execute(
+        select(best.c.user_id, best.c.score, best.c.duration_ms, best.c.submitted_at, User.name, Unit.name)
+        .join(User, User.id == best.c.user_id)
+        .outerjoin(Unit, Unit.id == User.unit_id)
+        .order_by(*live_order(best))
+        .limit(limit)
+        .offset(offset)
+    ).all()
+    display = round_.contest.name_display
+    entries = [
+        {
+            "rank": offset + index,
+            "user_id": user_id,
+            "name": public_name(name, display),
+            "unit": unit or "",
+            "score": score,
+            "duration_ms": duration,
+            "submitted_at": submitted.astimezone(UTC).isoformat(),
+        }
+        for index, (user_id, score, duration, submitted, name, unit) in enumerate(rows, start=1)
+    ]
+    return BoardPage(entries, total)
+
+
+def _final_page(session: Session, round_: Round, limit: int, offset: int) -> BoardPage:
+    total = session.scalar(select(func.count(RankingEntry.id)).where(RankingEntry.round_id == round_.id)) or 0
+    rows = session.execute(
+        select(RankingEntry, User.name, Unit.name)
+        .join(User, User.id == RankingEntry.user_id)
+        .outerjoin(Unit, Unit.id == User.unit_id)
+        .where(RankingEntry.round_id == round_.id)
+        .order_by(RankingEntry.rank)
+        .limit(limit)
+        .offset(offset)
+    ).all()
+    display = round_.contest.name_display
+    entries = [
+        {
+            "rank": entry.rank,
+            "user_id": entry.user_id,
+            "name": public_name(name, display),
+            "unit": unit or "",
+            "score": entry.score,
+            "duration_ms": entry.duration_ms,
+            "submitted_at": entry.submitted_at.astimezone(UTC).isoformat(),
+            "prize": entry.prize,
+        }
+        for entry, name, unit in rows
+    ]
+    return BoardPage(entries, total)
+
+
+class BoardHidden(NotFound):
+    code = "board_hidden"
+
+
+def individual_page(
+    session: Session, round_: Round, *, limit: int = 50, offset: int = 0, public: bool = True
+) -> BoardPage:
+    limit, offset = max(1, min(limit, MAX_PAGE)), max(0, offset)
+    if round_.finalized_at is not None:
+        return _final_page(session, round_, limit, offset)
+    if public and round_.board_hidden:
+        raise BoardHidden(_("The organizers have hidden this board for now."))
+    if public and round_.board_frozen_at is not None:
+        return _database_page(session, round_, limit, offset, round_.board_frozen_at)
+    client = redis_client()
+    if client is not None:
+        try:
+            if live_board.is_built(client, round_.id):
+                return live_board.read_page(client, round_.id, limit, offset)
+            lock = f"board:{round_.id}:rebuilding"
+            if client.set(lock, "1", nx=True, ex=REBUILD_LOCK_S):
+                try:
+                    rebuild(session, round_, client)
+                finally:
+                    client.delete(lock)
+                return live_board.read_page(client, round_.id, limit, offset)
+        except redis.RedisError as error:
+            log.warning("Redis board unavailable, reading the database: %s", error)
+    return _database_page(session, round_, limit, offset, None)
+
+
+@dataclass(frozen=True)
+class UnitRow:
+    rank: int
+    code: str
+    name: str
+    participants: int
+    headcount: int
+    rate: float
+    avg_score: float
+    full_scores: int
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "rank": self.rank,
+            "code": self.code,
+            "name": self.name,
+            "participants": self.participants,
+            "headcount": self.headcount,
+            "rate": round(self.rate, 4),
+            "avg_score": round(self.avg_score, 2),
+            "full_scores": self.full_scores,
+        }
+
+
+def _children(session: Session, round_: Round, parent_code: str | None) -> tuple[Unit | None, list[Unit]]:
+    if parent_code:
+        parent = session.scalar(select(Unit).where(Unit.code == parent_code))
+        if parent is None:
+            raise NotFound(_("No unit has the code %(code)s.", code=parent_code))
+    else:
+        parent = round_.contest.scope_unit
+        if parent is None:
+            roots = session.scalars(select(Unit).where(Unit.parent_id.is_(None))).all()
+            if len(roots) != 1:
+                return None, list(roots)
+            parent = roots[0]
+    children = session.scalars(select(Unit).where(Unit.parent_id == parent.id, Unit.active.is_(True))).all()
+    return parent, list(children)
+
+
+def _database_unit_counters(session: Session, round_: Round, units: list[Unit]) -> dict[int, tuple[int, int, int]]:
+    best = best_attempts(round_.id)
+    rows = session.execute(
+        select(Unit.path, best.c.score, best.c.total)
+        .join(User, User.id == best.c.user_id)
+        .join(Unit, Unit.id == User.unit_id)
+    ).all()
+    counters = {unit.id: [0, 0, 0] for unit in units}
+    wanted = {unit.id for unit in units}
+    for path, score, total in rows:
+        for part in path.strip("/").split("/"):
+            if part and int(part) in wanted:
+                counter = counters[int(part)]
+                counter[0] += 1
+                counter[1] += score
+                counter[2] += int(score == total)
+    return {unit_id: (p, s, f) for unit_id, (p, s, f) in counters.items()}
+
+
+def unit_ranking(session: Session, round_: Round, parent_code: str | None = None) -> list[UnitRow]:
+    """The units under `parent` ranked by participation rate, then participants, then average score."""
+    _parent, units = _children(session, round_, parent_code)
+    counters: dict[int, tuple[int, int, int]] | None = None
+    client = redis_client()
+    if client is not None and round_.finalized_at is None and not round_.board_frozen_at:
+        try:
+            if live_board.is_built(client, round_.id):
+                counters = live_board.unit_counters(client, round_.id, [unit.id for unit in units])
+        except redis.RedisError as error:
+            log.warning("Redis unit counters unavailable, reading the database: %s", error)
+    if counters is None:
+        counters = _database_unit_counters(session, round_, units)
+    rows = []
+    for unit in units:
+        participants, score_sum, full = counters.get(unit.id, (0, 0, 0))
+        rate = participants / unit.headcount if unit.headcount else 0.0
+        average = score_sum / participants if participants else 0.0
+        rows.append((unit, participants, rate, average, full))
+    rows.sort(key=lambda row: (-row[2], -row[1], -row[3], row[0].code))
+    return [
+        UnitRow(rank, unit.code, unit.name, participants, unit.headcount, rate, average, full)
+        for rank, (unit, participants, rate, average, full) in enumerate(rows, start=1)
+    ]
+
+
+def search_entries(session: Session, round_: Round, text: str, limit: int = 50) -> list[dict]:  # type: ignore[type-arg]
+    """Board entries whose name or unit contains `text`, with their place (live or final)."""
+    words = text.strip()
+    if not words:
+        return []
+    pattern = f"%{words}%"
+    display = round_.contest.name_display
+    if round_.finalized_at is not None:
+        rows = session.execute(
+            select(
+                RankingEntry.rank,
+                User.name,
+                Unit.name,
+                RankingEntry.score,
+                RankingEntry.duration_ms,
+                RankingEntry.submitted_at,
+            )
+            .join(User, User.id == RankingEntry.user_id)
+            .outerjoin(Unit, Unit.id == User.unit_id)
+            .where(RankingEntry.round_id == round_.id, (User.name.ilike(pattern)) | (Unit.name.ilike(pattern)))
+            .order_by(RankingEntry.rank)
+            .limit(limit)
+        ).all()
+    else:
+        best = best_attempts(round_.id, until=round_.board_frozen_at)
+        ranked = select(
+            func.row_number().over(order_by=live_order(best)).label("rank"),
+            best.c.user_id,
+            best.c.score,
+            best.c.duration_ms,
+            best.c.submitted_at,
+        ).subquery()
+        rows = session.execute(
+            select(ranked.c.rank, User.name, Unit.name, ranked.c.score, ranked.c.duration_ms, ranked.c.submitted_at)
+            .join(User, User.id == ranked.c.user_id)
+            .outerjoin(Unit, Unit.id == User.unit_id)
+            .where((User.name.ilike(pattern)) | (Unit.name.ilike(pattern)))
+            .order_by(ranked.c.rank)
+            .limit(limit)
+        ).all()
+    return [
+        {
+            "rank": rank,
+            "name": public_name(name, display),
+            "unit": unit or "",
+            "score": score,
+            "duration_ms": duration,
+            "submitted_at": submitted.astimezone(UTC).isoformat(),
+        }
+        for rank, name, unit, score, duration, submitted in rows
+    ]

@@ -1,0 +1,148 @@
+"""The results workbook organizers file: final ranking, unit ranking, and the rules applied."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import BinaryIO
+
+from openpyxl import Workbook
+from openpyxl.styles import Font, PatternFill
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from contest import clock
+from contest.models import RankingEntry, Round, Unit, User
+from contest.services.leaderboard import unit_ranking
+from contest.services.ranking import LINK_LABELS, chain_of
+
+PREDICTION_TARGETS = {
+    "full_score": "số người đạt điểm tuyệt đối",
+    "participants": "số người tham gia đợt thi",
+    "none": "không dùng câu hỏi dự đoán",
+}
+LINK_NAMES_VI = {
+    "score": "điểm cao hơn",
+    "prediction": "dự đoán gần đúng hơn",
+    "duration": "thời gian làm bài ngắn hơn",
+    "submitted_at": "nộp bài sớm hơn",
+    "started_at": "bắt đầu làm bài sớm hơn",
+    "top_score_attempts": "nhiều lượt đạt điểm cao nhất hơn",
+    "record_order": "bài được ghi nhận trước",
+}
+assert set(LINK_NAMES_VI) == set(LINK_LABELS)
+
+
+def _header(sheet, titles: list[str], widths: list[int]) -> None:  # type: ignore[no-untyped-def]
+    sheet.append(titles)
+    for index, width in enumerate(widths, start=1):
+        cell = sheet.cell(row=1, column=index)
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="DDEBF7")
+        sheet.column_dimensions[cell.column_letter].width = width
+    sheet.freeze_panes = "A2"
+
+
+def write_results(session: Session, round_: Round, target: Path | str | BinaryIO) -> int:
+    """Write the workbook; the round must have been closed (`round close`)."""
+    workbook = Workbook()
+    people = workbook.active
+    people.title = "Xếp hạng cá nhân"
+    _header(
+        people,
+        [
+            "Hạng",
+            "Họ và tên",
+            "Số điện thoại",
+            "Đơn vị",
+            "Điểm",
+            "Số câu",
+            "Dự đoán",
+            "Chênh lệch dự đoán",
+            "Thời gian làm bài (giây)",
+            "Nộp bài lúc (giờ Việt Nam)",
+            "Giải",
+            "Xếp trên người liền trước vì",
+        ],
+        [7, 28, 14, 36, 7, 8, 10, 12, 14, 22, 12, 30],
+    )
+    rows = session.execute(
+        select(RankingEntry, User.name, User.phone, Unit.name)
+        .join(User, User.id == RankingEntry.user_id)
+        .outerjoin(Unit, Unit.id == User.unit_id)
+        .where(RankingEntry.round_id == round_.id)
+        .order_by(RankingEntry.rank)
+    ).all()
+    for entry, name, phone, unit in rows:
+        people.append(
+            [
+                entry.rank,
+                name,
+                phone,
+                unit or "",
+                entry.score,
+                entry.total,
+                entry.prediction,
+                entry.prediction_distance,
+                round(entry.duration_ms / 1000, 3),
+                clock.to_vietnam(entry.submitted_at).strftime("%d/%m/%Y %H:%M:%S.%f")[:-3],
+                entry.prize or "",
+                LINK_NAMES_VI.get(entry.decided_by or "", ""),
+            ]
+        )
+
+    units = workbook.create_sheet("Xếp hạng đơn vị")
+    _header(
+        units,
+        [
+            "Hạng",
+            "Mã đơn vị",
+            "Đơn vị",
+            "Số người tham gia",
+            "Chỉ tiêu (người)",
+            "Tỷ lệ tham gia (%)",
+            "Điểm trung bình",
+            "Số người đạt điểm tuyệt đối",
+        ],
+        [7, 14, 40, 16, 16, 16, 14, 18],
+    )
+    for row in unit_ranking(session, round_):
+        units.append(
+            [
+                row.rank,
+                row.code,
+                row.name,
+                row.participants,
+                row.headcount,
+                round(row.rate * 100, 2),
+                round(row.avg_score, 2),
+                row.full_scores,
+            ]
+        )
+
+    rules = workbook.create_sheet("Quy tắc xếp hạng")
+    rules.column_dimensions["A"].width = 40
+    rules.column_dimensions["B"].width = 70
+    chain = chain_of(round_)
+    lines = [
+        ("Cuộc thi", round_.contest.title),
+        ("Đợt thi", round_.name),
+        (
+            "Thời gian",
+            f"{clock.to_vietnam(round_.opens_at):%d/%m/%Y %H:%M} – {clock.to_vietnam(round_.closes_at):%d/%m/%Y %H:%M}",
+        ),
+        ("Mỗi người", "một kết quả: lượt thi tốt nhất"),
+        ("Thứ tự xét", "; ".join(f"{index}. {LINK_NAMES_VI[link]}" for index, link in enumerate(chain, start=1))),
+        ("Khi vẫn bằng nhau", LINK_NAMES_VI["record_order"]),
+        ("Câu hỏi dự đoán", PREDICTION_TARGETS[round_.prediction]),
+        ("Giá trị thực tế", "" if round_.actual_value is None else str(round_.actual_value)),
+        ("Số người xếp hạng", str(len(rows))),
+        (
+            "Tính lúc (giờ Việt Nam)",
+            f"{clock.to_vietnam(round_.finalized_at):%d/%m/%Y %H:%M:%S}" if round_.finalized_at else "",
+        ),
+    ]
+    for label, value in lines:
+        rules.append([label, value])
+        rules.cell(row=rules.max_row, column=1).font = Font(bold=True)
+    workbook.save(target)
+    return len(rows)

@@ -1,0 +1,69 @@
+"""Live counters of a contest and the big screen's data."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import distinct, func, select
+from sqlalchemy.orm import Session
+
+from contest import clock
+from contest.models import Attempt, Contest, Round
+from contest.services.cache import cached
+from contest.services.catalogue import round_state
+from contest.services.leaderboard import individual_page, unit_ranking
+
+STATS_TTL_S = 2.0
+SCREEN_TTL_S = 3.0
+
+
+def contest_counts(session: Session, contest: Contest) -> dict[str, int]:
+    in_contest = Attempt.round_id.in_(select(Round.id).where(Round.contest_id == contest.id))
+    participants, attempts, submitted = session.execute(
+        select(
+            func.count(distinct(Attempt.user_id)),
+            func.count(Attempt.id),
+            func.count(Attempt.id).filter(Attempt.status != "in_progress"),
+        ).where(in_contest)
+    ).one()
+    full = session.scalar(
+        select(func.count(distinct(Attempt.user_id))).where(
+            in_contest, Attempt.status != "in_progress", Attempt.score == Attempt.total
+        )
+    )
+    return {"participants": participants, "attempts": attempts, "submitted": submitted, "full_score": full or 0}
+
+
+def contest_stats(session: Session, contest: Contest) -> dict[str, int]:
+    return cached(f"stats:{contest.id}", STATS_TTL_S, lambda: contest_counts(session, contest))
+
+
+def featured_round(contest: Contest) -> Round | None:
+    """The round a screen shows: the open one, else the last that opened."""
+    now = clock.now()
+    rounds = sorted(contest.rounds, key=lambda round_: round_.opens_at)
+    open_rounds = [round_ for round_ in rounds if round_state(round_, now) == "open"]
+    started = [round_ for round_ in rounds if round_.opens_at <= now]
+    return (open_rounds or started or rounds or [None])[-1]
+
+
+def screen_data(session: Session, contest: Contest) -> dict[str, Any]:
+    def compute() -> dict[str, Any]:
+        round_ = featured_round(contest)
+        data: dict[str, Any] = {"stats": contest_counts(session, contest), "round": None, "top": [], "units": []}
+        if round_ is not None:
+            data["round"] = {
+                "id": round_.id,
+                "name": round_.name,
+                "closes_at": clock.iso_utc(round_.closes_at),
+                "state": round_state(round_, clock.now()),
+                "hidden": round_.board_hidden and not round_.finalized_at,
+            }
+            if not data["round"]["hidden"]:
+                page = individual_page(session, round_, limit=10)
+                data["top"] = [{k: v for k, v in entry.items() if k != "user_id"} for entry in page.entries]
+                data["units"] = [row.as_json() for row in unit_ranking(session, round_)[:10]]
+        data["generated_at"] = clock.iso_utc(clock.now())
+        return data
+
+    return cached(f"screen:{contest.id}", SCREEN_TTL_S, compute)

@@ -1,0 +1,224 @@
+"""Leaderboards: live and final, Redis and database giving the same answers, rebuild, freeze,
+units, stats, closing a round and the results workbook."""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+
+import pytest
+import redis
+from openpyxl import load_workbook
+from sqlalchemy import select
+
+from contest.models import Attempt, RankingEntry, Unit, User
+from contest.services import leaderboard, live_board
+from contest.services.accounts import create_user
+from tests.conftest import csrf_token
+from tests.quiz_fixtures import right_options
+
+TEST_REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/15"
+
+
+def _participant(app, session, clock, phone: str, unit: Unit, name: str):  # type: ignore[no-untyped-def]
+    create_user(session, name=name, phone=phone, password="mat-khau-123", unit=unit, now=clock())
+    session.commit()
+    client = app.test_client()
+    client.post(
+        "/api/session", json={"phone": phone, "password": "mat-khau-123"}, headers={"X-CSRFToken": csrf_token(client)}
+    )
+    return client
+
+
+def _take(client, session, round_id: int, correct: int, prediction: int | None = None) -> int:  # type: ignore[no-untyped-def]
+    headers = {"X-CSRFToken": csrf_token(client)}
+    body = client.post(f"/api/rounds/{round_id}/attempts", headers=headers).get_json()
+    rights = right_options(session, body["attempt_id"])
+    for question in body["questions"][:correct]:
+        client.put(
+            f"/api/attempts/{body['attempt_id']}/answers/{question['position']}",
+            json={"options": rights[question["position"]]},
+            headers=headers,
+        )
+    client.post(f"/api/attempts/{body['attempt_id']}/submit", json={"prediction": prediction}, headers=headers)
+    return body["attempt_id"]
+
+
+@pytest.fixture
+def contest_day(app, session, clock, quiz):  # type: ignore[no-untyped-def]
+    """Five participants of two units submit: scores 10, 10 (slower), 9, 7 and the quiz user's 10."""
+    root = quiz.unit.parent
+    unit_b = root.children[1]
+    quiz.round.contest.scope_unit = root
+    quiz.round.max_attempts = None
+    session.commit()
+    plan = [
+        ("0911000001", quiz.unit, "Trần Văn Bình", 10, 5),
+        ("0911000002", unit_b, "Lê Thị Cúc", 10, 2),
+        ("0911000003", unit_b, "Phạm Đức", 9, 1),
+        ("0911000004", quiz.unit, "Hoàng Yến", 7, None),
+    ]
+    for phone, unit, name, correct, prediction in plan:
+        clock.advance(seconds=30)
+        _take(_participant(app, session, clock, phone, unit, name), session, quiz.round.id, correct, prediction)
+    clock.advance(seconds=30)
+    _take(quiz.client, session, quiz.round.id, 10, 3)
+    return quiz
+
+
+def test_live_board_orders_by_score_duration_submission_and_masks_names(contest_day, client) -> None:
+    body = client.get(f"/api/rounds/{contest_day.round.id}/leaderboard?limit=10").get_json()
+    assert body["total"] == 5 and body["final"] is False
+    names = [entry["name"] for entry in body["entries"]]
+    # all took 0 s; three have 10: earliest submission first
+    assert names == ["Trần V. B.", "Lê T. C.", "Nguyễn V. A.", "Phạm Đ.", "Hoàng Y."]
+    assert [entry["rank"] for entry in body["entries"]] == [1, 2, 3, 4, 5]
+    assert set(body["entries"][0]) == {"rank", "name", "unit", "score", "duration_ms", "submitted_at"}
+    assert "0911000001" not in str(body)
+
+
+def test_anonymous_readers_get_no_session(contest_day, client) -> None:
+    response = client.get(f"/api/rounds/{contest_day.round.id}/leaderboard")
+    assert "Set-Cookie" not in response.headers
+    assert response.headers["Cache-Control"] == "public, max-age=2"
+
+
+def test_paging(contest_day, client) -> None:
+    body = client.get(f"/api/rounds/{contest_day.round.id}/leaderboard?limit=2&offset=2").get_json()
+    assert [entry["rank"] for entry in body["entries"]] == [3, 4] and body["total"] == 5
+
+
+def test_a_better_second_attempt_replaces_the_first(contest_day, session, client) -> None:
+    _take(contest_day.client, session, contest_day.round.id, 10, 3)  # same score, later: no change
+    first = client.get(f"/api/rounds/{contest_day.round.id}/leaderboard").get_json()
+    assert first["total"] == 5 and first["entries"][2]["name"] == "Nguyễn V. A."
+
+
+def test_units_rank_by_participation_rate(contest_day, client, session) -> None:
+    body = client.get(f"/api/rounds/{contest_day.round.id}/units").get_json()
+    rows = {row["code"]: row for row in body["entries"]}
+    assert rows["P-A"]["participants"] == 3 and rows["P-A"]["headcount"] == 10 and rows["P-A"]["rate"] == 0.3
+    assert rows["P-B"]["participants"] == 2 and rows["P-B"]["avg_score"] == 9.5
+    assert [row["code"] for row in body["entries"]] == ["P-A", "P-B"]
+    assert client.get(f"/api/rounds/{contest_day.round.id}/units?parent=NOPE").status_code == 404
+    root = client.get(f"/api/rounds/{contest_day.round.id}/units?parent=P-A").get_json()
+    assert root["entries"] == []
+
+
+def test_contest_stats(contest_day, client, clock) -> None:
+    contest_day.start()  # one attempt in progress
+    stats = client.get("/api/contests/cds/stats").get_json()
+    assert stats == {"participants": 5, "attempts": 6, "submitted": 5, "full_score": 3}
+
+
+def test_freeze_and_hide(contest_day, session, client, clock) -> None:
+    round_ = contest_day.round
+    round_.board_frozen_at = clock() - timedelta(seconds=45)  # before the last two submissions
+    session.commit()
+    body = client.get(f"/api/rounds/{round_.id}/leaderboard").get_json()
+    assert body["total"] == 3 and body["frozen_at"]
+    round_.board_hidden = True
+    session.commit()
+    hidden = client.get(f"/api/rounds/{round_.id}/leaderboard")
+    assert hidden.status_code == 404 and hidden.get_json()["error"] == "board_hidden"
+
+
+def test_round_close_ranks_with_the_prediction_and_exports(contest_day, runner, session, tmp_path, clock) -> None:
+    contest_day.start()  # left open: closing finishes it
+    result = runner.invoke(args=["round", "close", str(contest_day.round.id)])
+    assert result.exit_code == 0, result.output
+    # three full scores (10 of 10): actual = 3, the quiz user predicted 3 exactly
+    assert "prediction actual value: 3" in result.output
+    lines = result.output.strip().splitlines()
+    assert "1. Nguyễn Văn An" in lines[1] and "decided by: -" in lines[1]
+    # Lê Thị Cúc predicted 2 (off by 1), Trần Văn Bình 5 (off by 2)
+    assert "2. Lê Thị Cúc" in lines[2] and "decided by: prediction" in lines[2]
+    assert "3. Trần Văn Bình" in lines[3] and "decided by: prediction" in lines[3]
+    entries = session.scalars(select(RankingEntry).order_by(RankingEntry.rank)).all()
+    assert [e.decided_by for e in entries] == [None, "prediction", "prediction", "score", "score"]
+    assert session.scalar(select(Attempt).where(Attempt.status == "in_progress")) is None
+    final = runner.app.test_client().get(f"/api/rounds/{contest_day.round.id}/leaderboard").get_json()
+    assert final["final"] is True and final["entries"][0]["name"] == "Nguyễn V. A."
+    target = tmp_path / "ket-qua.xlsx"
+    exported = runner.invoke(args=["results", "export", str(contest_day.round.id), str(target)])
+    assert exported.exit_code == 0, exported.output
+    book = load_workbook(target)
+    assert book.sheetnames == ["Xếp hạng cá nhân", "Xếp hạng đơn vị", "Quy tắc xếp hạng"]
+    people = list(book["Xếp hạng cá nhân"].iter_rows(min_row=2, values_only=True))
+    assert people[0][:3] == (1, "Nguyễn Văn An", "0912345678") and people[1][-1] == "dự đoán gần đúng hơn"
+    rules = dict(book["Quy tắc xếp hạng"].iter_rows(values_only=True))
+    assert rules["Giá trị thực tế"] == "3" and rules["Thứ tự xét"].startswith("1. điểm cao hơn; 2. dự đoán")
+
+
+def test_results_export_needs_a_closed_round(contest_day, runner, tmp_path) -> None:
+    result = runner.invoke(args=["results", "export", str(contest_day.round.id), str(tmp_path / "x.xlsx")])
+    assert result.exit_code == 1 and "round close" in result.output
+
+
+@pytest.fixture
+def board_redis(app):  # type: ignore[no-untyped-def]
+    """A real Redis for the board tests; the run fails if none answers."""
+    client = redis.Redis.from_url(TEST_REDIS_URL)
+    try:
+        client.ping()
+    except redis.RedisError as error:
+        pytest.fail(f"the board tests need Redis at {TEST_REDIS_URL}: {error}")
+    client.flushdb()
+    app.config["REDIS_URL"] = TEST_REDIS_URL
+    app.extensions["redis_client"] = client
+    yield client
+    client.flushdb()
+    client.close()
+
+
+def _database_view(session, round_, limit=50, offset=0):  # type: ignore[no-untyped-def]
+    return leaderboard._database_page(session, round_, limit, offset, None)
+
+
+def test_redis_board_gives_the_same_answers_as_the_database(board_redis, contest_day, session, app, clock) -> None:
+    round_ = contest_day.round
+    page = leaderboard.individual_page(session, round_, limit=50)  # first read builds the board
+    assert live_board.is_built(board_redis, round_.id)
+    database = _database_view(session, round_)
+    assert page.total == database.total == 5
+    assert [(e["rank"], e["user_id"], e["score"]) for e in page.entries] == [
+        (e["rank"], e["user_id"], e["score"]) for e in database.entries
+    ]
+    # new submissions reach the Redis board incrementally, after their commit
+    newcomer = _participant(app, session, clock, "0911000009", contest_day.unit, "Vũ Minh")
+    _take(newcomer, session, round_.id, 9)
+    _take(contest_day.client, session, round_.id, 4)  # worse than the quiz user's best: no change
+    assert board_redis.zcard(live_board.keys(round_.id)[0]) == 6
+    again = leaderboard.individual_page(session, round_, limit=50)
+    assert [(e["rank"], e["user_id"]) for e in again.entries] == [
+        (e["rank"], e["user_id"]) for e in _database_view(session, round_).entries
+    ]
+    units_redis = leaderboard.unit_ranking(session, round_)
+    board_redis.delete(live_board.keys(round_.id)[4])  # read the database instead
+    units_database = leaderboard.unit_ranking(session, round_)
+    assert units_redis == units_database
+
+
+def test_rebuild_after_redis_loses_its_data(board_redis, contest_day, session, runner) -> None:
+    round_ = contest_day.round
+    before = leaderboard.individual_page(session, round_)
+    board_redis.flushdb()
+    result = runner.invoke(args=["leaderboard", "rebuild", "--round", str(round_.id)])
+    assert result.exit_code == 0 and "5 participants on the board" in result.output
+    assert live_board.is_built(board_redis, round_.id)
+    after = live_board.read_page(board_redis, round_.id, 50, 0)
+    assert [(e["rank"], e["user_id"]) for e in after.entries] == [(e["rank"], e["user_id"]) for e in before.entries]
+
+
+def test_recording_the_same_or_a_worse_attempt_changes_nothing(board_redis, contest_day, session) -> None:
+    round_ = contest_day.round
+    leaderboard.individual_page(session, round_)
+    counters = live_board.unit_counters(board_redis, round_.id, [contest_day.unit.id])
+    user = session.get(User, contest_day.user.id)
+    best = session.scalar(select(Attempt).where(Attempt.user_id == user.id))
+    record = leaderboard.board_record(best, user, round_)
+    assert live_board.record([record], board_redis) == 1  # sent, but the script keeps the board as it was
+    worse = record.__class__(**{**record.__dict__, "score": 1, "attempt_id": 10**9})
+    live_board.record([worse], board_redis)
+    assert live_board.unit_counters(board_redis, round_.id, [contest_day.unit.id]) == counters
+    assert leaderboard.individual_page(session, round_).entries[2]["score"] == 10
