@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from werkzeug.security import generate_password_hash
 
-from contest.models import Contest, QuestionBank, Unit
+from contest.models import Attempt, Contest, QuestionBank, Round, Unit, User
 from contest.services.accounts import create_user, find_by_phone
+from contest.services.attempts import attempt_items, save_answer, start_attempt, submit_attempt
 from contest.services.bank_import import import_questions
 from contest.services.contests import create_contest, create_round
 from contest.services.units import find_unit, import_units
@@ -98,4 +101,75 @@ def load_demo(session: Session, *, now: datetime) -> DemoReport:
             now=now,
         )
         created.append("participant account")
+    round_ = contest.rounds[0]
+    if session.scalar(select(Attempt.id).where(Attempt.round_id == round_.id)) is None:
+        count = _demo_attempts(session, round_, now)
+        created.append(f"{count} finished attempts")
     return DemoReport(created)
+
+
+DEMO_NAMES = [
+    "Nguyễn Thị Hoa",
+    "Trần Văn Minh",
+    "Lê Thị Lan",
+    "Phạm Quốc Huy",
+    "Hoàng Thị Mai",
+    "Vũ Đức Thắng",
+    "Đặng Thu Trang",
+    "Bùi Văn Long",
+    "Đỗ Thị Ngọc",
+    "Hồ Minh Tuấn",
+    "Ngô Thị Hương",
+    "Dương Văn Hải",
+    "Lý Thị Thu",
+    "Phan Thanh Sơn",
+    "Võ Thị Yến",
+    "Trịnh Văn Khoa",
+    "Đinh Thị Hạnh",
+    "Mai Văn Phúc",
+    "Tạ Thị Loan",
+    "Cao Văn Dũng",
+    "Lương Thị Nga",
+    "Chu Văn Tài",
+    "Kiều Thị Oanh",
+    "Quách Văn Bảo",
+]
+
+
+def _demo_attempts(session: Session, round_: Round, now: datetime) -> int:
+    """Participants of several units who took the open round, so the boards have something to show."""
+    rng = random.Random(2026)
+    units = session.scalars(select(Unit).where(Unit.depth == 1).order_by(Unit.code)).all()
+    password_hash = generate_password_hash(ORGANIZER_PASSWORD)
+    started_at = round_.opens_at
+    for index, name in enumerate(DEMO_NAMES):
+        user = User(
+            name=name,
+            phone=f"09000{index + 10:05d}",
+            password_hash=password_hash,
+            role="participant",
+            unit=rng.choice(units),
+            category="civil_servant",
+            created_at=started_at,
+            consent_at=started_at,
+        )
+        session.add(user)
+        session.flush()
+        moment = started_at + timedelta(minutes=2 * index + 1)
+        attempt = start_attempt(session, user, round_, now=moment).attempt
+        skill = rng.uniform(0.55, 1.0)
+        for item in attempt_items(session, attempt):
+            right = [o["id"] for o in item.snapshot["options"] if o["correct"]]
+            wrong = [o["id"] for o in item.snapshot["options"] if not o["correct"]]
+            chosen = right if rng.random() < skill else [rng.choice(wrong)]
+            save_answer(
+                session,
+                user_id=user.id,
+                attempt_id=attempt.id,
+                position=item.position,
+                option_ids=chosen,
+                now=moment + timedelta(seconds=20 * item.position),
+            )
+        finished = moment + timedelta(seconds=rng.randint(240, 840))
+        submit_attempt(session, attempt, prediction=rng.randint(2, 15), now=min(finished, now))
+    return len(DEMO_NAMES)
