@@ -27,6 +27,7 @@ from contest.services.errors import DomainError
 from contest.services.leaderboard import rebuild
 from contest.services.problems import FileProblems
 from contest.services.results_export import write_results
+from contest.services.round_admin import set_prize_plan
 from contest.services.units import import_units
 from question_bank.export import write_bank_xlsx
 from question_bank.readers import FORMATS, read_questions
@@ -247,6 +248,33 @@ def round_close(round_id: int) -> None:
             f"{entry.prediction_distance if entry.prediction_distance is not None else '-'})  "
             f"decided by: {entry.decided_by or '-'}"
         )
+
+
+@round_cli.command("prizes")
+@click.argument("round_id", type=int)
+@click.option("--first", type=click.IntRange(min=0), default=0)
+@click.option("--second", type=click.IntRange(min=0), default=0)
+@click.option("--third", type=click.IntRange(min=0), default=0)
+@click.option("--consolation", type=click.IntRange(min=0), default=0)
+@click.option("--max-share", type=float, help="At most this share of the entrants win a prize (0.1 = 10 %).")
+@click.option("--one-per-person", is_flag=True, help="One prize per person across the contest, the higher kept.")
+@in_transaction
+def round_prizes(
+    round_id: int, first: int, second: int, third: int, consolation: int, max_share: float | None, one_per_person: bool
+) -> None:
+    """Set the prizes of a round; they are given at `round close`."""
+    plan = set_prize_plan(
+        _round(round_id),
+        {
+            "first": first,
+            "second": second,
+            "third": third,
+            "consolation": consolation,
+            "max_share": max_share,
+            "one_per_person": one_per_person,
+        },
+    )
+    click.echo(f"prizes of round {round_id}: {plan}")
 
 
 @results_cli.command("export")

@@ -85,6 +85,8 @@ class Round(Base):
     # The public board shows the standings of this moment while frozen, or nothing while hidden.
     board_frozen_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     board_hidden: Mapped[bool] = mapped_column(default=False, server_default="0")
+    # {"first": 1, "second": 2, "third": 3, "consolation": 10, "max_share": 0.1, "one_per_person": true}
+    prize_plan: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
     contest: Mapped[Contest] = relationship(back_populates="rounds")
     bank: Mapped[QuestionBank | None] = relationship()

@@ -7,18 +7,24 @@ import io
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import distinct, func, select
 
 from contest import clock
 from contest.auth.permissions import organizer_required
 from contest.auth.redirects import safe_next
 from contest.extensions import db
+from contest.models import Attempt, Round
 from contest.models.questions import DIFFICULTIES
 from contest.organizer import bp
 from contest.organizer.forms import QuestionForm, UploadForm
-from contest.services import banks
+from contest.services import banks, leaderboard, round_admin
 from contest.services.bank_import import bank_questions
+from contest.services.catalogue import round_state
+from contest.services.closing import close_round
 from contest.services.errors import InvalidInput, NotFound
+from contest.services.prizes import PRIZE_NAMES_VI
 from contest.services.problems import FileProblems
+from contest.services.results_export import write_results
 from question_bank.export import write_bank_xlsx
 from question_bank.model import LETTERS
 
@@ -194,3 +200,91 @@ def question_active(question_id: int):  # type: ignore[no-untyped-def]
     )
     flash(message, "success")
     return redirect(safe_next(request.form.get("back"), url_for("organizer.bank_detail", bank_id=question.bank_id)))
+
+
+def _managed_round(round_id: int):  # type: ignore[no-untyped-def]
+    round_ = db.session.get(Round, round_id)
+    if round_ is None:
+        abort(404)
+    return round_
+
+
+@bp.get("/contests")
+@organizer_required
+def contest_list() -> str:
+    return render_template("organizer/contests.html", contests=round_admin.contests_with_rounds(db.session))
+
+
+@bp.get("/rounds/<int:round_id>")
+@organizer_required
+def round_detail(round_id: int) -> str:
+    round_ = _managed_round(round_id)
+    counts = db.session.execute(
+        select(
+            func.count(distinct(Attempt.user_id)),
+            func.count(Attempt.id),
+            func.count(Attempt.id).filter(Attempt.status == "in_progress"),
+        ).where(Attempt.round_id == round_.id)
+    ).one()
+    top = leaderboard.individual_page(db.session, round_, limit=20, public=False)
+    return render_template(
+        "organizer/round.html",
+        round=round_,
+        counts=counts,
+        top=top,
+        state=round_state(round_, clock.now()),
+        prize_names=PRIZE_NAMES_VI,
+    )
+
+
+@bp.post("/rounds/<int:round_id>/board")
+@organizer_required
+def round_board(round_id: int):  # type: ignore[no-untyped-def]
+    round_ = _managed_round(round_id)
+    action = request.form.get("action")
+    if action in ("freeze", "unfreeze"):
+        round_admin.set_board_frozen(round_, action == "freeze", clock.now())
+    elif action in ("hide", "show"):
+        round_admin.set_board_hidden(round_, action == "hide")
+    else:
+        abort(400)
+    db.session.commit()
+    flash(_("The public board was updated."), "success")
+    return redirect(url_for("organizer.round_detail", round_id=round_id))
+
+
+@bp.post("/rounds/<int:round_id>/prizes")
+@organizer_required
+def round_prizes(round_id: int):  # type: ignore[no-untyped-def]
+    round_ = _managed_round(round_id)
+    try:
+        round_admin.set_prize_plan(round_, request.form.to_dict())
+    except InvalidInput as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+        return redirect(url_for("organizer.round_detail", round_id=round_id))
+    db.session.commit()
+    flash(_("The prizes were saved; they are given when the round is closed."), "success")
+    return redirect(url_for("organizer.round_detail", round_id=round_id))
+
+
+@bp.post("/rounds/<int:round_id>/close")
+@organizer_required
+def round_close(round_id: int):  # type: ignore[no-untyped-def]
+    round_ = _managed_round(round_id)
+    ranked = close_round(db.session, round_, now=clock.now())
+    db.session.commit()
+    flash(_("The round is closed: %(count)d participants ranked.", count=len(ranked)), "success")
+    return redirect(url_for("organizer.round_detail", round_id=round_id))
+
+
+@bp.get("/rounds/<int:round_id>/results.xlsx")
+@organizer_required
+def round_results(round_id: int):  # type: ignore[no-untyped-def]
+    round_ = _managed_round(round_id)
+    if round_.finalized_at is None:
+        abort(409)
+    buffer = io.BytesIO()
+    write_results(db.session, round_, buffer)
+    buffer.seek(0)
+    return send_file(buffer, mimetype=XLSX, as_attachment=True, download_name=f"ket-qua-dot-{round_.id}.xlsx")

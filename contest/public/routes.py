@@ -7,9 +7,11 @@ from sqlalchemy import text
 
 from contest import clock
 from contest.extensions import db, redis_client
+from contest.models.contests import DEFAULT_RANKING_CHAIN
 from contest.public import bp
 from contest.services import catalogue, leaderboard, stats
 from contest.services.errors import NotFound
+from contest.services.ranking import LINK_LABELS
 
 PAGE_SIZE = 50
 
@@ -26,7 +28,14 @@ def contest_page(slug: str) -> str:
         contest = catalogue.public_contest(db.session, slug)
     except NotFound:
         abort(404)
-    return render_template("public/contest.html", contest=contest, now=clock.now(), catalogue=catalogue)
+    return render_template(
+        "public/contest.html",
+        contest=contest,
+        now=clock.now(),
+        catalogue=catalogue,
+        ranking_chain=contest.ranking_chain or DEFAULT_RANKING_CHAIN,
+        link_labels=LINK_LABELS,
+    )
 
 
 def _contest_or_404(slug: str):  # type: ignore[no-untyped-def]

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from contest.models import Attempt, RankingEntry, Round
 from contest.models.contests import DEFAULT_RANKING_CHAIN
+from contest.services.prizes import allocate
 
 FINISHED = ("submitted", "expired")
 LAST_LINK = "record_order"
@@ -197,6 +198,7 @@ def finalize_ranking(session: Session, round_: Round, now: datetime) -> list[Ran
     actual = actual_value(round_, candidates)
     ranked = rank_candidates(candidates, chain_of(round_), actual)
     session.execute(delete(RankingEntry).where(RankingEntry.round_id == round_.id))
+    prizes = allocate(session, round_, [entry.candidate.user_id for entry in ranked])
     rows = [
         {
             "round_id": round_.id,
@@ -211,6 +213,7 @@ def finalize_ranking(session: Session, round_: Round, now: datetime) -> list[Ran
             "prediction": entry.candidate.prediction,
             "prediction_distance": entry.prediction_distance,
             "decided_by": entry.decided_by,
+            "prize": prizes.get(entry.candidate.user_id),
         }
         for entry in ranked
     ]

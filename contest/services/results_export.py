@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from contest import clock
 from contest.models import RankingEntry, Round, Unit, User
 from contest.services.leaderboard import unit_ranking
+from contest.services.prizes import PRIZE_NAMES_VI
 from contest.services.ranking import LINK_LABELS, chain_of
 
 PREDICTION_TARGETS = {
@@ -85,7 +86,7 @@ def write_results(session: Session, round_: Round, target: Path | str | BinaryIO
                 entry.prediction_distance,
                 round(entry.duration_ms / 1000, 3),
                 clock.to_vietnam(entry.submitted_at).strftime("%d/%m/%Y %H:%M:%S.%f")[:-3],
-                entry.prize or "",
+                PRIZE_NAMES_VI.get(entry.prize or "", ""),
                 LINK_NAMES_VI.get(entry.decided_by or "", ""),
             ]
         )

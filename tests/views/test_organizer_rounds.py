@@ -1,0 +1,117 @@
+"""Organizers run a round in the browser: board freeze and visibility, prizes, closing, results."""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import select
+
+from contest.models import RankingEntry, Round, User
+from contest.services.accounts import create_user
+from tests.api.test_leaderboard import _participant, _take
+from tests.conftest import csrf_token
+
+
+@pytest.fixture
+def organizer_client(app, session, clock):  # type: ignore[no-untyped-def]
+    create_user(session, name="Ban Tổ chức", phone="0900000001", password="mat-khau-123", role="organizer", now=clock())
+    session.commit()
+    client = app.test_client()
+    client.post("/login", data={"phone": "0900000001", "password": "mat-khau-123", "csrf_token": csrf_token(client)})
+    return client
+
+
+@pytest.fixture
+def five_done(app, session, clock, quiz):  # type: ignore[no-untyped-def]
+    quiz.round.contest.scope_unit = None
+    quiz.round.max_attempts = None
+    session.commit()
+    for index, correct in enumerate((10, 9, 8, 7, 6)):
+        clock.advance(seconds=10)
+        client = _participant(app, session, clock, f"091100010{index}", quiz.unit, f"Người {index}")
+        _take(client, session, quiz.round.id, correct)
+    return quiz.round
+
+
+def _post(client, url: str, **data):  # type: ignore[no-untyped-def]
+    return client.post(url, data={**data, "csrf_token": csrf_token(client)})
+
+
+def test_round_page_needs_an_organizer(quiz, client) -> None:
+    assert quiz.client.get(f"/admin/rounds/{quiz.round.id}").status_code == 403
+    assert _post(quiz.client, f"/admin/rounds/{quiz.round.id}/close").status_code == 403
+    assert client.get(f"/admin/rounds/{quiz.round.id}").status_code in (302, 403)
+
+
+def test_freeze_and_hide_from_the_round_page(organizer_client, five_done, client, clock, session) -> None:
+    url = f"/admin/rounds/{five_done.id}"
+    assert "Người 0" in organizer_client.get(url).get_data(as_text=True)
+    _post(organizer_client, f"{url}/board", action="freeze")
+    clock.advance(seconds=5)
+    assert client.get(f"/api/rounds/{five_done.id}/leaderboard").get_json()["frozen_at"]
+    _post(organizer_client, f"{url}/board", action="hide")
+    assert client.get(f"/api/rounds/{five_done.id}/leaderboard").status_code == 404
+    _post(organizer_client, f"{url}/board", action="show")
+    _post(organizer_client, f"{url}/board", action="unfreeze")
+    body = client.get(f"/api/rounds/{five_done.id}/leaderboard").get_json()
+    assert body["frozen_at"] is None and body["total"] == 5
+    assert _post(organizer_client, f"{url}/board", action="explode").status_code == 400
+
+
+def test_prizes_with_a_share_cap_are_given_at_close(organizer_client, five_done, session) -> None:
+    url = f"/admin/rounds/{five_done.id}"
+    _post(organizer_client, f"{url}/prizes", first="1", second="1", third="1", consolation="2", max_share="0.6")
+    _post(organizer_client, f"{url}/close")
+    prizes = session.scalars(select(RankingEntry.prize).order_by(RankingEntry.rank)).all()
+    assert prizes == ["first", "second", "third", None, None]  # 60 % of 5 entrants: 3 prizes
+    page = organizer_client.get(url).get_data(as_text=True)
+    assert "Giải Nhất" in page and "Tải kết quả" in page
+    download = organizer_client.get(f"{url}/results.xlsx")
+    rows = list(load_workbook(io.BytesIO(download.data))["Xếp hạng cá nhân"].iter_rows(min_row=2, values_only=True))
+    assert rows[0][10] == "Giải Nhất" and not rows[3][10]
+
+
+def test_bad_prize_numbers_are_refused(organizer_client, five_done, session) -> None:
+    _post(organizer_client, f"/admin/rounds/{five_done.id}/prizes", first="-1")
+    _post(organizer_client, f"/admin/rounds/{five_done.id}/prizes", first="1", max_share="2")
+    session.expire_all()
+    assert session.get(Round, five_done.id).prize_plan is None
+
+
+def test_one_prize_per_person_across_the_contest(organizer_client, five_done, session, clock, app) -> None:
+    first_round = session.get(Round, five_done.id)
+    second = Round(
+        contest=first_round.contest,
+        name="Tuần 2",
+        opens_at=clock() - timedelta(minutes=1),
+        closes_at=clock() + timedelta(days=7),
+        question_count=10,
+        time_limit_s=600,
+        bank=first_round.bank,
+        prize_plan={"first": 1, "second": 0, "third": 0, "consolation": 0, "one_per_person": True},
+    )
+    first_round.prize_plan = {"first": 1, "second": 0, "third": 0, "consolation": 0, "one_per_person": True}
+    session.add(second)
+    session.commit()
+    _post(organizer_client, f"/admin/rounds/{first_round.id}/close")
+    winner, runner_up = session.scalars(
+        select(RankingEntry.user_id).where(RankingEntry.round_id == first_round.id).order_by(RankingEntry.rank).limit(2)
+    ).all()
+    assert session.scalar(select(RankingEntry.prize).where(RankingEntry.user_id == winner)) == "first"
+    # in round 2 the same winner comes first again, the runner-up second
+    for user_id, correct in ((winner, 10), (runner_up, 9)):
+        client = app.test_client()
+        client.post(
+            "/api/session",
+            json={"phone": session.get(User, user_id).phone, "password": "mat-khau-123"},
+            headers={"X-CSRFToken": csrf_token(client)},
+        )
+        _take(client, session, second.id, correct)
+    _post(organizer_client, f"/admin/rounds/{second.id}/close")
+    round_two = dict(
+        session.execute(select(RankingEntry.rank, RankingEntry.prize).where(RankingEntry.round_id == second.id)).all()
+    )
+    assert round_two == {1: None, 2: "first"}
