@@ -27,11 +27,14 @@ from pathlib import Path
 import redis
 
 from bench.http import Connection, Response
-from bench.setup import SECRET_KEY, Participant, build_app, load_round, recreate_database
+from bench.setup import SECRET_KEY, Participant, build_app, load_board, load_round, recreate_database
 
 ROOT = Path(__file__).resolve().parent.parent
 SLICE_S = 2.0
-PROFILES = {"quick": {"participants": 4000, "duration": 6.0}, "peak": {"participants": 20000, "duration": 20.0}}
+PROFILES = {
+    "quick": {"participants": 4000, "board": 20_000, "duration": 6.0},
+    "peak": {"participants": 20_000, "board": 100_000, "duration": 20.0},
+}
 
 
 @dataclass
@@ -192,14 +195,37 @@ async def benchmark(args: argparse.Namespace, port: int, round_id: int, people: 
         )
 
     submitted: list[int] = []
-    calls = {"start_attempt": start, "save_answer": save, "submit": submit}
+
+    async def start_and_submit(connection: Connection) -> Response | None:
+        response = await start(connection)
+        if response is None or response.status not in (200, 201):
+            return response
+        person, attempt_id, _ = started.pop()
+        return await connection.request(
+            "POST", f"/api/attempts/{attempt_id}/submit", headers=headers(person), body={"prediction": 7}
+        )
+
+    async def board(connection: Connection) -> Response:
+        return await connection.request("GET", f"/api/rounds/{round_id}/leaderboard?limit=50")
+
+    async def screen(connection: Connection) -> Response:
+        return await connection.request("GET", "/api/contests/bench/screen")
+
+    calls = {"start_attempt": start, "save_answer": save, "submit": submit, "leaderboard": board, "screen": screen}
     # The machine is shared and its speed drifts: endpoints are measured in short slices, each next
     # to a slice of the trivial endpoint, so every ratio compares measurements taken side by side.
     slices = max(1, round(args.duration / SLICE_S))
     for index in range(slices):
         for name, call in calls.items():
             for label, work in (("trivial", trivial), (name, call)):
-                part = await run_phase(args.clients, args.duration / slices, port, work)
+                if label in ("leaderboard", "screen"):
+                    # readers measured while a few clients keep starting and submitting attempts
+                    part, _ = await asyncio.gather(
+                        run_phase(args.clients, args.duration / slices, port, work),
+                        run_phase(4, args.duration / slices, port, start_and_submit),
+                    )
+                else:
+                    part = await run_phase(args.clients, args.duration / slices, port, work)
                 results.setdefault(label, Measure()).merge(part)
         print(f"  slice {index + 1}/{slices} done", flush=True)
     return {"measures": results, "started": len(started), "submitted": len(submitted)}
@@ -211,11 +237,13 @@ def main() -> None:
     parser.add_argument("--duration", type=float, help="seconds per endpoint")
     parser.add_argument("--clients", type=int, default=64)
     parser.add_argument("--workers", type=int, help="gunicorn workers (default: gunicorn.conf.py's)")
-    parser.add_argument("--participants", type=int)
+    parser.add_argument("--participants", type=int, help="participants who take the quiz during the run")
+    parser.add_argument("--board", type=int, help="participants already on the board (finished attempts)")
     args = parser.parse_args()
     profile = PROFILES[args.profile]
     args.duration = args.duration or profile["duration"]
     participants = args.participants or profile["participants"]
+    board_size = args.board if args.board is not None else profile["board"]
     database_url = os.environ.get("BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/contest_bench")
     redis_url = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
 
@@ -223,7 +251,10 @@ def main() -> None:
     recreate_database(database_url)
     redis_client = redis.Redis.from_url(redis_url)
     redis_client.flushdb()
-    round_id, people = load_round(build_app(database_url, redis_url), participants)
+    app = build_app(database_url, redis_url)
+    round_id, people = load_round(app, participants)
+    print(f"putting {board_size} finished attempts on the board ...", flush=True)
+    board_mb = load_board(app, round_id, board_size)
 
     port = free_port()
     server = start_gunicorn(port, database_url, redis_url, args.workers)
@@ -251,10 +282,13 @@ def main() -> None:
         "ratios": {
             "start_attempt": round(endpoints["start_attempt"]["rps"] / trivial_rps, 3),
             "save_answer": round(endpoints["save_answer"]["rps"] / trivial_rps, 3),
-            "leaderboard": None,
+            "leaderboard": round(endpoints["leaderboard"]["rps"] / trivial_rps, 3),
+            "screen": round(endpoints["screen"]["rps"] / trivial_rps, 3),
         },
         "rss_mb_per_worker": rss,
         "redis_mb": round(redis_client.info("memory")["used_memory"] / 1e6, 2),
+        "board_participants": board_size,
+        "redis_mb_per_100k_participants": round(board_mb * 100_000 / board_size, 1) if board_size else None,
     }
     print(json.dumps(result, ensure_ascii=False))
 

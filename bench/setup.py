@@ -117,3 +117,68 @@ def _participant(app: Flask, user_id: int, token: str, identifier: str) -> Parti
     cookie = app.session_interface.get_signing_serializer(app).dumps(session)  # type: ignore[attr-defined]
     csrf = URLSafeTimedSerializer(SECRET_KEY, salt="wtf-csrf-token").dumps(raw_csrf)
     return Participant(user_id, f"session={cookie}", csrf)
+
+
+def load_board(app: Flask, round_id: int, count: int, seed: int = 11) -> float:
+    """`count` more participants with a finished attempt each, straight into the database, then the
+    Redis board rebuilt from it. Returns the Redis memory the board took, in MB."""
+    from contest.extensions import redis_client
+    from contest.models import Attempt, Round
+    from contest.services.leaderboard import rebuild
+
+    rng = random.Random(seed)
+    now = datetime.now(UTC)
+    with app.app_context():
+        session = db.session
+        units = session.scalars(select(Unit.id).where(Unit.depth == 1)).all()
+        password_hash = generate_password_hash("bench-password")
+        first_id = (session.scalar(select(User.id).order_by(User.id.desc()).limit(1)) or 0) + 1
+        for start in range(0, count, 5000):
+            batch = range(start, min(count, start + 5000))
+            session.execute(
+                insert(User),
+                [
+                    {
+                        "name": f"Thí sinh {number}",
+                        "phone": f"08{number:08d}",
+                        "password_hash": password_hash,
+                        "unit_id": rng.choice(units),
+                        "role": "participant",
+                        "created_at": now,
+                        "consent_at": now,
+                        "active": True,
+                        "session_token": secrets.token_urlsafe(8),
+                        "category": "citizen",
+                    }
+                    for number in batch
+                ],
+            )
+            session.execute(
+                insert(Attempt),
+                [
+                    {
+                        "user_id": first_id + number,
+                        "round_id": round_id,
+                        "number": 1,
+                        "status": "submitted",
+                        "started_at": now - timedelta(minutes=30),
+                        "deadline": now + timedelta(minutes=30),
+                        "submitted_at": now - timedelta(seconds=rng.randint(0, 1700)),
+                        "total": 20,
+                        "score": min(20, int(rng.triangular(8, 21, 19))),
+                        "correct_count": 0,
+                        "duration_ms": rng.randint(60_000, 900_000),
+                        "seed": 0,
+                        "finished_by": "participant",
+                        "prediction": rng.randint(0, 50_000),
+                    }
+                    for number in batch
+                ],
+            )
+        session.commit()
+        client = redis_client()
+        before = client.info("memory")["used_memory"]
+        rebuild(session, session.get(Round, round_id), client)
+        after = client.info("memory")["used_memory"]
+        db.engine.dispose()
+    return (after - before) / 1e6

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import jsonify, request, url_for
+from flask import Response, jsonify, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf.csrf import generate_csrf
 
@@ -11,7 +11,7 @@ from contest.api import bp
 from contest.extensions import db
 from contest.services import attempts, catalogue, leaderboard, stats
 from contest.services.attempts import AttemptFinished
-from contest.services.cache import cached
+from contest.services.cache import cached_json
 from contest.services.rounds import visible_round
 
 
@@ -60,47 +60,55 @@ def submit_attempt(attempt_id: int):  # type: ignore[no-untyped-def]
     return jsonify(body)
 
 
-def _public(response):  # type: ignore[no-untyped-def]
+def _public_json(text: str):  # type: ignore[no-untyped-def]
     """Boards are public and polled by thousands: shared caches may keep them a couple of seconds."""
-    response.headers["Cache-Control"] = "public, max-age=2"
-    return response
+    return Response(text, mimetype="application/json", headers={"Cache-Control": "public, max-age=2"})
+
+
+BOARD_TTL_S = 1.0
 
 
 @bp.get("/rounds/<int:round_id>/leaderboard")
 def round_leaderboard(round_id: int):  # type: ignore[no-untyped-def]
-    round_ = visible_round(db.session, round_id)
-    limit = request.args.get("limit", 50, type=int)
-    offset = request.args.get("offset", 0, type=int)
-    page = leaderboard.individual_page(db.session, round_, limit=limit, offset=offset)
-    entries = [{key: value for key, value in entry.items() if key != "user_id"} for entry in page.entries]
-    return _public(
-        jsonify(
-            {
-                "entries": entries,
-                "total": page.total,
-                "final": round_.finalized_at is not None,
-                "frozen_at": clock.iso_utc(round_.board_frozen_at) or None,
-            }
-        )
-    )
+    limit = max(1, min(request.args.get("limit", 50, type=int), leaderboard.MAX_PAGE))
+    offset = max(0, request.args.get("offset", 0, type=int))
+
+    def build() -> dict:  # type: ignore[type-arg]
+        round_ = visible_round(db.session, round_id)
+        page = leaderboard.individual_page(db.session, round_, limit=limit, offset=offset)
+        return {
+            "entries": [{key: value for key, value in entry.items() if key != "user_id"} for entry in page.entries],
+            "total": page.total,
+            "final": round_.finalized_at is not None,
+            "frozen_at": clock.iso_utc(round_.board_frozen_at) or None,
+        }
+
+    # a reader of a cached page touches neither the database nor the board
+    return _public_json(cached_json(f"board:{round_id}:{limit}:{offset}", BOARD_TTL_S, build))
 
 
 @bp.get("/rounds/<int:round_id>/units")
 def round_units(round_id: int):  # type: ignore[no-untyped-def]
-    round_ = visible_round(db.session, round_id)
     parent = request.args.get("parent") or None
-    key = f"units:{round_.id}:{parent or ''}:{round_.finalized_at is not None}"
-    rows = cached(key, 3.0, lambda: [row.as_json() for row in leaderboard.unit_ranking(db.session, round_, parent)])
-    return _public(jsonify({"entries": rows}))
+
+    def build() -> dict:  # type: ignore[type-arg]
+        round_ = visible_round(db.session, round_id)
+        return {"entries": [row.as_json() for row in leaderboard.unit_ranking(db.session, round_, parent)]}
+
+    return _public_json(cached_json(f"board:{round_id}:units:{parent or ''}", 3.0, build))
 
 
 @bp.get("/contests/<slug>/stats")
 def contest_stats(slug: str):  # type: ignore[no-untyped-def]
-    contest = catalogue.public_contest(db.session, slug)
-    return _public(jsonify(stats.contest_stats(db.session, contest)))
+    def build() -> dict:  # type: ignore[type-arg]
+        return stats.contest_counts(db.session, catalogue.public_contest(db.session, slug))
+
+    return _public_json(cached_json(f"contest:{slug}:stats", stats.STATS_TTL_S, build))
 
 
 @bp.get("/contests/<slug>/screen")
 def contest_screen(slug: str):  # type: ignore[no-untyped-def]
-    contest = catalogue.public_contest(db.session, slug)
-    return _public(jsonify(stats.screen_data(db.session, contest)))
+    def build() -> dict:  # type: ignore[type-arg]
+        return stats.screen_payload(db.session, catalogue.public_contest(db.session, slug))
+
+    return _public_json(cached_json(f"contest:{slug}:screen", stats.SCREEN_TTL_S, build))

@@ -19,36 +19,45 @@ STALE_FACTOR = 30
 
 
 def cached(key: str, ttl_s: float, compute: Callable[[], Any]) -> Any:
+    """The value compute() gives, at most ttl_s old."""
+    return json.loads(cached_json(key, ttl_s, compute))
+
+
+def cached_json(key: str, ttl_s: float, compute: Callable[[], Any]) -> str:
+    """The same, as JSON text: a response can send it as it is, with no database query at all."""
     client = redis_client()
     if client is not None:
         try:
             return _cached_in_redis(client, key, ttl_s, compute)
         except redis.RedisError:
             pass  # Redis is down: fall back to this process's cache
-    return _cached_in_process(key, ttl_s, compute)
+    return _cached_in_process(key, ttl_s, lambda: _encode(compute()))
 
 
-def _cached_in_redis(client: redis.Redis, key: str, ttl_s: float, compute: Callable[[], Any]) -> Any:
+def _encode(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, default=str, separators=(",", ":"))
+
+
+def _cached_in_redis(client: redis.Redis, key: str, ttl_s: float, compute: Callable[[], Any]) -> str:
     fresh = client.get(f"cache:{key}")
     if fresh is not None:
-        return json.loads(fresh)
+        return fresh.decode()
     if client.set(f"cache:{key}:lock", "1", nx=True, ex=max(5, int(ttl_s * 5))):
         try:
-            value = compute()
-            encoded = json.dumps(value, ensure_ascii=False, default=str)
+            encoded = _encode(compute())
             pipe = client.pipeline(transaction=False)
             pipe.set(f"cache:{key}", encoded, px=int(ttl_s * 1000))
             pipe.set(f"cache:{key}:stale", encoded, px=int(ttl_s * 1000 * STALE_FACTOR))
             pipe.execute()
-            return value
+            return encoded
         finally:
             client.delete(f"cache:{key}:lock")
     stale = client.get(f"cache:{key}:stale")
-    return json.loads(stale) if stale is not None else compute()
+    return stale.decode() if stale is not None else _encode(compute())
 
 
-def _cached_in_process(key: str, ttl_s: float, compute: Callable[[], Any]) -> Any:
-    store: dict[str, tuple[float, Any]] = current_app.extensions.setdefault("process_cache", {})
+def _cached_in_process(key: str, ttl_s: float, compute: Callable[[], str]) -> str:
+    store: dict[str, tuple[float, str]] = current_app.extensions.setdefault("process_cache", {})
     lock: threading.Lock = current_app.extensions.setdefault("process_cache_lock", threading.Lock())
     now = time.monotonic()
     hit = store.get(key)
@@ -63,9 +72,14 @@ def _cached_in_process(key: str, ttl_s: float, compute: Callable[[], Any]) -> An
         return value
 
 
-def forget(key: str) -> None:
+def forget(prefix: str) -> None:
+    """Drop every cached value whose key starts with `prefix` (after an organizer's change)."""
     client = redis_client()
     if client is not None:
         with contextlib.suppress(redis.RedisError):
-            client.delete(f"cache:{key}", f"cache:{key}:stale")
-    current_app.extensions.get("process_cache", {}).pop(key, None)
+            names = list(client.scan_iter(match=f"cache:{prefix}*", count=500))
+            if names:
+                client.delete(*names)
+    store = current_app.extensions.get("process_cache", {})
+    for key in [key for key in store if key.startswith(prefix)]:
+        store.pop(key, None)

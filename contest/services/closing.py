@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from contest.models import Attempt, Round
 from contest.services.attempts import finish_attempt
 from contest.services.ranking import Ranked, finalize_ranking
+from contest.services.round_admin import forget_boards
 
 
 def close_round(session: Session, round_: Round, *, now: datetime) -> list[Ranked]:
@@ -25,4 +26,6 @@ def close_round(session: Session, round_: Round, *, now: datetime) -> list[Ranke
     for attempt in still_open:
         finish_attempt(session, attempt, now=min(now, attempt.deadline, ended), finished_by="round_closed")
     session.flush()
-    return finalize_ranking(session, round_, now)
+    ranked = finalize_ranking(session, round_, now)
+    forget_boards(round_)
+    return ranked

@@ -16,12 +16,18 @@ from contest.services.prizes import validate_plan
 def set_board_frozen(round_: Round, frozen: bool, now: datetime) -> None:
     """Frozen, the public board shows the standings of this moment until it is unfrozen or final."""
     round_.board_frozen_at = now if frozen else None
-    forget(f"screen:{round_.contest_id}")
+    forget_boards(round_)
 
 
 def set_board_hidden(round_: Round, hidden: bool) -> None:
     round_.board_hidden = hidden
-    forget(f"screen:{round_.contest_id}")
+    forget_boards(round_)
+
+
+def forget_boards(round_: Round) -> None:
+    """Public readers see an organizer's change at once, not when the caches expire."""
+    forget(f"board:{round_.id}:")
+    forget(f"contest:{round_.contest.slug}:")
 
 
 def set_prize_plan(round_: Round, raw: dict[str, Any]) -> dict[str, Any]:

@@ -34,10 +34,6 @@ def contest_counts(session: Session, contest: Contest) -> dict[str, int]:
     return {"participants": participants, "attempts": attempts, "submitted": submitted, "full_score": full or 0}
 
 
-def contest_stats(session: Session, contest: Contest) -> dict[str, int]:
-    return cached(f"stats:{contest.id}", STATS_TTL_S, lambda: contest_counts(session, contest))
-
-
 def featured_round(contest: Contest) -> Round | None:
     """The round a screen shows: the open one, else the last that opened."""
     now = clock.now()
@@ -48,22 +44,24 @@ def featured_round(contest: Contest) -> Round | None:
 
 
 def screen_data(session: Session, contest: Contest) -> dict[str, Any]:
-    def compute() -> dict[str, Any]:
-        round_ = featured_round(contest)
-        data: dict[str, Any] = {"stats": contest_counts(session, contest), "round": None, "top": [], "units": []}
-        if round_ is not None:
-            data["round"] = {
-                "id": round_.id,
-                "name": round_.name,
-                "closes_at": clock.iso_utc(round_.closes_at),
-                "state": round_state(round_, clock.now()),
-                "hidden": round_.board_hidden and not round_.finalized_at,
-            }
-            if not data["round"]["hidden"]:
-                page = individual_page(session, round_, limit=10)
-                data["top"] = [{k: v for k, v in entry.items() if k != "user_id"} for entry in page.entries]
-                data["units"] = [row.as_json() for row in unit_ranking(session, round_)[:10]]
-        data["generated_at"] = clock.iso_utc(clock.now())
-        return data
+    return cached(f"contest:{contest.slug}:screen", SCREEN_TTL_S, lambda: screen_payload(session, contest))
 
-    return cached(f"screen:{contest.id}", SCREEN_TTL_S, compute)
+
+def screen_payload(session: Session, contest: Contest) -> dict[str, Any]:
+    """Totals, the top ten and the top units of the featured round."""
+    round_ = featured_round(contest)
+    data: dict[str, Any] = {"stats": contest_counts(session, contest), "round": None, "top": [], "units": []}
+    if round_ is not None:
+        data["round"] = {
+            "id": round_.id,
+            "name": round_.name,
+            "closes_at": clock.iso_utc(round_.closes_at),
+            "state": round_state(round_, clock.now()),
+            "hidden": round_.board_hidden and not round_.finalized_at,
+        }
+        if not data["round"]["hidden"]:
+            page = individual_page(session, round_, limit=10)
+            data["top"] = [{k: v for k, v in entry.items() if k != "user_id"} for entry in page.entries]
+            data["units"] = [row.as_json() for row in unit_ranking(session, round_)[:10]]
+    data["generated_at"] = clock.iso_utc(clock.now())
+    return data

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from contest.models import Attempt, RankingEntry, Unit, User
 from contest.services import leaderboard, live_board
 from contest.services.accounts import create_user
+from contest.services.round_admin import set_board_frozen, set_board_hidden
 from tests.conftest import csrf_token
 from tests.quiz_fixtures import right_options
 
@@ -113,11 +114,12 @@ def test_contest_stats(contest_day, client, clock) -> None:
 
 def test_freeze_and_hide(contest_day, session, client, clock) -> None:
     round_ = contest_day.round
-    round_.board_frozen_at = clock() - timedelta(seconds=45)  # before the last two submissions
+    assert client.get(f"/api/rounds/{round_.id}/leaderboard").get_json()["total"] == 5
+    set_board_frozen(round_, True, clock() - timedelta(seconds=45))  # before the last two submissions
     session.commit()
     body = client.get(f"/api/rounds/{round_.id}/leaderboard").get_json()
     assert body["total"] == 3 and body["frozen_at"]
-    round_.board_hidden = True
+    set_board_hidden(round_, True)
     session.commit()
     hidden = client.get(f"/api/rounds/{round_.id}/leaderboard")
     assert hidden.status_code == 404 and hidden.get_json()["error"] == "board_hidden"
