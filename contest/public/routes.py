@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from flask import abort, jsonify, render_template, request
+import io
+from datetime import timedelta
+
+from flask import abort, jsonify, render_template, request, send_file
 from sqlalchemy import text
 
 from contest import clock
 from contest.extensions import db, redis_client
 from contest.models.contests import DEFAULT_RANKING_CHAIN
 from contest.public import bp
-from contest.services import catalogue, leaderboard, stats
+from contest.services import catalogue, contest_ranking, leaderboard, stats
+from contest.services.bulletin_export import XLSX, write_bulletin
 from contest.services.errors import NotFound
 from contest.services.ranking import LINK_LABELS
 
@@ -61,8 +65,13 @@ def leaderboard_page(slug: str) -> str:
         "found": None,
         "query": request.args.get("q", ""),
         "parent": request.args.get("parent", ""),
+        "whole": None,
     }
-    if round_ is not None:
+    if request.args.get("round") == "all":
+        offset = max(0, request.args.get("page", 1, type=int) - 1) * PAGE_SIZE
+        entries, total = contest_ranking.contest_individuals(db.session, contest, limit=PAGE_SIZE, offset=offset)
+        context.update(round=None, whole={"entries": entries, "total": total}, page_number=offset // PAGE_SIZE + 1)
+    elif round_ is not None:
         offset = max(0, request.args.get("page", 1, type=int) - 1) * PAGE_SIZE
         try:
             context["page"] = leaderboard.individual_page(db.session, round_, limit=PAGE_SIZE, offset=offset)
@@ -77,6 +86,36 @@ def leaderboard_page(slug: str) -> str:
                 context["found"] = leaderboard.search_entries(db.session, round_, context["query"])
         context["page_number"] = offset // PAGE_SIZE + 1
     return render_template("public/leaderboard.html", page_size=PAGE_SIZE, **context)
+
+
+def _bulletin_rows(contest):  # type: ignore[no-untyped-def]
+    try:
+        at = contest_ranking.bulletin_moment(request.args.get("date"), request.args.get("hour", type=int))
+    except ValueError:
+        abort(400)
+    today = contest_ranking.bulletin(db.session, contest, at)
+    before = {
+        row.code: row.participants for row in contest_ranking.bulletin(db.session, contest, at - timedelta(days=1))
+    }
+    return at, [(row, row.participants - before.get(row.code, 0)) for row in today]
+
+
+@bp.get("/contests/<slug>/bulletin")
+def bulletin_page(slug: str) -> str:
+    contest = _contest_or_404(slug)
+    at, rows = _bulletin_rows(contest)
+    return render_template("public/bulletin.html", contest=contest, at=at, rows=rows)
+
+
+@bp.get("/contests/<slug>/bulletin.xlsx")
+def bulletin_xlsx(slug: str):  # type: ignore[no-untyped-def]
+    contest = _contest_or_404(slug)
+    at, rows = _bulletin_rows(contest)
+    buffer = io.BytesIO()
+    write_bulletin(contest, at, rows, buffer)
+    buffer.seek(0)
+    name = f"ban-tin-{contest.slug}-{clock.to_vietnam(at):%Y%m%d-%H%M}.xlsx"
+    return send_file(buffer, mimetype=XLSX, as_attachment=True, download_name=name)
 
 
 @bp.get("/contests/<slug>/screen")
