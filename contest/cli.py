@@ -22,7 +22,7 @@ from contest.services.accounts import create_user
 from contest.services.attempts import finalize_expired
 from contest.services.bank_import import bank_questions, import_questions
 from contest.services.closing import close_round
-from contest.services.contests import create_contest, create_round
+from contest.services.contests import configure_contest, create_contest, create_round
 from contest.services.errors import DomainError
 from contest.services.leaderboard import rebuild
 from contest.services.problems import FileProblems
@@ -162,6 +162,24 @@ def _parse_time(value: str, option: str) -> Any:
         return clock.parse_iso(value)
     except ValueError as error:
         raise click.BadParameter(f"{value!r} is not an ISO 8601 time (2026-10-10T08:00)", param_hint=option) from error
+
+
+@contest_cli.command("configure")
+@click.option("--slug", required=True)
+@click.option("--chain", help="Ranking links in order, e.g. score,prediction,duration,submitted_at")
+@click.option("--unit-ranking", type=click.Choice(["rate", "points"]))
+@click.option("--names", type=click.Choice(["full", "masked"]), help="How public boards show names.")
+@in_transaction
+def contest_configure(slug: str, chain: str | None, unit_ranking: str | None, names: str | None) -> None:
+    """Choose the ranking chain, the unit ranking (rate or points) and how names are shown."""
+    contest = db.session.scalar(select(Contest).where(Contest.slug == slug))
+    if contest is None:
+        raise click.ClickException(f"no contest has the slug {slug!r}")
+    configure_contest(contest, chain=chain, unit_ranking=unit_ranking, names=names)
+    click.echo(
+        f"contest {slug}: chain {','.join(contest.ranking_chain)}; units by {contest.unit_ranking}; "
+        f"names {contest.name_display}"
+    )
 
 
 @round_cli.command("create")

@@ -23,14 +23,21 @@ def cached(key: str, ttl_s: float, compute: Callable[[], Any]) -> Any:
     return json.loads(cached_json(key, ttl_s, compute))
 
 
+LOCAL_TTL_S = 0.5  # each process keeps a shared copy this long: a hot board costs no round trip at all
+
+
 def cached_json(key: str, ttl_s: float, compute: Callable[[], Any]) -> str:
     """The same, as JSON text: a response can send it as it is, with no database query at all."""
     client = redis_client()
     if client is not None:
-        try:
-            return _cached_in_redis(client, key, ttl_s, compute)
-        except redis.RedisError:
-            pass  # Redis is down: fall back to this process's cache
+
+        def shared() -> str:
+            try:
+                return _cached_in_redis(client, key, ttl_s, compute)
+            except redis.RedisError:
+                return _encode(compute())  # Redis is down: this process computes for itself
+
+        return _cached_in_process(f"shared:{key}", min(ttl_s, LOCAL_TTL_S), shared)
     return _cached_in_process(key, ttl_s, lambda: _encode(compute()))
 
 
@@ -81,5 +88,5 @@ def forget(prefix: str) -> None:
             if names:
                 client.delete(*names)
     store = current_app.extensions.get("process_cache", {})
-    for key in [key for key in store if key.startswith(prefix)]:
+    for key in [key for key in store if key.startswith(prefix) or key.startswith(f"shared:{prefix}")]:
         store.pop(key, None)

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from contest.models import Contest, QuestionBank, Round
-from contest.models.contests import PREDICTION_TARGETS
+from contest.models.contests import NAME_DISPLAYS, PREDICTION_TARGETS, RANKING_LINKS, UNIT_RANKING_MODES
 from contest.services.errors import InvalidInput
 from contest.services.question_pool import load_pool
 from contest.services.rich_text import clean_html
@@ -167,3 +167,27 @@ def create_round(
     session.add(round_)
     session.flush()
     return round_
+
+
+def configure_contest(
+    contest: Contest, *, chain: str | None = None, unit_ranking: str | None = None, names: str | None = None
+) -> Contest:
+    """The organizer's choices: the ranking chain's links and order, the unit ranking, how names show."""
+    if chain is not None:
+        links = [link.strip() for link in chain.split(",") if link.strip()]
+        unknown = [link for link in links if link not in RANKING_LINKS]
+        if not links or unknown or len(set(links)) != len(links):
+            raise InvalidInput(
+                _("The ranking chain takes each of %(links)s at most once.", links=", ".join(RANKING_LINKS)),
+                {"chain": chain},
+            )
+        contest.ranking_chain = links
+    if unit_ranking is not None:
+        if unit_ranking not in UNIT_RANKING_MODES:
+            raise InvalidInput(_("The unit ranking is rate or points."), {"unit_ranking": unit_ranking})
+        contest.unit_ranking = unit_ranking
+    if names is not None:
+        if names not in NAME_DISPLAYS:
+            raise InvalidInput(_("Names are shown full or masked."), {"names": names})
+        contest.name_display = names
+    return contest

@@ -8,7 +8,7 @@ one reader rebuilds it under a lock while the others answer from the database.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 import redis
@@ -22,6 +22,7 @@ from contest.services import live_board
 from contest.services.errors import NotFound
 from contest.services.live_board import BoardPage, BoardRecord
 from contest.services.privacy import public_name
+from contest.services.prizes import PRIZE_POINTS
 from contest.services.ranking import best_attempts, live_order
 
 log = logging.getLogger(__name__)
@@ -200,9 +201,10 @@ class UnitRow:
     rate: float
     avg_score: float
     full_scores: int
+    points: float | None = None  # with the points formula only
 
     def as_json(self) -> dict[str, object]:
-        return {
+        data: dict[str, object] = {
             "rank": self.rank,
             "code": self.code,
             "name": self.name,
@@ -212,6 +214,9 @@ class UnitRow:
             "avg_score": round(self.avg_score, 2),
             "full_scores": self.full_scores,
         }
+        if self.points is not None:
+            data["points"] = round(self.points, 2)
+        return data
 
 
 def _children(session: Session, round_: Round, parent_code: str | None) -> tuple[Unit | None, list[Unit]]:
@@ -262,17 +267,40 @@ def unit_ranking(session: Session, round_: Round, parent_code: str | None = None
             log.warning("Redis unit counters unavailable, reading the database: %s", error)
     if counters is None:
         counters = _database_unit_counters(session, round_, units)
+    prize_points = _prize_points(session, round_, units) if round_.contest.unit_ranking == "points" else None
     rows = []
     for unit in units:
         participants, score_sum, full = counters.get(unit.id, (0, 0, 0))
         rate = participants / unit.headcount if unit.headcount else 0.0
         average = score_sum / participants if participants else 0.0
-        rows.append((unit, participants, rate, average, full))
-    rows.sort(key=lambda row: (-row[2], -row[1], -row[3], row[0].code))
-    return [
-        UnitRow(rank, unit.code, unit.name, participants, unit.headcount, rate, average, full)
-        for rank, (unit, participants, rate, average, full) in enumerate(rows, start=1)
-    ]
+        points = rate * 100 + prize_points.get(unit.id, 0) if prize_points is not None else None
+        rows.append(UnitRow(0, unit.code, unit.name, participants, unit.headcount, rate, average, full, points))
+    rows.sort(
+        key=lambda row: (
+            -(row.points if row.points is not None else row.rate),
+            -row.participants,
+            -row.avg_score,
+            row.code,
+        )
+    )
+    return [replace(row, rank=rank) for rank, row in enumerate(rows, start=1)]
+
+
+def _prize_points(session: Session, round_: Round, units: list[Unit]) -> dict[int, int]:
+    """Points of the prizes the members of each unit's subtree won in this round."""
+    wanted = {unit.id for unit in units}
+    points: dict[int, int] = {}
+    rows = session.execute(
+        select(Unit.path, RankingEntry.prize)
+        .join(User, User.id == RankingEntry.user_id)
+        .join(Unit, Unit.id == User.unit_id)
+        .where(RankingEntry.round_id == round_.id, RankingEntry.prize.is_not(None))
+    ).all()
+    for path, prize in rows:
+        for part in path.strip("/").split("/"):
+            if part and int(part) in wanted:
+                points[int(part)] = points.get(int(part), 0) + PRIZE_POINTS[prize]
+    return points
 
 
 def search_entries(session: Session, round_: Round, text: str, limit: int = 50) -> list[dict]:  # type: ignore[type-arg]

@@ -20,6 +20,8 @@ from contest.services.errors import InvalidInput
 
 PRIZES = ("first", "second", "third", "consolation")
 PRIZE_ORDER = {prize: index for index, prize in enumerate(PRIZES)}  # smaller is higher
+# The points formula of unit rankings (CONTRACT §5): participation rate as points, plus these per prize.
+PRIZE_POINTS = {"first": 10, "second": 7, "third": 5, "consolation": 3}
 PRIZE_NAMES_VI = {"first": "Giải Nhất", "second": "Giải Nhì", "third": "Giải Ba", "consolation": "Giải Khuyến khích"}
 
 

@@ -224,3 +224,39 @@ def test_recording_the_same_or_a_worse_attempt_changes_nothing(board_redis, cont
     live_board.record([worse], board_redis)
     assert live_board.unit_counters(board_redis, round_.id, [contest_day.unit.id]) == counters
     assert leaderboard.individual_page(session, round_).entries[2]["score"] == 10
+
+
+def test_contest_configure_chooses_the_chain_units_and_names(runner, contest_day, client, session) -> None:
+    result = runner.invoke(
+        args=[
+            "contest",
+            "configure",
+            "--slug",
+            "cds",
+            "--chain",
+            "score,submitted_at",
+            "--names",
+            "full",
+            "--unit-ranking",
+            "points",
+        ]
+    )
+    assert result.exit_code == 0, result.output
+    assert "chain score,submitted_at; units by points; names full" in result.output
+    bad = runner.invoke(args=["contest", "configure", "--slug", "cds", "--chain", "score,luck"])
+    assert bad.exit_code == 1 and "score, prediction" in bad.output
+    dup = runner.invoke(args=["contest", "configure", "--slug", "cds", "--chain", "score,score"])
+    assert dup.exit_code == 1
+    page = client.get("/contests/cds").get_data(as_text=True)
+    assert "điểm cao hơn" in page and "nộp bài sớm hơn" in page and "dự đoán gần đúng hơn" not in page
+
+
+def test_points_formula_adds_prize_points_to_the_rate(runner, contest_day, client, session) -> None:
+    runner.invoke(args=["contest", "configure", "--slug", "cds", "--unit-ranking", "points"])
+    runner.invoke(args=["round", "prizes", str(contest_day.round.id), "--first", "1", "--second", "1"])
+    close = runner.invoke(args=["round", "close", str(contest_day.round.id)])
+    assert close.exit_code == 0, close.output
+    rows = {row["code"]: row for row in client.get(f"/api/rounds/{contest_day.round.id}/units").get_json()["entries"]}
+    # P-A: 3 of 10 took part (30) + the first prize (10); P-B: 2 of 10 (20) + the second prize (7)
+    assert rows["P-A"]["points"] == 40 and rows["P-B"]["points"] == 27
+    assert rows["P-A"]["rank"] == 1
