@@ -62,11 +62,13 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     from contest.organizer import bp as organizer_bp
     from contest.participant import bp as participant_bp
     from contest.public import bp as public_bp
+    from contest.unit_admin import bp as unit_admin_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(organizer_bp, url_prefix="/admin")
     app.register_blueprint(participant_bp)
+    app.register_blueprint(unit_admin_bp, url_prefix="/unit")
     app.register_blueprint(api_bp, url_prefix="/api")
 
     @app.after_request

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from flask import flash, jsonify, redirect, render_template, request, url_for
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, login_required, login_user, logout_user
+from flask_wtf import FlaskForm
 
 from contest import clock
 from contest.auth import bp
@@ -13,6 +14,7 @@ from contest.auth.forms import LoginForm, RegisterForm
 from contest.auth.redirects import safe_next
 from contest.extensions import db, limiter
 from contest.models import User
+from contest.services import account_care
 from contest.services.accounts import authenticate
 from contest.services.errors import InvalidInput
 from contest.services.phones import normalise_phone
@@ -156,3 +158,48 @@ def api_units():  # type: ignore[no-untyped-def]
     limit = request.args.get("limit", 20, type=int)
     entries = search_units(db.session, request.args.get("q", ""), limit)
     return jsonify({"entries": [entry.as_json() for entry in entries]})
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@login_required
+def account():  # type: ignore[no-untyped-def]
+    """The participant's own account: change the password, download the data, delete the account."""
+    status = 200
+    if request.method == "POST":
+        form = FlaskForm()
+        if not form.validate():
+            abort(400)
+        action = request.form.get("action")
+        try:
+            if action == "password":
+                account_care.change_password(
+                    current_user, current=request.form.get("current", ""), new=request.form.get("new", "")
+                )
+                db.session.commit()
+                login_user(current_user, remember=True)  # this session goes on with the new token
+                flash(_("Your password was changed; other devices are logged out."), "success")
+                return redirect(url_for("auth.account"))
+            if action == "delete" and request.form.get("confirm") == "yes":
+                account_care.anonymise(current_user, now=clock.now())
+                db.session.commit()
+                logout_user()
+                flash(
+                    _("Your account was deleted. Your results stay in your unit's counts, without your name."),
+                    "success",
+                )
+                return redirect(url_for("public.index"))
+            flash(_("Tick the box to confirm."), "error")
+            status = 400
+        except InvalidInput as error:
+            db.session.rollback()
+            flash(str(error.message), "error")
+            status = 400
+    return render_template("account/account.html"), status
+
+
+@bp.get("/account/data.json")
+@login_required
+def account_data():  # type: ignore[no-untyped-def]
+    response = jsonify(account_care.personal_data(db.session, current_user))
+    response.headers["Content-Disposition"] = "attachment; filename=du-lieu-ca-nhan.json"
+    return response

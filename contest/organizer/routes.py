@@ -13,15 +13,17 @@ from contest import clock
 from contest.auth.permissions import organizer_required
 from contest.auth.redirects import safe_next
 from contest.extensions import db
-from contest.models import Attempt, Round
+from contest.models import Attempt, Round, User
 from contest.models.questions import DIFFICULTIES
+from contest.models.users import ROLES
 from contest.organizer import bp
 from contest.organizer.forms import QuestionForm, UploadForm
-from contest.services import banks, leaderboard, round_admin
+from contest.services import account_care, banks, leaderboard, round_admin
 from contest.services.bank_import import bank_questions
 from contest.services.catalogue import round_state
 from contest.services.closing import close_round
-from contest.services.errors import InvalidInput, NotFound
+from contest.services.errors import DomainError, Forbidden, InvalidInput, NotFound
+from contest.services.phones import normalise_phone
 from contest.services.prizes import PRIZE_NAMES_VI
 from contest.services.problems import FileProblems
 from contest.services.results_export import write_results
@@ -288,3 +290,62 @@ def round_results(round_id: int):  # type: ignore[no-untyped-def]
     write_results(db.session, round_, buffer)
     buffer.seek(0)
     return send_file(buffer, mimetype=XLSX, as_attachment=True, download_name=f"ket-qua-dot-{round_.id}.xlsx")
+
+
+@bp.get("/users")
+@organizer_required
+def user_search() -> str:
+    query = request.args.get("q", "").strip()
+    found = []
+    if query:
+        phone = normalise_phone(query)
+        statement = (
+            select(User).where(User.phone == phone) if phone else select(User).where(User.name.ilike(f"%{query}%"))
+        )
+        found = list(db.session.scalars(statement.order_by(User.name).limit(50)))
+    return render_template(
+        "organizer/users.html", query=query, found=found, roles=ROLES, can_manage=account_care.can_manage
+    )
+
+
+@bp.post("/users/<int:user_id>/reset")
+@organizer_required
+def user_reset(user_id: int):  # type: ignore[no-untyped-def]
+    target = db.session.get(User, user_id) or abort(404)
+    try:
+        temporary = account_care.reset_password(current_user, target)
+    except DomainError:
+        abort(403)
+    db.session.commit()
+    flash(
+        _(
+            "New temporary password of %(name)s: %(password)s. Give it to them; they can change it after logging in.",
+            name=target.name,
+            password=temporary,
+        ),
+        "success",
+    )
+    return redirect(url_for("organizer.user_search", q=target.phone))
+
+
+@bp.post("/users/<int:user_id>/role")
+@organizer_required
+def user_role(user_id: int):  # type: ignore[no-untyped-def]
+    target = db.session.get(User, user_id) or abort(404)
+    try:
+        account_care.set_role(
+            db.session,
+            current_user,
+            target,
+            role=request.form.get("role", ""),
+            managed_unit_code=request.form.get("managed_unit"),
+        )
+    except Forbidden:
+        abort(403)
+    except InvalidInput as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+        return redirect(url_for("organizer.user_search", q=target.phone))
+    db.session.commit()
+    flash(_("The role of %(name)s was changed.", name=target.name), "success")
+    return redirect(url_for("organizer.user_search", q=target.phone))

@@ -1,0 +1,115 @@
+"""What participants and their administrators do with accounts: passwords, roles, personal data."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from werkzeug.security import generate_password_hash
+
+from contest.models import Attempt, Unit, User
+from contest.models.users import ROLES, new_session_token
+from contest.services.accounts import check_password_rules, password_matches
+from contest.services.errors import Forbidden, InvalidInput
+from contest.services.units import find_unit
+
+ANONYMOUS_NAME = "Người dùng đã xóa"
+
+
+def change_password(user: User, *, current: str, new: str) -> None:
+    """A new password ends every other session of the account."""
+    if not password_matches(user, current):
+        raise InvalidInput(
+            _("The current password is not correct."), {"current": _("The current password is not correct.")}
+        )
+    problem = check_password_rules(new)
+    if problem:
+        raise InvalidInput(problem, {"new": problem})
+    user.password_hash = generate_password_hash(new)
+    user.session_token = new_session_token()
+
+
+def can_manage(actor: User, target: User) -> bool:
+    """Organizers and admins manage every participant; a unit administrator those of their subtree."""
+    if actor.role == "admin":
+        return True
+    if actor.role == "organizer":
+        return target.role in ("participant", "unit_admin")
+    if actor.role == "unit_admin" and actor.managed_unit is not None:
+        return (
+            target.role == "participant"
+            and target.unit is not None
+            and target.unit.path.startswith(actor.managed_unit.path)
+        )
+    return False
+
+
+def reset_password(actor: User, target: User) -> str:
+    """A temporary password, shown once to the administrator, who hands it over (no SMS here)."""
+    if not can_manage(actor, target):
+        raise Forbidden(_("You cannot manage this account."))
+    temporary = "-".join(secrets.token_hex(2) for _ in range(3))
+    target.password_hash = generate_password_hash(temporary)
+    target.session_token = new_session_token()
+    return temporary
+
+
+def set_role(session: Session, actor: User, target: User, *, role: str, managed_unit_code: str | None) -> None:
+    if actor.role != "admin":
+        raise Forbidden(_("Only administrators change roles."))
+    if role not in ROLES:
+        raise InvalidInput(_("Unknown role."), {"role": role})
+    unit: Unit | None = None
+    if role == "unit_admin":
+        unit = find_unit(session, managed_unit_code or "")
+        if unit is None:
+            raise InvalidInput(
+                _("Choose the unit this administrator manages."), {"managed_unit": managed_unit_code or ""}
+            )
+    target.role = role
+    target.managed_unit = unit
+    target.session_token = new_session_token()
+
+
+def personal_data(session: Session, user: User) -> dict[str, Any]:
+    """Everything the platform keeps about the participant, for download."""
+    attempts = session.scalars(select(Attempt).where(Attempt.user_id == user.id).order_by(Attempt.id)).all()
+    return {
+        "name": user.name,
+        "phone": user.phone,
+        "birth_date": user.birth_date.isoformat() if user.birth_date else None,
+        "category": user.category,
+        "unit": user.unit.name if user.unit else None,
+        "role": user.role,
+        "registered_at": user.created_at.isoformat(),
+        "consent_at": user.consent_at.isoformat() if user.consent_at else None,
+        "attempts": [
+            {
+                "round": attempt.round.name,
+                "contest": attempt.round.contest.title,
+                "number": attempt.number,
+                "started_at": attempt.started_at.isoformat(),
+                "submitted_at": attempt.submitted_at.isoformat() if attempt.submitted_at else None,
+                "score": attempt.score,
+                "total": attempt.total,
+                "receipt": attempt.receipt,
+            }
+            for attempt in attempts
+        ],
+    }
+
+
+def anonymise(user: User, *, now: datetime) -> None:
+    """Deletion on request: the person disappears; scores stay, counted for the unit, under no name."""
+    user.name = ANONYMOUS_NAME
+    user.phone = f"x{user.id}"
+    user.birth_date = None
+    user.category = None
+    user.password_hash = "!"
+    user.session_token = new_session_token()
+    user.anonymised_at = now
+    user.active = False

@@ -1,0 +1,83 @@
+"""A unit administrator's view of their subtree: who has taken part in a round and who has not,
+and a roster of staff matched against the accounts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from contest.models import Attempt, Round, Unit, User
+from contest.services.phones import normalise_phone
+from contest.services.problems import FileProblems, Problem
+from contest.services.units import in_subtree
+from question_bank.tables import Table
+from question_bank.text import header_key
+
+FINISHED = ("submitted", "expired")
+
+
+@dataclass(frozen=True)
+class Member:
+    user_id: int
+    name: str
+    phone: str
+    unit: str
+    best_score: int | None  # None: has not finished an attempt in the round
+
+    @property
+    def took_part(self) -> bool:
+        return self.best_score is not None
+
+
+def members(session: Session, unit: Unit, round_: Round | None) -> list[Member]:
+    best = (
+        select(Attempt.user_id, func.max(Attempt.score).label("score"))
+        .where(Attempt.round_id == (round_.id if round_ else -1), Attempt.status.in_(FINISHED))
+        .group_by(Attempt.user_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(User.id, User.name, User.phone, Unit.name, best.c.score)
+        .join(Unit, Unit.id == User.unit_id)
+        .outerjoin(best, best.c.user_id == User.id)
+        .where(in_subtree(unit), User.role == "participant", User.anonymised_at.is_(None))
+        .order_by(Unit.name, User.name)
+    ).all()
+    return [Member(*row) for row in rows]
+
+
+@dataclass(frozen=True)
+class RosterLine:
+    row: int
+    name: str
+    phone: str
+    status: str  # "took_part", "registered", "not_registered", "other_unit"
+    account_name: str = ""
+
+
+def match_roster(session: Session, unit: Unit, round_: Round | None, table: Table) -> list[RosterLine]:
+    """A list of staff (columns name and phone, in Vietnamese or English) against the accounts."""
+    keys = [header_key(header) for header in table.headers]
+    name_column = next((keys.index(k) for k in ("hovaten", "hoten", "name", "ten") if k in keys), None)
+    phone_column = next((keys.index(k) for k in ("sodienthoai", "dienthoai", "sdt", "phone") if k in keys), None)
+    if phone_column is None:
+        raise FileProblems([Problem(table.header_row, 'thiếu cột "Số điện thoại"')])
+    people = {member.phone: member for member in members(session, unit, round_)}
+    lines = []
+    for record in table.rows:
+        raw_phone = record.get(phone_column)
+        phone = normalise_phone(raw_phone) or raw_phone
+        name = record.get(name_column)
+        member = people.get(phone)
+        if member is not None:
+            lines.append(
+                RosterLine(record.number, name, phone, "took_part" if member.took_part else "registered", member.name)
+            )
+            continue
+        elsewhere = session.scalar(select(User.name).where(User.phone == phone))
+        lines.append(
+            RosterLine(record.number, name, phone, "other_unit" if elsewhere else "not_registered", elsewhere or "")
+        )
+    return lines

@@ -1,0 +1,161 @@
+"""Accounts: password change and reset, roles, unit administrators' scope, personal data."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+
+import pytest
+from openpyxl import Workbook, load_workbook
+from sqlalchemy import func, select
+
+from contest.models import Attempt, User
+from contest.services.accounts import create_user
+from tests.api.test_leaderboard import _take
+from tests.conftest import csrf_token
+
+
+def _client_for(app, phone: str, password: str = "mat-khau-123"):  # type: ignore[no-untyped-def]
+    client = app.test_client()
+    client.post("/login", data={"phone": phone, "password": password, "csrf_token": csrf_token(client)})
+    return client
+
+
+def _post(client, url: str, **data):  # type: ignore[no-untyped-def]
+    return client.post(url, data={**data, "csrf_token": csrf_token(client)})
+
+
+@pytest.fixture
+def people(app, session, clock, quiz):  # type: ignore[no-untyped-def]
+    """Roles around the quiz's unit tree: P (root) > P-A (the quiz user), P-B."""
+    unit_a = quiz.unit
+    unit_b = unit_a.parent.children[1]
+    for phone, role, unit, managed in (
+        ("0900000001", "organizer", None, None),
+        ("0900000002", "admin", None, None),
+        ("0900000003", "unit_admin", unit_a, unit_a),
+        ("0911000401", "participant", unit_b, None),
+    ):
+        user = create_user(
+            session,
+            name=f"Vai trò {role}",
+            phone=phone,
+            password="mat-khau-123",
+            role="participant",
+            unit=unit,
+            now=clock(),
+        )
+        user.role, user.managed_unit = role, managed
+    session.commit()
+    return {"quiz": quiz, "unit_a": unit_a, "unit_b": unit_b}
+
+
+def test_password_change_ends_other_sessions(app, people, session) -> None:
+    quiz = people["quiz"]
+    other_device = _client_for(app, "0912345678")
+    assert _post(quiz.client, "/account", action="password", current="sai", new="mat-khau-moi").status_code == 400
+    assert _post(quiz.client, "/account", action="password", current="mat-khau-123", new="ngan").status_code == 400
+    done = _post(quiz.client, "/account", action="password", current="mat-khau-123", new="mat-khau-moi")
+    assert done.status_code == 302
+    assert "Đăng xuất" in quiz.client.get("/").get_data(as_text=True)  # this device stays in
+    assert "Đăng xuất" not in other_device.get("/").get_data(as_text=True)
+    assert "Đăng xuất" in _client_for(app, "0912345678", "mat-khau-moi").get("/").get_data(as_text=True)
+
+
+def test_personal_data_download_and_deletion(app, people, session, client) -> None:
+    quiz = people["quiz"]
+    _take(quiz.client, session, quiz.round.id, 5)
+    data = json.loads(quiz.client.get("/account/data.json").data)
+    assert data["phone"] == "0912345678" and data["name"] == "Nguyễn Văn An" and len(data["attempts"]) == 1
+    assert _post(quiz.client, "/account", action="delete").status_code == 400  # not confirmed
+    deleted = _post(quiz.client, "/account", action="delete", confirm="yes")
+    assert deleted.status_code == 302
+    user = session.get(User, quiz.user.id)
+    session.refresh(user)
+    assert user.name == "Người dùng đã xóa" and user.phone != "0912345678" and user.birth_date is None
+    assert session.scalar(select(func.count(Attempt.id)).where(Attempt.user_id == user.id)) == 1
+    units = client.get(f"/api/rounds/{quiz.round.id}/units?parent=P").get_json()["entries"]
+    assert {row["code"]: row["participants"] for row in units}["P-A"] == 1  # still counted for the unit
+    assert "Đăng xuất" not in _client_for(app, "0912345678").get("/").get_data(as_text=True)
+
+
+def test_organizer_resets_a_password_and_a_participant_cannot(app, people, session) -> None:
+    organizer = _client_for(app, "0900000001")
+    quiz = people["quiz"]
+    assert _post(quiz.client, f"/admin/users/{quiz.user.id}/reset").status_code == 403
+    page = organizer.get("/admin/users?q=0912 345 678").get_data(as_text=True)
+    assert "Nguyễn Văn An" in page
+    response = _post(organizer, f"/admin/users/{quiz.user.id}/reset")
+    text = organizer.get(response.headers["Location"]).get_data(as_text=True)
+    temporary = re.search(r"Mật khẩu tạm thời mới của Nguyễn Văn An: ([0-9a-f-]+)\.", text).group(1)
+    assert "Đăng xuất" in _client_for(app, "0912345678", temporary).get("/").get_data(as_text=True)
+    admin_target = session.scalar(select(User).where(User.phone == "0900000002"))
+    assert _post(organizer, f"/admin/users/{admin_target.id}/reset").status_code == 403
+
+
+def test_only_admins_change_roles(app, people, session) -> None:
+    target = session.scalar(select(User).where(User.phone == "0911000401"))
+    organizer = _client_for(app, "0900000001")
+    assert _post(organizer, f"/admin/users/{target.id}/role", role="admin").status_code == 403
+    admin = _client_for(app, "0900000002")
+    _post(admin, f"/admin/users/{target.id}/role", role="unit_admin", managed_unit="NOPE")
+    session.refresh(target)
+    assert target.role == "participant"
+    _post(admin, f"/admin/users/{target.id}/role", role="unit_admin", managed_unit="P-B")
+    session.refresh(target)
+    assert target.role == "unit_admin" and target.managed_unit.code == "P-B"
+
+
+def test_unit_admin_sees_only_their_subtree(app, people, session) -> None:
+    quiz = people["quiz"]
+    _take(quiz.client, session, quiz.round.id, 5)
+    admin = _client_for(app, "0900000003")
+    page = admin.get("/unit/").get_data(as_text=True)
+    assert "Nguyễn Văn An" in page and "0912345678" in page
+    assert "Vai trò participant" not in page  # the member of the sibling unit P-B
+    assert "1 / 1 thành viên đã đăng ký đã tham gia thi" in page
+    missing = admin.get("/unit/?show=missing").get_data(as_text=True)
+    assert "Nguyễn Văn An" not in missing
+    sibling = session.scalar(select(User).where(User.phone == "0911000401"))
+    assert _post(admin, f"/unit/users/{sibling.id}/reset").status_code == 403
+    assert _post(admin, f"/unit/users/{quiz.user.id}/reset").status_code == 302
+    sheet = load_workbook(io.BytesIO(admin.get("/unit/members.xlsx").data)).active
+    first = next(sheet.iter_rows(min_row=2, values_only=True))
+    assert first[:4] == ("Nguyễn Văn An", "0912345678", "Sở P-A", "Có")
+
+
+def test_roster_check_matches_staff_by_phone(app, people, session) -> None:
+    admin = _client_for(app, "0900000003")
+    workbook = Workbook()
+    workbook.active.append(["Họ và tên", "Số điện thoại"])
+    workbook.active.append(["Nguyễn Văn An", "+84 912 345 678"])
+    workbook.active.append(["Người lạ", "0987000999"])
+    workbook.active.append(["Ở đơn vị khác", "0911000401"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = admin.post(
+        "/unit/roster",
+        data={"file": (io.BytesIO(buffer.getvalue()), "ds.xlsx"), "csrf_token": csrf_token(admin)},
+        content_type="multipart/form-data",
+    )
+    text = response.get_data(as_text=True)
+    assert "Đã đăng ký, chưa thi" in text and "Chưa đăng ký" in text and "Đăng ký ở đơn vị khác" in text
+
+
+ORGANIZER_PAGES = ["/admin/", "/admin/banks", "/admin/contests", "/admin/users", "/unit/"]
+
+
+def test_every_protected_page_checks_the_role(app, people, client) -> None:
+    expected = {
+        None: dict.fromkeys(ORGANIZER_PAGES, 302),
+        "0912345678": dict.fromkeys(ORGANIZER_PAGES, 403),
+        "0900000003": {**dict.fromkeys(ORGANIZER_PAGES, 403), "/unit/": 200},
+        "0900000001": dict.fromkeys(ORGANIZER_PAGES, 200),
+        "0900000002": dict.fromkeys(ORGANIZER_PAGES, 200),
+    }
+    round_id = people["quiz"].round.id
+    for phone, pages in expected.items():
+        visitor = _client_for(app, phone) if phone else app.test_client()
+        for page, status in {**pages, f"/admin/rounds/{round_id}": pages["/admin/"]}.items():
+            assert visitor.get(page).status_code == status, (phone, page)
