@@ -7,14 +7,16 @@ import io
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from flask_wtf import FlaskForm
 from sqlalchemy import distinct, func, select
 
 from contest import clock
 from contest.auth.permissions import organizer_required
 from contest.auth.redirects import safe_next
 from contest.extensions import db
-from contest.models import Attempt, Round, User
+from contest.models import Attempt, Round, Unit, User
 from contest.models.questions import DIFFICULTIES
+from contest.models.units import UNIT_KINDS
 from contest.models.users import ROLES
 from contest.organizer import bp
 from contest.organizer.forms import QuestionForm, UploadForm
@@ -26,9 +28,12 @@ from contest.services.errors import DomainError, Forbidden, InvalidInput, NotFou
 from contest.services.phones import normalise_phone
 from contest.services.prizes import PRIZE_NAMES_VI
 from contest.services.problems import FileProblems
+from contest.services.registration import search_units
 from contest.services.results_export import write_results
+from contest.services.units import find_unit, import_units, update_unit
 from question_bank.export import write_bank_xlsx
 from question_bank.model import LETTERS
+from question_bank.tables import TableError, read_table
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -349,3 +354,65 @@ def user_role(user_id: int):  # type: ignore[no-untyped-def]
     db.session.commit()
     flash(_("The role of %(name)s was changed.", name=target.name), "success")
     return redirect(url_for("organizer.user_search", q=target.phone))
+
+
+@bp.get("/units")
+@organizer_required
+def unit_list() -> str:
+    query = request.args.get("q", "")
+    found = search_units(db.session, query, limit=50) if query else []
+    roots = db.session.scalars(select(Unit).where(Unit.parent_id.is_(None)).order_by(Unit.code)).all()
+    return render_template("organizer/units.html", query=query, found=found, roots=roots)
+
+
+@bp.post("/units/upload")
+@organizer_required
+def unit_upload():  # type: ignore[no-untyped-def]
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        flash(_("Choose a file."), "error")
+        return redirect(url_for("organizer.unit_list")), 400
+    try:
+        summary = import_units(db.session, read_table(upload.filename, upload.read()))
+    except FileProblems as error:
+        db.session.rollback()
+        return render_template("organizer/units.html", query="", found=[], roots=[], problems=error.problems), 422
+    except TableError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return redirect(url_for("organizer.unit_list")), 400
+    db.session.commit()
+    flash(
+        _("Units imported: %(created)d new, %(updated)d updated.", created=summary.created, updated=summary.updated),
+        "success",
+    )
+    return redirect(url_for("organizer.unit_list"))
+
+
+@bp.route("/units/<code>", methods=["GET", "POST"])
+@organizer_required
+def unit_edit(code: str):  # type: ignore[no-untyped-def]
+    unit = find_unit(db.session, code) or abort(404)
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        if not FlaskForm().validate():
+            abort(400)
+        try:
+            update_unit(
+                db.session,
+                unit,
+                name=request.form.get("name", ""),
+                kind=request.form.get("kind", ""),
+                headcount=request.form.get("headcount", ""),
+                parent_code=request.form.get("parent_code", ""),
+            )
+        except InvalidInput as error:
+            db.session.rollback()
+            errors = error.fields
+        else:
+            db.session.commit()
+            flash(_("The unit %(name)s was saved.", name=unit.name), "success")
+            return redirect(url_for("organizer.unit_edit", code=unit.code))
+    return render_template(
+        "organizer/unit_edit.html", unit=unit, kinds=UNIT_KINDS, errors=errors
+    ), 400 if errors else 200

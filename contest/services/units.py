@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from contest.models import Unit
 from contest.models.units import UNIT_KINDS
+from contest.services.errors import InvalidInput
 from contest.services.problems import FileProblems, Problem
 from question_bank.tables import Table
 from question_bank.text import header_key, without_accents
@@ -161,3 +163,30 @@ def in_subtree(root: Unit) -> ColumnElement[bool]:
 
 def find_unit(session: Session, code: str) -> Unit | None:
     return session.scalar(select(Unit).where(Unit.code == code.strip()))
+
+
+def update_unit(session: Session, unit: Unit, *, name: str, kind: str, headcount: str | int, parent_code: str) -> Unit:
+    """Edit a unit or move it under another; its whole subtree moves with it."""
+    fields: dict[str, str] = {}
+    count = _parse_headcount(str(headcount).strip() or "0")
+    if not name.strip():
+        fields["name"] = _("Enter the unit's name.")
+    if kind not in UNIT_KINDS:
+        fields["kind"] = _("Choose the kind of unit.")
+    if count is None:
+        fields["headcount"] = _("The headcount is a whole number from 0.")
+    parent = None
+    if parent_code.strip():
+        parent = find_unit(session, parent_code)
+        if parent is None:
+            fields["parent_code"] = _("No unit has the code %(code)s.", code=parent_code)
+        elif parent.id == unit.id or parent.path.startswith(unit.path):
+            fields["parent_code"] = _("A unit cannot move under itself or one of its own units.")
+    if fields:
+        raise InvalidInput(" ".join(fields.values()), fields)
+    unit.name, unit.kind, unit.headcount = name.strip(), kind, count or 0
+    unit.search_text = unit_search_text(unit.code, unit.name)
+    unit.parent = parent
+    session.flush()
+    refresh_paths(session)
+    return unit

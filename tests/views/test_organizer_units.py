@@ -1,0 +1,77 @@
+"""Organizers keep the unit tree in the browser: import, edit, move."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from sqlalchemy import func, select
+
+from contest.models import Unit
+from tests.conftest import DEMO_DATA, csrf_token
+from tests.factories import make_user
+
+
+@pytest.fixture
+def organizer(client, session, clock, auth):  # type: ignore[no-untyped-def]
+    make_user(session, clock(), phone="0900000001", role="organizer")
+    session.commit()
+    auth.login("0900000001")
+    return client
+
+
+def _upload(client, data: bytes, name: str = "units.csv"):  # type: ignore[no-untyped-def]
+    return client.post(
+        "/admin/units/upload",
+        data={"file": (io.BytesIO(data), name), "csrf_token": csrf_token(client)},
+        content_type="multipart/form-data",
+    )
+
+
+def test_import_then_edit_and_move(organizer, session) -> None:
+    assert _upload(organizer, (DEMO_DATA / "units.csv").read_bytes()).status_code == 302
+    assert session.scalar(select(func.count(Unit.id))) == 47
+    page = organizer.get("/admin/units?q=y te").get_data(as_text=True)
+    assert "Sở Y tế" in page
+    form = {
+        "name": "Sở Y tế tỉnh",
+        "kind": "department",
+        "headcount": "90",
+        "parent_code": "HBX-SNV",
+        "csrf_token": csrf_token(organizer),
+    }
+    assert organizer.post("/admin/units/HBX-SYT", data=form).status_code == 302
+    unit = session.scalar(select(Unit).where(Unit.code == "HBX-SYT"))
+    session.refresh(unit)
+    assert (unit.name, unit.headcount, unit.parent.code, unit.depth) == ("Sở Y tế tỉnh", 90, "HBX-SNV", 2)
+
+
+def test_bad_unit_file_is_reported_and_changes_nothing(organizer, session) -> None:
+    response = _upload(organizer, b"code,parent_code,name,kind,headcount\nA,NOPE,Mot,commune,5\n")
+    assert response.status_code == 422
+    assert "row 2: không tìm thấy đơn vị cấp trên &#39;NOPE&#39;" in response.get_data(as_text=True)
+    assert session.scalar(select(func.count(Unit.id))) == 0
+
+
+def test_a_unit_cannot_move_under_its_own_unit(organizer, session) -> None:
+    _upload(organizer, (DEMO_DATA / "units.csv").read_bytes())
+    form = {
+        "name": "Tỉnh",
+        "kind": "province",
+        "headcount": "1",
+        "parent_code": "HBX-SYT",
+        "csrf_token": csrf_token(organizer),
+    }
+    response = organizer.post("/admin/units/HBX", data=form)
+    assert response.status_code == 400
+    assert session.scalar(select(Unit).where(Unit.code == "HBX")).parent is None
+    bad = organizer.post("/admin/units/HBX-SYT", data={**form, "parent_code": "", "headcount": "-4"})
+    assert bad.status_code == 400
+
+
+def test_units_pages_need_an_organizer(client, session, clock, auth) -> None:
+    make_user(session, clock(), phone="0912345678")
+    session.commit()
+    auth.login("0912345678")
+    assert client.get("/admin/units").status_code == 403
+    assert _upload(client, b"x").status_code == 403
