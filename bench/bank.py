@@ -22,6 +22,7 @@ from openpyxl import Workbook
 
 from question_bank.draw import DrawPart, QuestionPool, draw_questions, shuffle_options
 from question_bank.readers import read_questions
+from question_bank.spreadsheet import STANDARD_HEADER
 
 TOPICS = [
     "Nhận thức chung về CĐS",
@@ -38,20 +39,7 @@ def make_bank_xlsx(count: int, seed: int = 1) -> bytes:
     rng = random.Random(seed)
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Ngân hàng câu hỏi")
-    sheet.append(
-        [
-            "STT",
-            "Câu hỏi",
-            "Phương án A",
-            "Phương án B",
-            "Phương án C",
-            "Phương án D",
-            "Đáp án",
-            "Chủ đề",
-            "Mức độ",
-            "Giải thích",
-        ]
-    )
+    sheet.append(STANDARD_HEADER)
     for number in range(1, count + 1):
         topic = TOPICS[number % len(TOPICS)]
         sheet.append(

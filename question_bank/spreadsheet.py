@@ -31,6 +31,19 @@ COLUMN_TITLES = {
     "explanation": "Giải thích",
 }
 REQUIRED = ("text", "option_A", "option_B", "answer")
+# The header of CONTRACT §3 with four options (E and F are added where a bank uses them).
+STANDARD_HEADER = [
+    "STT",
+    "Câu hỏi",
+    "Phương án A",
+    "Phương án B",
+    "Phương án C",
+    "Phương án D",
+    "Đáp án",
+    "Chủ đề",
+    "Mức độ",
+    "Giải thích",
+]
 _ANSWER_SPLIT = re.compile(r"[\s,;/]+")
 
 

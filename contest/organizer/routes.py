@@ -13,6 +13,7 @@ from sqlalchemy import distinct, func, select
 from contest import clock
 from contest.auth.permissions import organizer_required
 from contest.auth.redirects import safe_next
+from contest.auth.resets import reset_and_show
 from contest.extensions import db
 from contest.models import Attempt, Round, Unit, User
 from contest.models.questions import DIFFICULTIES
@@ -24,7 +25,7 @@ from contest.services import account_care, banks, leaderboard, round_admin
 from contest.services.bank_import import bank_questions
 from contest.services.catalogue import round_state
 from contest.services.closing import close_round
-from contest.services.errors import DomainError, Forbidden, InvalidInput, NotFound
+from contest.services.errors import Forbidden, InvalidInput, NotFound
 from contest.services.phones import normalise_phone
 from contest.services.prizes import PRIZE_NAMES_VI
 from contest.services.problems import FileProblems
@@ -316,20 +317,7 @@ def user_search() -> str:
 @bp.post("/users/<int:user_id>/reset")
 @organizer_required
 def user_reset(user_id: int):  # type: ignore[no-untyped-def]
-    target = db.session.get(User, user_id) or abort(404)
-    try:
-        temporary = account_care.reset_password(current_user, target)
-    except DomainError:
-        abort(403)
-    db.session.commit()
-    flash(
-        _(
-            "New temporary password of %(name)s: %(password)s. Give it to them; they can change it after logging in.",
-            name=target.name,
-            password=temporary,
-        ),
-        "success",
-    )
+    target = reset_and_show(user_id)
     return redirect(url_for("organizer.user_search", q=target.phone))
 
 

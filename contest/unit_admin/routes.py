@@ -11,10 +11,10 @@ from openpyxl import Workbook
 from sqlalchemy import select
 
 from contest.auth.permissions import roles_required
+from contest.auth.resets import reset_and_show
 from contest.extensions import db
-from contest.models import Round, Unit, User
-from contest.services import account_care, leaderboard, unit_admin
-from contest.services.errors import DomainError
+from contest.models import Round, Unit
+from contest.services import leaderboard, unit_admin
 from contest.services.problems import FileProblems
 from contest.unit_admin import bp
 from question_bank.tables import TableError, read_table
@@ -103,20 +103,5 @@ def roster():  # type: ignore[no-untyped-def]
 @bp.post("/users/<int:user_id>/reset")
 @roles_required("unit_admin", "organizer", "admin")
 def reset(user_id: int):  # type: ignore[no-untyped-def]
-    target = db.session.get(User, user_id)
-    if target is None:
-        abort(404)
-    try:
-        temporary = account_care.reset_password(current_user, target)
-    except DomainError:
-        abort(403)
-    db.session.commit()
-    flash(
-        _(
-            "New temporary password of %(name)s: %(password)s. Give it to them; they can change it after logging in.",
-            name=target.name,
-            password=temporary,
-        ),
-        "success",
-    )
+    reset_and_show(user_id)
     return redirect(url_for("unit_admin.overview", unit=request.args.get("unit")))

@@ -9,18 +9,9 @@ from typing import Any
 import pytest
 from openpyxl import Workbook
 
-HEADER = [
-    "STT",
-    "Câu hỏi",
-    "Phương án A",
-    "Phương án B",
-    "Phương án C",
-    "Phương án D",
-    "Đáp án",
-    "Chủ đề",
-    "Mức độ",
-    "Giải thích",
-]
+from question_bank.spreadsheet import STANDARD_HEADER
+
+HEADER = STANDARD_HEADER
 
 
 def xlsx_bytes(rows: list[list[Any]], header: list[str] | None = None) -> bytes:

@@ -8,6 +8,7 @@ from openpyxl import load_workbook
 
 from question_bank.export import SHEET_TITLE, write_bank_xlsx
 from question_bank.readers import read_questions
+from question_bank.spreadsheet import STANDARD_HEADER
 from tests.conftest import DEMO_DATA
 from tests.question_bank.conftest import xlsx_bytes
 
@@ -42,18 +43,7 @@ def test_special_text_six_options_and_html_round_trip() -> None:
     rows = [
         [1, "a < b & c? H<sub>2</sub>O", "0", "=1+1", "  lề  ", "D", "A,D", "Chủ đề", "Khó", "Vì <b>thế</b>"],
     ]
-    header = [
-        "STT",
-        "Câu hỏi",
-        "Phương án A",
-        "Phương án B",
-        "Phương án C",
-        "Phương án D",
-        "Đáp án",
-        "Chủ đề",
-        "Mức độ",
-        "Giải thích",
-    ]
+    header = STANDARD_HEADER
     source = read_questions("bank.xlsx", xlsx_bytes(rows, header))
     six = xlsx_bytes(
         [[1, "Sáu phương án?", "a", "b", "c", "d", "e", "f", "F", "", "Dễ", ""]],

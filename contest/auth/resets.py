@@ -1,0 +1,33 @@
+"""Resetting a password on someone's behalf, shared by the organizer and unit-administrator pages."""
+
+from __future__ import annotations
+
+from flask import abort, flash
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from contest.extensions import db
+from contest.models import User
+from contest.services import account_care
+from contest.services.errors import DomainError
+
+
+def reset_and_show(user_id: int) -> User:
+    """Reset the account's password (403 outside the actor's reach) and show the temporary one once."""
+    target = db.session.get(User, user_id)
+    if target is None:
+        abort(404)
+    try:
+        temporary = account_care.reset_password(current_user, target)
+    except DomainError:
+        abort(403)
+    db.session.commit()
+    flash(
+        _(
+            "New temporary password of %(name)s: %(password)s. Give it to them; they can change it after logging in.",
+            name=target.name,
+            password=temporary,
+        ),
+        "success",
+    )
+    return target
