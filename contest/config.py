@@ -49,6 +49,9 @@ class Config:
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024  # question-bank uploads
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
     RATELIMIT_HEADERS_ENABLED = True
+    # Redis down must not lock everyone out of logging in: limits fall back to each process's memory.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
 
 
 class DevelopmentConfig(Config):

@@ -98,3 +98,17 @@ def test_deactivated_accounts_cannot_log_in(auth, session, clock) -> None:
     user.active = False
     session.commit()
     assert auth.login("0912345678").status_code == 400
+
+
+def test_login_still_works_when_the_rate_limit_store_is_down(make_app, session, clock) -> None:
+    make_user(session, clock(), phone="0912345678")
+    session.commit()
+    app = make_app(REDIS_URL="redis://127.0.0.1:1/0", RATELIMIT_STORAGE_URI="redis://127.0.0.1:1/0")
+    client = app.test_client()
+    token = csrf_token(client)
+    wrong = client.post("/api/session", json={"phone": "0912345678", "password": "sai"}, headers={"X-CSRFToken": token})
+    assert wrong.status_code == 401
+    right = client.post(
+        "/api/session", json={"phone": "0912345678", "password": "mat-khau-123"}, headers={"X-CSRFToken": token}
+    )
+    assert right.status_code == 200
