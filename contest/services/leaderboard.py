@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import datetime
 
 import redis
 from flask_babel import gettext as _
 from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
+from contest import clock
 from contest.extensions import redis_client
 from contest.models import Attempt, RankingEntry, Round, Unit, User
 from contest.services import live_board
@@ -125,7 +126,7 @@ def _database_page(session: Session, round_: Round, limit: int, offset: int, unt
             "unit": unit or "",
             "score": score,
             "duration_ms": duration,
-            "submitted_at": submitted.astimezone(UTC).isoformat(),
+            "submitted_at": clock.iso_utc(submitted),
         }
         for index, (user_id, score, duration, submitted, name, unit) in enumerate(rows, start=1)
     ]
@@ -152,7 +153,7 @@ def _final_page(session: Session, round_: Round, limit: int, offset: int) -> Boa
             "unit": unit or "",
             "score": entry.score,
             "duration_ms": entry.duration_ms,
-            "submitted_at": entry.submitted_at.astimezone(UTC).isoformat(),
+            "submitted_at": clock.iso_utc(entry.submitted_at),
             "prize": entry.prize,
         }
         for entry, name, unit in rows
@@ -350,7 +351,7 @@ def search_entries(session: Session, round_: Round, text: str, limit: int = 50) 
             "unit": unit or "",
             "score": score,
             "duration_ms": duration,
-            "submitted_at": submitted.astimezone(UTC).isoformat(),
+            "submitted_at": clock.iso_utc(submitted),
         }
         for rank, name, unit, score, duration, submitted in rows
     ]

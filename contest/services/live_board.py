@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 import redis
 from flask import current_app
 
+from contest import clock
 from contest.extensions import redis_client
 
 MAX_SCORE = 99_999
@@ -101,7 +102,7 @@ def record(records: Iterable[BoardRecord], client: redis.Redis | None = None, *,
                 "score": item.score,
                 "total": item.total,
                 "duration_ms": item.duration_ms,
-                "submitted_at": item.submitted_at.astimezone(UTC).isoformat(),
+                "submitted_at": clock.iso_utc(item.submitted_at),
                 "full": int(item.score == item.total),
             },
             ensure_ascii=False,

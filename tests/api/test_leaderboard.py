@@ -75,6 +75,7 @@ def test_live_board_orders_by_score_duration_submission_and_masks_names(contest_
     assert names == ["Trần V. B.", "Lê T. C.", "Nguyễn V. A.", "Phạm Đ.", "Hoàng Y."]
     assert [entry["rank"] for entry in body["entries"]] == [1, 2, 3, 4, 5]
     assert set(body["entries"][0]) == {"rank", "name", "unit", "score", "duration_ms", "submitted_at"}
+    assert body["entries"][0]["submitted_at"].endswith("Z")  # UTC, ISO 8601, like every time the API sends
     assert "0911000001" not in str(body)
 
 
