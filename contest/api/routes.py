@@ -51,7 +51,7 @@ def save_answer(attempt_id: int, position: int):  # type: ignore[no-untyped-def]
 @bp.post("/attempts/<int:attempt_id>/submit")
 @login_required
 def submit_attempt(attempt_id: int):  # type: ignore[no-untyped-def]
-    attempt = attempts.get_own_attempt(db.session, attempt_id, current_user)
+    attempt = attempts.get_own_attempt(db.session, current_user, attempt_id)
     body = request.get_json(silent=True)
     prediction = body.get("prediction") if isinstance(body, dict) else None
     attempt = attempts.submit_attempt(db.session, attempt, prediction=prediction, now=clock.now())

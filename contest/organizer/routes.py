@@ -25,7 +25,7 @@ from contest.services import account_care, banks, leaderboard, round_admin
 from contest.services.bank_import import bank_questions
 from contest.services.catalogue import round_state
 from contest.services.closing import close_round
-from contest.services.errors import Forbidden, InvalidInput, NotFound
+from contest.services.errors import Forbidden, InvalidInput
 from contest.services.phones import normalise_phone
 from contest.services.prizes import PRIZE_NAMES_VI
 from contest.services.problems import FileProblems
@@ -72,17 +72,10 @@ def bank_upload():  # type: ignore[no-untyped-def]
     return redirect(url_for("organizer.upload_preview", upload_id=upload.id))
 
 
-def _upload_or_404(upload_id: int):  # type: ignore[no-untyped-def]
-    try:
-        return banks.get_upload(db.session, upload_id, current_user)
-    except NotFound:
-        abort(404)
-
-
 @bp.get("/uploads/<int:upload_id>")
 @organizer_required
 def upload_preview(upload_id: int):  # type: ignore[no-untyped-def]
-    preview = banks.preview_upload(db.session, _upload_or_404(upload_id), clock.now())
+    preview = banks.preview_upload(db.session, banks.get_upload(db.session, current_user, upload_id), clock.now())
     db.session.rollback()  # the dry run wrote nothing; make sure of it
     status = 200 if preview.ok else 422
     return render_template("organizer/upload_preview.html", preview=preview, letters=LETTERS), status
@@ -91,7 +84,7 @@ def upload_preview(upload_id: int):  # type: ignore[no-untyped-def]
 @bp.post("/uploads/<int:upload_id>/confirm")
 @organizer_required
 def upload_confirm(upload_id: int):  # type: ignore[no-untyped-def]
-    upload = _upload_or_404(upload_id)
+    upload = banks.get_upload(db.session, current_user, upload_id)
     try:
         summary = banks.confirm_upload(db.session, upload, clock.now())
     except FileProblems:
@@ -108,23 +101,16 @@ def upload_confirm(upload_id: int):  # type: ignore[no-untyped-def]
 @bp.post("/uploads/<int:upload_id>/discard")
 @organizer_required
 def upload_discard(upload_id: int):  # type: ignore[no-untyped-def]
-    banks.discard_upload(db.session, _upload_or_404(upload_id))
+    banks.discard_upload(db.session, banks.get_upload(db.session, current_user, upload_id))
     db.session.commit()
     flash(_("The upload was discarded; nothing was imported."), "success")
     return redirect(url_for("organizer.bank_list"))
 
 
-def _bank_or_404(bank_id: int):  # type: ignore[no-untyped-def]
-    try:
-        return banks.get_bank(db.session, bank_id)
-    except NotFound:
-        abort(404)
-
-
 @bp.get("/banks/<int:bank_id>")
 @organizer_required
 def bank_detail(bank_id: int) -> str:
-    bank = _bank_or_404(bank_id)
+    bank = banks.get_bank(db.session, bank_id)
     filters = {key: request.args.get(key, "") for key in ("text", "topic", "difficulty", "status")}
     page = banks.search_questions(db.session, bank, page=request.args.get("page", 1, type=int), **filters)
     topics, counts = banks.bank_counts(db.session, bank)
@@ -142,24 +128,17 @@ def bank_detail(bank_id: int) -> str:
 @bp.get("/banks/<int:bank_id>/export.xlsx")
 @organizer_required
 def bank_export(bank_id: int):  # type: ignore[no-untyped-def]
-    bank = _bank_or_404(bank_id)
+    bank = banks.get_bank(db.session, bank_id)
     buffer = io.BytesIO()
     write_bank_xlsx(bank_questions(db.session, bank), buffer)
     buffer.seek(0)
     return send_file(buffer, mimetype=XLSX, as_attachment=True, download_name=f"ngan-hang-{bank.id}.xlsx")
 
 
-def _question_or_404(question_id: int):  # type: ignore[no-untyped-def]
-    try:
-        return banks.get_question(db.session, question_id)
-    except NotFound:
-        abort(404)
-
-
 @bp.route("/questions/<int:question_id>/edit", methods=["GET", "POST"])
 @organizer_required
 def question_edit(question_id: int):  # type: ignore[no-untyped-def]
-    question = _question_or_404(question_id)
+    question = banks.get_question(db.session, question_id)
     form = QuestionForm()
     if request.method == "GET":
         form.text.data, form.topic.data = question.text, question.topic
@@ -197,7 +176,7 @@ def question_edit(question_id: int):  # type: ignore[no-untyped-def]
 @bp.post("/questions/<int:question_id>/active")
 @organizer_required
 def question_active(question_id: int):  # type: ignore[no-untyped-def]
-    question = _question_or_404(question_id)
+    question = banks.get_question(db.session, question_id)
     active = request.form.get("active") == "1"
     banks.set_question_active(db.session, question, active, clock.now())
     db.session.commit()

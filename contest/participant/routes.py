@@ -3,7 +3,7 @@ question at a time, autosave, an offline queue and the countdown."""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
@@ -14,30 +14,16 @@ from contest.models import Attempt
 from contest.participant import bp
 from contest.services import attempts, receipts
 from contest.services.catalogue import round_state
-from contest.services.errors import DomainError, NotFound
+from contest.services.errors import DomainError
 from contest.services.ranking import live_rank
 from contest.services.rounds import visible_round
-
-
-def _round_or_404(round_id: int):  # type: ignore[no-untyped-def]
-    try:
-        return visible_round(db.session, round_id)
-    except NotFound:
-        abort(404)
-
-
-def _attempt_or_404(attempt_id: int) -> Attempt:
-    try:
-        return attempts.get_own_attempt(db.session, attempt_id, current_user)
-    except NotFound:
-        abort(404)
 
 
 @bp.get("/rounds/<int:round_id>/take")
 @login_required
 def take(round_id: int):  # type: ignore[no-untyped-def]
     now = clock.now()
-    round_ = _round_or_404(round_id)
+    round_ = visible_round(db.session, round_id)
     attempt = db.session.scalar(
         select(Attempt).where(
             Attempt.user_id == current_user.id, Attempt.round_id == round_.id, Attempt.status == "in_progress"
@@ -71,7 +57,7 @@ def take(round_id: int):  # type: ignore[no-untyped-def]
 @bp.post("/rounds/<int:round_id>/take")
 @login_required
 def start(round_id: int):  # type: ignore[no-untyped-def]
-    round_ = _round_or_404(round_id)
+    round_ = visible_round(db.session, round_id)
     try:
         attempts.start_attempt(db.session, current_user, round_, now=clock.now())
     except DomainError as error:
@@ -87,7 +73,7 @@ def start(round_id: int):  # type: ignore[no-untyped-def]
 def save_form(attempt_id: int):  # type: ignore[no-untyped-def]
     """The whole quiz as one form, for browsers without JavaScript: save, or save and submit."""
     now = clock.now()
-    attempt = _attempt_or_404(attempt_id)
+    attempt = attempts.get_own_attempt(db.session, current_user, attempt_id)
     if attempt.status == "in_progress":
         try:
             for item in attempts.attempt_items(db.session, attempt):
@@ -127,7 +113,7 @@ def _review_allowed(attempt: Attempt, now) -> bool:  # type: ignore[no-untyped-d
 @login_required
 def result(attempt_id: int):  # type: ignore[no-untyped-def]
     now = clock.now()
-    attempt = _attempt_or_404(attempt_id)
+    attempt = attempts.get_own_attempt(db.session, current_user, attempt_id)
     if attempt.status == "in_progress":
         if now <= attempt.deadline + attempts.ANSWER_GRACE:
             return redirect(url_for("participant.take", round_id=attempt.round_id))

@@ -14,7 +14,6 @@ from contest.models.contests import DEFAULT_RANKING_CHAIN
 from contest.public import bp
 from contest.services import catalogue, contest_ranking, leaderboard, stats
 from contest.services.bulletin_export import XLSX, write_bulletin
-from contest.services.errors import NotFound
 from contest.services.ranking import LINK_LABELS
 
 PAGE_SIZE = 50
@@ -28,10 +27,7 @@ def index() -> str:
 
 @bp.get("/contests/<slug>")
 def contest_page(slug: str) -> str:
-    try:
-        contest = catalogue.public_contest(db.session, slug)
-    except NotFound:
-        abort(404)
+    contest = catalogue.public_contest(db.session, slug)
     return render_template(
         "public/contest.html",
         contest=contest,
@@ -42,16 +38,9 @@ def contest_page(slug: str) -> str:
     )
 
 
-def _contest_or_404(slug: str):  # type: ignore[no-untyped-def]
-    try:
-        return catalogue.public_contest(db.session, slug)
-    except NotFound:
-        abort(404)
-
-
 @bp.get("/contests/<slug>/leaderboard")
 def leaderboard_page(slug: str) -> str:
-    contest = _contest_or_404(slug)
+    contest = catalogue.public_contest(db.session, slug)
     rounds = [round_ for round_ in contest.rounds if round_.opens_at <= clock.now()]
     chosen = request.args.get("round", type=int)
     round_ = next((r for r in rounds if r.id == chosen), None) or stats.featured_round(contest)
@@ -78,10 +67,7 @@ def leaderboard_page(slug: str) -> str:
         except leaderboard.BoardHidden:
             context["hidden"] = True
         if not context["hidden"]:
-            try:
-                context["units"] = leaderboard.unit_ranking(db.session, round_, context["parent"] or None)
-            except NotFound:
-                abort(404)
+            context["units"] = leaderboard.unit_ranking(db.session, round_, context["parent"] or None)
             if context["query"]:
                 context["found"] = leaderboard.search_entries(db.session, round_, context["query"])
         context["page_number"] = offset // PAGE_SIZE + 1
@@ -102,14 +88,14 @@ def _bulletin_rows(contest):  # type: ignore[no-untyped-def]
 
 @bp.get("/contests/<slug>/bulletin")
 def bulletin_page(slug: str) -> str:
-    contest = _contest_or_404(slug)
+    contest = catalogue.public_contest(db.session, slug)
     at, rows = _bulletin_rows(contest)
     return render_template("public/bulletin.html", contest=contest, at=at, rows=rows)
 
 
 @bp.get("/contests/<slug>/bulletin.xlsx")
 def bulletin_xlsx(slug: str):  # type: ignore[no-untyped-def]
-    contest = _contest_or_404(slug)
+    contest = catalogue.public_contest(db.session, slug)
     at, rows = _bulletin_rows(contest)
     buffer = io.BytesIO()
     write_bulletin(contest, at, rows, buffer)
@@ -120,7 +106,7 @@ def bulletin_xlsx(slug: str):  # type: ignore[no-untyped-def]
 
 @bp.get("/contests/<slug>/screen")
 def screen_page(slug: str) -> str:
-    contest = _contest_or_404(slug)
+    contest = catalogue.public_contest(db.session, slug)
     return render_template("public/screen.html", contest=contest, data=stats.screen_data(db.session, contest))
 
 

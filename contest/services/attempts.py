@@ -193,7 +193,7 @@ def _resumed(session: Session, attempt: Attempt, now: datetime) -> StartedAttemp
     )
 
 
-def get_own_attempt(session: Session, attempt_id: int, user: User) -> Attempt:
+def get_own_attempt(session: Session, user: User, attempt_id: int) -> Attempt:
     attempt = session.get(Attempt, attempt_id, options=[joinedload(Attempt.round)])
     if attempt is None or attempt.user_id != user.id:
         raise NotFound(_("This attempt does not exist."))

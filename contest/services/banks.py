@@ -83,7 +83,7 @@ def stage_upload(
     return upload
 
 
-def get_upload(session: Session, upload_id: int, user: User) -> BankUpload:
+def get_upload(session: Session, user: User, upload_id: int) -> BankUpload:
     upload = session.get(BankUpload, upload_id)
     if upload is None or (upload.user_id != user.id and user.role != "admin"):
         raise NotFound(_("This upload no longer exists. Please upload the file again."))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
@@ -43,5 +44,5 @@ def public_contest(session: Session, slug: str) -> Contest:
         .options(selectinload(Contest.rounds), selectinload(Contest.scope_unit))
     )
     if contest is None:
-        raise NotFound("contest not found")
+        raise NotFound(_("This contest does not exist."))
     return contest
