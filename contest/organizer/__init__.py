@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("organizer", __name__)
 
-from contest.organizer import routes  # noqa: E402,F401
+from contest.organizer import routes, setup_routes  # noqa: E402,F401

@@ -11,7 +11,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from contest.models import Contest, QuestionBank, Round
-from contest.models.contests import NAME_DISPLAYS, PREDICTION_TARGETS, RANKING_LINKS, UNIT_RANKING_MODES
+from contest.models.contests import (
+    CONTEST_STATUSES,
+    NAME_DISPLAYS,
+    PREDICTION_TARGETS,
+    RANKING_LINKS,
+    REVIEW_MODES,
+    UNIT_RANKING_MODES,
+)
 from contest.services.errors import InvalidInput
 from contest.services.question_pool import load_pool
 from contest.services.rich_text import clean_html
@@ -120,6 +127,10 @@ def create_round(
         problems["minutes"] = _("The time limit must be positive.")
     if max_attempts is not None and max_attempts <= 0:
         problems["attempts"] = _("The number of attempts must be positive.")
+    if max_attempts_per_day is not None and max_attempts_per_day <= 0:
+        problems["attempts_per_day"] = _("The number of attempts per day must be positive.")
+    if review not in REVIEW_MODES:
+        problems["review"] = _("Choose when participants see the right answers.")
     if prediction not in PREDICTION_TARGETS:
         problems["prediction"] = _(
             "The prediction setting must be one of %(values)s.", values=", ".join(PREDICTION_TARGETS)
@@ -191,3 +202,10 @@ def configure_contest(
             raise InvalidInput(_("Names are shown full or masked."), {"names": names})
         contest.name_display = names
     return contest
+
+
+def set_status(contest: Contest, status: str) -> None:
+    """Draft (hidden), published (visible, rounds can be taken), archived (visible, over)."""
+    if status not in CONTEST_STATUSES:
+        raise InvalidInput(_("Unknown contest status."), {"status": status})
+    contest.status = status

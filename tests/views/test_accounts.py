@@ -155,6 +155,7 @@ def _protected_get_urls(app, session, round_id: int) -> list[str]:  # type: igno
         "code": session.scalar(select(Unit.code)),
         "upload_id": 999_999,
         "user_id": 1,
+        "slug": "cds",
     }
     urls = []
     for rule in app.url_map.iter_rules():

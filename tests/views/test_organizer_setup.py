@@ -1,0 +1,119 @@
+"""Organizers create contests and rounds in the browser, with the same rules as the CLI."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from contest.models import Contest, Round
+from tests.conftest import DEMO_DATA, csrf_token
+from tests.factories import make_user
+
+
+def _organizer(app, session, clock, runner):  # type: ignore[no-untyped-def]
+    runner.invoke(args=["units", "import", str(DEMO_DATA / "units.csv")])
+    runner.invoke(args=["bank", "import", str(DEMO_DATA / "sample_bank.xlsx"), "--bank", "CĐS"])
+    make_user(session, clock(), phone="0900000001", role="organizer")
+    session.commit()
+    client = app.test_client()
+    client.post("/login", data={"phone": "0900000001", "password": "mat-khau-123", "csrf_token": csrf_token(client)})
+    return client
+
+
+def test_create_a_contest_then_a_round(app, session, clock, runner) -> None:
+    client = _organizer(app, session, clock, runner)
+    page = client.get("/admin/contests/new")
+    assert page.status_code == 200 and "Cuộc thi mới" in page.get_data(as_text=True)
+    created = client.post(
+        "/admin/contests/new",
+        data={
+            "title": "Tuổi trẻ với chuyển đổi số",
+            "slug": "tuoi-tre",
+            "scope": "HBX-TD",
+            "rules": "<p>Luật</p><script>x</script>",
+            "names": "full",
+            "status": "published",
+            "csrf_token": csrf_token(client),
+        },
+    )
+    assert created.status_code == 302 and created.headers["Location"].endswith("/admin/contests/tuoi-tre/rounds/new")
+    contest = session.scalar(select(Contest).where(Contest.slug == "tuoi-tre"))
+    assert contest.scope_unit.code == "HBX-TD" and contest.name_display == "full" and "<script>" not in contest.rules
+    form = client.get("/admin/contests/tuoi-tre/rounds/new").get_data(as_text=True)
+    assert "Kinh tế số" in form  # the bank's counts by topic and difficulty
+    done = client.post(
+        "/admin/contests/tuoi-tre/rounds/new",
+        data={
+            "name": "Tuần 1",
+            "opens": "2026-10-10T08:00",
+            "closes": "2026-10-17T08:00",
+            "questions": "20",
+            "minutes": "15",
+            "attempts": "",
+            "attempts_per_day": "1",
+            "bank": "CĐS",
+            "draw": ":Dễ:8,:Trung bình:8,:Khó:4",
+            "prediction": "participants",
+            "review": "after_attempt",
+            "require_all": "1",
+            "csrf_token": csrf_token(client),
+        },
+    )
+    assert done.status_code == 302
+    round_ = session.scalar(select(Round).where(Round.contest_id == contest.id))
+    assert round_.opens_at.isoformat() == "2026-10-10T01:00:00+00:00"
+    assert (round_.max_attempts, round_.max_attempts_per_day, round_.prediction, round_.review) == (
+        None,
+        1,
+        "participants",
+        "after_attempt",
+    )
+    assert round_.require_all_answered and round_.draw_spec[2] == {"topic": None, "difficulty": "hard", "count": 4}
+
+
+def test_bad_forms_are_refused_with_vietnamese_messages_and_nothing_is_saved(app, session, clock, runner) -> None:
+    client = _organizer(app, session, clock, runner)
+    bad_contest = client.post(
+        "/admin/contests/new", data={"title": "", "slug": "Có Dấu", "csrf_token": csrf_token(client)}
+    )
+    assert bad_contest.status_code == 400 and "Mã cuộc thi (slug)" in bad_contest.get_data(as_text=True)
+    client.post(
+        "/admin/contests/new",
+        data={"title": "Thi", "slug": "thi", "status": "published", "csrf_token": csrf_token(client)},
+    )
+    cases = [
+        ({"opens": "hôm nay"}, "Vui lòng nhập thời điểm mở và đóng"),
+        ({"questions": "mười"}, "Vui lòng nhập số nguyên"),
+        ({"questions": "500"}, "ít hơn 500 câu"),
+        ({"closes": "2026-10-01T08:00"}, "Thời điểm đóng phải sau"),
+    ]
+    base = {
+        "name": "Tuần 1",
+        "opens": "2026-10-10T08:00",
+        "closes": "2026-10-17T08:00",
+        "questions": "20",
+        "minutes": "15",
+        "attempts": "1",
+        "bank": "CĐS",
+        "prediction": "full_score",
+        "review": "never",
+    }
+    for change, message in cases:
+        response = client.post(
+            "/admin/contests/thi/rounds/new", data={**base, **change, "csrf_token": csrf_token(client)}
+        )
+        assert response.status_code == 400 and message in response.get_data(as_text=True), change
+    assert session.scalar(select(Round.id)) is None
+
+
+def test_publish_and_archive(app, session, clock, runner) -> None:
+    client = _organizer(app, session, clock, runner)
+    client.post(
+        "/admin/contests/new", data={"title": "Thi", "slug": "thi", "status": "draft", "csrf_token": csrf_token(client)}
+    )
+    assert client.get("/contests/thi").status_code == 404
+    client.post("/admin/contests/thi/status", data={"status": "published", "csrf_token": csrf_token(client)})
+    assert client.get("/contests/thi").status_code == 200
+    assert (
+        client.post("/admin/contests/thi/status", data={"status": "gone", "csrf_token": csrf_token(client)}).status_code
+        == 400
+    )
