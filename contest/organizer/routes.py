@@ -21,7 +21,7 @@ from contest.models.units import UNIT_KINDS
 from contest.models.users import ROLES
 from contest.organizer import bp
 from contest.organizer.forms import QuestionForm, UploadForm
-from contest.services import account_care, banks, leaderboard, round_admin
+from contest.services import account_care, banks, leaderboard, question_stats, round_admin
 from contest.services.bank_import import bank_questions
 from contest.services.catalogue import round_state
 from contest.services.closing import close_round
@@ -383,3 +383,12 @@ def unit_edit(code: str):  # type: ignore[no-untyped-def]
     return render_template(
         "organizer/unit_edit.html", unit=unit, kinds=UNIT_KINDS, errors=errors
     ), 400 if errors else 200
+
+
+@bp.get("/rounds/<int:round_id>/questions")
+@organizer_required
+def round_questions(round_id: int) -> str:
+    round_ = _managed_round(round_id)
+    return render_template(
+        "organizer/question_stats.html", round=round_, stats=question_stats.analyse(db.session, round_)
+    )

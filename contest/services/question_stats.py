@@ -1,0 +1,90 @@
+"""Question analysis after a round, as Moodle's quiz statistics: how many saw each question, the share
+answering correctly (facility), the discrimination index (upper 27 % minus lower 27 % of attempts by
+score), how often each option was chosen, and flags for questions that look ambiguous or wrong."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from contest.models import Attempt, AttemptItem, Round
+
+FINISHED = ("submitted", "expired")
+GROUP_SHARE = 0.27
+
+
+@dataclass
+class OptionStat:
+    option_id: int
+    text: str
+    correct: bool
+    chosen: int = 0
+
+
+@dataclass
+class QuestionStat:
+    question_id: int | None
+    text: str
+    seen: int = 0
+    right: int = 0
+    facility: float = 0.0
+    discrimination: float | None = None
+    options: list[OptionStat] = field(default_factory=list)
+    flags: list[str] = field(default_factory=list)
+
+
+def _is_right(snapshot: dict, chosen: list[int] | None) -> bool:  # type: ignore[type-arg]
+    key = {option["id"] for option in snapshot["options"] if option["correct"]}
+    return bool(chosen) and set(chosen) == key
+
+
+def analyse(session: Session, round_: Round) -> list[QuestionStat]:
+    scores = dict(
+        session.execute(
+            select(Attempt.id, Attempt.score).where(Attempt.round_id == round_.id, Attempt.status.in_(FINISHED))
+        ).all()
+    )
+    if not scores:
+        return []
+    ordered = sorted(scores, key=lambda attempt_id: (-scores[attempt_id], attempt_id))
+    group = max(1, round(len(ordered) * GROUP_SHARE))
+    upper, lower = set(ordered[:group]), set(ordered[-group:])
+    stats: dict[int | None, QuestionStat] = {}
+    by_group: dict[int | None, dict[str, list[int]]] = defaultdict(lambda: {"upper": [0, 0], "lower": [0, 0]})
+    rows = session.execute(
+        select(AttemptItem.attempt_id, AttemptItem.question_id, AttemptItem.snapshot, AttemptItem.chosen).where(
+            AttemptItem.attempt_id.in_(list(scores))
+        )
+    )
+    for attempt_id, question_id, snapshot, chosen in rows:
+        stat = stats.get(question_id)
+        if stat is None:
+            options = sorted(snapshot["options"], key=lambda option: option["id"])
+            stat = stats[question_id] = QuestionStat(
+                question_id, snapshot["text"], options=[OptionStat(o["id"], o["text"], o["correct"]) for o in options]
+            )
+        right = _is_right(snapshot, chosen)
+        stat.seen += 1
+        stat.right += int(right)
+        for option in stat.options:
+            if chosen and option.option_id in chosen:
+                option.chosen += 1
+        for name, members in (("upper", upper), ("lower", lower)):
+            if attempt_id in members:
+                by_group[question_id][name][0] += int(right)
+                by_group[question_id][name][1] += 1
+    for question_id, stat in stats.items():
+        stat.facility = stat.right / stat.seen
+        upper_right, upper_seen = by_group[question_id]["upper"]
+        lower_right, lower_seen = by_group[question_id]["lower"]
+        if upper_seen and lower_seen:
+            stat.discrimination = upper_right / upper_seen - lower_right / lower_seen
+        if stat.discrimination is not None and stat.discrimination < 0:
+            stat.flags.append("negative_discrimination")
+        key_choices = min((o.chosen for o in stat.options if o.correct), default=0)
+        if any(not o.correct and o.chosen > key_choices for o in stat.options):
+            stat.flags.append("distractor_beats_key")
+    return sorted(stats.values(), key=lambda stat: (-len(stat.flags), stat.facility, stat.question_id or 0))

@@ -1,0 +1,87 @@
+"""Question analysis on crafted attempts, with facility and discrimination computed by hand."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from contest.models import Attempt, AttemptItem
+from contest.services.question_stats import analyse
+from tests.factories import make_bank, make_contest, make_round, make_user
+
+# Rows: attempts A, B, C, D; columns: questions 1-4; True = answered right.
+RIGHT = {
+    "A": [True, True, True, False],  # score 3: the upper group (27 % of 4 attempts = 1)
+    "B": [True, True, False, False],  # score 2
+    "C": [True, False, False, False],  # score 1
+    "D": [False, False, False, True],  # score 1, recorded after C: the lower group
+}
+
+
+@pytest.fixture
+def round_with_attempts(session, clock):  # type: ignore[no-untyped-def]
+    bank = make_bank(session, clock(), questions=4)
+    round_ = make_round(session, make_contest(session, clock()), clock(), bank=bank, questions=4)
+    questions = bank.questions
+    for answers in RIGHT.values():
+        user = make_user(session, clock())
+        attempt = Attempt(
+            user=user,
+            round=round_,
+            number=1,
+            started_at=clock(),
+            deadline=clock() + timedelta(minutes=5),
+            submitted_at=clock(),
+            status="submitted",
+            total=4,
+            score=sum(answers),
+            duration_ms=1000,
+            seed=1,
+        )
+        session.add(attempt)
+        session.flush()
+        for position, (question, right) in enumerate(zip(questions, answers, strict=True), start=1):
+            options = [{"id": question.id * 10 + k, "text": f"{'abc'[k]}", "correct": k == 0} for k in range(3)]
+            chosen = [options[0]["id"]] if right else [options[1]["id"]]
+            session.add(
+                AttemptItem(
+                    attempt=attempt,
+                    position=position,
+                    question_id=question.id,
+                    snapshot={"text": question.text, "multiple": False, "options": options},
+                    chosen=chosen,
+                )
+            )
+    session.commit()
+    return round_, questions
+
+
+def test_facility_discrimination_and_option_counts(session, round_with_attempts) -> None:
+    round_, questions = round_with_attempts
+    stats = {stat.question_id: stat for stat in analyse(session, round_)}
+    q1, q2, q3, q4 = (stats[question.id] for question in questions)
+    assert (q1.seen, q1.facility, q1.discrimination) == (4, 0.75, 1.0)
+    assert (q2.facility, q2.discrimination) == (0.5, 1.0)
+    assert (q3.facility, q3.discrimination) == (0.25, 1.0)
+    assert (q4.facility, q4.discrimination) == (0.25, -1.0)
+    assert [option.chosen for option in q4.options] == [1, 3, 0]
+
+
+def test_suspicious_questions_are_flagged_and_listed_first(session, round_with_attempts) -> None:
+    round_, questions = round_with_attempts
+    stats = analyse(session, round_)
+    assert stats[0].question_id == questions[3].id
+    assert stats[0].flags == ["negative_discrimination", "distractor_beats_key"]
+    # question 3: 3 of 4 chose the same wrong option, more than the key: flagged, though it discriminates
+    assert [s.flags for s in stats if s.question_id == questions[2].id] == [["distractor_beats_key"]]
+    assert [s.flags for s in stats if s.question_id == questions[0].id] == [[]]
+
+
+def test_question_analysis_page(session, round_with_attempts, client, auth, clock) -> None:
+    round_, _ = round_with_attempts
+    make_user(session, clock(), phone="0900000001", role="organizer")
+    session.commit()
+    auth.login("0900000001")
+    page = client.get(f"/admin/rounds/{round_.id}/questions").get_data(as_text=True)
+    assert "Phân tích câu hỏi" in page and "-1.0" in page and "75.0%" in page
