@@ -6,9 +6,10 @@ from flask import abort, flash
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from contest import clock
 from contest.extensions import db
 from contest.models import User
-from contest.services import account_care
+from contest.services import account_care, audit
 from contest.services.errors import DomainError
 
 
@@ -21,6 +22,7 @@ def reset_and_show(user_id: int) -> User:
         temporary = account_care.reset_password(current_user, target)
     except DomainError:
         abort(403)
+    audit.record(db.session, current_user, "user.password_reset", f"user:{target.id}", now=clock.now())
     db.session.commit()
     flash(
         _(

@@ -1,6 +1,7 @@
 """The data model, one module per domain; importing this package registers every table."""
 
 from contest.models.attempts import Attempt, AttemptItem
+from contest.models.audit import AuditEntry
 from contest.models.base import Base
 from contest.models.contests import Contest, Round
 from contest.models.questions import BankUpload, Option, Question, QuestionBank
@@ -11,6 +12,7 @@ from contest.models.users import User
 __all__ = [
     "Attempt",
     "AttemptItem",
+    "AuditEntry",
     "BankUpload",
     "Base",
     "Contest",

@@ -21,7 +21,7 @@ from contest.models.units import UNIT_KINDS
 from contest.models.users import ROLES
 from contest.organizer import bp
 from contest.organizer.forms import QuestionForm, UploadForm
-from contest.services import account_care, banks, leaderboard, question_stats, round_admin
+from contest.services import account_care, audit, banks, leaderboard, question_stats, round_admin
 from contest.services.bank_import import bank_questions
 from contest.services.catalogue import round_state
 from contest.services.closing import close_round
@@ -37,6 +37,25 @@ from question_bank.model import LETTERS
 from question_bank.tables import TableError, read_table
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def question_state(question) -> dict:  # type: ignore[no-untyped-def,type-arg]
+    """What the audit log keeps of a question before and after an edit."""
+    return {
+        "text": question.text,
+        "topic": question.topic,
+        "difficulty": question.difficulty,
+        "options": {option.letter: [option.text, option.is_correct] for option in question.options},
+    }
+
+
+def unit_state(unit) -> dict:  # type: ignore[no-untyped-def,type-arg]
+    return {
+        "name": unit.name,
+        "kind": unit.kind,
+        "headcount": unit.headcount,
+        "parent": unit.parent.code if unit.parent else None,
+    }
 
 
 @bp.get("/")
@@ -91,6 +110,14 @@ def upload_confirm(upload_id: int):  # type: ignore[no-untyped-def]
         db.session.rollback()
         flash(_("The file no longer imports cleanly (the bank changed). Read the report again."), "error")
         return redirect(url_for("organizer.upload_preview", upload_id=upload_id))
+    audit.record(
+        db.session,
+        current_user,
+        "bank.import",
+        f"bank:{summary.bank_id}",
+        after={"file": upload.filename, "questions": summary.imported},
+        now=clock.now(),
+    )
     db.session.commit()
     flash(
         _("Imported %(count)d questions into the bank %(bank)s.", count=summary.imported, bank=summary.bank), "success"
@@ -102,6 +129,7 @@ def upload_confirm(upload_id: int):  # type: ignore[no-untyped-def]
 @organizer_required
 def upload_discard(upload_id: int):  # type: ignore[no-untyped-def]
     banks.discard_upload(db.session, banks.get_upload(db.session, current_user, upload_id))
+    audit.record(db.session, current_user, "bank.upload_discarded", f"upload:{upload_id}", now=clock.now())
     db.session.commit()
     flash(_("The upload was discarded; nothing was imported."), "success")
     return redirect(url_for("organizer.bank_list"))
@@ -139,6 +167,7 @@ def bank_export(bank_id: int):  # type: ignore[no-untyped-def]
 @organizer_required
 def question_edit(question_id: int):  # type: ignore[no-untyped-def]
     question = banks.get_question(db.session, question_id)
+    before = question_state(question)
     form = QuestionForm()
     if request.method == "GET":
         form.text.data, form.topic.data = question.text, question.topic
@@ -166,6 +195,15 @@ def question_edit(question_id: int):  # type: ignore[no-untyped-def]
                 if target is not None:
                     target.errors = [*target.errors, message]
         else:
+            audit.record(
+                db.session,
+                current_user,
+                "question.edit",
+                f"question:{question.id}",
+                before=before,
+                after=question_state(question),
+                now=clock.now(),
+            )
             db.session.commit()
             flash(_("Question %(id)d was saved.", id=question.id), "success")
             return redirect(url_for("organizer.bank_detail", bank_id=question.bank_id))
@@ -179,6 +217,14 @@ def question_active(question_id: int):  # type: ignore[no-untyped-def]
     question = banks.get_question(db.session, question_id)
     active = request.form.get("active") == "1"
     banks.set_question_active(db.session, question, active, clock.now())
+    audit.record(
+        db.session,
+        current_user,
+        "question.active",
+        f"question:{question.id}",
+        after={"active": active},
+        now=clock.now(),
+    )
     db.session.commit()
     message = (
         _("Question %(id)d is in use again.", id=question.id)
@@ -235,6 +281,7 @@ def round_board(round_id: int):  # type: ignore[no-untyped-def]
         round_admin.set_board_hidden(round_, action == "hide")
     else:
         abort(400)
+    audit.record(db.session, current_user, f"board.{action}", f"round:{round_id}", now=clock.now())
     db.session.commit()
     flash(_("The public board was updated."), "success")
     return redirect(url_for("organizer.round_detail", round_id=round_id))
@@ -244,12 +291,22 @@ def round_board(round_id: int):  # type: ignore[no-untyped-def]
 @organizer_required
 def round_prizes(round_id: int):  # type: ignore[no-untyped-def]
     round_ = _managed_round(round_id)
+    before = round_.prize_plan
     try:
         round_admin.set_prize_plan(round_, request.form.to_dict())
     except InvalidInput as error:
         db.session.rollback()
         flash(str(error.message), "error")
         return redirect(url_for("organizer.round_detail", round_id=round_id))
+    audit.record(
+        db.session,
+        current_user,
+        "round.prizes",
+        f"round:{round_id}",
+        before=before,
+        after=round_.prize_plan,
+        now=clock.now(),
+    )
     db.session.commit()
     flash(_("The prizes were saved; they are given when the round is closed."), "success")
     return redirect(url_for("organizer.round_detail", round_id=round_id))
@@ -260,6 +317,14 @@ def round_prizes(round_id: int):  # type: ignore[no-untyped-def]
 def round_close(round_id: int):  # type: ignore[no-untyped-def]
     round_ = _managed_round(round_id)
     ranked = close_round(db.session, round_, now=clock.now())
+    audit.record(
+        db.session,
+        current_user,
+        "round.close",
+        f"round:{round_id}",
+        after={"ranked": len(ranked), "actual_value": round_.actual_value},
+        now=clock.now(),
+    )
     db.session.commit()
     flash(_("The round is closed: %(count)d participants ranked.", count=len(ranked)), "success")
     return redirect(url_for("organizer.round_detail", round_id=round_id))
@@ -304,6 +369,7 @@ def user_reset(user_id: int):  # type: ignore[no-untyped-def]
 @organizer_required
 def user_role(user_id: int):  # type: ignore[no-untyped-def]
     target = db.session.get(User, user_id) or abort(404)
+    before = {"role": target.role, "managed_unit": target.managed_unit.code if target.managed_unit else None}
     try:
         account_care.set_role(
             db.session,
@@ -318,6 +384,15 @@ def user_role(user_id: int):  # type: ignore[no-untyped-def]
         db.session.rollback()
         flash(str(error.message), "error")
         return redirect(url_for("organizer.user_search", q=target.phone))
+    audit.record(
+        db.session,
+        current_user,
+        "user.role",
+        f"user:{target.id}",
+        before=before,
+        after={"role": target.role, "managed_unit": request.form.get("managed_unit")},
+        now=clock.now(),
+    )
     db.session.commit()
     flash(_("The role of %(name)s was changed.", name=target.name), "success")
     return redirect(url_for("organizer.user_search", q=target.phone))
@@ -348,6 +423,14 @@ def unit_upload():  # type: ignore[no-untyped-def]
         db.session.rollback()
         flash(str(error), "error")
         return redirect(url_for("organizer.unit_list")), 400
+    audit.record(
+        db.session,
+        current_user,
+        "units.import",
+        upload.filename or "",
+        after={"created": summary.created, "updated": summary.updated},
+        now=clock.now(),
+    )
     db.session.commit()
     flash(
         _("Units imported: %(created)d new, %(updated)d updated.", created=summary.created, updated=summary.updated),
@@ -360,6 +443,7 @@ def unit_upload():  # type: ignore[no-untyped-def]
 @organizer_required
 def unit_edit(code: str):  # type: ignore[no-untyped-def]
     unit = find_unit(db.session, code) or abort(404)
+    before = unit_state(unit)
     errors: dict[str, str] = {}
     if request.method == "POST":
         if not FlaskForm().validate():
@@ -377,6 +461,15 @@ def unit_edit(code: str):  # type: ignore[no-untyped-def]
             db.session.rollback()
             errors = error.fields
         else:
+            audit.record(
+                db.session,
+                current_user,
+                "unit.edit",
+                f"unit:{unit.code}",
+                before=before,
+                after=unit_state(unit),
+                now=clock.now(),
+            )
             db.session.commit()
             flash(_("The unit %(name)s was saved.", name=unit.name), "success")
             return redirect(url_for("organizer.unit_edit", code=unit.code))
@@ -392,3 +485,20 @@ def round_questions(round_id: int) -> str:
     return render_template(
         "organizer/question_stats.html", round=round_, stats=question_stats.analyse(db.session, round_)
     )
+
+
+@bp.get("/audit")
+@organizer_required
+def audit_log() -> str:
+    offset = max(0, request.args.get("page", 1, type=int) - 1) * 100
+    entries, total = audit.page(db.session, limit=100, offset=offset)
+    return render_template("organizer/audit.html", entries=entries, total=total, page=offset // 100 + 1)
+
+
+@bp.get("/audit.xlsx")
+@organizer_required
+def audit_xlsx():  # type: ignore[no-untyped-def]
+    buffer = io.BytesIO()
+    audit.write_xlsx(db.session, buffer)
+    buffer.seek(0)
+    return send_file(buffer, mimetype=XLSX, as_attachment=True, download_name="nhat-ky-thao-tac.xlsx")

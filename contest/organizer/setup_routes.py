@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 from sqlalchemy import select
 
 from contest import clock
@@ -11,7 +12,7 @@ from contest.auth.permissions import organizer_required
 from contest.extensions import db
 from contest.models import Contest, QuestionBank
 from contest.organizer import bp
-from contest.services import banks, contests
+from contest.services import audit, banks, contests
 from contest.services.errors import InvalidInput, NotFound
 
 
@@ -43,6 +44,7 @@ def contest_new():  # type: ignore[no-untyped-def]
             db.session.rollback()
             errors = {key: str(error.message) for key in error.fields} or {"slug": str(error.message)}
         else:
+            audit.record(db.session, current_user, "contest.create", f"contest:{contest.slug}", now=clock.now())
             db.session.commit()
             flash(_("The contest %(title)s was created.", title=contest.title), "success")
             return redirect(url_for("organizer.round_new", slug=contest.slug))
@@ -53,7 +55,17 @@ def contest_new():  # type: ignore[no-untyped-def]
 @organizer_required
 def contest_status(slug: str):  # type: ignore[no-untyped-def]
     contest = _contest(slug)
+    before = {"status": contest.status}
     contests.set_status(contest, request.form.get("status", ""))
+    audit.record(
+        db.session,
+        current_user,
+        "contest.status",
+        f"contest:{contest.slug}",
+        before=before,
+        after={"status": contest.status},
+        now=clock.now(),
+    )
     db.session.commit()
     flash(_("The status of %(title)s was changed.", title=contest.title), "success")
     return redirect(url_for("organizer.contest_list"))
@@ -108,6 +120,7 @@ def round_new(slug: str):  # type: ignore[no-untyped-def]
                 db.session.rollback()
                 errors = {key: str(error.message) for key in error.fields} or {"name": str(error.message)}
             else:
+                audit.record(db.session, current_user, "round.create", f"round:{round_.id}", now=clock.now())
                 db.session.commit()
                 flash(_("The round %(name)s was created.", name=round_.name), "success")
                 return redirect(url_for("organizer.round_detail", round_id=round_.id))

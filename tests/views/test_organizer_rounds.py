@@ -1,4 +1,4 @@
-"""Organizers run a round in the browser: board freeze and visibility, prizes, closing, results."""
+"""Organizers run a round in the browser: board freeze and visibility, prizes, closing, results, audit log."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from contest.models import RankingEntry, Round, User
+from contest.models import AuditEntry, RankingEntry, Round, User
 from contest.services.accounts import create_user
 from tests.api.test_leaderboard import _participant, _take
 from tests.conftest import csrf_token
@@ -115,3 +115,31 @@ def test_one_prize_per_person_across_the_contest(organizer_client, five_done, se
         session.execute(select(RankingEntry.rank, RankingEntry.prize).where(RankingEntry.round_id == second.id)).all()
     )
     assert round_two == {1: None, 2: "first"}
+
+
+def test_actions_are_recorded_with_before_and_after(organizer_client, five_done, session) -> None:
+    url = f"/admin/rounds/{five_done.id}"
+    _post(organizer_client, f"{url}/prizes", first="1", second="0", third="0", consolation="0")
+    _post(organizer_client, f"{url}/board", action="freeze")
+    _post(organizer_client, f"{url}/close")
+    entries = session.scalars(select(AuditEntry).order_by(AuditEntry.id)).all()
+    assert [entry.action for entry in entries] == ["round.prizes", "board.freeze", "round.close"]
+    assert entries[0].before is None and entries[0].after["first"] == 1
+    assert entries[2].after == {"ranked": 5, "actual_value": 1}
+    assert all(entry.user.phone == "0900000001" and entry.target == f"round:{five_done.id}" for entry in entries)
+    page = organizer_client.get("/admin/audit").get_data(as_text=True)
+    assert "round.close" in page and "Nhật ký thao tác" in page
+    sheet = load_workbook(io.BytesIO(organizer_client.get("/admin/audit.xlsx").data)).active
+    assert [row[3] for row in sheet.iter_rows(min_row=2, values_only=True)] == [
+        "round.prizes",
+        "board.freeze",
+        "round.close",
+    ]
+
+
+def test_password_resets_are_recorded_without_the_password(organizer_client, quiz, session) -> None:
+    response = _post(organizer_client, f"/admin/users/{quiz.user.id}/reset")
+    assert response.status_code == 302
+    entry = session.scalar(select(AuditEntry))
+    assert entry.action == "user.password_reset" and entry.target == f"user:{quiz.user.id}"
+    assert entry.before is None and entry.after is None
