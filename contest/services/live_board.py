@@ -167,7 +167,3 @@ def unit_counters(client: redis.Redis, round_id: int, unit_ids: list[int]) -> di
         p, s, f = (int(value or 0) for value in values[index * 3 : index * 3 + 3])
         result[unit] = (p, s, f)
     return result
-
-
-def drop(client: redis.Redis, round_id: int) -> None:
-    client.delete(*keys(round_id))

@@ -22,8 +22,3 @@ def normalise_phone(raw: str) -> str | None:
     elif digits.startswith("0084"):
         digits = "0" + digits[4:]
     return digits if _NATIONAL.fullmatch(digits) else None
-
-
-def mask_phone(phone: str) -> str:
-    """0912***678: enough for a person to recognise their own number, no more."""
-    return phone[:4] + "***" + phone[-3:] if len(phone) >= 7 else "***"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from contest.services.phones import mask_phone, normalise_phone
+from contest.services.phones import normalise_phone
 
 
 @pytest.mark.parametrize(
@@ -34,7 +34,3 @@ def test_not_a_vietnamese_number(raw: str) -> None:
 def test_landline_numbers_are_accepted() -> None:
     assert normalise_phone("024 3943 1234") == "02439431234"
     assert normalise_phone("+84 24 3943 1234") == "02439431234"
-
-
-def test_mask_keeps_only_the_ends() -> None:
-    assert mask_phone("0912345678") == "0912***678"
