@@ -48,6 +48,14 @@ translations: $(VENV)/.dev-installed
 bench: $(VENV)/.dev-installed
 	$(BIN)/python -m bench --profile $(or $(PROFILE),quick)
 
+$(VENV)/.e2e-installed: requirements-e2e.txt requirements-dev.txt requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-e2e.txt
+	touch $@ $(VENV)/.dev-installed $(VENV)/.run-installed
+
+# Browser journeys in headless Chromium (Debian's chromium package at /usr/bin/chromium).
+e2e: $(VENV)/.e2e-installed
+	E2E=1 $(BIN)/python -m pytest tests/e2e $(PYTEST_ARGS)
+
 # Question-bank speed: import of a 10,000-question xlsx, draws of 30 questions.
 bench-bank: $(VENV)/.dev-installed
 	$(BIN)/python -m bench.bank
