@@ -53,7 +53,10 @@ $(VENV)/.e2e-installed: requirements-e2e.txt requirements-dev.txt requirements.t
 	touch $@ $(VENV)/.dev-installed $(VENV)/.run-installed
 
 # Browser journeys in headless Chromium (Debian's chromium package at /usr/bin/chromium).
-e2e: $(VENV)/.e2e-installed
+node_modules/axe-core/axe.min.js: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+
+e2e: $(VENV)/.e2e-installed node_modules/axe-core/axe.min.js
 	E2E=1 $(BIN)/python -m pytest tests/e2e $(PYTEST_ARGS)
 
 # Question-bank speed: import of a 10,000-question xlsx, draws of 30 questions.

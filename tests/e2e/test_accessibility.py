@@ -1,0 +1,47 @@
+"""axe-core (from the npm registry, injected into each page) finds no serious or critical
+violation on the participant pages, on a phone."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+PUBLIC_PAGES = ["/", "/contests/cds-2026", "/register", "/login", "/contests/cds-2026/leaderboard", "/verify"]
+
+
+def _serious_violations(page) -> list:  # type: ignore[no-untyped-def,type-arg]
+    if not AXE.exists():
+        pytest.fail("axe-core is missing: run `npm install` (make e2e does)")
+    page.add_script_tag(path=str(AXE))
+    violations = page.evaluate(
+        "async () => (await axe.run(document)).violations"
+        ".map(v => ({id: v.id, impact: v.impact, html: v.nodes[0].html}))"
+    )
+    return [v for v in violations if v["impact"] in ("serious", "critical")]
+
+
+def test_public_pages(server, phone) -> None:
+    for path in PUBLIC_PAGES:
+        phone.goto(server + path)
+        assert _serious_violations(phone) == [], path
+
+
+def test_quiz_pages(server, phone) -> None:
+    phone.goto(server + "/login")
+    phone.fill("#phone", "0900000002")
+    phone.fill("#password", "Demo@2026")
+    phone.click("button[type=submit]")
+    phone.goto(server + "/rounds/1/take")
+    assert _serious_violations(phone) == [], "start page"
+    phone.click("text=Bắt đầu làm bài")
+    phone.wait_for_selector("#palette li")
+    assert _serious_violations(phone) == [], "quiz"
+    phone.click("#review")
+    phone.once("dialog", lambda dialog: dialog.accept())
+    phone.click("#submit-button")
+    phone.wait_for_url("**/result")
+    assert _serious_violations(phone) == [], "result"
+    phone.goto(server + "/account")
+    assert _serious_violations(phone) == [], "account"
