@@ -1,0 +1,72 @@
+"""The quiz can be completed with the keyboard alone, every control is a comfortable touch target,
+and it still works on a slow 3G connection."""
+
+from __future__ import annotations
+
+
+def _login(page, server: str, phone_number: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto(server + "/login")
+    page.fill("#phone", phone_number)
+    page.fill("#password", "Demo@2026")
+    page.click("button[type=submit]")
+
+
+def test_quiz_with_the_keyboard_alone(server, phone) -> None:
+    page = phone
+    _login(page, server, "0900000012")
+    page.goto(server + "/rounds/1/take")
+    page.focus("form[action$='/take'] button")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#palette li")
+    page.focus("#q1 input >> nth=0")
+    page.keyboard.press("Space")  # choose the first option of question 1
+    page.focus("#next")
+    page.keyboard.press("Enter")
+    page.focus("#q2 input >> nth=0")
+    page.keyboard.press("ArrowDown")  # radio groups move and choose with the arrows
+    page.wait_for_function("document.getElementById('save-status').textContent.includes('Đã lưu')")
+    assert page.is_checked("#q1 input >> nth=0") and page.is_checked("#q2 input >> nth=1")
+    page.focus("#review")
+    page.keyboard.press("Enter")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.focus("#submit-button")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/result")
+
+
+def test_controls_are_at_least_44_px_tall(server, phone) -> None:
+    page = phone
+    _login(page, server, "0900000013")
+    page.goto(server + "/rounds/1/take")
+    page.click("text=Bắt đầu làm bài")
+    page.wait_for_selector("#palette li")
+    small = page.evaluate(
+        """() => Array.from(document.querySelectorAll('button, .choice, .palette-item, input[type=number]'))
+            .filter(el => el.offsetParent !== null)
+            .map(el => [el.id || el.className || el.tagName, el.getBoundingClientRect().height])
+            .filter(([, height]) => height < 44)"""
+    )
+    assert small == []
+
+
+def test_quiz_on_slow_3g(server, browser) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    _login(page, server, "0900000014")
+    cdp = context.new_cdp_session(page)
+    # Chrome DevTools' "Slow 3G": 400 ms latency, about 50 KB/s down and up
+    cdp.send(
+        "Network.emulateNetworkConditions",
+        {
+            "offline": False,
+            "latency": 400,
+            "downloadThroughput": 50 * 1024,
+            "uploadThroughput": 50 * 1024,
+        },
+    )
+    page.goto(server + "/rounds/1/take", timeout=30_000)
+    page.click("text=Bắt đầu làm bài")
+    page.wait_for_selector("#palette li", timeout=30_000)
+    page.check("#q1 input >> nth=0")
+    page.wait_for_function("document.getElementById('save-status').textContent.includes('Đã lưu')", timeout=30_000)
+    context.close()

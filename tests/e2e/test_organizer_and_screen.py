@@ -1,0 +1,109 @@
+"""An organizer uploads a bank in the browser, fixes a broken file after reading the report, and
+creates a round; the big screen updates when an attempt is submitted elsewhere."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from tests.e2e.conftest import ARTIFACTS, ROOT
+
+
+def _login(page, server: str, phone_number: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto(server + "/login")
+    page.fill("#phone", phone_number)
+    page.fill("#password", "Demo@2026")
+    page.click("button[type=submit]")
+
+
+def _csv(rows: list[list[str]]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["STT", "Câu hỏi", "Phương án A", "Phương án B", "Đáp án", "Chủ đề", "Mức độ"])
+    writer.writerows(rows)
+    return buffer.getvalue().encode("utf-8")
+
+
+def test_organizer_uploads_fixes_and_creates_a_round(server, phone, tmp_path) -> None:
+    page = phone
+    _login(page, server, "0900000001")
+    page.goto(server + "/admin/banks")
+    broken = tmp_path / "hoi-dap.csv"
+    broken.write_bytes(
+        _csv(
+            [
+                ["1", "Câu một?", "Có", "Không", "A", "Tự luyện", "Dễ"],
+                ["2", "", "Có", "Không", "A", "Tự luyện", "Dễ"],
+                ["3", "Câu ba?", "Có", "Không", "C", "Tự luyện", "Dễ"],
+            ]
+        )
+    )
+    page.set_input_files("#file", str(broken))
+    page.fill("#bank_name", "Tự luyện")
+    page.click("text=Kiểm tra tệp")
+    report = page.content()
+    page.screenshot(path=ARTIFACTS / "10-report.png", full_page=True)
+    assert "Có 2 lỗi" in report and "thiếu nội dung câu hỏi" in report and "đáp án C chỉ vào phương án trống" in report
+
+    fixed = tmp_path / "hoi-dap-da-sua.csv"
+    fixed.write_bytes(
+        _csv(
+            [
+                ["1", "Câu một?", "Có", "Không", "A", "Tự luyện", "Dễ"],
+                ["2", "Câu hai?", "Có", "Không", "A", "Tự luyện", "Dễ"],
+                ["3", "Câu ba?", "Có", "Không", "B", "Tự luyện", "Dễ"],
+            ]
+        )
+    )
+    page.goto(server + "/admin/banks")
+    page.set_input_files("#file", str(fixed))
+    page.fill("#bank_name", "Tự luyện")
+    page.click("text=Kiểm tra tệp")
+    assert "3 câu hỏi sẵn sàng để nhập." in page.content()
+    page.click("text=Nhập 3 câu hỏi")
+    assert "Đã nhập 3 câu hỏi vào ngân hàng Tự luyện." in page.content()
+
+    sample = ROOT / "contest" / "demo_data" / "sample_bank.xlsx"
+    page.goto(server + "/admin/banks")
+    page.set_input_files("#file", str(sample))
+    page.fill("#bank_name", "Mẫu 2")
+    page.click("text=Kiểm tra tệp")
+    page.click("text=Nhập 120 câu hỏi")
+    assert "Đã nhập 120 câu hỏi" in page.content()
+
+    page.goto(server + "/admin/contests/cds-2026/rounds/new")
+    page.fill("#name", "Tuần luyện tập")
+    page.fill("#opens", "2026-01-01T08:00")
+    page.fill("#closes", "2030-01-01T08:00")
+    page.fill("#questions", "3")
+    page.fill("#minutes", "5")
+    page.select_option("#bank", "Tự luyện")
+    page.click("text=Tạo đợt thi")
+    assert "Đã tạo đợt thi Tuần luyện tập." in page.content()
+    page.screenshot(path=ARTIFACTS / "11-round.png", full_page=True)
+
+
+def test_big_screen_updates_when_an_attempt_is_submitted_elsewhere(server, browser) -> None:
+    screen_context = browser.new_context(viewport={"width": 1280, "height": 720})
+    screen = screen_context.new_page()
+    screen.goto(server + "/contests/cds-2026/screen")
+    before = int(screen.inner_text("#stat-attempts").replace(".", "").replace(",", ""))
+
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    participant = context.new_page()
+    _login(participant, server, "0900000011")
+    participant.goto(server + "/rounds/1/take")
+    participant.click("text=Bắt đầu làm bài")
+    participant.wait_for_selector("#palette li")
+    participant.click("#review")
+    participant.once("dialog", lambda dialog: dialog.accept())
+    participant.click("#submit-button")
+    participant.wait_for_url("**/result")
+
+    screen.wait_for_function(
+        f"parseInt(document.getElementById('stat-attempts').textContent.replace(/[.,]/g, '')) > {before}",
+        timeout=20_000,
+    )
+    screen.screenshot(path=ARTIFACTS / "12-screen.png")
+    context.close()
+    screen_context.close()
