@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import Flask, request
-from flask_babel import format_datetime, get_locale
+from flask_babel import format_datetime, format_decimal, get_locale
 
 from contest import clock
 from contest.services.privacy import mask_name
@@ -18,10 +18,16 @@ def vn_datetime(moment: datetime | None) -> str:
     return format_datetime(moment, "dd/MM/yyyy HH:mm")
 
 
+def number(value: float | int | None) -> str:
+    """1.234 in Vietnamese, 1,234 in English."""
+    return "" if value is None else format_decimal(value)
+
+
 def init_app(app: Flask) -> None:
     app.add_template_filter(vn_datetime, "vn_datetime")
     app.add_template_filter(clock.iso_utc, "iso_utc")
     app.add_template_filter(mask_name, "mask_name")
+    app.add_template_filter(number, "number")
 
     @app.context_processor
     def inject_globals() -> dict[str, object]:

@@ -63,3 +63,11 @@ def test_whole_contest_ranking_adds_best_scores_of_rounds(app, session, clock, q
     rows = page.split("<tbody>")[1].split("</tbody>")[0]
     assert rows.index("Nguyễn V. A.") < rows.index("Người M.") < rows.index("Đồng N.")
     assert '<td class="numeric">15</td>' in rows  # 10 in round 1 + 5 in round 2
+
+
+def test_numbers_follow_the_language(runner, client) -> None:
+    runner.invoke(args=["demo"])
+    vietnamese = client.get("/contests/cds-2026/bulletin").get_data(as_text=True)
+    assert "16.450" in vietnamese and "19.200" in vietnamese  # union headcounts
+    english = client.get("/contests/cds-2026/bulletin?lang=en").get_data(as_text=True)
+    assert "16,450" in english
