@@ -27,6 +27,9 @@ CHROMIUM_ARGS = [
 ]
 
 
+SERVER_ENV: dict[str, str] = {}  # the served app's environment, for tests that run its CLI
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -49,6 +52,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         "GUNICORN_ACCESSLOG": "",
     }
     env.pop("REDIS_URL", None)
+    SERVER_ENV.update(env)
     flask = [sys.executable, "-m", "flask", "--app", "wsgi"]
     for command in (["db", "upgrade"], ["demo"]):
         subprocess.run(flask + command, cwd=ROOT, env=env, check=True, capture_output=True)
