@@ -22,8 +22,8 @@ def test_quiz_with_the_keyboard_alone(server, phone) -> None:
     page.keyboard.press("Space")  # choose the first option of question 1
     page.focus("#next")
     page.keyboard.press("Enter")
-    page.focus("#q2 input >> nth=0")
-    page.keyboard.press("ArrowDown")  # radio groups move and choose with the arrows
+    page.focus("#q2 input >> nth=1")
+    page.keyboard.press("Space")  # radio or checkbox (multiple answer): Space chooses either
     page.wait_for_function("document.getElementById('save-status').textContent.includes('Đã lưu')")
     assert page.is_checked("#q1 input >> nth=0") and page.is_checked("#q2 input >> nth=1")
     page.focus("#review")
@@ -70,3 +70,17 @@ def test_quiz_on_slow_3g(server, browser) -> None:
     page.check("#q1 input >> nth=0")
     page.wait_for_function("document.getElementById('save-status').textContent.includes('Đã lưu')", timeout=30_000)
     context.close()
+
+
+def test_text_at_200_percent_keeps_the_pages_within_the_screen(server, phone) -> None:
+    page = phone
+    _login(page, server, "0900000016")
+    paths = ["/", "/contests/cds-2026", "/contests/cds-2026/leaderboard", "/rounds/1/take"]
+    for path in paths:
+        page.goto(server + path)
+        if path.endswith("/take") and page.locator("text=Bắt đầu làm bài").count():
+            page.click("text=Bắt đầu làm bài")
+            page.wait_for_selector("#palette li")
+        page.evaluate("document.documentElement.style.fontSize = '225%'")  # 200 % of our 112.5 % base
+        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 1, (path, overflow)
