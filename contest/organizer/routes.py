@@ -21,7 +21,7 @@ from contest.models.units import UNIT_KINDS
 from contest.models.users import ROLES
 from contest.organizer import bp
 from contest.organizer.forms import QuestionForm, UploadForm
-from contest.services import account_care, audit, banks, leaderboard, question_stats, round_admin
+from contest.services import account_care, audit, banks, integrity, leaderboard, question_stats, round_admin
 from contest.services.bank_import import bank_questions
 from contest.services.catalogue import round_state
 from contest.services.closing import close_round
@@ -502,3 +502,10 @@ def audit_xlsx():  # type: ignore[no-untyped-def]
     audit.write_xlsx(db.session, buffer)
     buffer.seek(0)
     return send_file(buffer, mimetype=XLSX, as_attachment=True, download_name="nhat-ky-thao-tac.xlsx")
+
+
+@bp.get("/rounds/<int:round_id>/integrity")
+@organizer_required
+def round_integrity(round_id: int) -> str:
+    round_ = _managed_round(round_id)
+    return render_template("organizer/integrity.html", round=round_, flags=integrity.flags(db.session, round_))
