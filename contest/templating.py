@@ -8,6 +8,7 @@ from flask import Flask, request
 from flask_babel import format_datetime, format_decimal, get_locale
 
 from contest import clock
+from contest.labels import AUDIT_ACTION_LABELS, ROLE_LABELS, UNIT_KIND_LABELS
 from contest.services.privacy import mask_name
 
 
@@ -33,6 +34,9 @@ def init_app(app: Flask) -> None:
     def inject_globals() -> dict[str, object]:
         locale = get_locale()
         return {
+            "role_labels": ROLE_LABELS,
+            "unit_kind_labels": UNIT_KIND_LABELS,
+            "audit_action_labels": AUDIT_ACTION_LABELS,
             "current_language": str(locale) if locale else app.config["BABEL_DEFAULT_LOCALE"],
             "now_utc": clock.now(),
             "other_language_url": _other_language_url,

@@ -128,7 +128,7 @@ def test_actions_are_recorded_with_before_and_after(organizer_client, five_done,
     assert entries[2].after == {"ranked": 5, "actual_value": 1}
     assert all(entry.user.phone == "0900000001" and entry.target == f"round:{five_done.id}" for entry in entries)
     page = organizer_client.get("/admin/audit").get_data(as_text=True)
-    assert "round.close" in page and "Nhật ký thao tác" in page
+    assert "Đóng đợt thi" in page and "Nhật ký thao tác" in page and "round.close" not in page
     sheet = load_workbook(io.BytesIO(organizer_client.get("/admin/audit.xlsx").data)).active
     assert [row[3] for row in sheet.iter_rows(min_row=2, values_only=True)] == [
         "round.prizes",

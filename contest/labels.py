@@ -1,0 +1,43 @@
+"""Words shown to people for the codes the data model stores (roles, unit kinds, audit actions)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+ROLE_LABELS = {
+    "participant": _l("Participant"),
+    "unit_admin": _l("Unit administrator"),
+    "organizer": _l("Organizer"),
+    "admin": _l("Administrator"),
+}
+UNIT_KIND_LABELS = {
+    "province": _l("Province"),
+    "ministry": _l("Ministry"),
+    "department": _l("Department"),
+    "agency": _l("Agency"),
+    "district": _l("District"),
+    "commune": _l("Commune or ward"),
+    "union": _l("Union or association"),
+    "school": _l("School"),
+    "enterprise": _l("Enterprise"),
+    "other": _l("Other"),
+}
+AUDIT_ACTION_LABELS = {
+    "bank.import": _l("Imported questions"),
+    "bank.upload_discarded": _l("Discarded an upload"),
+    "question.edit": _l("Edited a question"),
+    "question.active": _l("Deactivated or reused a question"),
+    "board.freeze": _l("Froze the public board"),
+    "board.unfreeze": _l("Unfroze the public board"),
+    "board.hide": _l("Hid the public board"),
+    "board.show": _l("Showed the public board"),
+    "round.prizes": _l("Set the prizes"),
+    "round.close": _l("Closed the round"),
+    "round.create": _l("Created a round"),
+    "contest.create": _l("Created a contest"),
+    "contest.status": _l("Changed a contest's status"),
+    "user.password_reset": _l("Reset a password"),
+    "user.role": _l("Changed a role"),
+    "units.import": _l("Imported units"),
+    "unit.edit": _l("Edited a unit"),
+}
