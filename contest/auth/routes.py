@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
-from flask_wtf import FlaskForm
 
 from contest import clock
 from contest.auth import bp
@@ -165,10 +164,7 @@ def api_units():  # type: ignore[no-untyped-def]
 def account():  # type: ignore[no-untyped-def]
     """The participant's own account: change the password, download the data, delete the account."""
     status = 200
-    if request.method == "POST":
-        form = FlaskForm()
-        if not form.validate():
-            abort(400)
+    if request.method == "POST":  # CSRFProtect has checked the token before this view runs
         action = request.form.get("action")
         try:
             if action == "password":

@@ -7,7 +7,6 @@ import io
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from sqlalchemy import distinct, func, select
 
 from contest import clock
@@ -445,9 +444,7 @@ def unit_edit(code: str):  # type: ignore[no-untyped-def]
     unit = find_unit(db.session, code) or abort(404)
     before = unit_state(unit)
     errors: dict[str, str] = {}
-    if request.method == "POST":
-        if not FlaskForm().validate():
-            abort(400)
+    if request.method == "POST":  # CSRFProtect has checked the token before this view runs
         try:
             update_unit(
                 db.session,

@@ -75,3 +75,10 @@ def test_units_pages_need_an_organizer(client, session, clock, auth) -> None:
     auth.login("0912345678")
     assert client.get("/admin/units").status_code == 403
     assert _upload(client, b"x").status_code == 403
+
+
+def test_unit_edit_without_csrf_token_changes_nothing(organizer, session) -> None:
+    _upload(organizer, (DEMO_DATA / "units.csv").read_bytes())
+    response = organizer.post("/admin/units/HBX-SYT", data={"name": "Khác", "kind": "department", "headcount": "1"})
+    assert response.status_code == 400
+    assert session.scalar(select(Unit.name).where(Unit.code == "HBX-SYT")) == "Sở Y tế"
