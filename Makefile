@@ -40,7 +40,7 @@ format: $(VENV)/.dev-installed
 # Extract every translatable string and merge it into the catalogues; then edit the .po files
 # and run `make translations` again to compile them.
 translations: $(VENV)/.dev-installed
-	$(BIN)/pybabel extract -F babel.cfg -k _l -o contest/translations/messages.pot --no-location --omit-header .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ -o contest/translations/messages.pot --no-location --omit-header .
 	$(BIN)/pybabel update -i contest/translations/messages.pot -d contest/translations --no-fuzzy-matching
 	$(BIN)/pybabel compile -d contest/translations --statistics
 

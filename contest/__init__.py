@@ -16,11 +16,11 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
 
 def select_locale() -> str:
-    """?lang= wins, then the remembered choice, then Vietnamese."""
+    """?lang= wins, then the remembered choice, then Vietnamese. Outside a request: CLI_LANGUAGE."""
     from flask import current_app, has_request_context
 
     if not has_request_context():
-        return current_app.config["BABEL_DEFAULT_LOCALE"]
+        return current_app.config["CLI_LANGUAGE"]
     languages = current_app.config["LANGUAGES"]
     for candidate in (request.args.get("lang"), request.cookies.get(LANG_COOKIE)):
         if candidate in languages:

@@ -1,4 +1,6 @@
-"""`flask --app wsgi ...` commands of CONTRACT §2. Each exits non-zero with a clear message on bad input."""
+"""`flask --app wsgi ...` commands of CONTRACT §2. Each exits non-zero with a clear message on bad input.
+
+What they print is translatable: English by default (CONTRACT §2's wording), Vietnamese with CONTEST_CLI_LANG=vi."""
 
 from __future__ import annotations
 
@@ -12,6 +14,8 @@ from typing import Any, TypeVar
 import click
 from flask import Flask
 from flask.cli import AppGroup
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 
 from contest import clock
@@ -25,7 +29,7 @@ from contest.services.closing import close_round
 from contest.services.contests import configure_contest, create_contest, create_round
 from contest.services.errors import DomainError
 from contest.services.leaderboard import rebuild
-from contest.services.problems import FileProblems
+from contest.services.problems import FileProblems, translated
 from contest.services.results_export import write_results
 from contest.services.round_admin import set_prize_plan
 from contest.services.units import import_units
@@ -55,11 +59,14 @@ def transaction() -> Iterator[None]:
         db.session.rollback()
         for problem in error.problems:
             click.echo(str(problem), err=True)
-        click.echo(f"{len(error.problems)} problem(s): nothing was imported", err=True)
+        count = len(error.problems)
+        click.echo(
+            ngettext("%(num)d problem: nothing was imported", "%(num)d problems: nothing was imported", count), err=True
+        )
         sys.exit(1)
     except (DomainError, TableError) as error:
         db.session.rollback()
-        raise click.ClickException(str(getattr(error, "message", error))) from error
+        raise click.ClickException(translated(error.message)) from error
 
 
 def in_transaction(function: Callable[..., T]) -> Callable[..., T]:
@@ -76,9 +83,25 @@ def in_transaction(function: Callable[..., T]) -> Callable[..., T]:
 def demo_command() -> None:
     """Load the demo data (units, question bank, a contest with an open round, accounts)."""
     report = demo_service.load_demo(db.session, now=clock.now())
-    click.echo("demo data: " + (", ".join(report.created) if report.changed else "already loaded, nothing changed"))
-    click.echo(f"organizer login: phone {demo_service.ORGANIZER_PHONE}, password {demo_service.ORGANIZER_PASSWORD}")
-    click.echo(f"participant login: phone {demo_service.PARTICIPANT_PHONE}, password {demo_service.ORGANIZER_PASSWORD}")
+    if report.changed:
+        click.echo(_("demo data: %(created)s", created=", ".join(report.created)))
+    else:
+        click.echo(_("demo data: already loaded, nothing changed"))
+    password = demo_service.ORGANIZER_PASSWORD
+    click.echo(
+        _(
+            "organizer login: phone %(phone)s, password %(password)s",
+            phone=demo_service.ORGANIZER_PHONE,
+            password=password,
+        )
+    )
+    click.echo(
+        _(
+            "participant login: phone %(phone)s, password %(password)s",
+            phone=demo_service.PARTICIPANT_PHONE,
+            password=password,
+        )
+    )
 
 
 @users_cli.command("create-admin")
@@ -89,10 +112,10 @@ def demo_command() -> None:
 def create_admin(phone: str, name: str, password_stdin: bool) -> None:
     """Create an administrator account (organizer rights, accounts and roles)."""
     if not password_stdin:
-        raise click.UsageError("give the password on standard input with --password-stdin")
+        raise click.UsageError(_("give the password on standard input with --password-stdin"))
     password = sys.stdin.readline().rstrip("\r\n")
     user = create_user(db.session, name=name, phone=phone, password=password, role="admin", now=clock.now())
-    click.echo(f"created admin {user.name} ({user.phone})")
+    click.echo(_("created admin %(name)s (%(phone)s)", name=user.name, phone=user.phone))
 
 
 @units_cli.command("import")
@@ -101,7 +124,9 @@ def create_admin(phone: str, name: str, password_stdin: bool) -> None:
 def units_import(file: Path) -> None:
     """Upsert units by code from a .csv or .xlsx file (code,parent_code,name,kind,headcount)."""
     summary = import_units(db.session, read_table(file))
-    click.echo(f"imported units: {summary.created} created, {summary.updated} updated")
+    click.echo(
+        _("imported units: %(created)d created, %(updated)d updated", created=summary.created, updated=summary.updated)
+    )
 
 
 @bank_cli.command("import")
@@ -123,13 +148,14 @@ def bank_import(file: Path, bank_name: str, file_format: str, dry_run: bool, ski
         skip_unsupported=skip_unsupported,
     )
     for notice in summary.notices:
-        click.echo(f"note: {notice}")
+        click.echo(_("note: %(notice)s", notice=notice))
     for skipped in summary.skipped:
-        click.echo(f"skipped {skipped}")
+        click.echo(_("skipped %(problem)s", problem=skipped))
+    count, bank = summary.imported, summary.bank
     if dry_run:
-        click.echo(f'dry run: {summary.imported} questions would be imported into bank "{summary.bank}"')
+        click.echo(_('dry run: %(count)d questions would be imported into bank "%(bank)s"', count=count, bank=bank))
     else:
-        click.echo(f'imported {summary.imported} questions into bank "{summary.bank}"')
+        click.echo(_('imported %(count)d questions into bank "%(bank)s"', count=count, bank=bank))
 
 
 @bank_cli.command("export")
@@ -139,11 +165,11 @@ def bank_export(bank_name: str, file: Path) -> None:
     """Write a bank to an .xlsx file in the import layout (it imports back unchanged)."""
     bank = db.session.scalar(select(QuestionBank).where(QuestionBank.name == bank_name))
     if bank is None:
-        raise click.ClickException(f"no question bank is named {bank_name!r}")
+        raise click.ClickException(_("no question bank is named '%(name)s'", name=bank_name))
     if file.suffix.lower() != ".xlsx":
-        raise click.ClickException("the export file must end in .xlsx")
+        raise click.ClickException(_("the export file must end in .xlsx"))
     count = write_bank_xlsx(bank_questions(db.session, bank), file)
-    click.echo(f'exported {count} questions of bank "{bank.name}" to {file}')
+    click.echo(_('exported %(count)d questions of bank "%(bank)s" to %(file)s', count=count, bank=bank.name, file=file))
 
 
 @contest_cli.command("create")
@@ -154,14 +180,16 @@ def bank_export(bank_name: str, file: Path) -> None:
 def contest_create(slug: str, title: str, scope_code: str | None) -> None:
     """Create a published contest."""
     contest = create_contest(db.session, slug=slug, title=title, scope_code=scope_code, now=clock.now())
-    click.echo(f"created contest {contest.slug}")
+    click.echo(_("created contest %(slug)s", slug=contest.slug))
 
 
 def _parse_time(value: str, option: str) -> Any:
     try:
         return clock.parse_iso(value)
     except ValueError as error:
-        raise click.BadParameter(f"{value!r} is not an ISO 8601 time (2026-10-10T08:00)", param_hint=option) from error
+        raise click.BadParameter(
+            _("'%(value)s' is not an ISO 8601 time (2026-10-10T08:00)", value=value), param_hint=option
+        ) from error
 
 
 @contest_cli.command("configure")
@@ -174,11 +202,16 @@ def contest_configure(slug: str, chain: str | None, unit_ranking: str | None, na
     """Choose the ranking chain, the unit ranking (rate or points) and how names are shown."""
     contest = db.session.scalar(select(Contest).where(Contest.slug == slug))
     if contest is None:
-        raise click.ClickException(f"no contest has the slug {slug!r}")
+        raise click.ClickException(_("no contest has the slug '%(slug)s'", slug=slug))
     configure_contest(contest, chain=chain, unit_ranking=unit_ranking, names=names)
     click.echo(
-        f"contest {slug}: chain {','.join(contest.ranking_chain)}; units by {contest.unit_ranking}; "
-        f"names {contest.name_display}"
+        _(
+            "contest %(slug)s: chain %(chain)s; units by %(units)s; names %(names)s",
+            slug=slug,
+            chain=",".join(contest.ranking_chain),
+            units=contest.unit_ranking,
+            names=contest.name_display,
+        )
     )
 
 
@@ -211,7 +244,7 @@ def round_create(
     """Create a round; its id is printed alone on the last line."""
     contest = db.session.scalar(select(Contest).where(Contest.slug == slug))
     if contest is None:
-        raise click.ClickException(f"no contest has the slug {slug!r}")
+        raise click.ClickException(_("no contest has the slug '%(slug)s'", slug=slug))
     round_ = create_round(
         db.session,
         contest=contest,
@@ -225,7 +258,7 @@ def round_create(
         draw=draw,
         prediction=prediction,
     )
-    click.echo(f"created round {round_.name} of contest {contest.slug}")
+    click.echo(_("created round %(name)s of contest %(slug)s", name=round_.name, slug=contest.slug))
     click.echo(str(round_.id))
 
 
@@ -234,13 +267,19 @@ def round_create(
 def attempts_finalize() -> None:
     """Finish attempts left open past their deadline (run it every minute from cron or a timer)."""
     count = finalize_expired(db.session, now=clock.now())
-    click.echo(f"finished {count} attempt(s) left open past their deadline")
+    click.echo(
+        ngettext(
+            "finished %(num)d attempt left open past its deadline",
+            "finished %(num)d attempts left open past their deadline",
+            count,
+        )
+    )
 
 
 def _round(round_id: int) -> Round:
     round_ = db.session.get(Round, round_id)
     if round_ is None:
-        raise click.ClickException(f"no round has the id {round_id}")
+        raise click.ClickException(_("no round has the id %(id)d", id=round_id))
     return round_
 
 
@@ -257,14 +296,29 @@ def round_close(round_id: int) -> None:
         ).all()
     )
     actual = "-" if round_.actual_value is None else round_.actual_value
-    click.echo(f"round {round_.id} closed: {len(ranked)} participants ranked; prediction actual value: {actual}")
+    click.echo(
+        _(
+            "round %(id)d closed: %(count)d participants ranked; prediction actual value: %(actual)s",
+            id=round_.id,
+            count=len(ranked),
+            actual=actual,
+        )
+    )
     for entry in ranked[:10]:
         c = entry.candidate
         click.echo(
-            f"{entry.rank:>3}. {names.get(c.user_id, '?')}  {c.score}/{c.total}  {c.duration_ms / 1000:.3f}s  "
-            f"prediction {c.prediction if c.prediction is not None else '-'} (off by "
-            f"{entry.prediction_distance if entry.prediction_distance is not None else '-'})  "
-            f"decided by: {entry.decided_by or '-'}"
+            _(
+                "%(rank)3d. %(name)s  %(score)s/%(total)s  %(seconds).3fs  prediction %(prediction)s "
+                "(off by %(distance)s)  decided by: %(decided_by)s",
+                rank=entry.rank,
+                name=names.get(c.user_id, "?"),
+                score=c.score,
+                total=c.total,
+                seconds=c.duration_ms / 1000,
+                prediction=c.prediction if c.prediction is not None else "-",
+                distance=entry.prediction_distance if entry.prediction_distance is not None else "-",
+                decided_by=entry.decided_by or "-",
+            )
         )
 
 
@@ -292,7 +346,7 @@ def round_prizes(
             "one_per_person": one_per_person,
         },
     )
-    click.echo(f"prizes of round {round_id}: {plan}")
+    click.echo(_("prizes of round %(id)d: %(plan)s", id=round_id, plan=plan))
 
 
 @results_cli.command("export")
@@ -302,11 +356,15 @@ def results_export(round_id: int, file: Path) -> None:
     """Write the final ranking, the unit ranking and the rules applied to an .xlsx file."""
     round_ = _round(round_id)
     if round_.finalized_at is None:
-        raise click.ClickException(f"round {round_id} has no final ranking yet: run `round close {round_id}` first")
+        raise click.ClickException(
+            _("round %(id)d has no final ranking yet: run `round close %(id)d` first", id=round_id)
+        )
     if file.suffix.lower() != ".xlsx":
-        raise click.ClickException("the results file must end in .xlsx")
+        raise click.ClickException(_("the results file must end in .xlsx"))
     count = write_results(db.session, round_, file)
-    click.echo(f"wrote {count} ranked participants of round {round_id} to {file}")
+    click.echo(
+        _("wrote %(count)d ranked participants of round %(id)d to %(file)s", count=count, id=round_id, file=file)
+    )
 
 
 @leaderboard_cli.command("rebuild")
@@ -314,13 +372,13 @@ def results_export(round_id: int, file: Path) -> None:
 def leaderboard_rebuild(round_id: int | None) -> None:
     """Rebuild the Redis boards from the database (after Redis lost its data, for example)."""
     if redis_client() is None:
-        raise click.ClickException("REDIS_URL is not set: the boards are read from the database")
+        raise click.ClickException(_("REDIS_URL is not set: the boards are read from the database"))
     rounds = (
         [_round(round_id)] if round_id else db.session.scalars(select(Round).where(Round.finalized_at.is_(None))).all()
     )
     for round_ in rounds:
         count = rebuild(db.session, round_)
-        click.echo(f"round {round_.id}: {count} participants on the board")
+        click.echo(_("round %(id)d: %(count)d participants on the board", id=round_.id, count=count))
 
 
 def init_app(app: Flask) -> None:

@@ -41,6 +41,9 @@ class Config:
     BABEL_DEFAULT_LOCALE = "vi"
     BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
     LANGUAGES = ("vi", "en")
+    # Outside a request (the `flask` commands): English by default, the wording CONTRACT §2 fixes;
+    # CONTEST_CLI_LANG=vi prints Vietnamese.
+    CLI_LANGUAGE = os.environ.get("CONTEST_CLI_LANG", "en")
     WTF_CSRF_TIME_LIMIT = None  # a token lives as long as the session: quizzes last a while
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from question_bank.messages import N_, Message
 from question_bank.model import LETTERS, DraftOption, DraftQuestion, FileProblem, ReadResult
 from question_bank.spreadsheet import parse_answer
 from question_bank.text import clean
@@ -37,27 +38,32 @@ def read_aiken(source: str) -> ReadResult:
             elif not options and answer is None:
                 text_lines.append(line)
             else:
-                problems.append(FileProblem(index + 1, f'dòng không đúng định dạng Aiken: "{line[:60]}"'))
+                problems.append(FileProblem(index + 1, N_('line not in the Aiken format: "%(text)s"', text=line[:60])))
             index += 1
         number = start + 1
         text = clean(" ".join(text_lines))
-        errors: list[tuple[int, str]] = []
+        errors: list[tuple[int, Message]] = []
         if not text:
-            errors.append((number, "thiếu nội dung câu hỏi"))
+            errors.append((number, N_("the question text is missing")))
         if len(options) < 2:
-            errors.append((number, f"cần ít nhất 2 phương án, mới có {len(options)}"))
+            errors.append((number, N_("at least 2 options are needed, there are %(count)d", count=len(options))))
         expected = list(range(len(options)))
         if [option.position for option in options] != expected:
-            errors.append((number, "các phương án phải theo thứ tự A, B, C, ..."))
+            errors.append((number, N_("the options must come in the order A, B, C, ...")))
         letters = parse_answer(answer) if answer is not None else None
         if answer is None:
-            errors.append((number, 'thiếu dòng "ANSWER: ..."'))
+            errors.append((number, N_('the line "ANSWER: ..." is missing')))
         elif letters is None:
-            errors.append((answer_line, f'"ANSWER: {answer}" không phải chữ cái A-F'))
+            errors.append((answer_line, N_('"ANSWER: %(answer)s" is not a letter A-F', answer=answer)))
         else:
             missing = [letter for letter in letters if letter not in {option.letter for option in options}]
             if missing:
-                errors.append((answer_line, f"đáp án {', '.join(missing)} chỉ vào phương án không có"))
+                errors.append(
+                    (
+                        answer_line,
+                        N_("answer %(letters)s points to an option that does not exist", letters=", ".join(missing)),
+                    )
+                )
             for option in options:
                 option.correct = option.letter in letters
         if errors:

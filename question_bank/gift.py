@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from question_bank.messages import N_, Message
 from question_bank.model import LETTERS, DraftOption, DraftQuestion, FileProblem, ReadResult
 from question_bank.text import clean
 
@@ -112,7 +113,7 @@ def read_gift(source: str) -> ReadResult:
         escaped = _escape(block.text)
         open_at, close_at = escaped.find("{"), escaped.rfind("}")
         if open_at < 0 or close_at < open_at:
-            skipped.append(FileProblem(block.line, "mô tả (không có đáp án) không phải câu hỏi trắc nghiệm"))
+            skipped.append(FileProblem(block.line, N_("a description (no answers) is not a multiple-choice question")))
             continue
         head = escaped[:open_at] + escaped[close_at + 1 :]
         body = escaped[open_at + 1 : close_at].strip()
@@ -121,24 +122,30 @@ def read_gift(source: str) -> ReadResult:
         text = _unescape(head)
         kind = _unsupported_kind(body)
         if kind:
-            skipped.append(FileProblem(block.line, f"loại câu hỏi {kind} chưa được hỗ trợ"))
+            skipped.append(FileProblem(block.line, N_("%(kind)s questions are not supported yet", kind=kind)))
             continue
         parsed = _parse_answers(body)
         if parsed is None:
-            problems.append(FileProblem(block.line, "câu hỏi trắc nghiệm cần ít nhất một đáp án đúng (=)"))
+            problems.append(
+                FileProblem(block.line, N_("a multiple-choice question needs at least one right answer (=)"))
+            )
             continue
         answers, general = parsed
         if not text:
-            problems.append(FileProblem(block.line, "thiếu nội dung câu hỏi"))
+            problems.append(FileProblem(block.line, N_("the question text is missing")))
             continue
         if len(answers) > len(LETTERS):
-            problems.append(FileProblem(block.line, f"có {len(answers)} phương án, tối đa {len(LETTERS)}"))
+            problems.append(
+                FileProblem(
+                    block.line, N_("%(count)d options, at most %(limit)d", count=len(answers), limit=len(LETTERS))
+                )
+            )
             continue
         options = [
             DraftOption(position, _unescape(content), right) for position, (right, content) in enumerate(answers)
         ]
         if any(not option.text for option in options):
-            problems.append(FileProblem(block.line, "có phương án trống"))
+            problems.append(FileProblem(block.line, N_("an option is empty")))
             continue
         questions.append(
             DraftQuestion(
@@ -152,16 +159,16 @@ def read_gift(source: str) -> ReadResult:
     return ReadResult(questions, problems, skipped, line_label="line")
 
 
-def _unsupported_kind(body: str) -> str | None:
+def _unsupported_kind(body: str) -> Message | None:
     stripped = body.strip()
     if stripped == "":
-        return "tự luận (essay)"
+        return N_("Essay")
     if "->" in stripped:
-        return "ghép cặp (matching)"
+        return N_("Matching")
     if stripped.upper() in ("T", "F", "TRUE", "FALSE") or re.match(r"^(T|F|TRUE|FALSE)\s*#", stripped, re.I):
-        return "đúng/sai (true/false)"
+        return N_("True/false")
     if stripped.startswith("#"):
-        return "số (numerical)"
+        return N_("Numerical")
     if "~" not in stripped.split("####", 1)[0]:
-        return "trả lời ngắn (short answer)"
+        return N_("Short answer")
     return None

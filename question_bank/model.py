@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
+from question_bank.messages import Message
 from question_bank.text import comparable
 
 LETTERS = "ABCDEF"
@@ -47,7 +48,7 @@ class DraftQuestion:
 @dataclass(frozen=True)
 class FileProblem:
     line: int | None
-    message: str
+    message: Message  # rendered in the reader's language by the application
 
 
 @dataclass

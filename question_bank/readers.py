@@ -11,6 +11,7 @@ from pathlib import Path
 from question_bank.aiken import read_aiken
 from question_bank.gift import read_gift
 from question_bank.legacy import detect_legacy
+from question_bank.messages import N_
 from question_bank.model import DraftQuestion, FileProblem, ReadResult
 from question_bank.sanitize import clean_question_html
 from question_bank.spreadsheet import read_spreadsheet
@@ -50,10 +51,13 @@ def read_questions(name: str | Path, data: bytes, file_format: str = "auto") -> 
             result = read_gift(text) if chosen == "gift" else read_aiken(text)
         else:
             suffix = Path(str(name)).suffix or str(name)
-            message = f"Không nhận ra định dạng của tệp '{suffix}': hãy dùng .xlsx, .csv, .gift hoặc .txt (Aiken)."
+            message = N_(
+                "The format of '%(suffix)s' files is not recognised: use .xlsx, .csv, .gift or .txt (Aiken).",
+                suffix=suffix,
+            )
             return ReadResult([], [FileProblem(None, message)])
     except TableError as error:
-        return ReadResult([], [FileProblem(None, str(error))])
+        return ReadResult([], [FileProblem(None, error.message)])
     return finish(result)
 
 
@@ -69,15 +73,24 @@ def _convert_legacy(question: DraftQuestion, notices: list[FileProblem], problem
             problems.append(
                 FileProblem(
                     question.line,
-                    f'cột "{column}": văn bản gõ bằng bảng mã cũ ({legacy.encoding}), '
-                    "không chuyển được chắc chắn sang Unicode; hãy chuyển mã rồi tải lại",
+                    N_(
+                        'column "%(column)s": text typed in an old encoding (%(encoding)s) that cannot be '
+                        "converted to Unicode with certainty; convert it and upload again",
+                        column=column,
+                        encoding=legacy.encoding,
+                    ),
                 )
             )
             return value
         notices.append(
             FileProblem(
                 question.line,
-                f'cột "{column}": đã chuyển từ bảng mã {legacy.encoding} sang Unicode ("{legacy.converted[:40]}")',
+                N_(
+                    'column "%(column)s": converted from %(encoding)s to Unicode ("%(text)s")',
+                    column=column,
+                    encoding=legacy.encoding,
+                    text=legacy.converted[:40],
+                ),
             )
         )
         return legacy.converted
@@ -100,13 +113,13 @@ def finish(result: ReadResult) -> ReadResult:
         for option in question.options:
             option.text = clean_question_html(option.text)
         if not question.text:
-            problems.append(
-                FileProblem(question.line, 'cột "Câu hỏi": nội dung trống sau khi bỏ mã HTML không an toàn')
-            )
+            problems.append(FileProblem(question.line, N_('column "Câu hỏi": empty once unsafe HTML is removed')))
         empty = [option.letter for option in question.options if not option.text]
         if empty:
             problems.append(
-                FileProblem(question.line, f"phương án {', '.join(empty)} trống sau khi bỏ mã HTML không an toàn")
+                FileProblem(
+                    question.line, N_("option %(letters)s empty once unsafe HTML is removed", letters=", ".join(empty))
+                )
             )
         if len(problems) == count:
             kept.append(question)

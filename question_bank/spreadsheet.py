@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from question_bank.difficulty import parse_difficulty
+from question_bank.messages import N_, Message
 from question_bank.model import LETTERS, DraftOption, DraftQuestion, FileProblem, ReadResult
 from question_bank.tables import Table
 from question_bank.text import header_key
@@ -85,37 +86,45 @@ def read_spreadsheet(table: Table) -> ReadResult:
     missing = [COLUMN_TITLES[field] for field in REQUIRED if field not in columns]
     if missing:
         return ReadResult(
-            [], [FileProblem(table.header_row, "thiếu cột " + ", ".join(f'"{name}"' for name in missing))]
+            [],
+            [
+                FileProblem(
+                    table.header_row,
+                    N_("missing column(s) %(columns)s", columns=", ".join(f'"{name}"' for name in missing)),
+                )
+            ],
         )
     questions: list[DraftQuestion] = []
     problems: list[FileProblem] = []
     for record in table.rows:
-        row_problems: list[str] = []
+        row_problems: list[Message] = []
 
         def cell(field: str) -> str:
             return record.get(columns.get(field))  # noqa: B023 - used within this iteration only
 
         text = cell("text")
         if not text:
-            row_problems.append('cột "Câu hỏi": thiếu nội dung câu hỏi')
+            row_problems.append(N_('column "Câu hỏi": the question text is missing'))
         options = [
             DraftOption(position, cell(f"option_{letter}"))
             for position, letter in enumerate(LETTERS)
             if cell(f"option_{letter}")
         ]
         if len(options) < 2:
-            row_problems.append(f"cần ít nhất 2 phương án, mới có {len(options)}")
+            row_problems.append(N_("at least 2 options are needed, there are %(count)d", count=len(options)))
         answer_text = cell("answer")
         letters = parse_answer(answer_text)
         if not answer_text:
-            row_problems.append('cột "Đáp án": thiếu đáp án')
+            row_problems.append(N_('column "Đáp án": the answer is missing'))
         elif letters is None:
-            row_problems.append(f'cột "Đáp án": "{answer_text}" không phải chữ cái A-F')
+            row_problems.append(N_('column "Đáp án": "%(answer)s" is not a letter A-F', answer=answer_text))
         else:
             filled = {option.letter for option in options}
             empty = [letter for letter in letters if letter not in filled]
             if empty:
-                row_problems.append(f'cột "Đáp án": đáp án {", ".join(empty)} chỉ vào phương án trống')
+                row_problems.append(
+                    N_('column "Đáp án": answer %(letters)s points to an empty option', letters=", ".join(empty))
+                )
             for option in options:
                 option.correct = option.letter in letters
         difficulty = "medium"
@@ -123,9 +132,11 @@ def read_spreadsheet(table: Table) -> ReadResult:
             difficulty_text = cell("difficulty")
             parsed = parse_difficulty(difficulty_text)
             if not difficulty_text:
-                row_problems.append('cột "Mức độ": thiếu mức độ (Dễ / Trung bình / Khó)')
+                row_problems.append(N_('column "Mức độ": the difficulty is missing (Dễ / Trung bình / Khó)'))
             elif parsed is None:
-                row_problems.append(f'cột "Mức độ": "{difficulty_text}" không phải Dễ / Trung bình / Khó')
+                row_problems.append(
+                    N_('column "Mức độ": "%(value)s" is not Dễ / Trung bình / Khó', value=difficulty_text)
+                )
             else:
                 difficulty = parsed
         if row_problems:

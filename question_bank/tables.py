@@ -9,16 +9,22 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
 
+from question_bank.messages import N_, Message
 from question_bank.text import clean
 
-CSV_ENCODINGS_REFUSED_MESSAGE = (
-    "Tệp CSV không đọc được dưới dạng UTF-8 hay Windows-1258. "
-    "Hãy mở tệp bằng Excel và lưu lại với kiểu 'CSV UTF-8 (Comma delimited)'."
+CSV_ENCODINGS_REFUSED_MESSAGE = N_(
+    "The CSV file cannot be read as UTF-8 or Windows-1258. "
+    "Open it in Excel and save it again as 'CSV UTF-8 (Comma delimited)'."
 )
+EMPTY_FILE_MESSAGE = N_("The file is empty: it has no header row.")
 
 
 class TableError(ValueError):
     """The file as a whole cannot be read (wrong type, broken, empty)."""
+
+    def __init__(self, message: Message) -> None:
+        super().__init__(str(message))
+        self.message = message
 
 
 @dataclass
@@ -53,7 +59,7 @@ def read_table(path: Path | str, data: bytes | None = None) -> Table:
         return read_xlsx(raw)
     if suffix in (".csv", ".txt"):
         return read_csv(raw)
-    raise TableError(f"Không hỗ trợ loại tệp '{suffix or path.name}': hãy dùng .xlsx hoặc .csv.")
+    raise TableError(N_("Files of type '%(suffix)s' are not supported: use .xlsx or .csv.", suffix=suffix or path.name))
 
 
 def decode_csv(raw: bytes) -> tuple[str, str]:
@@ -77,7 +83,7 @@ def decode_csv(raw: bytes) -> tuple[str, str]:
 def read_csv(raw: bytes) -> Table:
     text, encoding = decode_csv(raw)
     if not text.strip():
-        raise TableError("Tệp trống: không có dòng tiêu đề nào.")
+        raise TableError(EMPTY_FILE_MESSAGE)
     first_line = text.split("\n", 1)[0]
     delimiter = max(",;\t", key=first_line.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
@@ -88,7 +94,9 @@ def read_csv(raw: bytes) -> Table:
             records.append(TableRow(line, [clean(cell) for cell in cells]))
             line = reader.line_num + 1
     except csv.Error as error:
-        raise TableError(f"dòng {reader.line_num}: tệp CSV hỏng ({error}).") from error
+        raise TableError(
+            N_("line %(line)d: the CSV file is broken (%(error)s).", line=reader.line_num, error=str(error))
+        ) from error
     return _with_header(records, "csv", encoding)
 
 
@@ -122,7 +130,9 @@ def read_xlsx(raw: bytes) -> Table:
 
         workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many types for a broken or foreign file
-        raise TableError("Không mở được tệp Excel (.xlsx): tệp hỏng hoặc không phải định dạng .xlsx.") from error
+        raise TableError(
+            N_("The Excel file (.xlsx) cannot be opened: it is broken or not in the .xlsx format.")
+        ) from error
     try:
         sheet = workbook.worksheets[0]
         records: list[TableRow] = []
@@ -147,4 +157,4 @@ def _with_header(records: list[TableRow], kind: str, encoding: str) -> Table:
                 headers.pop()
             rows = [row for row in body if not row.is_blank()]
             return Table(headers=headers, header_row=record.number, rows=rows, kind=kind, encoding=encoding)
-    raise TableError("Tệp trống: không có dòng tiêu đề nào.")
+    raise TableError(EMPTY_FILE_MESSAGE)

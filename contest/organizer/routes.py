@@ -27,7 +27,7 @@ from contest.services.closing import close_round
 from contest.services.errors import Forbidden, InvalidInput
 from contest.services.phones import normalise_phone
 from contest.services.prizes import PRIZE_NAMES_VI
-from contest.services.problems import FileProblems
+from contest.services.problems import FileProblems, translated
 from contest.services.registration import search_units
 from contest.services.results_export import write_results
 from contest.services.units import find_unit, import_units, update_unit
@@ -420,7 +420,7 @@ def unit_upload():  # type: ignore[no-untyped-def]
         return render_template("organizer/units.html", query="", found=[], roots=[], problems=error.problems), 422
     except TableError as error:
         db.session.rollback()
-        flash(str(error), "error")
+        flash(translated(error.message), "error")
         return redirect(url_for("organizer.unit_list")), 400
     audit.record(
         db.session,

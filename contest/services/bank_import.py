@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from contest.models import Option, Question, QuestionBank
 from contest.services.problems import FileProblems, Problem
+from question_bank.messages import N_
 from question_bank.model import DraftOption, DraftQuestion, FileProblem, ReadResult
 from question_bank.validate import find_already_in_bank
 
@@ -53,14 +54,14 @@ def import_questions(
 
     bank_name = bank_name.strip()
     if not bank_name:
-        raise FileProblems([Problem(None, "thiếu tên ngân hàng câu hỏi")])
+        raise FileProblems([Problem(None, N_("the name of the question bank is missing"))])
     bank = session.scalar(select(QuestionBank).where(QuestionBank.name == bank_name))
     problems = list(result.problems)
     if not skip_unsupported:
         problems += result.skipped
     problems += find_already_in_bank(result.questions, existing_fingerprints(session, bank))
     if not result.questions and not problems:
-        problems.append(FileProblem(None, "tệp không có câu hỏi nào"))
+        problems.append(FileProblem(None, N_("the file holds no question")))
     if problems:
         raise FileProblems(as_problems(problems))
     summary = BankImportSummary(

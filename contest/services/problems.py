@@ -4,20 +4,35 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import LazyString, gettext
+
 from contest.services.errors import InvalidInput
+from question_bank.messages import Message
+
+
+def translated(message: Message | str) -> str:
+    """A message of `question_bank` (or of this package's file checks) in the current language."""
+    return message.render(gettext) if isinstance(message, Message) else str(message)
 
 
 @dataclass(frozen=True)
 class Problem:
     row: int | None  # None: the file as a whole
-    message: str
+    message: Message
     label: str = "row"  # "row" for spreadsheets and CSV (CONTRACT §3), "line" for GIFT/Aiken
 
+    def text(self) -> str:
+        return translated(self.message)
+
     def __str__(self) -> str:
-        return f"{self.label} {self.row}: {self.message}" if self.row is not None else self.message
+        if self.row is None:
+            return self.text()
+        if self.label == "line":
+            return gettext("line %(number)d: %(message)s", number=self.row, message=self.text())
+        return gettext("row %(number)d: %(message)s", number=self.row, message=self.text())
 
 
 class FileProblems(InvalidInput):
     def __init__(self, problems: list[Problem]) -> None:
-        super().__init__("\n".join(str(problem) for problem in problems))
+        super().__init__(LazyString(lambda: "\n".join(str(problem) for problem in problems)))
         self.problems = problems

@@ -12,6 +12,7 @@ from contest.models import Attempt, Round, Unit, User
 from contest.services.phones import normalise_phone
 from contest.services.problems import FileProblems, Problem
 from contest.services.units import in_subtree
+from question_bank.messages import N_
 from question_bank.tables import Table
 from question_bank.text import header_key
 
@@ -63,7 +64,7 @@ def match_roster(session: Session, unit: Unit, round_: Round | None, table: Tabl
     name_column = next((keys.index(k) for k in ("hovaten", "hoten", "name", "ten") if k in keys), None)
     phone_column = next((keys.index(k) for k in ("sodienthoai", "dienthoai", "sdt", "phone") if k in keys), None)
     if phone_column is None:
-        raise FileProblems([Problem(table.header_row, 'thiếu cột "Số điện thoại"')])
+        raise FileProblems([Problem(table.header_row, N_('the column "Số điện thoại" (phone) is missing'))])
     people = {member.phone: member for member in members(session, unit, round_)}
     lines = []
     for record in table.rows:

@@ -12,6 +12,7 @@ from contest.models import Unit
 from contest.models.units import UNIT_KINDS
 from contest.services.errors import InvalidInput
 from contest.services.problems import FileProblems, Problem
+from question_bank.messages import N_, Message
 from question_bank.tables import Table
 from question_bank.text import header_key, without_accents
 
@@ -44,7 +45,11 @@ def parse_unit_rows(table: Table) -> tuple[list[UnitRow], list[Problem]]:
     keys = [header_key(header) for header in table.headers]
     missing = [column for column in UNIT_COLUMNS if header_key(column) not in keys]
     if missing:
-        message = "thiếu cột " + ", ".join(missing) + " (cần: " + ",".join(UNIT_COLUMNS) + ")"
+        message = N_(
+            "missing column(s) %(columns)s (needed: %(needed)s)",
+            columns=", ".join(missing),
+            needed=",".join(UNIT_COLUMNS),
+        )
         return [], [Problem(table.header_row, message)]
     index = {column: keys.index(header_key(column)) for column in UNIT_COLUMNS}
     rows: list[UnitRow] = []
@@ -56,19 +61,19 @@ def parse_unit_rows(table: Table) -> tuple[list[UnitRow], list[Problem]]:
         kind = record.get(index["kind"]).strip().lower() or "other"
         headcount_text = record.get(index["headcount"]).strip() or "0"
         headcount = _parse_headcount(headcount_text)
-        errors = []
+        errors: list[Message] = []
         if not code:
-            errors.append("thiếu mã đơn vị (code)")
+            errors.append(N_("the unit code (code) is missing"))
         elif len(code) > MAX_CODE_LENGTH or "/" in code:
-            errors.append(f"mã đơn vị '{code}' quá dài hoặc chứa '/'")
+            errors.append(N_("the unit code '%(code)s' is too long or holds '/'", code=code))
         elif code in seen:
-            errors.append(f"mã đơn vị '{code}' trùng với dòng {seen[code]}")
+            errors.append(N_("the unit code '%(code)s' repeats row %(row)d", code=code, row=seen[code]))
         if not name:
-            errors.append("thiếu tên đơn vị (name)")
+            errors.append(N_("the unit name (name) is missing"))
         if kind not in UNIT_KINDS:
-            errors.append(f"loại đơn vị '{kind}' không hợp lệ (dùng: {', '.join(UNIT_KINDS)})")
+            errors.append(N_("unknown unit kind '%(kind)s' (use: %(kinds)s)", kind=kind, kinds=", ".join(UNIT_KINDS)))
         if headcount is None:
-            errors.append(f"số người (headcount) '{headcount_text}' phải là số nguyên không âm")
+            errors.append(N_("the headcount '%(value)s' must be a whole number, zero or more", value=headcount_text))
         problems.extend(Problem(record.number, error) for error in errors)
         if code and code not in seen:
             seen[code] = record.number
@@ -87,11 +92,13 @@ def import_units(session: Session, table: Table) -> UnitImportSummary:
         parent_of[row.code] = row.parent_code
     for row in rows:
         if row.parent_code == row.code:
-            problems.append(Problem(row.row, f"đơn vị '{row.code}' không thể là cấp trên của chính nó"))
+            problems.append(Problem(row.row, N_("the unit '%(code)s' cannot be its own parent", code=row.code)))
         elif row.parent_code and row.parent_code not in parent_of:
-            problems.append(Problem(row.row, f"không tìm thấy đơn vị cấp trên '{row.parent_code}'"))
+            problems.append(Problem(row.row, N_("no parent unit has the code '%(code)s'", code=row.parent_code)))
         elif _in_cycle(row.code, parent_of):
-            problems.append(Problem(row.row, f"đơn vị '{row.code}' nằm trong một vòng lặp cấp trên - cấp dưới"))
+            problems.append(
+                Problem(row.row, N_("the unit '%(code)s' is in a loop of parents and children", code=row.code))
+            )
     if problems:
         raise FileProblems(sorted(problems, key=lambda problem: problem.row or 0))
 

@@ -6,6 +6,7 @@ import io
 
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from openpyxl import Workbook
 from sqlalchemy import select
@@ -15,16 +16,16 @@ from contest.auth.resets import reset_and_show
 from contest.extensions import db
 from contest.models import Round, Unit
 from contest.services import leaderboard, unit_admin
-from contest.services.problems import FileProblems
+from contest.services.problems import FileProblems, translated
 from contest.unit_admin import bp
 from question_bank.tables import TableError, read_table
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-STATUS_VI = {
-    "took_part": "Đã tham gia",
-    "registered": "Đã đăng ký, chưa thi",
-    "not_registered": "Chưa đăng ký",
-    "other_unit": "Đăng ký ở đơn vị khác",
+ROSTER_STATUS = {
+    "took_part": _l("Took part"),
+    "registered": _l("Registered, has not taken part"),
+    "not_registered": _l("Not registered"),
+    "other_unit": _l("Registered with another unit"),
 }
 
 
@@ -95,9 +96,9 @@ def roster():  # type: ignore[no-untyped-def]
     try:
         lines = unit_admin.match_roster(db.session, unit, round_, read_table(upload.filename, upload.read()))
     except (TableError, FileProblems) as error:
-        flash(str(getattr(error, "message", error)), "error")
+        flash(translated(error.message), "error")
         return redirect(url_for("unit_admin.overview")), 400
-    return render_template("unit_admin/roster.html", unit=unit, round=round_, lines=lines, status=STATUS_VI)
+    return render_template("unit_admin/roster.html", unit=unit, round=round_, lines=lines, status=ROSTER_STATUS)
 
 
 @bp.post("/users/<int:user_id>/reset")

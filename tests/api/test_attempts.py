@@ -236,9 +236,9 @@ def test_bad_prediction_is_refused(quiz) -> None:
 def test_finalize_sweep_finishes_abandoned_attempts(quiz, runner, session, clock) -> None:
     attempt_id = quiz.start().get_json()["attempt_id"]
     clock.advance(minutes=5)
-    assert "finished 0 attempt(s)" in runner.invoke(args=["attempts", "finalize"]).output
+    assert "finished 0 attempts left open past their deadline" in runner.invoke(args=["attempts", "finalize"]).output
     clock.advance(minutes=6)
-    assert "finished 1 attempt(s)" in runner.invoke(args=["attempts", "finalize"]).output
+    assert "finished 1 attempt left open past its deadline" in runner.invoke(args=["attempts", "finalize"]).output
     session.expire_all()
     assert session.get(Attempt, attempt_id).status == "expired"
 

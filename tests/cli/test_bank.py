@@ -43,8 +43,8 @@ def test_bad_file_imports_nothing_and_lists_every_problem(runner, session, tmp_p
     data = xlsx_bytes([row(1, "Câu tốt?"), row(2, "", answer="A"), row(3, "Câu ba?", answer="E")])
     result = runner.invoke(args=["bank", "import", _file(tmp_path, "bad.xlsx", data), "--bank", "B"])
     assert result.exit_code == 1
-    assert 'row 3: cột "Câu hỏi": thiếu nội dung câu hỏi' in result.output
-    assert 'row 4: cột "Đáp án": đáp án E chỉ vào phương án trống' in result.output
+    assert 'row 3: column "Câu hỏi": the question text is missing' in result.output
+    assert 'row 4: column "Đáp án": answer E points to an empty option' in result.output
     assert "imported" not in result.output.replace("nothing was imported", "")
     assert _count(session) == 0 and session.scalar(select(QuestionBank.id)) is None
 
@@ -53,7 +53,7 @@ def test_duplicates_of_questions_already_in_the_bank_are_refused(runner, session
     runner.invoke(args=["bank", "import", str(DEMO_DATA / "sample_bank.xlsx"), "--bank", "CĐS"])
     again = runner.invoke(args=["bank", "import", str(DEMO_DATA / "sample_bank.csv"), "--bank", "CĐS"])
     assert again.exit_code == 1
-    assert "row 2: câu hỏi trùng với câu đã có trong ngân hàng" in again.output
+    assert "row 2: the same question is already in the bank (question 1)" in again.output
     assert _count(session) == 120
     other = runner.invoke(args=["bank", "import", str(DEMO_DATA / "sample_bank.csv"), "--bank", "Khác"])
     assert other.exit_code == 0 and _count(session) == 240
@@ -70,11 +70,11 @@ def test_gift_other_types_are_problems_unless_skipped(runner, session, tmp_path)
     path = _file(tmp_path, "bank.gift", GIFT)
     refused = runner.invoke(args=["bank", "import", path, "--bank", "G"])
     assert refused.exit_code == 1
-    assert "line 21: loại câu hỏi đúng/sai (true/false) chưa được hỗ trợ" in refused.output
+    assert "line 21: True/false questions are not supported yet" in refused.output
     assert _count(session) == 0
     skipped = runner.invoke(args=["bank", "import", path, "--bank", "G", "--skip-unsupported"])
     assert skipped.exit_code == 0, skipped.output
-    assert "skipped line 25: loại câu hỏi ghép cặp (matching) chưa được hỗ trợ" in skipped.output
+    assert "skipped line 25: Matching questions are not supported yet" in skipped.output
     assert 'imported 3 questions into bank "G"' in skipped.output
     assert _count(session) == 3
 
@@ -89,7 +89,7 @@ def test_legacy_encoding_is_converted_with_a_note(runner, session, tmp_path) -> 
     data = xlsx_bytes([row(1, "Céng hoµ x· héi chñ nghÜa ViÖt Nam?")])
     result = runner.invoke(args=["bank", "import", _file(tmp_path, "old.xlsx", data), "--bank", "Cũ"])
     assert result.exit_code == 0, result.output
-    assert 'note: row 2: cột "Câu hỏi": đã chuyển từ bảng mã TCVN3 sang Unicode' in result.output
+    assert 'note: row 2: column "Câu hỏi": converted from TCVN3 to Unicode' in result.output
     assert session.scalar(select(Question.text)) == "Cộng hoà xã hội chủ nghĩa Việt Nam?"
 
 
@@ -111,3 +111,15 @@ def test_export_refuses_unknown_bank_and_wrong_extension(runner, tmp_path) -> No
     runner.invoke(args=["bank", "import", str(DEMO_DATA / "sample_bank.xlsx"), "--bank", "B"])
     wrong = runner.invoke(args=["bank", "export", "B", str(tmp_path / "x.csv")])
     assert wrong.exit_code == 1 and ".xlsx" in wrong.output
+
+
+def test_problems_and_lines_are_printed_in_vietnamese_when_asked(app, runner, session, tmp_path) -> None:
+    app.config["CLI_LANGUAGE"] = "vi"  # what CONTEST_CLI_LANG=vi sets
+    data = xlsx_bytes([row(1, "Câu tốt?"), row(2, "Câu hai?", answer="Z")])
+    refused = runner.invoke(args=["bank", "import", _file(tmp_path, "bad.xlsx", data), "--bank", "B"])
+    assert refused.exit_code == 1
+    assert 'dòng 3: cột "Đáp án": "Z" không phải chữ cái A-F' in refused.output
+    assert "1 lỗi: chưa nhập gì" in refused.output
+    imported = runner.invoke(args=["bank", "import", str(DEMO_DATA / "sample_bank.csv"), "--bank", "CĐS"])
+    assert 'đã nhập 120 câu hỏi vào ngân hàng "CĐS"' in imported.output
+    assert _count(session) == 120

@@ -112,7 +112,7 @@ def test_round_create_refuses_bad_input_and_creates_nothing(runner, session) -> 
     runner.invoke(args=["contest", "create", "--slug", "cds", "--title", "CĐS"])
     cases = {
         "unknown contest": (_round_args(contest="nope"), "nope"),
-        "closes first": (_round_args(closes="2026-10-01T08:00"), "phải sau thời điểm mở"),
+        "closes first": (_round_args(closes="2026-10-01T08:00"), "must close after it opens"),
         "bad time": (_round_args(opens="mai"), "ISO 8601"),
         "too many hard": (_round_args("--draw", "Kinh tế số:Khó:15,:Dễ:5"), "Kinh tế số:hard"),
         "draw total": (_round_args("--draw", ":Dễ:5"), "20"),

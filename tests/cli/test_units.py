@@ -91,12 +91,12 @@ def test_bad_rows_are_all_reported_and_nothing_changes(runner, session, tmp_path
     result = runner.invoke(args=["units", "import", bad])
     assert result.exit_code == 1
     output = result.output
-    assert "row 3: không tìm thấy đơn vị cấp trên 'NOPE'" in output
-    assert "row 4: thiếu mã đơn vị" in output
-    assert "row 5: thiếu tên đơn vị" in output
-    assert "row 6: số người (headcount) '-5'" in output
-    assert "row 7: mã đơn vị 'NEW1' trùng với dòng 2" in output
-    assert "row 8: loại đơn vị 'planet'" in output
+    assert "row 3: no parent unit has the code 'NOPE'" in output
+    assert "row 4: the unit code (code) is missing" in output
+    assert "row 5: the unit name (name) is missing" in output
+    assert "row 6: the headcount '-5' must be a whole number" in output
+    assert "row 7: the unit code 'NEW1' repeats row 2" in output
+    assert "row 8: unknown unit kind 'planet'" in output
     assert "nothing was imported" in output
     assert _count(session) == before
     assert session.scalar(select(Unit).where(Unit.code == "NEW1")) is None
@@ -106,14 +106,14 @@ def test_cycles_are_refused(runner, session, tmp_path) -> None:
     runner.invoke(args=["units", "import", _write(tmp_path, HEADER + "A,,A,province,1\nB,A,B,department,1\n")])
     result = runner.invoke(args=["units", "import", _write(tmp_path, HEADER + "A,B,A,province,1\n", "cycle.csv")])
     assert result.exit_code == 1
-    assert "row 2:" in result.output and "vòng lặp" in result.output
+    assert "row 2: the unit 'A' is in a loop of parents and children" in result.output
     assert session.scalar(select(Unit).where(Unit.code == "A")).parent is None
 
 
 def test_missing_columns_are_named(runner, tmp_path) -> None:
     result = runner.invoke(args=["units", "import", _write(tmp_path, "code,name\nA,A\n")])
     assert result.exit_code == 1
-    assert "row 1: thiếu cột parent_code, kind, headcount" in result.output
+    assert "row 1: missing column(s) parent_code, kind, headcount" in result.output
 
 
 def test_xlsx_file_with_vietnamese_headers_in_any_case(runner, session, tmp_path) -> None:
@@ -134,4 +134,4 @@ def test_unsupported_file_type_is_a_clear_error(runner, tmp_path) -> None:
     path.write_bytes(b"%PDF-1.4")
     result = runner.invoke(args=["units", "import", str(path)])
     assert result.exit_code == 1
-    assert "Không hỗ trợ loại tệp '.pdf'" in result.output
+    assert "Files of type '.pdf' are not supported: use .xlsx or .csv." in result.output

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from question_bank.readers import read_questions
+from tests.question_bank.vietnamese import vi
 
 GIFT = """\
 // Ngân hàng thử, định dạng GIFT của Moodle
@@ -71,7 +72,7 @@ def test_gift_multiple_choice_single_and_multiple_answer() -> None:
 
 def test_gift_other_question_types_are_listed_with_their_lines() -> None:
     result = read_questions("bank.gift", GIFT.encode())
-    assert [(item.line, item.message) for item in result.skipped] == [
+    assert [(item.line, vi(item.message)) for item in result.skipped] == [
         (21, "loại câu hỏi đúng/sai (true/false) chưa được hỗ trợ"),
         (23, "loại câu hỏi trả lời ngắn (short answer) chưa được hỗ trợ"),
         (25, "loại câu hỏi ghép cặp (matching) chưa được hỗ trợ"),
@@ -83,7 +84,7 @@ def test_gift_other_question_types_are_listed_with_their_lines() -> None:
 
 def test_gift_without_a_right_answer_is_a_problem() -> None:
     result = read_questions("bank.gift", "Câu nào? {~a ~b}\n".encode())
-    assert [(p.line, p.message) for p in result.problems] == [
+    assert [(p.line, vi(p.message)) for p in result.problems] == [
         (1, "câu hỏi trắc nghiệm cần ít nhất một đáp án đúng (=)")
     ]
 
@@ -100,7 +101,7 @@ def test_aiken_problems_carry_their_lines() -> None:
     source = "Câu một?\nA. x\nANSWER: A\n\nCâu hai?\nA. x\nB. y\nANSWER: D\n\nCâu ba?\nA. x\nB. y\n"
     result = read_questions("bank.txt", source.encode())
     assert result.questions == []
-    assert [(p.line, p.message) for p in result.problems] == [
+    assert [(p.line, vi(p.message)) for p in result.problems] == [
         (1, "cần ít nhất 2 phương án, mới có 1"),
         (8, "đáp án D chỉ vào phương án không có"),
         (10, 'thiếu dòng "ANSWER: ..."'),

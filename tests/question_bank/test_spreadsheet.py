@@ -11,6 +11,7 @@ from openpyxl import Workbook
 from question_bank.readers import read_questions
 from tests.conftest import DEMO_DATA
 from tests.question_bank.conftest import HEADER, csv_text, row, xlsx_bytes
+from tests.question_bank.vietnamese import vi
 
 SAMPLE_COUNTS = {
     "Nhận thức chung về CĐS": (7, 8, 5),
@@ -23,7 +24,7 @@ SAMPLE_COUNTS = {
 
 
 def _messages(result) -> list[str]:
-    return [f"{problem.line}: {problem.message}" for problem in result.problems]
+    return [f"{problem.line}: {vi(problem.message)}" for problem in result.problems]
 
 
 def _check_sample(result) -> None:
@@ -199,7 +200,7 @@ def test_text_in_legacy_encodings_is_converted_and_reported() -> None:
     assert result.questions[0].options[0].text == "Đúng"
     assert result.questions[1].text == "Cộng hòa xã hội chủ nghĩa Việt Nam?"
     assert result.questions[1].options[0].text == "Đúng"
-    notices = [f"{n.line}: {n.message}" for n in result.notices]
+    notices = [f"{n.line}: {vi(n.message)}" for n in result.notices]
     assert any(n.startswith('2: cột "Câu hỏi": đã chuyển từ bảng mã TCVN3') for n in notices)
     assert any(n.startswith('3: cột "Phương án A": đã chuyển từ bảng mã VNI') for n in notices)
 
@@ -229,8 +230,9 @@ def test_html_is_reduced_to_a_safe_subset() -> None:
 
 def test_broken_or_unknown_files_are_one_clear_problem() -> None:
     broken = read_questions("bank.xlsx", b"not a zip file")
-    assert "Không mở được tệp Excel" in broken.problems[0].message and broken.problems[0].line is None
+    assert "Không mở được tệp Excel" in vi(broken.problems[0].message) and broken.problems[0].line is None
+    assert str(broken.problems[0].message).startswith("The Excel file (.xlsx) cannot be opened")  # English
     unknown = read_questions("bank.pdf", b"%PDF")
-    assert "Không nhận ra định dạng" in unknown.problems[0].message
+    assert "Không nhận ra định dạng của tệp '.pdf'" in vi(unknown.problems[0].message)
     empty = read_questions("bank.csv", b"")
-    assert "Tệp trống" in empty.problems[0].message
+    assert "Tệp trống" in vi(empty.problems[0].message)

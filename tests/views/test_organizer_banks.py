@@ -80,6 +80,9 @@ def test_a_broken_file_is_reported_by_row_and_imports_nothing(client, session, o
     assert "Có 2 lỗi" in page
     assert '<td class="numeric">3</td><td>cột &#34;Câu hỏi&#34;: thiếu nội dung câu hỏi</td>' in page
     assert "cần ít nhất 2 phương án, mới có 1" in page
+    english = client.get(response.headers["Location"] + "?lang=en").get_data(as_text=True)
+    assert '<td class="numeric">3</td><td>column &#34;Câu hỏi&#34;: the question text is missing</td>' in english
+    assert "at least 2 options are needed, there are 1" in english
     assert "Nhập " not in page.split("<main")[1].split("</main>")[0].replace("Nhập vào", "")
     # confirming anyway is refused and changes nothing
     client.post(response.headers["Location"] + "/confirm", data={"csrf_token": csrf_token(client)})

@@ -20,9 +20,9 @@ def organizer(client, session, clock, auth):  # type: ignore[no-untyped-def]
     return client
 
 
-def _upload(client, data: bytes, name: str = "units.csv"):  # type: ignore[no-untyped-def]
+def _upload(client, data: bytes, name: str = "units.csv", lang: str = "vi"):  # type: ignore[no-untyped-def]
     return client.post(
-        "/admin/units/upload",
+        f"/admin/units/upload?lang={lang}",
         data={"file": (io.BytesIO(data), name), "csrf_token": csrf_token(client)},
         content_type="multipart/form-data",
     )
@@ -49,7 +49,9 @@ def test_import_then_edit_and_move(organizer, session) -> None:
 def test_bad_unit_file_is_reported_and_changes_nothing(organizer, session) -> None:
     response = _upload(organizer, b"code,parent_code,name,kind,headcount\nA,NOPE,Mot,commune,5\n")
     assert response.status_code == 422
-    assert "row 2: không tìm thấy đơn vị cấp trên &#39;NOPE&#39;" in response.get_data(as_text=True)
+    assert "dòng 2: không tìm thấy đơn vị cấp trên &#39;NOPE&#39;" in response.get_data(as_text=True)
+    english = _upload(organizer, b"code,parent_code,name,kind,headcount\nA,NOPE,Mot,commune,5\n", lang="en")
+    assert "row 2: no parent unit has the code &#39;NOPE&#39;" in english.get_data(as_text=True)
     assert session.scalar(select(func.count(Unit.id))) == 0
 
 
