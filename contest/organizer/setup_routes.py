@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -10,7 +12,7 @@ from sqlalchemy import select
 from contest import clock
 from contest.auth.permissions import organizer_required
 from contest.extensions import db
-from contest.models import Contest, QuestionBank
+from contest.models import Contest, QuestionBank, Round
 from contest.organizer import bp
 from contest.services import audit, banks, contests
 from contest.services.errors import InvalidInput, NotFound
@@ -42,13 +44,52 @@ def contest_new():  # type: ignore[no-untyped-def]
             contests.configure_contest(contest, names=form.get("names", "masked"))
         except InvalidInput as error:
             db.session.rollback()
-            errors = {key: str(error.message) for key in error.fields} or {"slug": str(error.message)}
+            errors = _field_errors(error, "slug")
         else:
             audit.record(db.session, current_user, "contest.create", f"contest:{contest.slug}", now=clock.now())
             db.session.commit()
             flash(_("The contest %(title)s was created.", title=contest.title), "success")
             return redirect(url_for("organizer.round_new", slug=contest.slug))
-    return render_template("organizer/contest_form.html", errors=errors), 400 if errors else 200
+    return render_template("organizer/contest_form.html", errors=errors, values={}), 400 if errors else 200
+
+
+@bp.route("/contests/<slug>/edit", methods=["GET", "POST"])
+@organizer_required
+def contest_edit(slug: str):  # type: ignore[no-untyped-def]
+    contest = _contest(slug)
+    errors: dict[str, str] = {}
+    before = contests.contest_settings(contest)
+    if request.method == "POST":
+        form = request.form
+        try:
+            contests.update_contest(
+                db.session,
+                contest,
+                title=form.get("title", ""),
+                scope_code=form.get("scope") or None,
+                rules=form.get("rules", ""),
+                names=form.get("names", ""),
+            )
+        except InvalidInput as error:
+            db.session.rollback()
+            errors = _field_errors(error, "title")
+        else:
+            after = contests.contest_settings(contest)
+            audit.record(
+                db.session,
+                current_user,
+                "contest.edit",
+                f"contest:{contest.slug}",
+                before=before,
+                after=after,
+                now=clock.now(),
+            )
+            db.session.commit()
+            flash(_("The contest %(title)s was saved.", title=contest.title), "success")
+            return redirect(url_for("organizer.contest_list"))
+    return render_template(
+        "organizer/contest_form.html", errors=errors, contest=contest, values=before
+    ), 400 if errors else 200
 
 
 @bp.post("/contests/<slug>/status")
@@ -81,51 +122,100 @@ def _number(value: str | None, field: str, errors: dict[str, str], *, blank: int
     return int(text)
 
 
+def _round_form(errors: dict[str, str]) -> dict[str, Any]:
+    """The round form's fields as create_round/update_round take them; unreadable ones go to `errors`."""
+    form = request.form
+    settings: dict[str, Any] = {
+        "name": form.get("name", ""),
+        "question_count": _number(form.get("questions"), "questions", errors, blank=0) or 0,
+        "minutes": _number(form.get("minutes"), "minutes", errors, blank=0) or 0,
+        "max_attempts": _number(form.get("attempts"), "attempts", errors) or None,
+        "max_attempts_per_day": _number(form.get("attempts_per_day"), "attempts_per_day", errors),
+        "bank_name": form.get("bank") or None,
+        "draw": form.get("draw") or None,
+        "prediction": form.get("prediction", "full_score"),
+        "review": form.get("review", "after_close"),
+        "require_all_answered": form.get("require_all") == "1",
+    }
+    try:
+        settings["opens_at"] = clock.parse_iso(form.get("opens", ""))
+        settings["closes_at"] = clock.parse_iso(form.get("closes", ""))
+    except ValueError:
+        errors["opens"] = _("Enter the opening and closing times.")
+    return settings
+
+
+def _field_errors(error: InvalidInput, default: str) -> dict[str, str]:
+    return {key: str(error.message) for key in error.fields} or {default: str(error.message)}
+
+
+def _render_round_form(contest: Contest, errors: dict[str, str], round_: Round | None = None):  # type: ignore[no-untyped-def]
+    bank_list = db.session.scalars(select(QuestionBank).order_by(QuestionBank.name)).all()
+    counts = {bank.id: banks.bank_counts(db.session, bank) for bank in bank_list}
+    values = contests.round_settings(round_) if round_ is not None else {}
+    return render_template(
+        "organizer/round_form.html",
+        contest=contest,
+        round=round_,
+        values=values,
+        banks=bank_list,
+        counts=counts,
+        errors=errors,
+    ), 400 if errors else 200
+
+
 @bp.route("/contests/<slug>/rounds/new", methods=["GET", "POST"])
 @organizer_required
 def round_new(slug: str):  # type: ignore[no-untyped-def]
     contest = _contest(slug)
     errors: dict[str, str] = {}
     if request.method == "POST":
-        form = request.form
-        numbers = {
-            "questions": _number(form.get("questions"), "questions", errors, blank=0),
-            "minutes": _number(form.get("minutes"), "minutes", errors, blank=0),
-            "attempts": _number(form.get("attempts"), "attempts", errors),
-            "attempts_per_day": _number(form.get("attempts_per_day"), "attempts_per_day", errors),
-        }
-        try:
-            opens, closes = clock.parse_iso(form.get("opens", "")), clock.parse_iso(form.get("closes", ""))
-        except ValueError:
-            errors["opens"] = _("Enter the opening and closing times.")
+        settings = _round_form(errors)
         if not errors:
             try:
-                round_ = contests.create_round(
-                    db.session,
-                    contest=contest,
-                    name=form.get("name", ""),
-                    opens_at=opens,
-                    closes_at=closes,
-                    question_count=numbers["questions"] or 0,
-                    minutes=numbers["minutes"] or 0,
-                    max_attempts=numbers["attempts"] or None,
-                    max_attempts_per_day=numbers["attempts_per_day"],
-                    bank_name=form.get("bank") or None,
-                    draw=form.get("draw") or None,
-                    prediction=form.get("prediction", "full_score"),
-                    review=form.get("review", "after_close"),
-                    require_all_answered=form.get("require_all") == "1",
-                )
+                round_ = contests.create_round(db.session, contest=contest, **settings)
             except InvalidInput as error:
                 db.session.rollback()
-                errors = {key: str(error.message) for key in error.fields} or {"name": str(error.message)}
+                errors = _field_errors(error, "name")
             else:
                 audit.record(db.session, current_user, "round.create", f"round:{round_.id}", now=clock.now())
                 db.session.commit()
                 flash(_("The round %(name)s was created.", name=round_.name), "success")
                 return redirect(url_for("organizer.round_detail", round_id=round_.id))
-    bank_list = db.session.scalars(select(QuestionBank).order_by(QuestionBank.name)).all()
-    counts = {bank.id: banks.bank_counts(db.session, bank) for bank in bank_list}
-    return render_template(
-        "organizer/round_form.html", contest=contest, banks=bank_list, counts=counts, errors=errors
-    ), 400 if errors else 200
+    return _render_round_form(contest, errors)
+
+
+@bp.route("/rounds/<int:round_id>/edit", methods=["GET", "POST"])
+@organizer_required
+def round_edit(round_id: int):  # type: ignore[no-untyped-def]
+    round_ = db.session.get(Round, round_id)
+    if round_ is None:
+        raise NotFound(_("This round does not exist."))
+    if request.method == "GET" and contests.round_started(db.session, round_):
+        flash(_("Someone has already taken this round: its settings can no longer be changed."), "error")
+        return redirect(url_for("organizer.round_detail", round_id=round_.id))
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        before = contests.round_settings(round_)
+        settings = _round_form(errors)
+        if not errors:
+            try:
+                contests.update_round(db.session, round_, **settings)
+            except InvalidInput as error:
+                db.session.rollback()
+                errors = _field_errors(error, "name")
+            else:
+                after = contests.round_settings(round_)
+                audit.record(
+                    db.session,
+                    current_user,
+                    "round.edit",
+                    f"round:{round_.id}",
+                    before=before,
+                    after=after,
+                    now=clock.now(),
+                )
+                db.session.commit()
+                flash(_("The round %(name)s was saved.", name=round_.name), "success")
+                return redirect(url_for("organizer.round_detail", round_id=round_.id))
+    return _render_round_form(round_.contest, errors, round_)

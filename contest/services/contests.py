@@ -5,12 +5,14 @@ from __future__ import annotations
 import re
 from dataclasses import asdict
 from datetime import datetime
+from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from contest.models import Contest, QuestionBank, Round
+from contest import clock
+from contest.models import Attempt, Contest, QuestionBank, Round
 from contest.models.contests import (
     CONTEST_STATUSES,
     NAME_DISPLAYS,
@@ -19,11 +21,11 @@ from contest.models.contests import (
     REVIEW_MODES,
     UNIT_RANKING_MODES,
 )
-from contest.services.errors import InvalidInput
+from contest.services.errors import DomainError, InvalidInput
 from contest.services.question_pool import load_pool
 from contest.services.rich_text import clean_html
 from contest.services.units import find_unit
-from question_bank.difficulty import parse_difficulty
+from question_bank.difficulty import VIETNAMESE_NAMES, parse_difficulty
 from question_bank.draw import DrawPart, NotEnoughQuestions
 
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]{1,63}")
@@ -44,6 +46,14 @@ def create_contest(
         raise InvalidInput(_("The slug must be 2-64 lower-case letters, digits or hyphens."), {"slug": slug})
     if session.scalar(select(Contest.id).where(Contest.slug == slug)) is not None:
         raise InvalidInput(_("A contest with the slug %(slug)s already exists.", slug=slug), {"slug": slug})
+    contest = Contest(slug=slug, status=status, created_at=now)
+    _set_contest_fields(session, contest, title=title, scope_code=scope_code, rules=rules)
+    session.add(contest)
+    session.flush()
+    return contest
+
+
+def _set_contest_fields(session: Session, contest: Contest, *, title: str, scope_code: str | None, rules: str) -> None:
     if not title.strip():
         raise InvalidInput(_("The contest needs a title."), {"title": title})
     scope = None
@@ -51,12 +61,26 @@ def create_contest(
         scope = find_unit(session, scope_code)
         if scope is None:
             raise InvalidInput(_("No unit has the code %(code)s.", code=scope_code), {"scope": scope_code})
-    contest = Contest(
-        slug=slug, title=title.strip(), scope_unit=scope, rules=clean_html(rules), status=status, created_at=now
-    )
-    session.add(contest)
+    contest.title, contest.scope_unit, contest.rules = title.strip(), scope, clean_html(rules)
+
+
+def contest_settings(contest: Contest) -> dict[str, Any]:
+    """What an organizer can change, as the audit log records it before and after."""
+    return {
+        "title": contest.title,
+        "scope": contest.scope_unit.code if contest.scope_unit else None,
+        "rules": contest.rules,
+        "names": contest.name_display,
+    }
+
+
+def update_contest(
+    session: Session, contest: Contest, *, title: str, scope_code: str | None, rules: str, names: str
+) -> None:
+    """Change the title, scope, rules and name display (the slug stays: it is in every link)."""
+    _set_contest_fields(session, contest, title=title, scope_code=scope_code, rules=rules)
+    configure_contest(contest, names=names)
     session.flush()
-    return contest
 
 
 def parse_draw_spec(text: str) -> list[DrawPart]:
@@ -97,7 +121,54 @@ def _pick_bank(session: Session, bank_name: str | None) -> QuestionBank:
     return banks[0]
 
 
-def create_round(
+def create_round(session: Session, *, contest: Contest, **settings: Any) -> Round:
+    """A new round of `contest`; `settings` are round_fields' keyword arguments."""
+    round_ = Round(contest=contest, **round_fields(session, contest=contest, **settings))
+    session.add(round_)
+    session.flush()
+    return round_
+
+
+def update_round(session: Session, round_: Round, **settings: Any) -> None:
+    """Change a round's settings; refused once anyone has started an attempt (they drew its questions)."""
+    if round_started(session, round_):
+        raise DomainError(_("Someone has already taken this round: its settings can no longer be changed."))
+    for key, value in round_fields(session, contest=round_.contest, editing=round_, **settings).items():
+        setattr(round_, key, value)
+    session.flush()
+
+
+def round_started(session: Session, round_: Round) -> bool:
+    return session.scalar(select(Attempt.id).where(Attempt.round_id == round_.id).limit(1)) is not None
+
+
+def round_settings(round_: Round) -> dict[str, Any]:
+    """A round's settings as the form and the audit log show them."""
+    return {
+        "name": round_.name,
+        "opens": clock.to_vietnam(round_.opens_at).strftime("%Y-%m-%dT%H:%M"),
+        "closes": clock.to_vietnam(round_.closes_at).strftime("%Y-%m-%dT%H:%M"),
+        "questions": round_.question_count,
+        "minutes": round_.time_limit_s // 60,
+        "attempts": round_.max_attempts,
+        "attempts_per_day": round_.max_attempts_per_day,
+        "bank": round_.bank.name if round_.bank else None,
+        "draw": format_draw_spec(round_.draw_spec),
+        "prediction": round_.prediction,
+        "review": round_.review,
+        "require_all": round_.require_all_answered,
+    }
+
+
+def format_draw_spec(spec: list[dict[str, Any]] | None) -> str:
+    """The text parse_draw_spec reads back."""
+    return ",".join(
+        f"{part['topic'] or ''}:{VIETNAMESE_NAMES.get(part['difficulty'] or '', '')}:{part['count']}"
+        for part in spec or []
+    )
+
+
+def round_fields(
     session: Session,
     *,
     contest: Contest,
@@ -113,11 +184,16 @@ def create_round(
     max_attempts_per_day: int | None = None,
     review: str = "after_close",
     require_all_answered: bool = False,
-) -> Round:
+    editing: Round | None = None,
+) -> dict[str, Any]:
+    """The checked attributes of a round, or InvalidInput naming every field at fault."""
     problems: dict[str, str] = {}
+    same_name = select(Round.id).where(Round.contest_id == contest.id, Round.name == name.strip())
+    if editing is not None:
+        same_name = same_name.where(Round.id != editing.id)
     if not name.strip():
         problems["name"] = _("The round needs a name.")
-    elif session.scalar(select(Round.id).where(Round.contest_id == contest.id, Round.name == name.strip())):
+    elif session.scalar(same_name):
         problems["name"] = _("The contest already has a round named %(name)s.", name=name)
     if closes_at <= opens_at:
         problems["closes"] = _("The round must close after it opens.")
@@ -160,24 +236,20 @@ def create_round(
             ),
             {"draw": draw or ""},
         ) from error
-    round_ = Round(
-        contest=contest,
-        name=name.strip(),
-        opens_at=opens_at,
-        closes_at=closes_at,
-        question_count=question_count,
-        time_limit_s=minutes * 60,
-        max_attempts=max_attempts,
-        max_attempts_per_day=max_attempts_per_day,
-        bank=bank,
-        draw_spec=[asdict(part) for part in parts] if draw else None,
-        prediction=prediction,
-        review=review,
-        require_all_answered=require_all_answered,
-    )
-    session.add(round_)
-    session.flush()
-    return round_
+    return {
+        "name": name.strip(),
+        "opens_at": opens_at,
+        "closes_at": closes_at,
+        "question_count": question_count,
+        "time_limit_s": minutes * 60,
+        "max_attempts": max_attempts,
+        "max_attempts_per_day": max_attempts_per_day,
+        "bank": bank,
+        "draw_spec": [asdict(part) for part in parts] if draw else None,
+        "prediction": prediction,
+        "review": review,
+        "require_all_answered": require_all_answered,
+    }
 
 
 def configure_contest(

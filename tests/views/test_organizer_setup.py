@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy import select
 
-from contest.models import Contest, Round
+from contest.models import Attempt, AuditEntry, Contest, Round
 from tests.conftest import DEMO_DATA, csrf_token
 from tests.factories import make_user
 
@@ -117,3 +119,99 @@ def test_publish_and_archive(app, session, clock, runner) -> None:
         client.post("/admin/contests/thi/status", data={"status": "gone", "csrf_token": csrf_token(client)}).status_code
         == 400
     )
+
+
+ROUND_FORM = {
+    "name": "Tuần 1",
+    "opens": "2026-10-10T08:00",
+    "closes": "2026-10-17T08:00",
+    "questions": "20",
+    "minutes": "15",
+    "attempts": "3",
+    "bank": "CĐS",
+    "draw": ":Dễ:8,:Trung bình:8,:Khó:4",
+    "prediction": "full_score",
+    "review": "after_close",
+}
+
+
+def _contest_with_round(client) -> Round:  # type: ignore[no-untyped-def]
+    client.post(
+        "/admin/contests/new",
+        data={"title": "Thi", "slug": "thi", "status": "published", "csrf_token": csrf_token(client)},
+    )
+    response = client.post("/admin/contests/thi/rounds/new", data={**ROUND_FORM, "csrf_token": csrf_token(client)})
+    assert response.status_code == 302
+    return response
+
+
+def test_edit_a_contest_records_before_and_after(app, session, clock, runner) -> None:
+    client = _organizer(app, session, clock, runner)
+    _contest_with_round(client)
+    form = client.get("/admin/contests/thi/edit").get_data(as_text=True)
+    assert 'value="Thi"' in form and "Sửa cuộc thi" in form
+    bad = client.post(
+        "/admin/contests/thi/edit",
+        data={"title": "Thi mới", "scope": "KHONG-CO", "names": "full", "csrf_token": csrf_token(client)},
+    )
+    assert bad.status_code == 400 and "KHONG-CO" in bad.get_data(as_text=True)
+    session.expire_all()
+    assert session.scalar(select(Contest.title)) == "Thi"  # nothing half-saved
+    saved = client.post(
+        "/admin/contests/thi/edit",
+        data={
+            "title": "Thi mới",
+            "scope": "HBX-TD",
+            "rules": "<p>Mỗi người <b>3 lượt</b></p><img src=x onerror=alert(1)>",
+            "names": "full",
+            "csrf_token": csrf_token(client),
+        },
+    )
+    assert saved.status_code == 302
+    session.expire_all()
+    contest = session.scalar(select(Contest))
+    assert (contest.title, contest.scope_unit.code, contest.name_display) == ("Thi mới", "HBX-TD", "full")
+    assert contest.rules == "<p>Mỗi người <b>3 lượt</b></p>"
+    entry = session.scalar(select(AuditEntry).where(AuditEntry.action == "contest.edit"))
+    assert entry.before["title"] == "Thi" and entry.after["title"] == "Thi mới" and entry.after["scope"] == "HBX-TD"
+    assert client.post("/admin/contests/thi/edit", data={"title": "Không token"}).status_code == 400
+
+
+def test_edit_a_round_until_the_first_attempt(app, session, clock, runner) -> None:
+    client = _organizer(app, session, clock, runner)
+    _contest_with_round(client)
+    round_ = session.scalar(select(Round))
+    form = client.get(f"/admin/rounds/{round_.id}/edit").get_data(as_text=True)
+    assert 'value="2026-10-10T08:00"' in form and 'value=":Dễ:8,:Trung bình:8,:Khó:4"' in form
+    refused = client.post(
+        f"/admin/rounds/{round_.id}/edit", data={**ROUND_FORM, "minutes": "0", "csrf_token": csrf_token(client)}
+    )
+    assert refused.status_code == 400 and "Thời gian làm bài phải lớn hơn 0" in refused.get_data(as_text=True)
+    changed = {**ROUND_FORM, "name": "Tuần đầu", "minutes": "20", "draw": "", "closes": "2026-10-18T20:00"}
+    saved = client.post(f"/admin/rounds/{round_.id}/edit", data={**changed, "csrf_token": csrf_token(client)})
+    assert saved.status_code == 302
+    session.expire_all()
+    round_ = session.get(Round, round_.id)
+    assert (round_.name, round_.time_limit_s, round_.draw_spec) == ("Tuần đầu", 1200, None)
+    assert round_.closes_at.isoformat() == "2026-10-18T13:00:00+00:00"
+    entry = session.scalar(select(AuditEntry).where(AuditEntry.action == "round.edit"))
+    assert (entry.before["minutes"], entry.after["minutes"]) == (15, 20)
+
+    participant = make_user(session, clock(), phone="0900000099")
+    session.add(
+        Attempt(
+            round_id=round_.id,
+            user_id=participant.id,
+            number=1,
+            started_at=clock(),
+            deadline=clock() + timedelta(minutes=15),
+            total=20,
+            seed=1,
+        )
+    )
+    session.commit()
+    assert client.get(f"/admin/rounds/{round_.id}/edit").status_code == 302
+    locked = client.post(f"/admin/rounds/{round_.id}/edit", data={**ROUND_FORM, "csrf_token": csrf_token(client)})
+    assert locked.status_code == 409 and "không thể thay đổi" in locked.get_data(as_text=True)
+    session.expire_all()
+    assert session.get(Round, round_.id).name == "Tuần đầu"
