@@ -52,6 +52,9 @@ class Config:
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024  # question-bank uploads
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
     RATELIMIT_HEADERS_ENABLED = True
+    # Proxies (nginx, a load balancer) in front of the app whose X-Forwarded-For is trusted: the client's
+    # address is then the one they report (rate limits, integrity flags). 0: the socket's peer.
+    PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
     # Redis down must not lock everyone out of logging in: limits fall back to each process's memory.
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     RATELIMIT_SWALLOW_ERRORS = True

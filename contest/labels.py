@@ -45,3 +45,10 @@ AUDIT_ACTION_LABELS = {
     "units.import": _l("Imported units"),
     "unit.edit": _l("Edited a unit"),
 }
+INTEGRITY_FLAG_LABELS = {
+    "too_fast": _l("finished impossibly fast"),
+    "same_answers": _l("the same answers as other participants"),
+    "same_device": _l("several accounts from one device within an hour"),
+    "same_address": _l("many accounts from one network address within an hour"),
+    "long_absences": _l("answered after leaving the quiz page for long periods"),
+}

@@ -115,3 +115,14 @@ def test_api_errors_are_json_and_pages_errors_are_html(client) -> None:
 def test_csrf_token_endpoint_gives_a_token(client) -> None:
     token = client.get("/api/csrf").get_json()["csrf_token"]
     assert isinstance(token, str) and len(token) > 20
+
+
+def test_behind_a_trusted_proxy_the_client_address_is_the_forwarded_one(make_app) -> None:
+    from flask import request
+
+    seen: list[str | None] = []
+    for count in (0, 1):
+        app = make_app(PROXY_COUNT=count)
+        app.add_url_rule("/whoami", "whoami", lambda: seen.append(request.remote_addr) or "")
+        app.test_client().get("/whoami", headers={"X-Forwarded-For": "203.0.113.9"})
+    assert seen == ["127.0.0.1", "203.0.113.9"]

@@ -8,6 +8,7 @@ from flask_wtf.csrf import generate_csrf
 
 from contest import clock
 from contest.api import bp
+from contest.client_origin import client_origin
 from contest.extensions import db
 from contest.services import attempts, catalogue, leaderboard, stats
 from contest.services.attempts import AttemptFinished
@@ -26,7 +27,7 @@ def csrf_token():  # type: ignore[no-untyped-def]
 def start_attempt(round_id: int):  # type: ignore[no-untyped-def]
     now = clock.now()
     round_ = visible_round(db.session, round_id)
-    started = attempts.start_attempt(db.session, current_user, round_, now=now)
+    started = attempts.start_attempt(db.session, current_user, round_, now=now, origin=client_origin())
     db.session.commit()
     return jsonify(started.payload), 201 if started.created else 200
 
@@ -46,6 +47,17 @@ def save_answer(attempt_id: int, position: int):  # type: ignore[no-untyped-def]
         raise
     db.session.commit()  # acknowledged only once it is stored
     return jsonify({"position": position, "options": chosen, "saved_at": clock.iso_utc(now)})
+
+
+@bp.post("/attempts/<int:attempt_id>/presence")
+@login_required
+def report_presence(attempt_id: int):  # type: ignore[no-untyped-def]
+    """The quiz page is visible again after `away_ms` hidden (for the integrity flags)."""
+    body = request.get_json(silent=True)
+    away_ms = body.get("away_ms") if isinstance(body, dict) else None
+    attempt = attempts.record_absence(db.session, current_user, attempt_id, away_ms, clock.now())
+    db.session.commit()
+    return jsonify({"away_ms": attempt.away_ms, "long_absences": attempt.long_absences})
 
 
 @bp.post("/attempts/<int:attempt_id>/submit")

@@ -64,8 +64,19 @@ class Attempt(Base):
     # Short code from a hash of the finished attempt, given to the participant (see services.receipts).
     receipt: Mapped[str | None] = mapped_column(String(20), unique=True)
     finished_by: Mapped[str | None] = mapped_column(String(20))  # "participant", "deadline"
+    # Where the attempt was started from, for the integrity flags (many accounts from one device).
+    client_address: Mapped[str | None] = mapped_column(String(45))
+    device: Mapped[str | None] = mapped_column(String(16))  # a hash of the browser's User-Agent
+    # Time the quiz page spent hidden (another tab or app), as the page reported it.
+    away_ms: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    long_absences: Mapped[int] = mapped_column(default=0, server_default="0")
+    # An organizer's decision, with its reason: the attempt no longer counts in any ranking.
+    disqualified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    disqualified_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    disqualification_reason: Mapped[str | None] = mapped_column(String(500))
 
-    user: Mapped[User] = relationship()
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    disqualified_by: Mapped[User | None] = relationship(foreign_keys=[disqualified_by_id])
     round: Mapped[Round] = relationship()
     items: Mapped[list[AttemptItem]] = relationship(
         back_populates="attempt", order_by="AttemptItem.position", cascade="all, delete-orphan"

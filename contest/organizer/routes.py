@@ -14,13 +14,23 @@ from contest.auth.permissions import organizer_required
 from contest.auth.redirects import safe_next
 from contest.auth.resets import reset_and_show
 from contest.extensions import db
+from contest.labels import INTEGRITY_FLAG_LABELS
 from contest.models import Attempt, Round, Unit, User
 from contest.models.questions import DIFFICULTIES
 from contest.models.units import UNIT_KINDS
 from contest.models.users import ROLES
 from contest.organizer import bp
 from contest.organizer.forms import QuestionForm, UploadForm
-from contest.services import account_care, audit, banks, integrity, leaderboard, question_stats, round_admin
+from contest.services import (
+    account_care,
+    audit,
+    banks,
+    disqualification,
+    integrity,
+    leaderboard,
+    question_stats,
+    round_admin,
+)
 from contest.services.bank_import import bank_questions
 from contest.services.catalogue import round_state
 from contest.services.closing import close_round
@@ -503,6 +513,59 @@ def audit_xlsx():  # type: ignore[no-untyped-def]
 
 @bp.get("/rounds/<int:round_id>/integrity")
 @organizer_required
-def round_integrity(round_id: int) -> str:
+def round_integrity(round_id: int):  # type: ignore[no-untyped-def]
     round_ = _managed_round(round_id)
-    return render_template("organizer/integrity.html", round=round_, flags=integrity.flags(db.session, round_))
+    return _integrity_page(round_, {})
+
+
+def _integrity_page(round_: Round, errors: dict[str, str]):  # type: ignore[no-untyped-def]
+    return render_template(
+        "organizer/integrity.html",
+        round=round_,
+        flags=integrity.flags(db.session, round_),
+        disqualified=disqualification.disqualified_attempts(db.session, round_.id),
+        flag_labels=INTEGRITY_FLAG_LABELS,
+        errors=errors,
+    ), 400 if errors else 200
+
+
+@bp.post("/rounds/<int:round_id>/disqualify")
+@organizer_required
+def round_disqualify(round_id: int):  # type: ignore[no-untyped-def]
+    round_ = _managed_round(round_id)
+    attempt_text = request.form.get("attempt", "").strip()
+    if not attempt_text.isdigit():
+        return _integrity_page(round_, {"attempt": _("Enter the number of the attempt.")})
+    attempt = disqualification.round_attempt(db.session, round_.id, int(attempt_text))
+    reason = request.form.get("reason", "")
+    try:
+        disqualification.disqualify(db.session, attempt, by=current_user, reason=reason, now=clock.now())
+    except InvalidInput as error:
+        db.session.rollback()
+        return _integrity_page(round_, {"reason": str(error.message)})
+    audit.record(
+        db.session,
+        current_user,
+        "attempt.disqualify",
+        f"attempt:{attempt.id}",
+        before={"score": attempt.score, "user": attempt.user_id},
+        after={"reason": attempt.disqualification_reason},
+        now=clock.now(),
+    )
+    db.session.commit()
+    disqualification.refresh_boards(db.session, attempt)
+    flash(_("Attempt %(id)d was disqualified: it no longer counts in any ranking.", id=attempt.id), "success")
+    return redirect(url_for("organizer.round_integrity", round_id=round_.id))
+
+
+@bp.post("/rounds/<int:round_id>/attempts/<int:attempt_id>/reinstate")
+@organizer_required
+def round_reinstate(round_id: int, attempt_id: int):  # type: ignore[no-untyped-def]
+    attempt = disqualification.round_attempt(db.session, _managed_round(round_id).id, attempt_id)
+    before = {"reason": attempt.disqualification_reason}
+    disqualification.reinstate(db.session, attempt, now=clock.now())
+    audit.record(db.session, current_user, "attempt.reinstate", f"attempt:{attempt.id}", before=before, now=clock.now())
+    db.session.commit()
+    disqualification.refresh_boards(db.session, attempt)
+    flash(_("Attempt %(id)d counts again.", id=attempt.id), "success")
+    return redirect(url_for("organizer.round_integrity", round_id=round_id))

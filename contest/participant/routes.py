@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
 from contest import clock
+from contest.client_origin import client_origin
 from contest.extensions import db
 from contest.models import Attempt
 from contest.participant import bp
@@ -59,7 +60,7 @@ def take(round_id: int):  # type: ignore[no-untyped-def]
 def start(round_id: int):  # type: ignore[no-untyped-def]
     round_ = visible_round(db.session, round_id)
     try:
-        attempts.start_attempt(db.session, current_user, round_, now=clock.now())
+        attempts.start_attempt(db.session, current_user, round_, now=clock.now(), origin=client_origin())
     except DomainError as error:
         db.session.rollback()
         flash(str(error.message), "error")

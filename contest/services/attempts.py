@@ -113,7 +113,19 @@ def _open_attempt(session: Session, user: User, round_: Round) -> Attempt | None
     )
 
 
-def start_attempt(session: Session, user: User, round_: Round, *, now: datetime) -> StartedAttempt:
+@dataclass(frozen=True)
+class ClientOrigin:
+    address: str | None
+    device: str | None
+
+
+# A page hidden this long (another app, another tab) is a long absence for the integrity flags.
+LONG_ABSENCE_MS = 60_000
+
+
+def start_attempt(
+    session: Session, user: User, round_: Round, *, now: datetime, origin: ClientOrigin | None = None
+) -> StartedAttempt:
     """Resume the participant's unfinished attempt, or draw and store a new one.
 
     Two starts at once (a double tap, two tabs) make one attempt: the database's unique indexes let
@@ -157,6 +169,8 @@ def start_attempt(session: Session, user: User, round_: Round, *, now: datetime)
         total=len(question_ids),
         seed=seed,
         status="in_progress",
+        client_address=origin.address if origin else None,
+        device=origin.device if origin else None,
     )
     items = []
     for position, question_id in enumerate(question_ids, start=1):
@@ -191,6 +205,31 @@ def _resumed(session: Session, attempt: Attempt, now: datetime) -> StartedAttemp
     return StartedAttempt(
         attempt, created=False, payload=attempt_payload(attempt, attempt_items(session, attempt), now)
     )
+
+
+def record_absence(session: Session, user: User, attempt_id: int, away_ms: Any, now: datetime) -> Attempt:
+    """The quiz page was hidden for `away_ms` and is back: add it to the attempt's absences.
+
+    Only an attempt in progress takes reports, and never more time than it has lasted."""
+    if isinstance(away_ms, bool) or not isinstance(away_ms, int) or away_ms < 0:
+        raise InvalidInput(_("The time away must be a whole number of milliseconds."), {"away_ms": away_ms})
+    attempt = get_own_attempt(session, user, attempt_id)
+    if attempt.status != "in_progress":
+        raise AttemptFinished(_("This attempt is already finished."))
+    elapsed_ms = max(0, int((now - attempt.started_at).total_seconds() * 1000))
+    away_ms = min(away_ms, elapsed_ms)
+    # one UPDATE adding to the totals: two reports at once both count
+    session.execute(
+        update(Attempt)
+        .where(Attempt.id == attempt.id)
+        .values(
+            away_ms=Attempt.away_ms + away_ms,
+            long_absences=Attempt.long_absences + int(away_ms >= LONG_ABSENCE_MS),
+        )
+        .execution_options(synchronize_session=False)
+    )
+    session.refresh(attempt, ["away_ms", "long_absences"])
+    return attempt
 
 
 def get_own_attempt(session: Session, user: User, attempt_id: int) -> Attempt:

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from contest import clock
 from contest.models import Attempt, Contest, Round, Unit, User
 from contest.services.privacy import public_name
+from contest.services.ranking import counted
 
 FINISHED = ("submitted", "expired")
 
@@ -29,7 +30,7 @@ def contest_individuals(
             func.max(Attempt.submitted_at).label("submitted_at"),
         )
         .join(Round, Round.id == Attempt.round_id)
-        .where(Round.contest_id == contest.id, Attempt.status.in_(FINISHED))
+        .where(Round.contest_id == contest.id, counted())
         .group_by(Attempt.user_id, Attempt.round_id)
         .subquery()
     )

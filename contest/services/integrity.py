@@ -7,10 +7,13 @@ import hashlib
 import json
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from contest import clock
 from contest.models import Attempt, AttemptItem, Round, User
 
 FINISHED = ("submitted", "expired")
@@ -19,9 +22,20 @@ MIN_MS_PER_QUESTION = 3000
 MIN_ANSWERS_FOR_SAME_SEQUENCE = 5
 
 
+# Many accounts starting the round from one device (same address and browser) within the window is
+# unlikely to be people sharing a phone; from one address alone it may be an office's shared network.
+CROWD_WINDOW = timedelta(hours=1)
+MIN_ACCOUNTS_PER_DEVICE = 3
+MIN_ACCOUNTS_PER_ADDRESS = 10
+# Reported absences from the quiz page, each at least attempts.LONG_ABSENCE_MS.
+MIN_LONG_ABSENCES = 1
+
+FLAG_KINDS = ("too_fast", "same_answers", "same_device", "same_address", "long_absences")
+
+
 @dataclass(frozen=True)
 class Flag:
-    kind: str  # "too_fast" or "same_answers"
+    kind: str  # one of FLAG_KINDS
     attempt_id: int
     user_name: str
     detail: str
@@ -67,4 +81,88 @@ def flags(session: Session, round_: Round) -> list[Flag]:
         if len({user_id for _, user_id, _ in group}) > 1:
             others = ", ".join(sorted({name for _, _, name in group}))
             found.extend(Flag("same_answers", attempt_id, name, others) for attempt_id, _, name in group)
-    return sorted(found, key=lambda flag: (flag.kind, flag.attempt_id))
+    found += _crowd_flags(session, round_)
+    found += _absence_flags(session, round_)
+    return sorted(found, key=lambda flag: (FLAG_KINDS.index(flag.kind), flag.attempt_id))
+
+
+@dataclass(frozen=True)
+class _Start:
+    attempt_id: int
+    user_id: int
+    name: str
+    at: datetime
+
+
+def _crowded(starts: list[_Start], minimum: int) -> list[list[_Start]]:
+    """The runs of starts in which some CROWD_WINDOW saw `minimum` accounts or more (overlaps merged)."""
+    starts = sorted(starts, key=lambda start: (start.at, start.attempt_id))
+    spans: list[list[int]] = []
+    first = 0
+    for last, start in enumerate(starts):
+        while start.at - starts[first].at > CROWD_WINDOW:
+            first += 1
+        if len({item.user_id for item in starts[first : last + 1]}) < minimum:
+            continue
+        if spans and first <= spans[-1][1]:
+            spans[-1][1] = last
+        else:
+            spans.append([first, last])
+    return [starts[lo : hi + 1] for lo, hi in spans]
+
+
+def _crowd_flags(session: Session, round_: Round) -> list[Flag]:
+    rows = session.execute(
+        select(Attempt.id, Attempt.user_id, User.name, Attempt.started_at, Attempt.client_address, Attempt.device)
+        .join(User, User.id == Attempt.user_id)
+        .where(Attempt.round_id == round_.id, Attempt.client_address.is_not(None))
+    ).all()
+    by_device: dict[tuple[str, str], list[_Start]] = defaultdict(list)
+    by_address: dict[tuple[str, str], list[_Start]] = defaultdict(list)
+    for attempt_id, user_id, name, started_at, address, device in rows:
+        start = _Start(attempt_id, user_id, name, started_at)
+        by_address[(address, "")].append(start)
+        if device:
+            by_device[(address, device)].append(start)
+    found: list[Flag] = []
+    for kind, groups, minimum in (
+        ("same_device", by_device, MIN_ACCOUNTS_PER_DEVICE),
+        ("same_address", by_address, MIN_ACCOUNTS_PER_ADDRESS),
+    ):
+        for (address, _device), starts in groups.items():
+            for run in _crowded(starts, minimum):
+                detail = _(
+                    "%(address)s: %(accounts)d accounts between %(start)s and %(end)s",
+                    address=address,
+                    accounts=len({start.user_id for start in run}),
+                    start=_vn_time(run[0].at),
+                    end=_vn_time(run[-1].at),
+                )
+                found.extend(Flag(kind, start.attempt_id, start.name, detail) for start in run)
+    return found
+
+
+def _absence_flags(session: Session, round_: Round) -> list[Flag]:
+    rows = session.execute(
+        select(Attempt.id, User.name, Attempt.long_absences, Attempt.away_ms)
+        .join(User, User.id == Attempt.user_id)
+        .where(Attempt.round_id == round_.id, Attempt.long_absences >= MIN_LONG_ABSENCES)
+    ).all()
+    return [
+        Flag(
+            "long_absences",
+            attempt_id,
+            name,
+            _(
+                "%(count)d absences of a minute or more; %(minutes)d min %(seconds)d s away in all",
+                count=absences,
+                minutes=away_ms // 60000,
+                seconds=away_ms // 1000 % 60,
+            ),
+        )
+        for attempt_id, name, absences, away_ms in rows
+    ]
+
+
+def _vn_time(moment: datetime) -> str:
+    return clock.to_vietnam(moment).strftime("%d/%m %H:%M")

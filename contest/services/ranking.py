@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Subquery, and_, delete, func, insert, or_, select
+from sqlalchemy import ColumnElement, Subquery, and_, delete, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from contest.models import Attempt, RankingEntry, Round
@@ -34,6 +34,11 @@ LINK_LABELS = {
 }
 
 
+def counted() -> ColumnElement[bool]:
+    """Attempts that count in rankings: finished, and not disqualified by an organizer."""
+    return and_(Attempt.status.in_(FINISHED), Attempt.disqualified_at.is_(None))
+
+
 def best_attempts(round_id: int, *, until: datetime | None = None) -> Subquery:
     """Each participant's best finished attempt in the round, by the live order."""
     order = func.row_number().over(
@@ -50,7 +55,7 @@ def best_attempts(round_id: int, *, until: datetime | None = None) -> Subquery:
         Attempt.submitted_at,
         Attempt.prediction,
         order.label("place_in_own"),
-    ).where(Attempt.round_id == round_id, Attempt.status.in_(FINISHED))
+    ).where(Attempt.round_id == round_id, counted())
     if until is not None:
         query = query.where(Attempt.submitted_at <= until)
     ranked = query.subquery()
@@ -69,7 +74,7 @@ class LiveRank:
 
 
 def live_rank(session: Session, attempt: Attempt) -> LiveRank | None:
-    if attempt.status not in FINISHED:
+    if attempt.status not in FINISHED or attempt.disqualified_at is not None:
         return None
     best = best_attempts(attempt.round_id)
     mine = session.execute(select(best).where(best.c.user_id == attempt.user_id)).one()
@@ -122,7 +127,7 @@ def load_candidates(session: Session, round_: Round) -> list[Candidate]:
         counts = dict(
             session.execute(
                 select(Attempt.user_id, func.count(Attempt.id))
-                .where(Attempt.round_id == round_.id, Attempt.status.in_(FINISHED), Attempt.score == Attempt.total)
+                .where(Attempt.round_id == round_.id, counted(), Attempt.score == Attempt.total)
                 .group_by(Attempt.user_id)
             ).all()
         )

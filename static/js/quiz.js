@@ -184,6 +184,23 @@
     store(flagKey, flags);
     show(current);
   });
+  // Time spent on another tab or app is reported when the page is back (the integrity flags use it).
+  var hiddenSince = null;
+  document.addEventListener("visibilitychange", function () {
+    if (document.hidden) { hiddenSince = Date.now(); return; }
+    if (hiddenSince === null || finishing) return;
+    var away = Date.now() - hiddenSince;
+    hiddenSince = null;
+    if (away < 2000) return;
+    fetch(data.presenceUrl, {
+      method: "POST",
+      credentials: "same-origin",
+      keepalive: true,
+      headers: { "Content-Type": "application/json", "X-CSRFToken": csrf },
+      body: JSON.stringify({ away_ms: away })
+    }).catch(function () { /* offline: the report is lost, answers are not */ });
+    flush();
+  });
   window.addEventListener("online", flush);
   setInterval(function () { if (Object.keys(pending).length) flush(); }, 5000);
   Array.prototype.forEach.call(document.querySelectorAll(".no-js-only"), function (node) { node.hidden = true; });

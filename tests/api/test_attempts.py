@@ -315,3 +315,30 @@ def test_concurrent_submits_record_once(app, quiz, session) -> None:
     assert [status for status, _ in results] == [200] * 5
     assert len({str(body) for _, body in results}) == 1
     assert session.scalar(select(func.count(Attempt.id)).where(Attempt.status == "submitted")) == 1
+
+
+def test_start_records_the_address_and_device_and_the_page_reports_absences(quiz, session, clock, app) -> None:
+    attempt_id = quiz.client.post(
+        f"/api/rounds/{quiz.round.id}/attempts", headers={**quiz.headers(), "User-Agent": "Mozilla/5.0 (Phone)"}
+    ).get_json()["attempt_id"]
+    attempt = session.get(Attempt, attempt_id)
+    assert attempt.client_address == "127.0.0.1" and len(attempt.device) == 16
+
+    def report(away_ms, client=quiz.client, headers=None):  # type: ignore[no-untyped-def]
+        return client.post(
+            f"/api/attempts/{attempt_id}/presence", json={"away_ms": away_ms}, headers=headers or quiz.headers()
+        )
+
+    clock.advance(minutes=3)
+    assert report(5_000).get_json() == {"away_ms": 5_000, "long_absences": 0}
+    assert report(90_000).get_json() == {"away_ms": 95_000, "long_absences": 1}
+    assert report(10**9).get_json()["away_ms"] == 95_000 + 180_000  # never more than the attempt has lasted
+    for bad in ("90000", -1, True, None, 1.5):
+        assert report(bad).status_code == 400, bad
+    assert quiz.client.post(f"/api/attempts/{attempt_id}/presence", json={"away_ms": 1}).status_code == 400  # CSRF
+    stranger = app.test_client()
+    assert report(1, client=stranger, headers={"X-CSRFToken": csrf_token(stranger)}).status_code == 401
+    quiz.submit(attempt_id)
+    assert report(70_000).status_code == 409
+    session.expire_all()
+    assert session.get(Attempt, attempt_id).long_absences == 2  # 90 s, and the capped report

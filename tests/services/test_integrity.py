@@ -54,12 +54,12 @@ def test_fast_attempts_and_identical_answers_are_flagged(session, clock) -> None
     session.commit()
     found = flags(session, round_)
     assert [(flag.kind, flag.attempt_id) for flag in found] == [
+        ("too_fast", fast.id),
         ("same_answers", first.id),
         ("same_answers", second.id),
-        ("too_fast", fast.id),
     ]
     assert honest.id not in {flag.attempt_id for flag in found}
-    assert found[2].detail == "12.0 s / 6"
+    assert found[0].detail == "12.0 s / 6"
 
 
 def test_integrity_page(session, clock, client, auth) -> None:
@@ -71,3 +71,51 @@ def test_integrity_page(session, clock, client, auth) -> None:
     auth.login("0900000001")
     page = client.get(f"/admin/rounds/{round_.id}/integrity").get_data(as_text=True)
     assert "Dấu hiệu bất thường" in page and "5.0 s / 6" in page
+
+
+def test_many_accounts_from_one_device_or_address_within_an_hour(session, clock) -> None:
+    bank = make_bank(session, clock(), questions=6)
+    round_ = make_round(session, make_contest(session, clock()), clock(), bank=bank, questions=6)
+
+    def started(address: str, device: str, minutes: int) -> Attempt:
+        attempt = _attempt(session, clock, round_, bank.questions, duration_ms=300_000, picks=[0, 1, 0, 0, 3, 0])
+        attempt.client_address, attempt.device = address, device
+        attempt.started_at = clock() + timedelta(minutes=minutes)
+        attempt.deadline = attempt.started_at + timedelta(minutes=15)
+        attempt.submitted_at = attempt.started_at + timedelta(minutes=5)
+        return attempt
+
+    # three accounts on one phone within 40 minutes: flagged; a fourth two hours later is not
+    phone = [started("203.0.113.7", "a1b2c3d4e5f60718", minutes) for minutes in (0, 25, 40)]
+    later = started("203.0.113.7", "a1b2c3d4e5f60718", 200)
+    # two accounts on one device: not enough
+    pair = [started("198.51.100.2", "ffffffffffffffff", minutes) for minutes in (0, 5)]
+    # ten accounts behind one office address, each with its own browser, within 45 minutes: flagged
+    office = [started("192.0.2.10", f"{index:016x}", index * 5) for index in range(10)]
+    # nine at another office: not flagged
+    small = [started("192.0.2.99", f"{index + 100:016x}", index * 5) for index in range(9)]
+    session.commit()
+    found = flags(session, round_)
+    by_kind = {
+        kind: {flag.attempt_id for flag in found if flag.kind == kind} for kind in ("same_device", "same_address")
+    }
+    assert by_kind["same_device"] == {attempt.id for attempt in phone}
+    assert by_kind["same_address"] == {attempt.id for attempt in office}
+    for attempt in [later, *pair, *small]:
+        assert attempt.id not in by_kind["same_device"] | by_kind["same_address"]
+    device_flag = next(flag for flag in found if flag.kind == "same_device")
+    assert device_flag.detail == "203.0.113.7: 3 accounts between 10/10 08:00 and 10/10 08:40"
+
+
+def test_long_absences_are_flagged(session, clock) -> None:
+    bank = make_bank(session, clock(), questions=6)
+    round_ = make_round(session, make_contest(session, clock()), clock(), bank=bank, questions=6)
+    away = _attempt(session, clock, round_, bank.questions, duration_ms=500_000, picks=[0, 1, 0, 0, 3, 0])
+    away.long_absences, away.away_ms = 2, 185_000
+    present = _attempt(session, clock, round_, bank.questions, duration_ms=500_000, picks=[1, 1, 0, 0, 3, 0])
+    present.away_ms = 30_000  # short glances elsewhere are not flagged
+    session.commit()
+    found = [flag for flag in flags(session, round_) if flag.kind == "long_absences"]
+    assert [(flag.attempt_id, flag.detail) for flag in found] == [
+        (away.id, "2 absences of a minute or more; 3 min 5 s away in all")
+    ]

@@ -143,8 +143,8 @@ def test_roster_check_matches_staff_by_phone(app, people, session) -> None:
     assert "Đã đăng ký, chưa thi" in text and "Chưa đăng ký" in text and "Đăng ký ở đơn vị khác" in text
 
 
-def _protected_get_urls(app, session, round_id: int) -> list[str]:  # type: ignore[no-untyped-def]
-    """Every GET route of the organizer and unit-administrator areas, with real ids filled in."""
+def _protected_get_urls(app, session, round_id: int, method: str = "GET") -> list[str]:  # type: ignore[no-untyped-def]
+    """Every route of the organizer and unit-administrator areas for `method`, with real ids filled in."""
     from contest.models import Question, QuestionBank, Unit
 
     bank = session.scalar(select(QuestionBank))
@@ -156,10 +156,11 @@ def _protected_get_urls(app, session, round_id: int) -> list[str]:  # type: igno
         "upload_id": 999_999,
         "user_id": 1,
         "slug": "cds",
+        "attempt_id": 1,
     }
     urls = []
     for rule in app.url_map.iter_rules():
-        if rule.endpoint.split(".")[0] in ("organizer", "unit_admin") and "GET" in rule.methods:
+        if rule.endpoint.split(".")[0] in ("organizer", "unit_admin") and method in rule.methods:
             urls.append(rule.build({name: values[name] for name in rule.arguments}, append_unknown=False)[1])
     return urls
 
@@ -189,3 +190,18 @@ def test_every_protected_page_checks_the_role(app, people, session) -> None:
                 )
             else:
                 assert status == 403, (phone, url)
+
+
+def test_every_protected_write_checks_the_role_first(app, people, session) -> None:
+    """Every POST of the organizer and unit-administrator areas: visitors are sent to log in and
+    participants get 403, with a valid CSRF token, before any input is read; nothing changes."""
+    from contest.models import AuditEntry
+
+    urls = _protected_get_urls(app, session, people["quiz"].round.id, method="POST")
+    assert len(urls) >= 20
+    participant = _client_for(app, "0912345678")
+    visitor = app.test_client()
+    for url in urls:
+        assert participant.post(url, data={"csrf_token": csrf_token(participant)}).status_code == 403, url
+        assert visitor.post(url, data={"csrf_token": csrf_token(visitor)}).status_code == 302, url
+    assert session.scalar(select(AuditEntry.id)) is None
