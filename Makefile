@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLASK := CONTEST_ENV=development $(BIN)/flask --app wsgi
 
-.PHONY: run test lint format e2e bench bench-bank db-upgrade translations clean
+.PHONY: run test lint format e2e bench bench-bank db-upgrade translations vendor clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -58,6 +58,13 @@ node_modules/axe-core/axe.min.js: package.json package-lock.json
 
 e2e: $(VENV)/.e2e-installed node_modules/axe-core/axe.min.js
 	E2E=1 $(BIN)/python -m pytest tests/e2e $(PYTEST_ARGS)
+
+# Chart.js for the organizers' monitoring page, copied from the npm package pinned in package.json into
+# static/vendor/ (committed: serving the app needs no npm and no CDN). Run after changing its version.
+vendor: node_modules/axe-core/axe.min.js
+	mkdir -p static/vendor
+	cp node_modules/chart.js/dist/chart.umd.min.js static/vendor/chart.umd.min.js
+	cp node_modules/chart.js/LICENSE.md static/vendor/chart.js-LICENSE.md
 
 # Question-bank speed: import of a 10,000-question xlsx, draws of 30 questions.
 bench-bank: $(VENV)/.dev-installed

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, jsonify, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import distinct, func, select
@@ -28,6 +28,7 @@ from contest.services import (
     disqualification,
     integrity,
     leaderboard,
+    monitoring,
     question_stats,
     round_admin,
 )
@@ -509,6 +510,34 @@ def audit_xlsx():  # type: ignore[no-untyped-def]
     audit.write_xlsx(db.session, buffer)
     buffer.seek(0)
     return send_file(buffer, mimetype=XLSX, as_attachment=True, download_name="nhat-ky-thao-tac.xlsx")
+
+
+@bp.get("/rounds/<int:round_id>/monitor")
+@organizer_required
+def round_monitor(round_id: int) -> str:
+    round_ = _managed_round(round_id)
+    data = monitoring.monitor_data(db.session, round_)
+    return render_template(
+        "organizer/monitor.html", round=round_, data=data, generated_at=clock.parse_iso(data["generated_at"])
+    )
+
+
+@bp.get("/rounds/<int:round_id>/monitor.json")
+@organizer_required
+def round_monitor_json(round_id: int):  # type: ignore[no-untyped-def]
+    response = jsonify(monitoring.monitor_data(db.session, _managed_round(round_id)))
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.get("/rounds/<int:round_id>/monitor.xlsx")
+@organizer_required
+def round_monitor_xlsx(round_id: int):  # type: ignore[no-untyped-def]
+    round_ = _managed_round(round_id)
+    buffer = io.BytesIO()
+    monitoring.write_xlsx(monitoring.monitor_data(db.session, round_), buffer)
+    buffer.seek(0)
+    return send_file(buffer, mimetype=XLSX, as_attachment=True, download_name=f"theo-doi-dot-{round_.id}.xlsx")
 
 
 @bp.get("/rounds/<int:round_id>/integrity")

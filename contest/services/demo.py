@@ -13,9 +13,10 @@ from werkzeug.security import generate_password_hash
 
 from contest.models import Attempt, Contest, QuestionBank, Round, Unit, User
 from contest.services.accounts import create_user, find_by_phone
-from contest.services.attempts import attempt_items, save_answer, start_attempt, submit_attempt
+from contest.services.attempts import ClientOrigin, attempt_items, save_answer, start_attempt, submit_attempt
 from contest.services.bank_import import import_questions
 from contest.services.contests import create_contest, create_round
+from contest.services.disqualification import disqualify
 from contest.services.units import find_unit, import_units
 from question_bank.readers import read_questions
 from question_bank.tables import read_table
@@ -142,6 +143,7 @@ def _demo_attempts(session: Session, round_: Round, now: datetime) -> int:
     units = session.scalars(select(Unit).where(Unit.depth == 1).order_by(Unit.code)).all()
     password_hash = generate_password_hash(ORGANIZER_PASSWORD)
     started_at = round_.opens_at
+    attempts: list[Attempt] = []
     for index, name in enumerate(DEMO_NAMES):
         user = User(
             name=name,
@@ -156,7 +158,7 @@ def _demo_attempts(session: Session, round_: Round, now: datetime) -> int:
         session.add(user)
         session.flush()
         moment = started_at + timedelta(minutes=2 * index + 1)
-        attempt = start_attempt(session, user, round_, now=moment).attempt
+        attempt = start_attempt(session, user, round_, now=moment, origin=_demo_origin(index)).attempt
         skill = rng.uniform(0.55, 1.0)
         for item in attempt_items(session, attempt):
             right = [o["id"] for o in item.snapshot["options"] if o["correct"]]
@@ -171,5 +173,24 @@ def _demo_attempts(session: Session, round_: Round, now: datetime) -> int:
                 now=moment + timedelta(seconds=20 * item.position),
             )
         finished = moment + timedelta(seconds=rng.randint(240, 840))
+        if index == ABSENT_INDEX:  # the page reported two long absences (another app, another tab)
+            attempt.away_ms, attempt.long_absences = 4 * 60_000 + 20_000, 2
         submit_attempt(session, attempt, prediction=rng.randint(2, 15), now=min(finished, now))
+        attempts.append(attempt)
+    organizer = find_by_phone(session, ORGANIZER_PHONE)
+    if organizer is not None:
+        disqualify(session, attempts[SHARED_DEVICE[-1]], by=organizer, reason=DISQUALIFY_REASON, now=now)
     return len(DEMO_NAMES)
+
+
+# Three demo accounts take the round from one phone within minutes (an integrity flag; the last one is
+# disqualified), one leaves the quiz page twice for long periods; the others each have their own device.
+SHARED_DEVICE = (20, 21, 22)
+ABSENT_INDEX = 5
+DISQUALIFY_REASON = "Ba tài khoản thi liên tiếp từ cùng một điện thoại; người thi xác nhận thi hộ (demo)"
+
+
+def _demo_origin(index: int) -> ClientOrigin:
+    if index in SHARED_DEVICE:
+        return ClientOrigin(address="203.0.113.50", device="5ca1ab1e0ddba11a")
+    return ClientOrigin(address=f"198.51.100.{index + 1}", device=f"{index + 1:016x}")

@@ -16,7 +16,7 @@ from contest.extensions import redis_client
 from contest.models import Attempt, User
 from contest.services import live_board
 from contest.services.errors import DomainError, InvalidInput, NotFound
-from contest.services.leaderboard import rebuild
+from contest.services.leaderboard import rebuild, unqueue_board_update
 from contest.services.ranking import FINISHED, finalize_ranking
 from contest.services.round_admin import forget_boards
 
@@ -47,6 +47,7 @@ def disqualify(session: Session, attempt: Attempt, *, by: User, reason: str, now
     if attempt.disqualified_at is not None:
         raise DomainError(_("This attempt is already disqualified."))
     attempt.disqualified_at, attempt.disqualified_by_id, attempt.disqualification_reason = now, by.id, reason
+    unqueue_board_update(session, attempt.id)
     _rank_again(session, attempt, now)
 
 

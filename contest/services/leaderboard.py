@@ -58,6 +58,13 @@ def queue_board_update(session: Session, attempt: Attempt) -> None:
     session.info.setdefault("board_updates", []).append(board_record(attempt, attempt.user, attempt.round))
 
 
+def unqueue_board_update(session: Session, attempt_id: int) -> None:
+    """Forget a submission queued in this transaction (it was disqualified before the commit)."""
+    updates = session.info.get("board_updates")
+    if updates:
+        session.info["board_updates"] = [update for update in updates if update.attempt_id != attempt_id]
+
+
 @event.listens_for(Session, "after_commit")
 def _apply_board_updates(session: Session) -> None:
     updates = session.info.pop("board_updates", None)

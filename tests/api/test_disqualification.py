@@ -84,6 +84,10 @@ def test_disqualifying_after_the_close_ranks_the_round_again(contest_day, sessio
     # two full scores remain: the actual value is 2, Lê Thị Cúc predicted 2 and now leads
     assert session.get(type(round_), round_.id).actual_value == 2
     assert session.get(User, entries[0].user_id).name == "Lê Thị Cúc"
+    # the participant is told, with the reason
+    assert first.user_id == contest_day.user.id
+    result = contest_day.client.get(f"/attempts/{first.attempt_id}/result").get_data(as_text=True)
+    assert "Ban Tổ chức đã loại bài thi này" in result and REASON in result
 
 
 def test_bad_disqualifications_are_refused_and_change_nothing(contest_day, session, app, clock) -> None:  # noqa: F811

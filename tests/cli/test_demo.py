@@ -43,3 +43,19 @@ def test_demo_contest_page_shows_the_open_round(runner, client) -> None:
     runner.invoke(args=["demo"])
     page = client.get("/contests/cds-2026").get_data(as_text=True)
     assert "Tuần 1" in page and "Đang mở" in page
+
+
+def test_demo_shows_integrity_flags_and_a_disqualified_attempt(runner, session) -> None:
+    from contest.models import Attempt
+    from contest.services.integrity import flags
+    from contest.services.leaderboard import individual_page
+
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    round_ = session.scalar(select(Round))
+    kinds = {flag.kind for flag in flags(session, round_)}
+    assert {"same_device", "long_absences"} <= kinds
+    disqualified = session.scalar(select(Attempt).where(Attempt.disqualified_at.is_not(None)))
+    assert disqualified is not None and "thi hộ" in disqualified.disqualification_reason
+    board = individual_page(session, round_, limit=50, public=False)
+    assert disqualified.user_id not in {entry["user_id"] for entry in board.entries}
+    assert len(board.entries) == 23

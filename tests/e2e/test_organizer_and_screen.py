@@ -107,3 +107,45 @@ def test_big_screen_updates_when_an_attempt_is_submitted_elsewhere(server, brows
     screen.screenshot(path=ARTIFACTS / "12-screen.png")
     context.close()
     screen_context.close()
+
+
+def test_monitoring_charts_draw_the_numbers_of_their_tables(server, browser) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    _login(page, server, "0900000001")
+    page.goto(server + "/admin/rounds/1/monitor")
+    page.wait_for_function("window.Chart && Chart.getChart(document.getElementById('chart-scores'))")
+    drawn = page.evaluate(
+        """() => ['chart-timeline', 'chart-units', 'chart-scores'].map(
+             id => Chart.getChart(document.getElementById(id)).data.datasets[0].data.reduce((a, b) => a + b, 0))"""
+    )
+    cell = "#table-scores tbody td:nth-child(2)"
+    finished = sum(int(text.replace(".", "")) for text in page.locator(cell).all_text_contents())
+    assert drawn[2] == finished > 0  # the histogram counts the finished attempts its table lists
+    assert drawn[0] > 0 and drawn[1] > 0
+    page.screenshot(path=ARTIFACTS / "13-monitoring.png", full_page=True)
+    assert errors == []
+    context.close()
+
+
+def test_the_quiz_page_reports_time_spent_away(server, browser) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    _login(page, server, "0900000012")
+    page.goto(server + "/rounds/1/take")
+    page.click("text=Bắt đầu làm bài")
+    page.wait_for_selector("#palette li")
+    page.evaluate(
+        """() => { Object.defineProperty(document, 'hidden', { configurable: true, get: () => true });
+                   document.dispatchEvent(new Event('visibilitychange')); }"""
+    )
+    page.wait_for_timeout(2_100)
+    with page.expect_response("**/presence") as answer:
+        page.evaluate(
+            """() => { Object.defineProperty(document, 'hidden', { configurable: true, get: () => false });
+                       document.dispatchEvent(new Event('visibilitychange')); }"""
+        )
+    assert answer.value.status == 200 and answer.value.json()["away_ms"] >= 2_000
+    context.close()
