@@ -16,6 +16,8 @@ from contest.models import Contest, QuestionBank, Round
 from contest.organizer import bp
 from contest.services import audit, banks, contests
 from contest.services.errors import InvalidInput, NotFound
+from question_bank.difficulty import DIFFICULTIES
+from question_bank.draw import DrawPart
 
 
 def _contest(slug: str) -> Contest:
@@ -132,7 +134,7 @@ def _round_form(errors: dict[str, str]) -> dict[str, Any]:
         "max_attempts": _number(form.get("attempts"), "attempts", errors) or None,
         "max_attempts_per_day": _number(form.get("attempts_per_day"), "attempts_per_day", errors),
         "bank_name": form.get("bank") or None,
-        "draw": form.get("draw") or None,
+        "draw": _picked_draw(errors) or form.get("draw") or None,
         "prediction": form.get("prediction", "full_score"),
         "review": form.get("review", "after_close"),
         "require_all_answered": form.get("require_all") == "1",
@@ -145,6 +147,26 @@ def _round_form(errors: dict[str, str]) -> dict[str, Any]:
     return settings
 
 
+def _picked_draw(errors: dict[str, str]) -> list[DrawPart] | None:
+    """The counts typed in the chosen bank's table (fields pick:BANK:LEVEL:TOPIC, pickany:BANK:LEVEL)."""
+    bank = db.session.scalar(select(QuestionBank).where(QuestionBank.name == request.form.get("bank", "")))
+    if bank is None:
+        return None
+    parts = []
+    for name, value in request.form.items():
+        kind, _sep, rest = name.partition(":")
+        bank_id, _sep, rest = rest.partition(":")
+        if kind not in ("pick", "pickany") or bank_id != str(bank.id) or not value.strip():
+            continue
+        level, _sep, topic = rest.partition(":")
+        if level not in DIFFICULTIES or not value.strip().isdigit():
+            errors["draw"] = _("Enter whole numbers of questions in the table.")
+            continue
+        if int(value):
+            parts.append(DrawPart(topic if kind == "pick" else None, level, int(value)))
+    return parts or None
+
+
 def _field_errors(error: InvalidInput, default: str) -> dict[str, str]:
     return {key: str(error.message) for key in error.fields} or {default: str(error.message)}
 
@@ -153,11 +175,20 @@ def _render_round_form(contest: Contest, errors: dict[str, str], round_: Round |
     bank_list = db.session.scalars(select(QuestionBank).order_by(QuestionBank.name)).all()
     counts = {bank.id: banks.bank_counts(db.session, bank) for bank in bank_list}
     values = contests.round_settings(round_) if round_ is not None else {}
+    picks = {}  # the table's fields, as posted or from the round's draw
+    if request.method == "POST":
+        picks = {name: value for name, value in request.form.items() if name.startswith(("pick:", "pickany:"))}
+    elif round_ is not None and round_.bank_id is not None and not values["draw"]:  # one place shows the draw
+        for part in round_.draw_spec or []:
+            if part["difficulty"]:
+                prefix = f"pick:{round_.bank_id}" if part["topic"] else f"pickany:{round_.bank_id}"
+                picks[f"{prefix}:{part['difficulty']}" + (f":{part['topic']}" if part["topic"] else "")] = part["count"]
     return render_template(
         "organizer/round_form.html",
         contest=contest,
         round=round_,
         values=values,
+        picks=picks,
         banks=bank_list,
         counts=counts,
         errors=errors,

@@ -161,7 +161,9 @@ def round_settings(round_: Round) -> dict[str, Any]:
 
 
 def format_draw_spec(spec: list[dict[str, Any]] | None) -> str:
-    """The text parse_draw_spec reads back."""
+    """The text parse_draw_spec reads back ("" when a topic holds ":" or ","; the table shows those)."""
+    if any(":" in (part["topic"] or "") or "," in (part["topic"] or "") for part in spec or []):
+        return ""
     return ",".join(
         f"{part['topic'] or ''}:{VIETNAMESE_NAMES.get(part['difficulty'] or '', '')}:{part['count']}"
         for part in spec or []
@@ -179,7 +181,7 @@ def round_fields(
     minutes: int,
     max_attempts: int | None = 1,
     bank_name: str | None = None,
-    draw: str | None = None,
+    draw: str | list[DrawPart] | None = None,
     prediction: str = "full_score",
     max_attempts_per_day: int | None = None,
     review: str = "after_close",
@@ -215,7 +217,11 @@ def round_fields(
         raise InvalidInput(" ".join(problems.values()), problems)
 
     bank = _pick_bank(session, bank_name)
-    parts = parse_draw_spec(draw) if draw else [DrawPart(None, None, question_count)]
+    if isinstance(draw, list):  # picked in the form's table of the bank's counts
+        parts = draw
+        draw = ",".join(part.label() for part in parts)
+    else:
+        parts = parse_draw_spec(draw) if draw else [DrawPart(None, None, question_count)]
     total = sum(part.count for part in parts)
     if total != question_count:
         raise InvalidInput(

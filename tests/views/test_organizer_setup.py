@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from contest.models import Attempt, AuditEntry, Contest, Round
+from contest.models import Attempt, AuditEntry, Contest, QuestionBank, Round
 from tests.conftest import DEMO_DATA, csrf_token
 from tests.factories import make_user
 
@@ -215,3 +215,42 @@ def test_edit_a_round_until_the_first_attempt(app, session, clock, runner) -> No
     assert locked.status_code == 409 and "không thể thay đổi" in locked.get_data(as_text=True)
     session.expire_all()
     assert session.get(Round, round_.id).name == "Tuần đầu"
+
+
+def test_the_draw_is_picked_in_the_table_of_the_bank_counts(app, session, clock, runner, tmp_path) -> None:
+    client = _organizer(app, session, clock, runner)
+    # a topic whose name holds a colon cannot be written in the text form: the table takes it
+    bank_file = tmp_path / "colon.csv"
+    rows = ["STT,Câu hỏi,Phương án A,Phương án B,Đáp án,Chủ đề,Mức độ"]
+    rows += [f"{i},Câu {i}?,Có,Không,A,Chủ đề 1: Chính quyền số,Dễ" for i in range(1, 6)]
+    bank_file.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    assert runner.invoke(args=["bank", "import", str(bank_file), "--bank", "Hai chấm"]).exit_code == 0
+    bank_id = session.scalar(select(QuestionBank.id).where(QuestionBank.name == "Hai chấm"))
+    client.post(
+        "/admin/contests/new",
+        data={"title": "Thi", "slug": "thi", "status": "published", "csrf_token": csrf_token(client)},
+    )
+    form = client.get("/admin/contests/thi/rounds/new").get_data(as_text=True)
+    assert f'name="pick:{bank_id}:easy:Chủ đề 1: Chính quyền số"' in form and "/ 5" in form
+    base = {**ROUND_FORM, "bank": "Hai chấm", "questions": "4", "draw": "", "csrf_token": csrf_token(client)}
+    too_many = client.post(
+        "/admin/contests/thi/rounds/new",
+        data={**base, "questions": "6", f"pick:{bank_id}:easy:Chủ đề 1: Chính quyền số": "6"},
+    )
+    assert too_many.status_code == 400 and "chỉ có 5 câu hỏi" in too_many.get_data(as_text=True)
+    not_a_number = client.post("/admin/contests/thi/rounds/new", data={**base, f"pickany:{bank_id}:easy": "ba"})
+    assert not_a_number.status_code == 400 and "số nguyên trong bảng" in not_a_number.get_data(as_text=True)
+    assert session.scalar(select(Round.id)) is None
+    created = client.post(
+        "/admin/contests/thi/rounds/new",
+        data={**base, f"pick:{bank_id}:easy:Chủ đề 1: Chính quyền số": "3", f"pickany:{bank_id}:easy": "1"},
+    )
+    assert created.status_code == 302
+    round_ = session.scalar(select(Round))
+    assert round_.draw_spec == [
+        {"topic": "Chủ đề 1: Chính quyền số", "difficulty": "easy", "count": 3},
+        {"topic": None, "difficulty": "easy", "count": 1},
+    ]
+    edit = client.get(f"/admin/rounds/{round_.id}/edit").get_data(as_text=True)
+    assert f'name="pick:{bank_id}:easy:Chủ đề 1: Chính quyền số" value="3"' in edit
+    assert f'name="pickany:{bank_id}:easy" value="1"' in edit and 'id="draw" name="draw" value=""' in edit
