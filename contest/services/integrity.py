@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -98,11 +98,16 @@ def _crowded(starts: list[_Start], minimum: int) -> list[list[_Start]]:
     """The runs of starts in which some CROWD_WINDOW saw `minimum` accounts or more (overlaps merged)."""
     starts = sorted(starts, key=lambda start: (start.at, start.attempt_id))
     spans: list[list[int]] = []
+    in_window: Counter[int] = Counter()  # attempts per account in the sliding window: linear in the starts
     first = 0
     for last, start in enumerate(starts):
+        in_window[start.user_id] += 1
         while start.at - starts[first].at > CROWD_WINDOW:
+            in_window[starts[first].user_id] -= 1
+            if not in_window[starts[first].user_id]:
+                del in_window[starts[first].user_id]
             first += 1
-        if len({item.user_id for item in starts[first : last + 1]}) < minimum:
+        if len(in_window) < minimum:
             continue
         if spans and first <= spans[-1][1]:
             spans[-1][1] = last
