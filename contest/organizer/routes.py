@@ -572,15 +572,6 @@ def round_disqualify(round_id: int):  # type: ignore[no-untyped-def]
     except InvalidInput as error:
         db.session.rollback()
         return _integrity_page(round_, {"reason": str(error.message)})
-    audit.record(
-        db.session,
-        current_user,
-        "attempt.disqualify",
-        f"attempt:{attempt.id}",
-        before={"score": attempt.score, "user": attempt.user_id},
-        after={"reason": attempt.disqualification_reason},
-        now=clock.now(),
-    )
     db.session.commit()
     disqualification.refresh_boards(db.session, attempt)
     flash(_("Attempt %(id)d was disqualified: it no longer counts in any ranking.", id=attempt.id), "success")
@@ -591,9 +582,7 @@ def round_disqualify(round_id: int):  # type: ignore[no-untyped-def]
 @organizer_required
 def round_reinstate(round_id: int, attempt_id: int):  # type: ignore[no-untyped-def]
     attempt = disqualification.round_attempt(db.session, _managed_round(round_id).id, attempt_id)
-    before = {"reason": attempt.disqualification_reason}
-    disqualification.reinstate(db.session, attempt, now=clock.now())
-    audit.record(db.session, current_user, "attempt.reinstate", f"attempt:{attempt.id}", before=before, now=clock.now())
+    disqualification.reinstate(db.session, attempt, by=current_user, now=clock.now())
     db.session.commit()
     disqualification.refresh_boards(db.session, attempt)
     flash(_("Attempt %(id)d counts again.", id=attempt.id), "success")

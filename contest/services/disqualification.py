@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from contest.extensions import redis_client
 from contest.models import Attempt, User
-from contest.services import live_board
+from contest.services import audit, live_board
 from contest.services.errors import DomainError, InvalidInput, NotFound
 from contest.services.leaderboard import rebuild, unqueue_board_update
 from contest.services.ranking import FINISHED, finalize_ranking
@@ -48,13 +48,24 @@ def disqualify(session: Session, attempt: Attempt, *, by: User, reason: str, now
         raise DomainError(_("This attempt is already disqualified."))
     attempt.disqualified_at, attempt.disqualified_by_id, attempt.disqualification_reason = now, by.id, reason
     unqueue_board_update(session, attempt.id)
+    audit.record(
+        session,
+        by,
+        "attempt.disqualify",
+        f"attempt:{attempt.id}",
+        before={"score": attempt.score, "user": attempt.user_id},
+        after={"reason": reason},
+        now=now,
+    )
     _rank_again(session, attempt, now)
 
 
-def reinstate(session: Session, attempt: Attempt, *, now: datetime) -> None:
+def reinstate(session: Session, attempt: Attempt, *, by: User, now: datetime) -> None:
     if attempt.disqualified_at is None:
         raise DomainError(_("This attempt is not disqualified."))
+    before = {"reason": attempt.disqualification_reason}
     attempt.disqualified_at = attempt.disqualified_by_id = attempt.disqualification_reason = None
+    audit.record(session, by, "attempt.reinstate", f"attempt:{attempt.id}", before=before, now=now)
     _rank_again(session, attempt, now)
 
 

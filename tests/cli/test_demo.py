@@ -59,3 +59,7 @@ def test_demo_shows_integrity_flags_and_a_disqualified_attempt(runner, session) 
     board = individual_page(session, round_, limit=50, public=False)
     assert disqualified.user_id not in {entry["user_id"] for entry in board.entries}
     assert len(board.entries) == 23
+    from contest.models import AuditEntry
+
+    entry = session.scalar(select(AuditEntry).where(AuditEntry.action == "attempt.disqualify"))
+    assert entry.target == f"attempt:{disqualified.id}"  # the decision is in the audit log
