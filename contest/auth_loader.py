@@ -20,6 +20,20 @@ def load_user(user_id: str) -> User | None:
     return user
 
 
+def session_credentials() -> tuple[int, str] | None:
+    """The user id and session token the session cookie claims, without loading the user (the hot API
+    paths check them in their own query); a visitor known only by the remember-me cookie is loaded."""
+    from flask import session
+    from flask_login import current_user
+
+    raw_id, _, token = str(session.get("_user_id") or "").partition(":")
+    if raw_id.isdigit() and token:
+        return int(raw_id), token
+    if current_user.is_authenticated:
+        return current_user.id, current_user.session_token
+    return None
+
+
 def unauthorized():  # type: ignore[no-untyped-def]
     """API calls get a 401 in JSON; pages send the visitor to the login page and back."""
     from flask import redirect, request, url_for

@@ -8,11 +8,13 @@ from flask_wtf.csrf import generate_csrf
 
 from contest import clock
 from contest.api import bp
+from contest.auth_loader import session_credentials, unauthorized
 from contest.client_origin import client_origin
 from contest.extensions import db
 from contest.services import attempts, catalogue, leaderboard, stats
 from contest.services.attempts import AttemptFinished
 from contest.services.cache import cached_json
+from contest.services.errors import InvalidInput
 from contest.services.rounds import visible_round
 
 
@@ -33,17 +35,29 @@ def start_attempt(round_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.put("/attempts/<int:attempt_id>/answers/<int:position>")
-@login_required
 def save_answer(attempt_id: int, position: int):  # type: ignore[no-untyped-def]
+    """The hottest write of a contest: the login is checked inside the save's own query."""
+    credentials = session_credentials()
+    if credentials is None:
+        return unauthorized()
     now = clock.now()
     body = request.get_json(silent=True)
     options = body.get("options") if isinstance(body, dict) else None
     try:
         chosen = attempts.save_answer(
-            db.session, user_id=current_user.id, attempt_id=attempt_id, position=position, option_ids=options, now=now
+            db.session,
+            user_id=credentials[0],
+            session_token=credentials[1],
+            attempt_id=attempt_id,
+            position=position,
+            option_ids=options,
+            now=now,
         )
     except AttemptFinished:
         db.session.commit()  # the attempt may just have been finished at its deadline
+        raise
+    except InvalidInput:
+        db.session.rollback()  # the choice was written before it was checked: undo it
         raise
     db.session.commit()  # acknowledged only once it is stored
     return jsonify({"position": position, "options": chosen, "saved_at": clock.iso_utc(now)})

@@ -101,7 +101,8 @@ class AttemptItem(Base):
     # change it. {"text", "multiple", "topic", "difficulty", "explanation",
     #  "options": [{"id", "text", "correct"}, ...] in the shuffled order shown}
     snapshot: Mapped[dict[str, Any]] = mapped_column(JSON)
-    chosen: Mapped[list[int] | None] = mapped_column(JSON)
+    # None (no answer) is SQL NULL, not JSON null: "chosen IS NULL" finds the unanswered questions.
+    chosen: Mapped[list[int] | None] = mapped_column(JSON(none_as_null=True))
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     correct: Mapped[bool | None]
 

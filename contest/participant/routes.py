@@ -15,7 +15,7 @@ from contest.models import Attempt
 from contest.participant import bp
 from contest.services import attempts, receipts
 from contest.services.catalogue import round_state
-from contest.services.errors import DomainError
+from contest.services.errors import DomainError, InvalidInput
 from contest.services.ranking import live_rank
 from contest.services.rounds import visible_round
 
@@ -90,6 +90,10 @@ def save_form(attempt_id: int):  # type: ignore[no-untyped-def]
                     )
             if request.form.get("action") == "submit":
                 attempts.submit_attempt(db.session, attempt, prediction=request.form.get("prediction"), now=now)
+        except InvalidInput as error:
+            db.session.rollback()  # a choice the question does not take: nothing of this form is kept
+            flash(str(error.message), "error")
+            return redirect(url_for("participant.take", round_id=attempt.round_id))
         except DomainError as error:
             db.session.commit()  # what was saved stays saved
             flash(str(error.message), "error")

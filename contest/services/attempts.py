@@ -12,10 +12,10 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NoReturn
 
 from flask_babel import gettext as _
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -40,6 +40,16 @@ class RoundNotOpen(DomainError):
 
 class AttemptsUsedUp(DomainError):
     code = "attempts_used_up"
+
+
+class NotLoggedIn(DomainError):
+    status = 401
+    code = "unauthorized"
+
+
+def _logged_in(session: Session, user_id: int, session_token: str) -> bool:
+    user = session.get(User, user_id)
+    return user is not None and user.is_active and user.session_token == session_token
 
 
 class AttemptFinished(DomainError):
@@ -239,54 +249,118 @@ def get_own_attempt(session: Session, user: User, attempt_id: int) -> Attempt:
     return attempt
 
 
+_ITEM_TO_SAVE = (
+    select(AttemptItem.snapshot, Attempt.status, Attempt.deadline)
+    .join(Attempt, Attempt.id == AttemptItem.attempt_id)
+    .where(
+        Attempt.id == bindparam("b_attempt_id"),
+        Attempt.user_id == bindparam("b_user_id"),
+        AttemptItem.position == bindparam("b_position"),
+    )
+)
+
+
+def _save_statement(check_login: bool) -> Any:
+    """One guarded UPDATE ... RETURNING: the item of an attempt of this user, still in progress, before
+    its deadline and grace (and, with check_login, of an active account whose session token matches)."""
+    open_attempt = select(Attempt.id).where(
+        Attempt.id == bindparam("b_attempt_id"),
+        Attempt.user_id == bindparam("b_user_id"),
+        Attempt.status == "in_progress",
+        Attempt.deadline >= bindparam("b_limit", type_=Attempt.__table__.c.deadline.type),
+    )
+    if check_login:
+        open_attempt = open_attempt.join(User, User.id == Attempt.user_id).where(
+            User.session_token == bindparam("b_token"), User.active.is_(True), User.anonymised_at.is_(None)
+        )
+    return (
+        update(AttemptItem)
+        .where(
+            AttemptItem.attempt_id == bindparam("b_attempt_id"),
+            AttemptItem.position == bindparam("b_position"),
+            AttemptItem.attempt_id.in_(open_attempt),
+        )
+        .values(
+            chosen=bindparam("b_chosen", type_=AttemptItem.__table__.c.chosen.type),
+            answered_at=bindparam("b_answered_at", type_=AttemptItem.__table__.c.answered_at.type),
+        )
+        .returning(AttemptItem.snapshot)
+    )
+
+
+# Built once: a save runs prepared statements on the transaction's connection, with no expression
+# building and no ORM bookkeeping.
+_SAVE_CHOICE = _save_statement(check_login=False)
+_SAVE_CHOICE_OF_SESSION = _save_statement(check_login=True)
+
+
 def save_answer(
-    session: Session, *, user_id: int, attempt_id: int, position: int, option_ids: Any, now: datetime
+    session: Session,
+    *,
+    user_id: int,
+    attempt_id: int,
+    position: int,
+    option_ids: Any,
+    now: datetime,
+    session_token: str | None = None,
 ) -> list[int]:
     """Store the chosen options of one question. Saving the same choice twice changes nothing.
 
-    The hot path of a contest: one read (the item with its attempt's state) and one guarded UPDATE."""
-    row = session.execute(
-        select(AttemptItem.id, AttemptItem.snapshot, Attempt.status, Attempt.deadline)
-        .join(Attempt, Attempt.id == AttemptItem.attempt_id)
-        .where(Attempt.id == attempt_id, Attempt.user_id == user_id, AttemptItem.position == position)
-    ).one_or_none()
-    if row is None:
-        owned = session.scalar(select(Attempt.id).where(Attempt.id == attempt_id, Attempt.user_id == user_id))
-        if owned is None:
-            raise NotFound(_("This attempt does not exist."))
-        raise NotFound(_("This attempt has no question %(position)d.", position=position))
-    item_id, snapshot, status, deadline = row
-    if status != "in_progress":
-        raise AttemptFinished(_("This attempt has been submitted; answers can no longer change."))
-    if now > deadline + ANSWER_GRACE:
-        attempt = session.get(Attempt, attempt_id)
-        if attempt is not None:
-            finish_attempt(session, attempt, now=now, finished_by="deadline")
-        raise AttemptFinished(_("Time is up: answers saved before the deadline were counted."))
+    The hot path of a contest is one statement: a guarded UPDATE that writes the choice and returns
+    the question it must fit. With `session_token` it also checks the login (an active account whose
+    token is the session cookie's), so the API saves answers without loading the user first.
+    A choice the question does not take raises InvalidInput after the UPDATE: the caller rolls back.
+    When nothing was written, a read tells why (login, attempt, question, finished, time up)."""
     if not isinstance(option_ids, list) or not all(isinstance(i, int) and not isinstance(i, bool) for i in option_ids):
         raise InvalidInput(_("Send the chosen options as a list of option ids."), {"options": "list"})
-    allowed = {option["id"] for option in snapshot["options"]}
     chosen = sorted(set(option_ids))
+    params = {
+        "b_attempt_id": attempt_id,
+        "b_user_id": user_id,
+        "b_position": position,
+        "b_limit": now - ANSWER_GRACE,
+        "b_chosen": chosen or None,
+        "b_answered_at": now if chosen else None,
+    }
+    connection = session.connection()
+    if session_token is None:
+        snapshot = connection.execute(_SAVE_CHOICE, params).scalar_one_or_none()
+    else:
+        snapshot = connection.execute(
+            _SAVE_CHOICE_OF_SESSION, {**params, "b_token": session_token}
+        ).scalar_one_or_none()
+    if snapshot is None:
+        _refuse_save(session, user_id, attempt_id, position, now, session_token)
+    allowed = {option["id"] for option in snapshot["options"]}
     if any(option_id not in allowed for option_id in chosen):
         raise InvalidInput(
             _("These options do not belong to question %(position)d.", position=position), {"options": "unknown"}
         )
     if len(chosen) > 1 and not snapshot["multiple"]:
         raise InvalidInput(_("Question %(position)d takes one answer.", position=position), {"options": "single"})
-    # Guarded by the attempt's state: a save racing a submit never changes a scored attempt.
-    saved = session.execute(
-        update(AttemptItem)
-        .where(
-            AttemptItem.id == item_id,
-            AttemptItem.attempt_id.in_(
-                select(Attempt.id).where(Attempt.id == attempt_id, Attempt.status == "in_progress")
-            ),
-        )
-        .values(chosen=chosen or None, answered_at=now if chosen else None)
-    )
-    if saved.rowcount != 1:
-        raise AttemptFinished(_("This attempt has been submitted; answers can no longer change."))
     return chosen
+
+
+def _refuse_save(
+    session: Session, user_id: int, attempt_id: int, position: int, now: datetime, session_token: str | None
+) -> NoReturn:
+    """Why a save wrote nothing, as the error to answer with."""
+    if session_token is not None and not _logged_in(session, user_id, session_token):
+        raise NotLoggedIn(_("Please log in to continue."))
+    params = {"b_attempt_id": attempt_id, "b_user_id": user_id, "b_position": position}
+    row = session.connection().execute(_ITEM_TO_SAVE, params).one_or_none()
+    if row is None:
+        owned = session.scalar(select(Attempt.id).where(Attempt.id == attempt_id, Attempt.user_id == user_id))
+        if owned is None:
+            raise NotFound(_("This attempt does not exist."))
+        raise NotFound(_("This attempt has no question %(position)d.", position=position))
+    _snapshot, status, deadline = row
+    if status == "in_progress" and now > deadline + ANSWER_GRACE:
+        attempt = session.get(Attempt, attempt_id)
+        if attempt is not None:
+            finish_attempt(session, attempt, now=now, finished_by="deadline")
+        raise AttemptFinished(_("Time is up: answers saved before the deadline were counted."))
+    raise AttemptFinished(_("This attempt has been submitted; answers can no longer change."))
 
 
 @dataclass(frozen=True)

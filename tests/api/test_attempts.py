@@ -226,6 +226,18 @@ def test_require_all_answered(quiz, session, clock) -> None:
     assert quiz.submit(body["attempt_id"]).get_json()["status"] == "expired"
 
 
+def test_a_cleared_answer_counts_as_unanswered(quiz, session) -> None:
+    quiz.round.require_all_answered = True
+    session.commit()
+    body = quiz.start().get_json()
+    for question in body["questions"]:
+        assert quiz.answer(body["attempt_id"], question["position"], [question["options"][0]["id"]]).status_code == 200
+    assert quiz.answer(body["attempt_id"], 3, []).get_json()["options"] == []  # the participant unticks it
+    refused = quiz.submit(body["attempt_id"])
+    assert refused.status_code == 409 and "còn 1 câu" in refused.get_json()["message"]
+    assert session.scalar(select(AttemptItem.chosen).where(AttemptItem.position == 3)) is None
+
+
 def test_bad_prediction_is_refused(quiz) -> None:
     attempt_id = quiz.start().get_json()["attempt_id"]
     assert quiz.submit(attempt_id, prediction=-3).status_code == 400

@@ -54,12 +54,21 @@ def people(app, session, clock, quiz):  # type: ignore[no-untyped-def]
 def test_password_change_ends_other_sessions(app, people, session) -> None:
     quiz = people["quiz"]
     other_device = _client_for(app, "0912345678")
+    body = quiz.start().get_json()
+    answer = {"options": [body["questions"][0]["options"][0]["id"]]}
+    url = f"/api/attempts/{body['attempt_id']}/answers/1"
+    saved = other_device.put(url, json=answer, headers={"X-CSRFToken": csrf_token(other_device)})
+    assert saved.status_code == 200  # the same account on a second device saves answers...
     assert _post(quiz.client, "/account", action="password", current="sai", new="mat-khau-moi").status_code == 400
     assert _post(quiz.client, "/account", action="password", current="mat-khau-123", new="ngan").status_code == 400
     done = _post(quiz.client, "/account", action="password", current="mat-khau-123", new="mat-khau-moi")
     assert done.status_code == 302
     assert "Đăng xuất" in quiz.client.get("/").get_data(as_text=True)  # this device stays in
     assert "Đăng xuất" not in other_device.get("/").get_data(as_text=True)
+    # ...until the password changes: the save checks the session's token in its own statement
+    refused = other_device.put(url, json=answer, headers={"X-CSRFToken": csrf_token(other_device)})
+    assert refused.status_code == 401 and refused.get_json()["error"] == "unauthorized"
+    assert quiz.answer(body["attempt_id"], 1, answer["options"]).status_code == 200  # this device goes on
     assert "Đăng xuất" in _client_for(app, "0912345678", "mat-khau-moi").get("/").get_data(as_text=True)
 
 

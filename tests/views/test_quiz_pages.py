@@ -113,3 +113,19 @@ def test_time_left_is_rendered_from_the_server_deadline(quiz, clock) -> None:
     page = quiz.client.get(f"/rounds/{quiz.round.id}/take").get_data(as_text=True)
     assert 'data-deadline="2026-10-10T01:10:00.000Z"' in page
     assert 'data-server-now="2026-10-10T01:03:00.000Z"' in page
+
+
+def test_a_tampered_form_is_refused_whole_and_changes_nothing(quiz, session) -> None:
+    client = quiz.client
+    client.post(f"/rounds/{quiz.round.id}/take", data={"csrf_token": csrf_token(client)})
+    attempt = session.scalar(select(Attempt))
+    rights = right_options(session, attempt.id)
+    form = {"csrf_token": csrf_token(client), "action": "save", "q1": [str(o) for o in rights[1]]}
+    form["q2"] = [str(rights[3][0])]  # an option of question 3 sent as the answer to question 2
+    refused = client.post(f"/attempts/{attempt.id}/answers", data=form)
+    assert refused.status_code == 302
+    page = client.get(refused.headers["Location"]).get_data(as_text=True)
+    assert "Các phương án này không thuộc câu 2." in page
+    session.expire_all()
+    chosen = session.scalars(select(AttemptItem.chosen).where(AttemptItem.attempt_id == attempt.id)).all()
+    assert chosen == [None] * len(chosen)  # not even question 1's valid answer was kept
