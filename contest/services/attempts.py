@@ -133,6 +133,9 @@ class ClientOrigin:
 LONG_ABSENCE_MS = 60_000
 
 
+_INSERT_ITEMS = insert(AttemptItem)
+
+
 def start_attempt(
     session: Session, user: User, round_: Round, *, now: datetime, origin: ClientOrigin | None = None
 ) -> StartedAttempt:
@@ -190,8 +193,9 @@ def start_attempt(
     try:
         session.add(attempt)
         session.flush()
-        # one INSERT ... VALUES (...), (...): a single statement for all the drawn questions
-        session.execute(insert(AttemptItem).values([{"attempt_id": attempt.id, **item} for item in items]))
+        # all the drawn questions in one batch (SQLAlchemy's "insertmanyvalues": a multi-row INSERT whose
+        # compiled form is cached, unlike insert().values([...]), which is compiled anew every time)
+        session.connection().execute(_INSERT_ITEMS, [{"attempt_id": attempt.id, **item} for item in items])
     except IntegrityError:
         session.rollback()  # nothing else is pending at the start of a request
         winner = _open_attempt(session, user, round_)
