@@ -7,7 +7,7 @@ from itertools import count
 
 from sqlalchemy.orm import Session
 
-from contest.models import Contest, Option, Question, QuestionBank, Round, Unit, User
+from contest.models import Attempt, Contest, Option, Question, QuestionBank, Round, Unit, User
 from contest.models.questions import DIFFICULTIES
 from contest.services.accounts import create_user
 from question_bank.model import DraftOption, DraftQuestion
@@ -98,3 +98,35 @@ def make_round(
     session.add(round_)
     session.flush()
     return round_
+
+
+def make_attempt(
+    session: Session,
+    round_: Round,
+    user: User,
+    started_at: datetime,
+    *,
+    number: int = 1,
+    score: int | None = None,
+    seconds: float | None = None,
+    total: int | None = None,
+) -> Attempt:
+    """An attempt in progress, or, with a score, submitted `seconds` after it started."""
+    finished = score is not None
+    duration_ms = int((seconds or 0) * 1000)
+    attempt = Attempt(
+        user=user,
+        round=round_,
+        number=number,
+        started_at=started_at,
+        deadline=started_at + timedelta(seconds=round_.time_limit_s),
+        submitted_at=started_at + timedelta(milliseconds=duration_ms) if finished else None,
+        status="submitted" if finished else "in_progress",
+        total=total or round_.question_count,
+        score=score,
+        duration_ms=duration_ms if finished else None,
+        seed=1,
+    )
+    session.add(attempt)
+    session.flush()
+    return attempt

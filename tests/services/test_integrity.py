@@ -6,26 +6,14 @@ from datetime import timedelta
 
 from contest.models import Attempt, AttemptItem, Round
 from contest.services.integrity import flags
-from tests.factories import make_bank, make_contest, make_round, make_user
+from tests.factories import make_attempt, make_bank, make_contest, make_round, make_user
 
 
 def _attempt(session, clock, round_: Round, questions, *, duration_ms: int, picks: list[int], order=None):  # type: ignore[no-untyped-def]
-    user = make_user(session, clock())
-    attempt = Attempt(
-        user=user,
-        round=round_,
-        number=1,
-        started_at=clock(),
-        deadline=clock() + timedelta(minutes=10),
-        submitted_at=clock(),
-        status="submitted",
-        total=len(questions),
-        score=sum(p == 0 for p in picks),
-        duration_ms=duration_ms,
-        seed=1,
+    score = sum(p == 0 for p in picks)
+    attempt = make_attempt(
+        session, round_, make_user(session, clock()), clock(), score=score, seconds=duration_ms / 1000
     )
-    session.add(attempt)
-    session.flush()
     shown = order or list(range(len(questions)))
     for position, index in enumerate(shown, start=1):
         question = questions[index]

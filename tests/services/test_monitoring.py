@@ -7,28 +7,8 @@ from datetime import timedelta
 
 from openpyxl import load_workbook
 
-from contest.models import Attempt, Round, User
 from contest.services.monitoring import bucket_minutes, monitor_payload
-from tests.factories import make_contest, make_round, make_unit, make_user
-
-
-def _attempt(session, round_: Round, user: User, start, *, number=1, score=None, seconds=None) -> Attempt:  # type: ignore[no-untyped-def]
-    finished = score is not None
-    attempt = Attempt(
-        user=user,
-        round=round_,
-        number=number,
-        started_at=start,
-        deadline=start + timedelta(minutes=15),
-        submitted_at=start + timedelta(seconds=seconds) if finished else None,
-        status="submitted" if finished else "in_progress",
-        total=round_.question_count,
-        score=score,
-        duration_ms=seconds * 1000 if finished else None,
-        seed=1,
-    )
-    session.add(attempt)
-    return attempt
+from tests.factories import make_attempt, make_contest, make_round, make_unit, make_user
 
 
 def _crafted_round(session, clock):  # type: ignore[no-untyped-def]
@@ -39,11 +19,11 @@ def _crafted_round(session, clock):  # type: ignore[no-untyped-def]
     opens = round_.opens_at
     a, b = make_user(session, clock(), unit=one), make_user(session, clock(), unit=one)
     c, d = make_user(session, clock(), unit=two), make_user(session, clock(), unit=two)
-    _attempt(session, round_, a, opens + timedelta(minutes=2), score=8, seconds=300)
-    _attempt(session, round_, a, opens + timedelta(minutes=62), number=2, score=10, seconds=200)
-    _attempt(session, round_, b, opens + timedelta(minutes=7), score=8, seconds=400)
-    _attempt(session, round_, d, opens + timedelta(minutes=30), score=3, seconds=900)
-    _attempt(session, round_, c, opens + timedelta(minutes=118))
+    make_attempt(session, round_, a, opens + timedelta(minutes=2), score=8, seconds=300)
+    make_attempt(session, round_, a, opens + timedelta(minutes=62), number=2, score=10, seconds=200)
+    make_attempt(session, round_, b, opens + timedelta(minutes=7), score=8, seconds=400)
+    make_attempt(session, round_, d, opens + timedelta(minutes=30), score=3, seconds=900)
+    make_attempt(session, round_, c, opens + timedelta(minutes=118))
     session.commit()
     return round_
 

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 
-from contest.models import Attempt, AttemptItem
+from contest.models import AttemptItem
 from contest.services.question_stats import analyse
-from tests.factories import make_bank, make_contest, make_round, make_user
+from tests.factories import make_attempt, make_bank, make_contest, make_round, make_user
 
 # Rows: attempts A, B, C, D; columns: questions 1-4; True = answered right.
 RIGHT = {
@@ -25,22 +23,7 @@ def round_with_attempts(session, clock):  # type: ignore[no-untyped-def]
     round_ = make_round(session, make_contest(session, clock()), clock(), bank=bank, questions=4)
     questions = bank.questions
     for answers in RIGHT.values():
-        user = make_user(session, clock())
-        attempt = Attempt(
-            user=user,
-            round=round_,
-            number=1,
-            started_at=clock(),
-            deadline=clock() + timedelta(minutes=5),
-            submitted_at=clock(),
-            status="submitted",
-            total=4,
-            score=sum(answers),
-            duration_ms=1000,
-            seed=1,
-        )
-        session.add(attempt)
-        session.flush()
+        attempt = make_attempt(session, round_, make_user(session, clock()), clock(), score=sum(answers), seconds=1)
         for position, (question, right) in enumerate(zip(questions, answers, strict=True), start=1):
             options = [{"id": question.id * 10 + k, "text": f"{'abc'[k]}", "correct": k == 0} for k in range(3)]
             chosen = [options[0]["id"]] if right else [options[1]["id"]]

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import io
-from datetime import timedelta
 
 import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
-from contest.models import Attempt, AttemptItem, Question, QuestionBank
+from contest.models import AttemptItem, Question, QuestionBank
 from contest.services.question_pool import load_pool
 from tests.conftest import DEMO_DATA, csrf_token
-from tests.factories import make_bank, make_contest, make_round, make_user
+from tests.factories import make_attempt, make_bank, make_contest, make_round, make_user
 from tests.question_bank.conftest import row, xlsx_bytes
 
 
@@ -153,17 +152,8 @@ def test_edit_changes_the_bank_but_not_attempts_already_drawn(client, session, c
         "options": [{"id": o.id, "text": o.text, "correct": o.is_correct} for o in question.options],
     }
     round_ = make_round(session, make_contest(session, clock()), clock(), bank=bank)
-    attempt = Attempt(
-        user=organizer,
-        round=round_,
-        number=1,
-        started_at=clock(),
-        deadline=clock() + timedelta(minutes=5),
-        total=1,
-        seed=1,
-    )
-    attempt.items = [AttemptItem(position=1, question_id=question.id, snapshot=snapshot)]
-    session.add(attempt)
+    attempt = make_attempt(session, round_, organizer, clock(), total=1)
+    session.add(AttemptItem(attempt=attempt, position=1, question_id=question.id, snapshot=snapshot))
     session.commit()
     form = {
         "text": "Câu hỏi đã sửa?",

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from sqlalchemy import select
 
-from contest.models import Attempt, AuditEntry, Contest, QuestionBank, Round
+from contest.models import AuditEntry, Contest, QuestionBank, Round
 from tests.conftest import DEMO_DATA, csrf_token
-from tests.factories import make_user
+from tests.factories import make_attempt, make_user
 
 
 def _organizer(app, session, clock, runner):  # type: ignore[no-untyped-def]
@@ -198,17 +196,7 @@ def test_edit_a_round_until_the_first_attempt(app, session, clock, runner) -> No
     assert (entry.before["minutes"], entry.after["minutes"]) == (15, 20)
 
     participant = make_user(session, clock(), phone="0900000099")
-    session.add(
-        Attempt(
-            round_id=round_.id,
-            user_id=participant.id,
-            number=1,
-            started_at=clock(),
-            deadline=clock() + timedelta(minutes=15),
-            total=20,
-            seed=1,
-        )
-    )
+    make_attempt(session, round_, participant, clock())
     session.commit()
     assert client.get(f"/admin/rounds/{round_.id}/edit").status_code == 302
     locked = client.post(f"/admin/rounds/{round_.id}/edit", data={**ROUND_FORM, "csrf_token": csrf_token(client)})
