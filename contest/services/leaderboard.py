@@ -13,12 +13,12 @@ from datetime import datetime
 
 import redis
 from flask_babel import gettext as _
-from sqlalchemy import event, func, select
+from sqlalchemy import bindparam, event, func, select
 from sqlalchemy.orm import Session
 
 from contest import clock
 from contest.extensions import redis_client
-from contest.models import Attempt, RankingEntry, Round, Unit, User
+from contest.models import Attempt, Contest, RankingEntry, Round, Unit, User
 from contest.services import live_board
 from contest.services.errors import NotFound
 from contest.services.live_board import BoardPage, BoardRecord
@@ -31,31 +31,45 @@ REBUILD_LOCK_S = 60
 MAX_PAGE = 200
 
 
-def _unit_ids(unit: Unit | None) -> tuple[int, ...]:
-    if unit is None:
-        return ()
-    return tuple(int(part) for part in unit.path.strip("/").split("/") if part)
+def _unit_ids(path: str | None) -> tuple[int, ...]:
+    """The unit and its ancestors, from its materialised path: the units whose counters it feeds."""
+    return tuple(int(part) for part in (path or "").strip("/").split("/") if part)
 
 
-def board_record(attempt: Attempt, user: User, round_: Round) -> BoardRecord:
+# What a board entry shows of the participant, in one prepared statement (not three lazy loads).
+_ENTRY_OF = (
+    select(User.name, Unit.name, Unit.path, Contest.name_display)
+    .select_from(User)
+    .outerjoin(Unit, Unit.id == User.unit_id)
+    .join(Round, Round.id == bindparam("round_id"))
+    .join(Contest, Contest.id == Round.contest_id)
+    .where(User.id == bindparam("user_id"))
+)
+
+
+def board_record(session: Session, attempt: Attempt) -> BoardRecord:
+    """A finished attempt as the boards record it."""
     assert attempt.submitted_at is not None and attempt.score is not None and attempt.duration_ms is not None
+    name, unit_name, unit_path, display = (
+        session.connection().execute(_ENTRY_OF, {"round_id": attempt.round_id, "user_id": attempt.user_id}).one()
+    )
     return BoardRecord(
         round_id=attempt.round_id,
-        user_id=user.id,
+        user_id=attempt.user_id,
         attempt_id=attempt.id,
         score=attempt.score,
         total=attempt.total,
         duration_ms=attempt.duration_ms,
         submitted_at=attempt.submitted_at,
-        name=public_name(user.name, round_.contest.name_display),
-        unit=user.unit.name if user.unit else "",
-        unit_ids=_unit_ids(user.unit),
+        name=public_name(name, display),
+        unit=unit_name or "",
+        unit_ids=_unit_ids(unit_path),
     )
 
 
 def queue_board_update(session: Session, attempt: Attempt) -> None:
     """Called by finish_attempt, the one place submissions are recorded."""
-    session.info.setdefault("board_updates", []).append(board_record(attempt, attempt.user, attempt.round))
+    session.info.setdefault("board_updates", []).append(board_record(session, attempt))
 
 
 def unqueue_board_update(session: Session, attempt_id: int) -> None:
@@ -103,7 +117,7 @@ def rebuild(session: Session, round_: Round, client: redis.Redis | None = None) 
             submitted_at=submitted,
             name=public_name(user.name, round_.contest.name_display),
             unit=unit.name if unit else "",
-            unit_ids=_unit_ids(unit),
+            unit_ids=_unit_ids(unit.path if unit else None),
         )
         for attempt_id, score, total, duration, submitted, user, unit in rows
     ]

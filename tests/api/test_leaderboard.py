@@ -219,7 +219,7 @@ def test_recording_the_same_or_a_worse_attempt_changes_nothing(board_redis, cont
     counters = live_board.unit_counters(board_redis, round_.id, [contest_day.unit.id])
     user = session.get(User, contest_day.user.id)
     best = session.scalar(select(Attempt).where(Attempt.user_id == user.id))
-    record = leaderboard.board_record(best, user, round_)
+    record = leaderboard.board_record(session, best)
     assert live_board.record([record], board_redis) == 1  # sent, but the script keeps the board as it was
     worse = record.__class__(**{**record.__dict__, "score": 1, "attempt_id": 10**9})
     live_board.record([worse], board_redis)
