@@ -40,6 +40,7 @@ def test_create_a_contest_then_a_round(app, session, clock, runner) -> None:
     assert contest.scope_unit.code == "HBX-TD" and contest.name_display == "full" and "<script>" not in contest.rules
     form = client.get("/admin/contests/tuoi-tre/rounds/new").get_data(as_text=True)
     assert "Kinh tế số" in form  # the bank's counts by topic and difficulty
+    assert "Tên đợt thi" in form and "Họ tên" not in form  # a round's name, not a person's
     done = client.post(
         "/admin/contests/tuoi-tre/rounds/new",
         data={
