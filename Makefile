@@ -41,7 +41,7 @@ format: $(VENV)/.dev-installed
 # and run `make translations` again to compile them.
 translations: $(VENV)/.dev-installed
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ -o contest/translations/messages.pot --no-location --omit-header .
-	$(BIN)/pybabel update -i contest/translations/messages.pot -d contest/translations --no-fuzzy-matching
+	$(BIN)/pybabel update -i contest/translations/messages.pot -d contest/translations --no-fuzzy-matching --ignore-obsolete
 	$(BIN)/pybabel compile -d contest/translations --statistics
 
 # Load benchmark (CONTRACT §7): gunicorn + PostgreSQL + Redis on this machine.

@@ -176,7 +176,7 @@ def account():  # type: ignore[no-untyped-def]
                 flash(_("Your password was changed; other devices are logged out."), "success")
                 return redirect(url_for("auth.account"))
             if action == "delete" and request.form.get("confirm") == "yes":
-                account_care.anonymise(current_user, now=clock.now())
+                account_care.anonymise(db.session, current_user, now=clock.now())
                 db.session.commit()
                 logout_user()
                 flash(

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
 
@@ -97,13 +97,16 @@ def personal_data(session: Session, user: User) -> dict[str, Any]:
                 "score": attempt.score,
                 "total": attempt.total,
                 "receipt": attempt.receipt,
+                "started_from_address": attempt.client_address,
+                "started_from_device": attempt.device,
+                "time_away_from_the_page_ms": attempt.away_ms,
             }
             for attempt in attempts
         ],
     }
 
 
-def anonymise(user: User, *, now: datetime) -> None:
+def anonymise(session: Session, user: User, *, now: datetime) -> None:
     """Deletion on request: the person disappears; scores stay, counted for the unit, under no name."""
     user.name = ANONYMOUS_NAME
     user.phone = f"x{user.id}"
@@ -113,3 +116,5 @@ def anonymise(user: User, *, now: datetime) -> None:
     user.session_token = new_session_token()
     user.anonymised_at = now
     user.active = False
+    # where they took part from is theirs too
+    session.execute(update(Attempt).where(Attempt.user_id == user.id).values(client_address=None, device=None))

@@ -77,6 +77,7 @@ def test_personal_data_download_and_deletion(app, people, session, client) -> No
     _take(quiz.client, session, quiz.round.id, 5)
     data = json.loads(quiz.client.get("/account/data.json").data)
     assert data["phone"] == "0912345678" and data["name"] == "Nguyễn Văn An" and len(data["attempts"]) == 1
+    assert data["attempts"][0]["started_from_address"] == "127.0.0.1"  # what the integrity flags keep is theirs
     assert _post(quiz.client, "/account", action="delete").status_code == 400  # not confirmed
     deleted = _post(quiz.client, "/account", action="delete", confirm="yes")
     assert deleted.status_code == 302
@@ -84,6 +85,8 @@ def test_personal_data_download_and_deletion(app, people, session, client) -> No
     session.refresh(user)
     assert user.name == "Người dùng đã xóa" and user.phone != "0912345678" and user.birth_date is None
     assert session.scalar(select(func.count(Attempt.id)).where(Attempt.user_id == user.id)) == 1
+    kept = session.execute(select(Attempt.client_address, Attempt.device).where(Attempt.user_id == user.id)).one()
+    assert tuple(kept) == (None, None)
     units = client.get(f"/api/rounds/{quiz.round.id}/units?parent=P").get_json()["entries"]
     assert {row["code"]: row["participants"] for row in units}["P-A"] == 1  # still counted for the unit
     assert "Đăng xuất" not in _client_for(app, "0912345678").get("/").get_data(as_text=True)
