@@ -50,5 +50,6 @@ INTEGRITY_FLAG_LABELS = {
     "same_answers": _l("the same answers as other participants"),
     "same_device": _l("several accounts from one device within an hour"),
     "same_address": _l("many accounts from one network address within an hour"),
+    "registered_together": _l("registered from one device with other accounts within an hour"),
     "long_absences": _l("answered after leaving the quiz page for long periods"),
 }

@@ -11,6 +11,7 @@ from contest import clock
 from contest.auth import bp
 from contest.auth.forms import LoginForm, RegisterForm
 from contest.auth.redirects import safe_next
+from contest.client_origin import client_origin
 from contest.extensions import db, limiter
 from contest.models import User
 from contest.services import account_care
@@ -105,6 +106,7 @@ def _register_from(values: dict) -> User:  # type: ignore[type-arg]
         category=text("category"),
         consent=values.get("consent") in (True, "y", "on", "true", "1"),
         now=clock.now(),
+        origin=client_origin(),
     )
 
 

@@ -44,6 +44,9 @@ class User(UserMixin, Base):
     anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Part of the login cookie: changing it (password change, reset) logs out every session.
     session_token: Mapped[str] = mapped_column(String(32), default=new_session_token)
+    # Where the participant registered from, for the integrity flags (accounts made together).
+    registered_address: Mapped[str | None] = mapped_column(String(45))
+    registered_device: Mapped[str | None] = mapped_column(String(16))
 
     unit: Mapped[Unit | None] = relationship(foreign_keys=[unit_id])
     managed_unit: Mapped[Unit | None] = relationship(foreign_keys=[managed_unit_id])

@@ -87,6 +87,8 @@ def personal_data(session: Session, user: User) -> dict[str, Any]:
         "role": user.role,
         "registered_at": user.created_at.isoformat(),
         "consent_at": user.consent_at.isoformat() if user.consent_at else None,
+        "registered_from_address": user.registered_address,
+        "registered_from_device": user.registered_device,
         "attempts": [
             {
                 "round": attempt.round.name,
@@ -116,5 +118,6 @@ def anonymise(session: Session, user: User, *, now: datetime) -> None:
     user.session_token = new_session_token()
     user.anonymised_at = now
     user.active = False
+    user.registered_address = user.registered_device = None
     # where they took part from is theirs too
     session.execute(update(Attempt).where(Attempt.user_id == user.id).values(client_address=None, device=None))

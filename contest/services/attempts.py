@@ -25,6 +25,7 @@ from contest.models import Attempt, AttemptItem, Round, User
 from contest.services.catalogue import round_state
 from contest.services.errors import DomainError, Forbidden, InvalidInput, NotFound
 from contest.services.leaderboard import queue_board_update
+from contest.services.origins import ClientOrigin
 from contest.services.question_pool import bank_content
 from contest.services.receipts import receipt_code
 from question_bank.draw import DrawPart, NotEnoughQuestions, draw_questions, shuffle_options
@@ -121,12 +122,6 @@ def _open_attempt(session: Session, user: User, round_: Round) -> Attempt | None
             Attempt.user_id == user.id, Attempt.round_id == round_.id, Attempt.status == "in_progress"
         )
     )
-
-
-@dataclass(frozen=True)
-class ClientOrigin:
-    address: str | None
-    device: str | None
 
 
 # A page hidden this long (another app, another tab) is a long absence for the integrity flags.

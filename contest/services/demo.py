@@ -13,10 +13,11 @@ from werkzeug.security import generate_password_hash
 
 from contest.models import Attempt, Contest, QuestionBank, Round, Unit, User
 from contest.services.accounts import create_user, find_by_phone
-from contest.services.attempts import ClientOrigin, attempt_items, save_answer, start_attempt, submit_attempt
+from contest.services.attempts import attempt_items, save_answer, start_attempt, submit_attempt
 from contest.services.bank_import import import_questions
 from contest.services.contests import create_contest, create_round
 from contest.services.disqualification import disqualify
+from contest.services.origins import ClientOrigin
 from contest.services.units import find_unit, import_units
 from question_bank.readers import read_questions
 from question_bank.tables import read_table
@@ -154,6 +155,8 @@ def _demo_attempts(session: Session, round_: Round, now: datetime) -> int:
             category="civil_servant",
             created_at=started_at,
             consent_at=started_at,
+            registered_address=_demo_origin(index).address,
+            registered_device=_demo_origin(index).device,
         )
         session.add(user)
         session.flush()

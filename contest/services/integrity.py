@@ -30,7 +30,7 @@ MIN_ACCOUNTS_PER_ADDRESS = 10
 # Reported absences from the quiz page, each at least attempts.LONG_ABSENCE_MS.
 MIN_LONG_ABSENCES = 1
 
-FLAG_KINDS = ("too_fast", "same_answers", "same_device", "same_address", "long_absences")
+FLAG_KINDS = ("too_fast", "same_answers", "same_device", "same_address", "registered_together", "long_absences")
 
 
 @dataclass(frozen=True)
@@ -82,12 +82,15 @@ def flags(session: Session, round_: Round) -> list[Flag]:
             others = ", ".join(sorted({name for _, _, name in group}))
             found.extend(Flag("same_answers", attempt_id, name, others) for attempt_id, _, name in group)
     found += _crowd_flags(session, round_)
+    found += _registration_flags(session, round_)
     found += _absence_flags(session, round_)
     return sorted(found, key=lambda flag: (FLAG_KINDS.index(flag.kind), flag.attempt_id))
 
 
 @dataclass(frozen=True)
 class _Start:
+    """An attempt started, or an account registered (attempt_id 0), by an account at a moment."""
+
     attempt_id: int
     user_id: int
     name: str
@@ -145,6 +148,47 @@ def _crowd_flags(session: Session, round_: Round) -> list[Flag]:
                 )
                 found.extend(Flag(kind, start.attempt_id, start.name, detail) for start in run)
     return found
+
+
+def _registration_flags(session: Session, round_: Round) -> list[Flag]:
+    """Attempts of accounts registered from one device together with others (MIN_ACCOUNTS_PER_DEVICE
+    or more within CROWD_WINDOW), whether or not the others took this round."""
+    devices = (
+        select(User.registered_address, User.registered_device)
+        .join(Attempt, Attempt.user_id == User.id)
+        .where(Attempt.round_id == round_.id, User.registered_device.is_not(None))
+        .distinct()
+        .subquery()
+    )
+    rows = session.execute(
+        select(User.id, User.name, User.created_at, User.registered_address, User.registered_device).join(
+            devices,
+            (devices.c.registered_address == User.registered_address)
+            & (devices.c.registered_device == User.registered_device),
+        )
+    ).all()
+    groups: dict[tuple[str, str], list[_Start]] = defaultdict(list)
+    for user_id, name, created_at, address, device in rows:
+        groups[(address, device)].append(_Start(0, user_id, name, created_at))
+    together: dict[int, str] = {}
+    for (address, _device), registrations in groups.items():
+        for run in _crowded(registrations, MIN_ACCOUNTS_PER_DEVICE):
+            detail = _(
+                "%(address)s: %(accounts)d accounts registered between %(start)s and %(end)s",
+                address=address,
+                accounts=len({item.user_id for item in run}),
+                start=_vn_time(run[0].at),
+                end=_vn_time(run[-1].at),
+            )
+            together.update((item.user_id, detail) for item in run)
+    if not together:
+        return []
+    attempts = session.execute(
+        select(Attempt.id, Attempt.user_id, User.name)
+        .join(User, User.id == Attempt.user_id)
+        .where(Attempt.round_id == round_.id, Attempt.user_id.in_(together))
+    ).all()
+    return [Flag("registered_together", attempt_id, name, together[user_id]) for attempt_id, user_id, name in attempts]
 
 
 def _absence_flags(session: Session, round_: Round) -> list[Flag]:

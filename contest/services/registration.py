@@ -15,6 +15,7 @@ from contest.models import Unit, User
 from contest.models.users import CATEGORIES
 from contest.services.accounts import account_problems, create_user
 from contest.services.errors import InvalidInput
+from contest.services.origins import ClientOrigin
 from contest.services.units import find_unit
 from question_bank.text import without_accents
 
@@ -54,6 +55,7 @@ def register_participant(
     birth_date: str | None = None,
     category: str | None = None,
     consent: bool = False,
+    origin: ClientOrigin | None = None,
 ) -> User:
     """Create the participant's account, or raise InvalidInput with every field's problem."""
     fields: dict[str, str] = {}
@@ -90,6 +92,8 @@ def register_participant(
         session.rollback()
         message = _("An account with this phone number already exists.")
         raise InvalidInput(message, {"phone": message}) from None
+    if origin is not None:
+        user.registered_address, user.registered_device = origin.address, origin.device
     return user
 
 

@@ -107,3 +107,25 @@ def test_long_absences_are_flagged(session, clock) -> None:
     assert [(flag.attempt_id, flag.detail) for flag in found] == [
         (away.id, "2 absences of a minute or more; 3 min 5 s away in all")
     ]
+
+
+def test_accounts_registered_together_on_one_device_are_flagged(session, clock) -> None:
+    bank = make_bank(session, clock(), questions=6)
+    round_ = make_round(session, make_contest(session, clock()), clock(), bank=bank, questions=6)
+    phone = ("203.0.113.7", "a1b2c3d4e5f60718")
+
+    def account(origin, minutes: int):  # type: ignore[no-untyped-def]
+        user = make_user(session, clock())
+        user.registered_address, user.registered_device = origin
+        user.created_at = clock() - timedelta(days=1, minutes=-minutes)
+        return user
+
+    # three accounts made on one phone within 30 minutes; only two of them take this round
+    made = [account(phone, minutes) for minutes in (0, 10, 30)]
+    alone = account(("198.51.100.9", "0000000000000001"), 5)
+    late = account(phone, 200)  # the same phone, hours later: not part of the run
+    taken = [make_attempt(session, round_, user, clock(), score=3, seconds=200) for user in (*made[:2], alone, late)]
+    session.commit()
+    flagged = {flag.attempt_id: flag.detail for flag in flags(session, round_) if flag.kind == "registered_together"}
+    assert set(flagged) == {taken[0].id, taken[1].id}
+    assert flagged[taken[0].id] == "203.0.113.7: 3 accounts registered between 09/10 08:00 and 09/10 08:30"

@@ -60,6 +60,7 @@ def test_register_page_finds_units_without_javascript_then_registers(client, ses
         "civil_servant",
     )
     assert user.birth_date.isoformat() == "1990-09-02" and user.consent_at == clock()
+    assert user.registered_address == "127.0.0.1" and len(user.registered_device) == 16  # for the integrity flags
     assert "Đăng xuất" in client.get("/").get_data(as_text=True)
 
 
