@@ -119,6 +119,16 @@ def _crowded(starts: list[_Start], minimum: int) -> list[list[_Start]]:
     return [starts[lo : hi + 1] for lo, hi in spans]
 
 
+def _span(address: str, run: list[_Start]) -> dict[str, object]:
+    """What a flag's detail says of a run: where, how many accounts, from when to when (Vietnam time)."""
+    return {
+        "address": address,
+        "accounts": len({item.user_id for item in run}),
+        "start": _vn_time(run[0].at),
+        "end": _vn_time(run[-1].at),
+    }
+
+
 def _crowd_flags(session: Session, round_: Round) -> list[Flag]:
     rows = session.execute(
         select(Attempt.id, Attempt.user_id, User.name, Attempt.started_at, Attempt.client_address, Attempt.device)
@@ -139,13 +149,7 @@ def _crowd_flags(session: Session, round_: Round) -> list[Flag]:
     ):
         for (address, _device), starts in groups.items():
             for run in _crowded(starts, minimum):
-                detail = _(
-                    "%(address)s: %(accounts)d accounts between %(start)s and %(end)s",
-                    address=address,
-                    accounts=len({start.user_id for start in run}),
-                    start=_vn_time(run[0].at),
-                    end=_vn_time(run[-1].at),
-                )
+                detail = _("%(address)s: %(accounts)d accounts between %(start)s and %(end)s", **_span(address, run))
                 found.extend(Flag(kind, start.attempt_id, start.name, detail) for start in run)
     return found
 
@@ -174,11 +178,7 @@ def _registration_flags(session: Session, round_: Round) -> list[Flag]:
     for (address, _device), registrations in groups.items():
         for run in _crowded(registrations, MIN_ACCOUNTS_PER_DEVICE):
             detail = _(
-                "%(address)s: %(accounts)d accounts registered between %(start)s and %(end)s",
-                address=address,
-                accounts=len({item.user_id for item in run}),
-                start=_vn_time(run[0].at),
-                end=_vn_time(run[-1].at),
+                "%(address)s: %(accounts)d accounts registered between %(start)s and %(end)s", **_span(address, run)
             )
             together.update((item.user_id, detail) for item in run)
     if not together:
