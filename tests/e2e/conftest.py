@@ -36,6 +36,24 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+DEMO_PASSWORD = "Demo@2026"
+
+
+def login(page, server: str, phone_number: str, password: str = DEMO_PASSWORD) -> None:  # type: ignore[no-untyped-def]
+    """Log in through the real form, as a participant or an organizer of the demo."""
+    page.goto(server + "/login")
+    page.fill("#phone", phone_number)
+    page.fill("#password", password)
+    page.click("button[type=submit]")
+
+
+def start_quiz(page, server: str, round_id: int = 1) -> None:  # type: ignore[no-untyped-def]
+    """Open the round's page, start (or resume) the attempt and wait for the quiz to be drawn."""
+    page.goto(f"{server}/rounds/{round_id}/take")
+    page.click("text=Bắt đầu làm bài")
+    page.wait_for_selector("#palette li")
+
+
 @pytest.fixture(scope="session")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The demo on a fresh SQLite database, served by gunicorn with the production settings."""

@@ -3,17 +3,12 @@ and it still works on a slow 3G connection."""
 
 from __future__ import annotations
 
-
-def _login(page, server: str, phone_number: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto(server + "/login")
-    page.fill("#phone", phone_number)
-    page.fill("#password", "Demo@2026")
-    page.click("button[type=submit]")
+from tests.e2e.conftest import login, start_quiz
 
 
 def test_quiz_with_the_keyboard_alone(server, phone) -> None:
     page = phone
-    _login(page, server, "0900000012")
+    login(page, server, "0900000012")
     page.goto(server + "/rounds/1/take")
     page.focus("form[action$='/take'] button")
     page.keyboard.press("Enter")
@@ -36,10 +31,8 @@ def test_quiz_with_the_keyboard_alone(server, phone) -> None:
 
 def test_controls_are_at_least_44_px_tall(server, phone) -> None:
     page = phone
-    _login(page, server, "0900000013")
-    page.goto(server + "/rounds/1/take")
-    page.click("text=Bắt đầu làm bài")
-    page.wait_for_selector("#palette li")
+    login(page, server, "0900000013")
+    start_quiz(page, server)
     small = page.evaluate(
         """() => Array.from(document.querySelectorAll('button, .choice, .palette-item, input[type=number]'))
             .filter(el => el.offsetParent !== null)
@@ -52,7 +45,7 @@ def test_controls_are_at_least_44_px_tall(server, phone) -> None:
 def test_quiz_on_slow_3g(server, browser) -> None:
     context = browser.new_context(viewport={"width": 390, "height": 844})
     page = context.new_page()
-    _login(page, server, "0900000014")
+    login(page, server, "0900000014")
     cdp = context.new_cdp_session(page)
     # Chrome DevTools' "Slow 3G": 400 ms latency, about 50 KB/s down and up
     cdp.send(
@@ -74,7 +67,7 @@ def test_quiz_on_slow_3g(server, browser) -> None:
 
 def test_text_at_200_percent_keeps_the_pages_within_the_screen(server, phone) -> None:
     page = phone
-    _login(page, server, "0900000016")
+    login(page, server, "0900000016")
     paths = ["/", "/contests/cds-2026", "/contests/cds-2026/leaderboard", "/rounds/1/take"]
     for path in paths:
         page.goto(server + path)

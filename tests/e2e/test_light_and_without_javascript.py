@@ -3,25 +3,16 @@ JavaScript turned off (plain form posts)."""
 
 from __future__ import annotations
 
-from tests.e2e.conftest import ARTIFACTS
+from tests.e2e.conftest import ARTIFACTS, login, start_quiz
 
 QUIZ_BUDGET_BYTES = 150 * 1024
-
-
-def _login(page, server: str, phone_number: str, password: str = "Demo@2026") -> None:  # type: ignore[no-untyped-def]
-    page.goto(server + "/login")
-    page.fill("#phone", phone_number)
-    page.fill("#password", password)
-    page.click("button[type=submit]")
 
 
 def test_quiz_page_weighs_under_150_kb(server, browser) -> None:
     context = browser.new_context(viewport={"width": 390, "height": 844})
     page = context.new_page()
-    _login(page, server, "0900000002")
-    page.goto(server + "/rounds/1/take")
-    page.click("text=Bắt đầu làm bài")
-    page.wait_for_selector("#palette li")
+    login(page, server, "0900000002")
+    start_quiz(page, server)
     sizes: list[int] = []
     fresh = browser.new_context(viewport={"width": 390, "height": 844}, storage_state=context.storage_state())
     measured = fresh.new_page()
@@ -37,7 +28,7 @@ def test_quiz_page_weighs_under_150_kb(server, browser) -> None:
 def test_the_quiz_without_javascript(server, browser) -> None:
     context = browser.new_context(viewport={"width": 390, "height": 844}, java_script_enabled=False)
     page = context.new_page()
-    _login(page, server, "0900000010")  # a demo participant with one attempt used of three
+    login(page, server, "0900000010")  # a demo participant with one attempt used of three
     page.goto(server + "/rounds/1/take")
     page.click("text=Bắt đầu làm bài")
     assert page.locator("fieldset.question-card").count() == 20  # every question on one page

@@ -6,14 +6,7 @@ from __future__ import annotations
 import csv
 import io
 
-from tests.e2e.conftest import ARTIFACTS, ROOT
-
-
-def _login(page, server: str, phone_number: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto(server + "/login")
-    page.fill("#phone", phone_number)
-    page.fill("#password", "Demo@2026")
-    page.click("button[type=submit]")
+from tests.e2e.conftest import ARTIFACTS, ROOT, login, start_quiz
 
 
 def _csv(rows: list[list[str]]) -> bytes:
@@ -26,7 +19,7 @@ def _csv(rows: list[list[str]]) -> bytes:
 
 def test_organizer_uploads_fixes_and_creates_a_round(server, phone, tmp_path) -> None:
     page = phone
-    _login(page, server, "0900000001")
+    login(page, server, "0900000001")
     page.goto(server + "/admin/banks")
     broken = tmp_path / "hoi-dap.csv"
     broken.write_bytes(
@@ -93,10 +86,8 @@ def test_big_screen_updates_when_an_attempt_is_submitted_elsewhere(server, brows
 
     context = browser.new_context(viewport={"width": 390, "height": 844})
     participant = context.new_page()
-    _login(participant, server, "0900000011")
-    participant.goto(server + "/rounds/1/take")
-    participant.click("text=Bắt đầu làm bài")
-    participant.wait_for_selector("#palette li")
+    login(participant, server, "0900000011")
+    start_quiz(participant, server)
     participant.click("#review")
     participant.once("dialog", lambda dialog: dialog.accept())
     participant.click("#submit-button")
@@ -116,7 +107,7 @@ def test_monitoring_charts_draw_the_numbers_of_their_tables(server, browser) -> 
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
-    _login(page, server, "0900000001")
+    login(page, server, "0900000001")
     page.goto(server + "/admin/rounds/1/monitor")
     page.wait_for_function("window.Chart && Chart.getChart(document.getElementById('chart-scores'))")
     drawn = page.evaluate(
@@ -135,10 +126,8 @@ def test_monitoring_charts_draw_the_numbers_of_their_tables(server, browser) -> 
 def test_the_quiz_page_reports_time_spent_away(server, browser) -> None:
     context = browser.new_context(viewport={"width": 390, "height": 844})
     page = context.new_page()
-    _login(page, server, "0900000012")
-    page.goto(server + "/rounds/1/take")
-    page.click("text=Bắt đầu làm bài")
-    page.wait_for_selector("#palette li")
+    login(page, server, "0900000012")
+    start_quiz(page, server)
     page.evaluate(
         """() => { Object.defineProperty(document, 'hidden', { configurable: true, get: () => true });
                    document.dispatchEvent(new Event('visibilitychange')); }"""
