@@ -15,9 +15,7 @@ def load_user(user_id: str) -> User | None:
     if not raw_id.isdigit() or not token:
         return None
     user = db.session.get(User, int(raw_id))
-    if user is None or user.session_token != token or not user.is_active:
-        return None
-    return user
+    return user if user is not None and user.accepts_session(token) else None
 
 
 def session_credentials() -> tuple[int, str] | None:

@@ -58,6 +58,10 @@ class User(UserMixin, Base):
     def is_active(self) -> bool:  # type: ignore[override]
         return self.active and self.anonymised_at is None
 
+    def accepts_session(self, token: str) -> bool:
+        """Whether a login cookie holding `token` is still good (a new password changes the token)."""
+        return self.is_active and self.session_token == token
+
     @property
     def is_organizer(self) -> bool:
         return self.role in ("organizer", "admin")

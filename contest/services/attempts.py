@@ -50,7 +50,7 @@ class NotLoggedIn(DomainError):
 
 def _logged_in(session: Session, user_id: int, session_token: str) -> bool:
     user = session.get(User, user_id)
-    return user is not None and user.is_active and user.session_token == session_token
+    return user is not None and user.accepts_session(session_token)
 
 
 class AttemptFinished(DomainError):
@@ -268,7 +268,7 @@ def _save_statement(check_login: bool) -> Any:
         Attempt.status == "in_progress",
         Attempt.deadline >= bindparam("b_limit", type_=Attempt.__table__.c.deadline.type),
     )
-    if check_login:
+    if check_login:  # User.accepts_session, as SQL
         open_attempt = open_attempt.join(User, User.id == Attempt.user_id).where(
             User.session_token == bindparam("b_token"), User.active.is_(True), User.anonymised_at.is_(None)
         )
