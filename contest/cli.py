@@ -21,6 +21,7 @@ from sqlalchemy import select
 from contest import clock
 from contest.extensions import db, redis_client
 from contest.models import Contest, QuestionBank, Round, User
+from contest.services import audit
 from contest.services import demo as demo_service
 from contest.services.accounts import create_user
 from contest.services.attempts import finalize_expired
@@ -69,6 +70,22 @@ def transaction() -> Iterator[None]:
         raise click.ClickException(translated(error.message)) from error
 
 
+def _audit(
+    action: str, target: str = "", *, before: dict[str, Any] | None = None, after: dict[str, Any] | None = None
+) -> None:
+    """Record a command's change in the audit log, in the command's transaction."""
+    audit.record(
+        db.session,
+        None,
+        action,
+        target,
+        before=before,
+        after=after,
+        now=clock.now(),
+        cli_user=audit.command_line_user(),
+    )
+
+
 def in_transaction(function: Callable[..., T]) -> Callable[..., T]:
     @functools.wraps(function)
     def wrapper(*args: Any, **kwargs: Any) -> T:
@@ -115,6 +132,7 @@ def create_admin(phone: str, name: str, password_stdin: bool) -> None:
         raise click.UsageError(_("give the password on standard input with --password-stdin"))
     password = sys.stdin.readline().rstrip("\r\n")
     user = create_user(db.session, name=name, phone=phone, password=password, role="admin", now=clock.now())
+    _audit("user.create_admin", f"user:{user.id}", after={"name": user.name, "phone": user.phone, "role": user.role})
     click.echo(_("created admin %(name)s (%(phone)s)", name=user.name, phone=user.phone))
 
 
@@ -124,6 +142,7 @@ def create_admin(phone: str, name: str, password_stdin: bool) -> None:
 def units_import(file: Path) -> None:
     """Upsert units by code from a .csv or .xlsx file (code,parent_code,name,kind,headcount)."""
     summary = import_units(db.session, read_table(file))
+    _audit("units.import", file.name, after={"created": summary.created, "updated": summary.updated})
     click.echo(
         _("imported units: %(created)d created, %(updated)d updated", created=summary.created, updated=summary.updated)
     )
@@ -155,6 +174,7 @@ def bank_import(file: Path, bank_name: str, file_format: str, dry_run: bool, ski
     if dry_run:
         click.echo(_('dry run: %(count)d questions would be imported into bank "%(bank)s"', count=count, bank=bank))
     else:
+        _audit("bank.import", f"bank:{summary.bank_id}", after={"file": file.name, "questions": count})
         click.echo(_('imported %(count)d questions into bank "%(bank)s"', count=count, bank=bank))
 
 
@@ -180,6 +200,7 @@ def bank_export(bank_name: str, file: Path) -> None:
 def contest_create(slug: str, title: str, scope_code: str | None) -> None:
     """Create a published contest."""
     contest = create_contest(db.session, slug=slug, title=title, scope_code=scope_code, now=clock.now())
+    _audit("contest.create", f"contest:{contest.slug}", after={"title": title, "scope": scope_code})
     click.echo(_("created contest %(slug)s", slug=contest.slug))
 
 
@@ -203,7 +224,9 @@ def contest_configure(slug: str, chain: str | None, unit_ranking: str | None, na
     contest = db.session.scalar(select(Contest).where(Contest.slug == slug))
     if contest is None:
         raise click.ClickException(_("no contest has the slug '%(slug)s'", slug=slug))
+    before = _ranking_settings(contest)
     configure_contest(contest, chain=chain, unit_ranking=unit_ranking, names=names)
+    _audit("contest.configure", f"contest:{slug}", before=before, after=_ranking_settings(contest))
     click.echo(
         _(
             "contest %(slug)s: chain %(chain)s; units by %(units)s; names %(names)s",
@@ -213,6 +236,10 @@ def contest_configure(slug: str, chain: str | None, unit_ranking: str | None, na
             names=contest.name_display,
         )
     )
+
+
+def _ranking_settings(contest: Contest) -> dict[str, Any]:
+    return {"chain": list(contest.ranking_chain), "unit_ranking": contest.unit_ranking, "names": contest.name_display}
 
 
 @round_cli.command("create")
@@ -258,6 +285,7 @@ def round_create(
         draw=draw,
         prediction=prediction,
     )
+    _audit("round.create", f"round:{round_.id}", after={"contest": contest.slug, "name": round_.name})
     click.echo(_("created round %(name)s of contest %(slug)s", name=round_.name, slug=contest.slug))
     click.echo(str(round_.id))
 
@@ -290,6 +318,7 @@ def round_close(round_id: int) -> None:
     """End the round, compute the final ranking (with the prediction tie-break), print the top 10."""
     round_ = _round(round_id)
     ranked = close_round(db.session, round_, now=clock.now())
+    _audit("round.close", f"round:{round_.id}", after={"ranked": len(ranked), "actual_value": round_.actual_value})
     names = dict(
         db.session.execute(
             select(User.id, User.name).where(User.id.in_([r.candidate.user_id for r in ranked[:10]]))
@@ -335,8 +364,10 @@ def round_prizes(
     round_id: int, first: int, second: int, third: int, consolation: int, max_share: float | None, one_per_person: bool
 ) -> None:
     """Set the prizes of a round; they are given at `round close`."""
+    round_ = _round(round_id)
+    before = round_.prize_plan
     plan = set_prize_plan(
-        _round(round_id),
+        round_,
         {
             "first": first,
             "second": second,
@@ -346,12 +377,14 @@ def round_prizes(
             "one_per_person": one_per_person,
         },
     )
+    _audit("round.prizes", f"round:{round_id}", before=before, after=round_.prize_plan)
     click.echo(_("prizes of round %(id)d: %(plan)s", id=round_id, plan=plan))
 
 
 @results_cli.command("export")
 @click.argument("round_id", type=int)
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@in_transaction
 def results_export(round_id: int, file: Path) -> None:
     """Write the final ranking, the unit ranking and the rules applied to an .xlsx file."""
     round_ = _round(round_id)
@@ -362,6 +395,7 @@ def results_export(round_id: int, file: Path) -> None:
     if file.suffix.lower() != ".xlsx":
         raise click.ClickException(_("the results file must end in .xlsx"))
     count = write_results(db.session, round_, file)
+    _audit("results.export", f"round:{round_id}", after={"file": str(file), "ranked": count})
     click.echo(
         _("wrote %(count)d ranked participants of round %(id)d to %(file)s", count=count, id=round_id, file=file)
     )

@@ -44,6 +44,11 @@ AUDIT_ACTION_LABELS = {
     "user.role": _l("Changed a role"),
     "units.import": _l("Imported units"),
     "unit.edit": _l("Edited a unit"),
+    "user.create_admin": _l("Created an administrator"),
+    "contest.configure": _l("Configured a contest's ranking"),
+    "results.export": _l("Downloaded the results"),
+    "members.export": _l("Downloaded a unit's member list"),
+    "audit.export": _l("Downloaded the audit log"),
 }
 INTEGRITY_FLAG_LABELS = {
     "too_fast": _l("finished impossibly fast"),

@@ -9,6 +9,7 @@ from flask_babel import format_datetime, format_decimal, get_locale
 
 from contest import clock
 from contest.labels import AUDIT_ACTION_LABELS, ROLE_LABELS, UNIT_KIND_LABELS
+from contest.services import audit
 from contest.services.privacy import mask_name
 
 
@@ -29,6 +30,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(clock.iso_utc, "iso_utc")
     app.add_template_filter(mask_name, "mask_name")
     app.add_template_filter(number, "number")
+    app.add_template_filter(audit.display_value, "audit_value")
 
     @app.context_processor
     def inject_globals() -> dict[str, object]:

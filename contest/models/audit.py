@@ -19,6 +19,8 @@ class AuditEntry(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime())
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # The operating-system account that ran a `flask` command; None for an action taken in the browser.
+    cli_user: Mapped[str | None] = mapped_column(String(64))
     action: Mapped[str] = mapped_column(String(60))
     target: Mapped[str] = mapped_column(String(120), default="")
     before: Mapped[dict[str, Any] | None] = mapped_column(JSON)

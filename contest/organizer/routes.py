@@ -14,7 +14,7 @@ from contest.auth.permissions import organizer_required
 from contest.auth.redirects import safe_next
 from contest.auth.resets import reset_and_show
 from contest.extensions import db
-from contest.labels import INTEGRITY_FLAG_LABELS
+from contest.labels import AUDIT_ACTION_LABELS, INTEGRITY_FLAG_LABELS
 from contest.models import Attempt, Round, Unit, User
 from contest.models.questions import DIFFICULTIES
 from contest.models.units import UNIT_KINDS
@@ -346,6 +346,8 @@ def round_results(round_id: int):  # type: ignore[no-untyped-def]
     round_ = _managed_round(round_id)
     if round_.finalized_at is None:
         abort(409)
+    audit.record(db.session, current_user, "results.export", f"round:{round_.id}", now=clock.now())
+    db.session.commit()
     buffer = io.BytesIO()
     write_results(db.session, round_, buffer)
     buffer.seek(0)
@@ -495,19 +497,39 @@ def round_questions(round_id: int) -> str:
     )
 
 
+def _audit_filter() -> audit.AuditFilter:
+    return audit.AuditFilter(action=request.args.get("action", "")[:60], text=request.args.get("q", "")[:120])
+
+
 @bp.get("/audit")
 @organizer_required
 def audit_log() -> str:
-    offset = max(0, request.args.get("page", 1, type=int) - 1) * 100
-    entries, total = audit.page(db.session, limit=100, offset=offset)
-    return render_template("organizer/audit.html", entries=entries, total=total, page=offset // 100 + 1)
+    where = _audit_filter()
+    number = max(1, request.args.get("page", 1, type=int))
+    entries, total = audit.page(db.session, where, offset=(number - 1) * audit.PAGE_SIZE)
+    return render_template(
+        "organizer/audit.html",
+        entries=entries,
+        total=total,
+        page=number,
+        pages=max(1, -(-total // audit.PAGE_SIZE)),
+        where=where,
+        actions=sorted(set(AUDIT_ACTION_LABELS) | set(audit.recorded_actions(db.session))),
+        changes=audit.changes,
+        who=audit.who,
+    )
 
 
 @bp.get("/audit.xlsx")
 @organizer_required
 def audit_xlsx():  # type: ignore[no-untyped-def]
+    where = _audit_filter()
+    audit.record(
+        db.session, current_user, "audit.export", after={"action": where.action, "text": where.text}, now=clock.now()
+    )
+    db.session.commit()
     buffer = io.BytesIO()
-    audit.write_xlsx(db.session, buffer)
+    audit.write_xlsx(db.session, buffer, where)
     buffer.seek(0)
     return send_file(buffer, mimetype=XLSX, as_attachment=True, download_name="nhat-ky-thao-tac.xlsx")
 

@@ -1,35 +1,125 @@
-"""Recording organizer and admin actions, in the same transaction as the action itself."""
+"""Recording organizer and admin actions, in the same transaction as the action itself.
+
+An action is taken by an account in the browser (`actor`) or by a `flask` command on the server
+(`cli_user`, the operating-system account that ran it). Every entry keeps the state before and after."""
 
 from __future__ import annotations
 
+import getpass
+import json
+import os
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, BinaryIO
 
+from flask_babel import gettext as _
 from openpyxl import Workbook
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from contest import clock
 from contest.models import AuditEntry, User
 
+PAGE_SIZE = 100
+
 
 def record(
     session: Session,
-    actor: User,
+    actor: User | None,
     action: str,
     target: str = "",
     *,
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
     now: datetime,
+    cli_user: str | None = None,
 ) -> None:
-    session.add(AuditEntry(at=now, user_id=actor.id, action=action, target=target, before=before, after=after))
+    if actor is None and cli_user is None:
+        raise ValueError("an audit entry needs an account or the command line's user")
+    session.add(
+        AuditEntry(
+            at=now,
+            user_id=actor.id if actor else None,
+            cli_user=cli_user,
+            action=action,
+            target=target,
+            before=before,
+            after=after,
+        )
+    )
 
 
-def page(session: Session, *, limit: int = 100, offset: int = 0) -> tuple[list[AuditEntry], int]:
-    total = session.scalar(select(func.count(AuditEntry.id))) or 0
+def command_line_user() -> str:
+    """Who runs this `flask` command, as the operating system knows them."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no passwd entry for the uid (containers)
+        return f"uid {os.getuid()}"
+
+
+@dataclass(frozen=True)
+class Change:
+    field: str
+    before: Any
+    after: Any
+
+
+def changes(entry: AuditEntry) -> list[Change]:
+    """What an entry changed: for an edit only the fields that differ, otherwise every field it recorded."""
+    before, after = entry.before or {}, entry.after or {}
+    fields = list(before) + [field for field in after if field not in before]
+    found = [Change(field, before.get(field), after.get(field)) for field in fields]
+    if entry.before is not None and entry.after is not None:
+        return [change for change in found if change.before != change.after]
+    return found
+
+
+def display_value(value: Any, limit: int = 300) -> str:
+    """A recorded value as a person reads it: JSON for lists and mappings, cut after `limit` characters."""
+    if value is None:
+        return "–"
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    text = json.dumps(value, ensure_ascii=False, default=str) if isinstance(value, dict | list) else str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def who(entry: AuditEntry) -> str:
+    if entry.cli_user is not None:
+        return _("Command line (%(user)s)", user=entry.cli_user)
+    return entry.user.name if entry.user else "–"
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    action: str = ""  # one action code, or every action
+    text: str = ""  # part of the target (round:12), of a person's name or phone, or of the command line's user
+
+    def apply(self, statement: Select) -> Select:  # type: ignore[type-arg]
+        statement = statement.outerjoin(User, User.id == AuditEntry.user_id)
+        if self.action:
+            statement = statement.where(AuditEntry.action == self.action)
+        text = self.text.strip()
+        if text:
+            pattern = f"%{text.lower()}%"
+            statement = statement.where(
+                or_(
+                    func.lower(AuditEntry.target).like(pattern),
+                    func.lower(User.name).like(pattern),
+                    User.phone.like(f"%{text}%"),
+                    func.lower(AuditEntry.cli_user).like(pattern),
+                )
+            )
+        return statement
+
+
+def page(
+    session: Session, where: AuditFilter | None = None, *, limit: int = PAGE_SIZE, offset: int = 0
+) -> tuple[list[AuditEntry], int]:
+    where = where or AuditFilter()
+    total = session.scalar(where.apply(select(func.count(AuditEntry.id)))) or 0
     rows = session.scalars(
-        select(AuditEntry)
+        where.apply(select(AuditEntry))
         .options(joinedload(AuditEntry.user))
         .order_by(AuditEntry.id.desc())
         .limit(limit)
@@ -38,24 +128,33 @@ def page(session: Session, *, limit: int = 100, offset: int = 0) -> tuple[list[A
     return list(rows), total
 
 
-def write_xlsx(session: Session, target: BinaryIO) -> int:
+def recorded_actions(session: Session) -> list[str]:
+    return list(session.scalars(select(AuditEntry.action).distinct().order_by(AuditEntry.action)))
+
+
+def _json(value: dict[str, Any] | None) -> str:
+    return json.dumps(value, ensure_ascii=False, default=str) if value is not None else ""
+
+
+def write_xlsx(session: Session, target: BinaryIO, where: AuditFilter | None = None) -> int:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Nhật ký"
     sheet.append(
         ["Thời gian (giờ Việt Nam)", "Người thực hiện", "Số điện thoại", "Thao tác", "Đối tượng", "Trước", "Sau"]
     )
-    rows = session.scalars(select(AuditEntry).options(joinedload(AuditEntry.user)).order_by(AuditEntry.id)).all()
+    statement = (where or AuditFilter()).apply(select(AuditEntry))
+    rows = session.scalars(statement.options(joinedload(AuditEntry.user)).order_by(AuditEntry.id)).all()
     for entry in rows:
         sheet.append(
             [
                 clock.to_vietnam(entry.at).strftime("%d/%m/%Y %H:%M:%S"),
-                entry.user.name if entry.user else "",
+                who(entry),
                 entry.user.phone if entry.user else "",
                 entry.action,
                 entry.target,
-                str(entry.before) if entry.before is not None else "",
-                str(entry.after) if entry.after is not None else "",
+                _json(entry.before),
+                _json(entry.after),
             ]
         )
     workbook.save(target)

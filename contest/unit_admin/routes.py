@@ -11,11 +11,12 @@ from flask_login import current_user
 from openpyxl import Workbook
 from sqlalchemy import select
 
+from contest import clock
 from contest.auth.permissions import roles_required
 from contest.auth.resets import reset_and_show
 from contest.extensions import db
 from contest.models import Round, Unit
-from contest.services import leaderboard, unit_admin
+from contest.services import audit, leaderboard, unit_admin
 from contest.services.problems import FileProblems, translated
 from contest.unit_admin import bp
 from question_bank.tables import TableError, read_table
@@ -79,6 +80,9 @@ def members_xlsx():  # type: ignore[no-untyped-def]
     sheet.append(["Họ và tên", "Số điện thoại", "Đơn vị", "Đã tham gia", "Điểm cao nhất"])
     for person in unit_admin.members(db.session, unit, round_):
         sheet.append([person.name, person.phone, person.unit, "Có" if person.took_part else "Chưa", person.best_score])
+    after = {"round": round_.id if round_ else None}
+    audit.record(db.session, current_user, "members.export", f"unit:{unit.code}", after=after, now=clock.now())
+    db.session.commit()
     buffer = io.BytesIO()
     workbook.save(buffer)
     buffer.seek(0)

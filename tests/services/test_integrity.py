@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from contest.models import Attempt, AttemptItem, Round
+from contest.services.disqualification import disqualify
 from contest.services.integrity import flags
 from tests.factories import make_attempt, make_bank, make_contest, make_round, make_user
 
@@ -53,12 +54,19 @@ def test_fast_attempts_and_identical_answers_are_flagged(session, clock) -> None
 def test_integrity_page(session, clock, client, auth) -> None:
     bank = make_bank(session, clock(), questions=6)
     round_ = make_round(session, make_contest(session, clock()), clock(), bank=bank, questions=6)
-    _attempt(session, clock, round_, bank.questions, duration_ms=5_000, picks=[0] * 6)
-    make_user(session, clock(), phone="0900000001", role="organizer")
+    fast = _attempt(session, clock, round_, bank.questions, duration_ms=5_000, picks=[0] * 6)
+    _attempt(session, clock, round_, bank.questions, duration_ms=6_000, picks=[0] * 6)
+    organizer = make_user(session, clock(), phone="0900000001", role="organizer")
     session.commit()
     auth.login("0900000001")
     page = client.get(f"/admin/rounds/{round_.id}/integrity").get_data(as_text=True)
-    assert "Dấu hiệu bất thường" in page and "5.0 s / 6" in page
+    assert "Dấu hiệu bất thường" in page and "5.0 s / 6" in page and "Đã loại" not in page
+    disqualify(session, fast, by=organizer, reason="Làm bài trong 5 giây", now=clock())
+    session.commit()
+    page = client.get(f"/admin/rounds/{round_.id}/integrity").get_data(as_text=True)
+    rows = {cell: page[page.index(cell) : page.index("</tr>", page.index(cell))] for cell in ("5.0 s / 6", "6.0 s / 6")}
+    assert "Đã loại" in rows["5.0 s / 6"] and "Loại bài…" not in rows["5.0 s / 6"]  # decided already
+    assert "Loại bài…" in rows["6.0 s / 6"]
 
 
 def test_many_accounts_from_one_device_or_address_within_an_hour(session, clock) -> None:

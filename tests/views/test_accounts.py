@@ -10,7 +10,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 
-from contest.models import Attempt, User
+from contest.models import Attempt, AuditEntry, User
 from contest.services.accounts import create_user
 from tests.api.test_leaderboard import _take
 from tests.conftest import csrf_token
@@ -135,6 +135,8 @@ def test_unit_admin_sees_only_their_subtree(app, people, session) -> None:
     sheet = load_workbook(io.BytesIO(admin.get("/unit/members.xlsx").data)).active
     first = next(sheet.iter_rows(min_row=2, values_only=True))
     assert first[:4] == ("Nguyễn Văn An", "0912345678", "Sở P-A", "Có")
+    export = session.scalar(select(AuditEntry).where(AuditEntry.action == "members.export"))
+    assert export.target == "unit:P-A" and export.user.phone == "0900000003"  # the download is recorded
 
 
 def test_roster_check_matches_staff_by_phone(app, people, session) -> None:

@@ -72,6 +72,8 @@ def test_prizes_with_a_share_cap_are_given_at_close(organizer_client, five_done,
     download = organizer_client.get(f"{url}/results.xlsx")
     rows = list(load_workbook(io.BytesIO(download.data))["Xếp hạng cá nhân"].iter_rows(min_row=2, values_only=True))
     assert rows[0][10] == "Giải Nhất" and not rows[3][10]
+    export = session.scalar(select(AuditEntry).where(AuditEntry.action == "results.export"))
+    assert export.target == f"round:{five_done.id}" and export.user.phone == "0900000001"  # personal data left
 
 
 def test_bad_prize_numbers_are_refused(organizer_client, five_done, session) -> None:
@@ -128,12 +130,13 @@ def test_actions_are_recorded_with_before_and_after(organizer_client, five_done,
     assert entries[2].after == {"ranked": 5, "actual_value": 1}
     assert all(entry.user.phone == "0900000001" and entry.target == f"round:{five_done.id}" for entry in entries)
     page = organizer_client.get("/admin/audit").get_data(as_text=True)
-    assert "Đóng đợt thi" in page and "Nhật ký thao tác" in page and "round.close" not in page
+    assert "<td>Đóng đợt thi</td>" in page and "Nhật ký thao tác" in page and "<td>round.close</td>" not in page
     sheet = load_workbook(io.BytesIO(organizer_client.get("/admin/audit.xlsx").data)).active
     assert [row[3] for row in sheet.iter_rows(min_row=2, values_only=True)] == [
         "round.prizes",
         "board.freeze",
         "round.close",
+        "audit.export",  # the download itself, recorded before the file is written
     ]
 
 
