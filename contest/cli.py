@@ -101,6 +101,7 @@ def demo_command() -> None:
     """Load the demo data (units, question bank, a contest with an open round, accounts)."""
     report = demo_service.load_demo(db.session, now=clock.now())
     if report.changed:
+        _audit("demo.load", after={"created": report.created})
         click.echo(_("demo data: %(created)s", created=", ".join(report.created)))
     else:
         click.echo(_("demo data: already loaded, nothing changed"))

@@ -49,6 +49,7 @@ AUDIT_ACTION_LABELS = {
     "results.export": _l("Downloaded the results"),
     "members.export": _l("Downloaded a unit's member list"),
     "audit.export": _l("Downloaded the audit log"),
+    "demo.load": _l("Loaded the demo data"),
 }
 INTEGRITY_FLAG_LABELS = {
     "too_fast": _l("finished impossibly fast"),

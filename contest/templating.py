@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import Flask, request
-from flask_babel import format_datetime, format_decimal, get_locale
+from flask_babel import format_datetime, format_decimal, format_percent, get_locale
 
 from contest import clock
 from contest.labels import AUDIT_ACTION_LABELS, ROLE_LABELS, UNIT_KIND_LABELS
@@ -20,9 +20,28 @@ def vn_datetime(moment: datetime | None) -> str:
     return format_datetime(moment, "dd/MM/yyyy HH:mm")
 
 
+def vn_clock(moment: datetime | str | None) -> str:
+    """08:00:05 in Vietnam time, from a datetime or the ISO text the API sends."""
+    if not moment:
+        return ""
+    if isinstance(moment, str):
+        moment = clock.parse_iso(moment.replace("Z", "+00:00"))
+    return format_datetime(moment, "HH:mm:ss")
+
+
 def number(value: float | int | None) -> str:
     """1.234 in Vietnamese, 1,234 in English."""
     return "" if value is None else format_decimal(value)
+
+
+def decimal(value: float | None, digits: int = 2) -> str:
+    """14,08 in Vietnamese, 14.08 in English: always `digits` decimals."""
+    return "" if value is None else format_decimal(value, "#,##0." + "0" * digits if digits else "#,##0")
+
+
+def percent(share: float | None, digits: int = 1) -> str:
+    """A share (0..1) as 12,5% in Vietnamese, 12.5% in English."""
+    return "" if share is None else format_percent(share, ("#,##0." + "0" * digits if digits else "#,##0") + "%")
 
 
 def init_app(app: Flask) -> None:
@@ -30,6 +49,9 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(clock.iso_utc, "iso_utc")
     app.add_template_filter(mask_name, "mask_name")
     app.add_template_filter(number, "number")
+    app.add_template_filter(decimal, "decimal")
+    app.add_template_filter(vn_clock, "vn_clock")
+    app.add_template_filter(percent, "percent")
     app.add_template_filter(audit.display_value, "audit_value")
 
     @app.context_processor

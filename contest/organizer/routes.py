@@ -493,8 +493,21 @@ def unit_edit(code: str):  # type: ignore[no-untyped-def]
 def round_questions(round_id: int) -> str:
     round_ = _managed_round(round_id)
     return render_template(
-        "organizer/question_stats.html", round=round_, stats=question_stats.analyse(db.session, round_)
+        "organizer/question_stats.html",
+        round=round_,
+        stats=question_stats.analyse(db.session, round_),
+        enough=question_stats.ENOUGH_ANSWERS,
     )
+
+
+@bp.get("/rounds/<int:round_id>/questions.xlsx")
+@organizer_required
+def round_questions_xlsx(round_id: int):  # type: ignore[no-untyped-def]
+    round_ = _managed_round(round_id)
+    buffer = io.BytesIO()
+    question_stats.write_xlsx(question_stats.analyse(db.session, round_), buffer)
+    buffer.seek(0)
+    return send_file(buffer, mimetype=XLSX, as_attachment=True, download_name=f"phan-tich-cau-hoi-dot-{round_.id}.xlsx")
 
 
 def _audit_filter() -> audit.AuditFilter:

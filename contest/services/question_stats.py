@@ -4,9 +4,14 @@ score), how often each option was chosen, and flags for questions that look ambi
 
 from __future__ import annotations
 
+import html
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import BinaryIO
 
+import nh3
+from openpyxl import Workbook
+from openpyxl.styles import Font
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -14,6 +19,12 @@ from contest.models import Attempt, AttemptItem, Round
 
 FINISHED = ("submitted", "expired")
 GROUP_SHARE = 0.27
+# Below this many answers a question's figures are shown, and its flags raised, but marked as thin evidence.
+ENOUGH_ANSWERS = 10
+FLAG_NAMES_VI = {
+    "negative_discrimination": "độ phân biệt âm",
+    "distractor_beats_key": "phương án sai được chọn nhiều hơn đáp án",
+}
 
 
 @dataclass
@@ -34,6 +45,10 @@ class QuestionStat:
     discrimination: float | None = None
     options: list[OptionStat] = field(default_factory=list)
     flags: list[str] = field(default_factory=list)
+
+    @property
+    def few_answers(self) -> bool:
+        return self.seen < ENOUGH_ANSWERS
 
 
 def _is_right(snapshot: dict, chosen: list[int] | None) -> bool:  # type: ignore[type-arg]
@@ -87,4 +102,44 @@ def analyse(session: Session, round_: Round) -> list[QuestionStat]:
         key_choices = min((o.chosen for o in stat.options if o.correct), default=0)
         if any(not o.correct and o.chosen > key_choices for o in stat.options):
             stat.flags.append("distractor_beats_key")
-    return sorted(stats.values(), key=lambda stat: (-len(stat.flags), stat.facility, stat.question_id or 0))
+    return sorted(
+        stats.values(),
+        key=lambda stat: (not stat.flags, stat.few_answers, -len(stat.flags), stat.facility, stat.question_id or 0),
+    )
+
+
+def _plain(text: str) -> str:
+    return html.unescape(nh3.clean(text, tags=set()))
+
+
+def write_xlsx(stats: list[QuestionStat], target: BinaryIO) -> None:
+    """The analysis as a workbook: one sheet of questions, one of options."""
+    workbook = Workbook()
+    questions = workbook.active
+    questions.title = "Câu hỏi"
+    questions.append(["Mã câu hỏi", "Câu hỏi", "Số lượt gặp", "Độ dễ", "Độ phân biệt", "Cần xem lại vì", "Ít dữ liệu"])
+    options = workbook.create_sheet("Phương án")
+    options.append(["Mã câu hỏi", "Phương án", "Đáp án đúng", "Số lượt chọn", "Tỷ lệ chọn"])
+    for stat in stats:
+        questions.append(
+            [
+                stat.question_id,
+                _plain(stat.text),
+                stat.seen,
+                round(stat.facility, 4),
+                None if stat.discrimination is None else round(stat.discrimination, 4),
+                "; ".join(FLAG_NAMES_VI[flag] for flag in stat.flags),
+                "Có" if stat.few_answers else "",
+            ]
+        )
+        for option in stat.options:
+            share = round(option.chosen / stat.seen, 4) if stat.seen else 0
+            options.append(
+                [stat.question_id, _plain(option.text), "Có" if option.correct else "", option.chosen, share]
+            )
+    for sheet in (questions, options):
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+    questions.column_dimensions["B"].width = 70
+    options.column_dimensions["B"].width = 50
+    workbook.save(target)

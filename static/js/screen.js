@@ -3,7 +3,11 @@
 (function () {
   "use strict";
   var config = JSON.parse(document.getElementById("screen-config").textContent);
-  var format = new Intl.NumberFormat(document.documentElement.lang === "en" ? "en" : "vi");
+  var lang = document.documentElement.lang === "en" ? "en" : "vi";
+  var format = new Intl.NumberFormat(lang);
+  var clock = new Intl.DateTimeFormat(lang, {
+    hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23", timeZone: "Asia/Ho_Chi_Minh"
+  });
 
   function item(className, who, detail, score, rate) {
     var li = document.createElement("li");
@@ -45,7 +49,9 @@
       var rate = Math.round(row.rate * 1000) / 10;
       units.appendChild(item("", row.name, "", format.format(rate) + "%", rate));
     });
-    document.querySelector("#updated time").textContent = new Date(data.generated_at).toLocaleTimeString();
+    var updated = document.querySelector("#updated time");
+    updated.dateTime = data.generated_at;
+    updated.textContent = clock.format(new Date(data.generated_at));
   }
 
   function poll() {

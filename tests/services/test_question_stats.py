@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
+from openpyxl import load_workbook
 
 from contest.models import AttemptItem
-from contest.services.question_stats import analyse
+from contest.services.question_stats import ENOUGH_ANSWERS, analyse
 from tests.factories import make_attempt, make_bank, make_contest, make_round, make_user
 
 # Rows: attempts A, B, C, D; columns: questions 1-4; True = answered right.
@@ -67,4 +70,43 @@ def test_question_analysis_page(session, round_with_attempts, client, auth, cloc
     session.commit()
     auth.login("0900000001")
     page = client.get(f"/admin/rounds/{round_.id}/questions").get_data(as_text=True)
-    assert "Phân tích câu hỏi" in page and "-1.0" in page and "75.0%" in page
+    assert "Phân tích câu hỏi" in page and "-1,00" in page and "75,0%" in page  # Vietnamese decimal commas
+    assert "4 câu hỏi đã được gặp" in page and "2 câu cần xem lại" in page
+    assert "chỉ 4 lượt trả lời: chưa đủ để kết luận" in page  # 4 attempts: thin evidence, marked
+    english = client.get(f"/admin/rounds/{round_.id}/questions?lang=en").get_data(as_text=True)
+    assert "-1.00" in english and "75.0%" in english
+
+
+def test_question_analysis_workbook(session, round_with_attempts, client, auth, clock) -> None:
+    round_, questions = round_with_attempts
+    make_user(session, clock(), phone="0900000001", role="organizer")
+    session.commit()
+    url = f"/admin/rounds/{round_.id}/questions.xlsx"
+    assert client.get(url).status_code in (302, 401)  # not signed in
+    auth.login("0900000001")
+    workbook = load_workbook(io.BytesIO(client.get(url).data))
+    rows = {row[0]: row for row in workbook["Câu hỏi"].iter_rows(min_row=2, values_only=True)}
+    fourth = rows[questions[3].id]
+    assert fourth[2:5] == (4, 0.25, -1.0) and fourth[5] == "độ phân biệt âm; phương án sai được chọn nhiều hơn đáp án"
+    assert fourth[6] == "Có"  # fewer than ten answers
+    options = [row for row in workbook["Phương án"].iter_rows(min_row=2, values_only=True) if row[0] == questions[3].id]
+    assert [(row[2], row[3], row[4]) for row in options] == [("Có", 1, 0.25), (None, 3, 0.75), (None, 0, 0)]
+
+
+def test_a_question_seen_often_enough_is_not_marked_as_thin(session, clock) -> None:
+    bank = make_bank(session, clock(), questions=1)
+    round_ = make_round(session, make_contest(session, clock()), clock(), bank=bank, questions=1)
+    question = bank.questions[0]
+    options = [{"id": k, "text": f"{'abc'[k]}", "correct": k == 0} for k in range(3)]
+    for index in range(ENOUGH_ANSWERS):
+        right = index % 2 == 0
+        attempt = make_attempt(session, round_, make_user(session, clock()), clock(), score=int(right), seconds=1)
+        snapshot = {"text": question.text, "multiple": False, "options": options}
+        session.add(
+            AttemptItem(
+                attempt=attempt, position=1, question_id=question.id, snapshot=snapshot, chosen=[int(not right)]
+            )
+        )
+    session.commit()
+    [stat] = analyse(session, round_)
+    assert (stat.seen, stat.facility, stat.few_answers) == (ENOUGH_ANSWERS, 0.5, False)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import select
 
 from contest.models import User
@@ -41,6 +43,10 @@ def test_big_screen_shows_totals_and_polls_its_data(runner, client) -> None:
     data = client.get("/api/contests/cds-2026/screen").get_json()
     assert data["stats"]["participants"] == 24 and len(data["top"]) == 10 and data["round"]["state"] == "open"
     assert "user_id" not in data["top"][0]
+    first_rate = f"{data['units'][0]['rate'] * 100:.1f}".replace(".", ",") + "%"  # a decimal comma in Vietnamese
+    assert f'<span class="score">{first_rate}</span>' in page
+    stamp = re.search(r'<time datetime="(\d{4}-\d\d-\d\dT(\d\d):\d\d:\d\d[.\d]*Z)">(\d\d):\d\d:\d\d</time>', page)
+    assert stamp and int(stamp.group(3)) == (int(stamp.group(2)) + 7) % 24  # shown in Vietnam time
 
 
 def test_unknown_contest_boards_are_404(client) -> None:

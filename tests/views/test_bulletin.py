@@ -26,10 +26,12 @@ def _two_days(app, session, clock, quiz):  # type: ignore[no-untyped-def]
 def test_bulletin_counts_participants_by_unit_until_the_hour(app, session, clock, quiz, client) -> None:
     _two_days(app, session, clock, quiz)
     day1 = client.get("/contests/cds/bulletin?date=2026-10-10&hour=17").get_data(as_text=True)
-    assert "Sở P-A" in day1 and "+2" in day1 and "20.0%" in day1
+    assert "Sở P-A" in day1 and "+2" in day1 and "20,00%" in day1  # a decimal comma in Vietnamese
     day2 = client.get("/contests/cds/bulletin?date=2026-10-11&hour=17")
     text = day2.get_data(as_text=True)
-    assert day2.status_code == 200 and "+1" in text and "10.0%" in text
+    assert day2.status_code == 200 and "+1" in text and "10,00%" in text
+    english = client.get("/contests/cds/bulletin?date=2026-10-11&hour=17&lang=en").get_data(as_text=True)
+    assert "10.00%" in english
     assert client.get("/contests/cds/bulletin?date=10-10-2026").status_code == 400
 
 
