@@ -22,6 +22,11 @@ UNIT_KIND_LABELS = {
     "enterprise": _l("Enterprise"),
     "other": _l("Other"),
 }
+CONTEST_STATUS_LABELS = {
+    "draft": _l("Draft"),
+    "published": _l("Published"),
+    "archived": _l("Archived"),
+}
 AUDIT_ACTION_LABELS = {
     "bank.import": _l("Imported questions"),
     "bank.upload_discarded": _l("Discarded an upload"),

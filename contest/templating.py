@@ -8,7 +8,7 @@ from flask import Flask, request
 from flask_babel import format_datetime, format_decimal, format_percent, get_locale
 
 from contest import clock
-from contest.labels import AUDIT_ACTION_LABELS, ROLE_LABELS, UNIT_KIND_LABELS
+from contest.labels import AUDIT_ACTION_LABELS, CONTEST_STATUS_LABELS, ROLE_LABELS, UNIT_KIND_LABELS
 from contest.services import audit
 from contest.services.privacy import mask_name
 
@@ -61,6 +61,7 @@ def init_app(app: Flask) -> None:
             "role_labels": ROLE_LABELS,
             "unit_kind_labels": UNIT_KIND_LABELS,
             "audit_action_labels": AUDIT_ACTION_LABELS,
+            "contest_status_labels": CONTEST_STATUS_LABELS,
             "current_language": str(locale) if locale else app.config["BABEL_DEFAULT_LOCALE"],
             "now_utc": clock.now(),
             "other_language_url": _other_language_url,

@@ -112,8 +112,11 @@ def test_publish_and_archive(app, session, clock, runner) -> None:
         "/admin/contests/new", data={"title": "Thi", "slug": "thi", "status": "draft", "csrf_token": csrf_token(client)}
     )
     assert client.get("/contests/thi").status_code == 404
+    assert '<span class="tag">Bản nháp</span>' in client.get("/admin/contests").get_data(as_text=True)
     client.post("/admin/contests/thi/status", data={"status": "published", "csrf_token": csrf_token(client)})
     assert client.get("/contests/thi").status_code == 200
+    listed = client.get("/admin/contests").get_data(as_text=True)
+    assert '<span class="tag">Công khai</span>' in listed and ">published<" not in listed
     assert (
         client.post("/admin/contests/thi/status", data={"status": "gone", "csrf_token": csrf_token(client)}).status_code
         == 400
