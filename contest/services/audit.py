@@ -62,16 +62,17 @@ class Change:
     field: str
     before: Any
     after: Any
+    in_before: bool  # the entry recorded this field before the action
+    in_after: bool
 
 
 def changes(entry: AuditEntry) -> list[Change]:
-    """What an entry changed: for an edit only the fields that differ, otherwise every field it recorded."""
+    """What an entry recorded, field by field; a field recorded with the same value before and after (an
+    edit that left it alone) is left out."""
     before, after = entry.before or {}, entry.after or {}
     fields = list(before) + [field for field in after if field not in before]
-    found = [Change(field, before.get(field), after.get(field)) for field in fields]
-    if entry.before is not None and entry.after is not None:
-        return [change for change in found if change.before != change.after]
-    return found
+    found = [Change(f, before.get(f), after.get(f), f in before, f in after) for f in fields]
+    return [c for c in found if not (c.in_before and c.in_after and c.before == c.after)]
 
 
 def display_value(value: Any, limit: int = 300) -> str:

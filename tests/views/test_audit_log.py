@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from contest.models import AuditEntry, Round
 from contest.services.accounts import create_user
-from contest.services.audit import command_line_user
+from contest.services.audit import changes, command_line_user
 from tests.conftest import DEMO_DATA, csrf_token
 from tests.factories import make_user
 
@@ -115,3 +115,15 @@ def test_only_organizers_read_or_download_the_log(app, session, clock, auth) -> 
     assert auth.client.get("/admin/audit").status_code == 403
     assert auth.client.get("/admin/audit.xlsx").status_code == 403
     assert _entries(session) == []
+
+
+def test_changes_keep_each_side_to_what_it_recorded() -> None:
+    edit = AuditEntry(before={"title": "A", "names": "masked"}, after={"title": "B", "names": "masked"})
+    assert [(c.field, c.before, c.after) for c in changes(edit)] == [("title", "A", "B")]
+    decision = AuditEntry(before={"score": 12}, after={"reason": "Thi hộ"})
+    assert [(c.field, c.in_before, c.in_after) for c in changes(decision)] == [
+        ("score", True, False),
+        ("reason", False, True),
+    ]
+    created = AuditEntry(before=None, after={"name": "Tuần 1"})
+    assert [(c.field, c.in_before, c.after) for c in changes(created)] == [("name", False, "Tuần 1")]
