@@ -13,9 +13,11 @@ from contest import clock
 from contest.auth.permissions import organizer_required
 from contest.extensions import db
 from contest.models import Contest, QuestionBank, Round
+from contest.models.contests import DEFAULT_RANKING_CHAIN, RANKING_LINKS
 from contest.organizer import bp
 from contest.services import audit, banks, contests
 from contest.services.errors import InvalidInput, NotFound
+from contest.services.ranking import LINK_LABELS
 from question_bank.difficulty import DIFFICULTIES
 from question_bank.draw import DrawPart
 
@@ -25,6 +27,20 @@ def _contest(slug: str) -> Contest:
     if contest is None:
         raise NotFound(_("This contest does not exist."))
     return contest
+
+
+def _ranking_choices() -> dict[str, str | None]:
+    """The ranking chain from its numbered fields (chain-1, chain-2, ...: a blank one is skipped) and the
+    unit ranking; None for what the form did not send, which leaves it as it is."""
+    links = [request.form[f"chain-{n}"] for n in range(1, len(RANKING_LINKS) + 1) if f"chain-{n}" in request.form]
+    return {
+        "chain": ",".join(link for link in links if link) if links else None,
+        "unit_ranking": request.form.get("unit_ranking") or None,
+    }
+
+
+def _ranking_options() -> dict[str, Any]:
+    return {"ranking_links": RANKING_LINKS, "link_labels": LINK_LABELS}
 
 
 @bp.route("/contests/new", methods=["GET", "POST"])
@@ -43,7 +59,7 @@ def contest_new():  # type: ignore[no-untyped-def]
                 rules=form.get("rules", ""),
                 status=form.get("status", "draft"),
             )
-            contests.configure_contest(contest, names=form.get("names", "masked"))
+            contests.configure_contest(contest, names=form.get("names", "masked"), **_ranking_choices())
         except InvalidInput as error:
             db.session.rollback()
             errors = _field_errors(error, "slug")
@@ -52,7 +68,9 @@ def contest_new():  # type: ignore[no-untyped-def]
             db.session.commit()
             flash(_("The contest %(title)s was created.", title=contest.title), "success")
             return redirect(url_for("organizer.round_new", slug=contest.slug))
-    return render_template("organizer/contest_form.html", errors=errors, values={}), 400 if errors else 200
+    return render_template(
+        "organizer/contest_form.html", errors=errors, values={"chain": DEFAULT_RANKING_CHAIN}, **_ranking_options()
+    ), 400 if errors else 200
 
 
 @bp.route("/contests/<slug>/edit", methods=["GET", "POST"])
@@ -71,6 +89,7 @@ def contest_edit(slug: str):  # type: ignore[no-untyped-def]
                 scope_code=form.get("scope") or None,
                 rules=form.get("rules", ""),
                 names=form.get("names", ""),
+                **_ranking_choices(),
             )
         except InvalidInput as error:
             db.session.rollback()
@@ -90,7 +109,7 @@ def contest_edit(slug: str):  # type: ignore[no-untyped-def]
             flash(_("The contest %(title)s was saved.", title=contest.title), "success")
             return redirect(url_for("organizer.contest_list"))
     return render_template(
-        "organizer/contest_form.html", errors=errors, contest=contest, values=before
+        "organizer/contest_form.html", errors=errors, contest=contest, values=before, **_ranking_options()
     ), 400 if errors else 200
 
 

@@ -23,6 +23,7 @@ from contest.models.contests import (
 )
 from contest.services.errors import DomainError, InvalidInput
 from contest.services.question_pool import load_pool
+from contest.services.ranking import LINK_LABELS
 from contest.services.rich_text import clean_html
 from contest.services.units import find_unit
 from question_bank.difficulty import VIETNAMESE_NAMES, parse_difficulty
@@ -71,15 +72,25 @@ def contest_settings(contest: Contest) -> dict[str, Any]:
         "scope": contest.scope_unit.code if contest.scope_unit else None,
         "rules": contest.rules,
         "names": contest.name_display,
+        "chain": list(contest.ranking_chain),
+        "unit_ranking": contest.unit_ranking,
     }
 
 
 def update_contest(
-    session: Session, contest: Contest, *, title: str, scope_code: str | None, rules: str, names: str
+    session: Session,
+    contest: Contest,
+    *,
+    title: str,
+    scope_code: str | None,
+    rules: str,
+    names: str,
+    chain: str | None = None,
+    unit_ranking: str | None = None,
 ) -> None:
-    """Change the title, scope, rules and name display (the slug stays: it is in every link)."""
+    """Change the title, scope, rules, name display and ranking (the slug stays: it is in every link)."""
     _set_contest_fields(session, contest, title=title, scope_code=scope_code, rules=rules)
-    configure_contest(contest, names=names)
+    configure_contest(contest, names=names, chain=chain, unit_ranking=unit_ranking)
     session.flush()
 
 
@@ -265,9 +276,15 @@ def configure_contest(
     if chain is not None:
         links = [link.strip() for link in chain.split(",") if link.strip()]
         unknown = [link for link in links if link not in RANKING_LINKS]
-        if not links or unknown or len(set(links)) != len(links):
+        if not links or unknown:
             raise InvalidInput(
                 _("The ranking chain takes each of %(links)s at most once.", links=", ".join(RANKING_LINKS)),
+                {"chain": chain},
+            )
+        repeated = next((link for index, link in enumerate(links) if link in links[:index]), None)
+        if repeated:
+            raise InvalidInput(
+                _("Each criterion is used once at most: “%(link)s” is chosen twice.", link=LINK_LABELS[repeated]),
                 {"chain": chain},
             )
         contest.ranking_chain = links

@@ -179,6 +179,35 @@ def test_edit_a_contest_records_before_and_after(app, session, clock, runner) ->
     assert client.post("/admin/contests/thi/edit", data={"title": "Không token"}).status_code == 400
 
 
+def test_the_ranking_chain_and_unit_ranking_are_set_in_the_form(app, session, clock, runner) -> None:
+    client = _organizer(app, session, clock, runner)
+    _contest_with_round(client)
+    form = client.get("/admin/contests/thi/edit").get_data(as_text=True)
+    assert "Tiêu chí 1" in form and '<option value="score" selected>điểm cao hơn</option>' in form
+    base = {"title": "Thi", "scope": "", "rules": "", "names": "masked", "csrf_token": csrf_token(client)}
+    twice = client.post(
+        "/admin/contests/thi/edit", data={**base, "chain-1": "score", "chain-2": "duration", "chain-3": "score"}
+    )
+    assert twice.status_code == 400
+    assert "Mỗi tiêu chí chỉ dùng một lần: “điểm cao hơn” được chọn hai lần." in twice.get_data(as_text=True)
+    session.expire_all()
+    assert session.scalar(select(Contest)).ranking_chain == ["score", "prediction", "duration", "submitted_at"]
+    saved = client.post(
+        "/admin/contests/thi/edit",
+        data={**base, "chain-1": "score", "chain-2": "", "chain-3": "duration", "unit_ranking": "points"},
+    )
+    assert saved.status_code == 302
+    session.expire_all()
+    contest = session.scalar(select(Contest))
+    assert (contest.ranking_chain, contest.unit_ranking) == (["score", "duration"], "points")
+    entry = session.scalar(select(AuditEntry).where(AuditEntry.action == "contest.edit"))
+    assert entry.before["chain"] == ["score", "prediction", "duration", "submitted_at"]
+    assert (entry.after["chain"], entry.after["unit_ranking"]) == (["score", "duration"], "points")
+    rules = client.get("/contests/thi").get_data(as_text=True)
+    assert rules.index("điểm cao hơn") < rules.index("thời gian làm bài ngắn hơn")  # the published order
+    assert "dự đoán gần đúng hơn" not in rules
+
+
 def test_edit_a_round_until_the_first_attempt(app, session, clock, runner) -> None:
     client = _organizer(app, session, clock, runner)
     _contest_with_round(client)
