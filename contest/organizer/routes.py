@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import io
-
-from flask import abort, flash, jsonify, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import distinct, func, select
@@ -13,6 +11,7 @@ from contest import clock
 from contest.auth.permissions import organizer_required
 from contest.auth.redirects import safe_next
 from contest.auth.resets import reset_and_show
+from contest.downloads import xlsx_download
 from contest.extensions import db
 from contest.labels import AUDIT_ACTION_LABELS, INTEGRITY_FLAG_LABELS
 from contest.models import Attempt, Round, Unit, User
@@ -45,8 +44,6 @@ from contest.services.units import find_unit, import_units, update_unit
 from question_bank.export import write_bank_xlsx
 from question_bank.model import LETTERS
 from question_bank.tables import TableError, read_table
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def question_state(question) -> dict:  # type: ignore[no-untyped-def,type-arg]
@@ -167,10 +164,8 @@ def bank_detail(bank_id: int) -> str:
 @organizer_required
 def bank_export(bank_id: int):  # type: ignore[no-untyped-def]
     bank = banks.get_bank(db.session, bank_id)
-    buffer = io.BytesIO()
-    write_bank_xlsx(bank_questions(db.session, bank), buffer)
-    buffer.seek(0)
-    return send_file(buffer, mimetype=XLSX, as_attachment=True, download_name=f"ngan-hang-{bank.id}.xlsx")
+    questions = bank_questions(db.session, bank)
+    return xlsx_download(lambda target: write_bank_xlsx(questions, target), f"ngan-hang-{bank.id}.xlsx")
 
 
 @bp.route("/questions/<int:question_id>/edit", methods=["GET", "POST"])
@@ -348,10 +343,7 @@ def round_results(round_id: int):  # type: ignore[no-untyped-def]
         abort(409)
     audit.record(db.session, current_user, "results.export", f"round:{round_.id}", now=clock.now())
     db.session.commit()
-    buffer = io.BytesIO()
-    write_results(db.session, round_, buffer)
-    buffer.seek(0)
-    return send_file(buffer, mimetype=XLSX, as_attachment=True, download_name=f"ket-qua-dot-{round_.id}.xlsx")
+    return xlsx_download(lambda target: write_results(db.session, round_, target), f"ket-qua-dot-{round_.id}.xlsx")
 
 
 @bp.get("/users")
@@ -504,10 +496,8 @@ def round_questions(round_id: int) -> str:
 @organizer_required
 def round_questions_xlsx(round_id: int):  # type: ignore[no-untyped-def]
     round_ = _managed_round(round_id)
-    buffer = io.BytesIO()
-    question_stats.write_xlsx(question_stats.analyse(db.session, round_), buffer)
-    buffer.seek(0)
-    return send_file(buffer, mimetype=XLSX, as_attachment=True, download_name=f"phan-tich-cau-hoi-dot-{round_.id}.xlsx")
+    stats = question_stats.analyse(db.session, round_)
+    return xlsx_download(lambda target: question_stats.write_xlsx(stats, target), f"phan-tich-dot-{round_.id}.xlsx")
 
 
 def _audit_filter() -> audit.AuditFilter:
@@ -541,10 +531,7 @@ def audit_xlsx():  # type: ignore[no-untyped-def]
         db.session, current_user, "audit.export", after={"action": where.action, "text": where.text}, now=clock.now()
     )
     db.session.commit()
-    buffer = io.BytesIO()
-    audit.write_xlsx(db.session, buffer, where)
-    buffer.seek(0)
-    return send_file(buffer, mimetype=XLSX, as_attachment=True, download_name="nhat-ky-thao-tac.xlsx")
+    return xlsx_download(lambda target: audit.write_xlsx(db.session, target, where), "nhat-ky-thao-tac.xlsx")
 
 
 @bp.get("/rounds/<int:round_id>/monitor")
@@ -569,10 +556,8 @@ def round_monitor_json(round_id: int):  # type: ignore[no-untyped-def]
 @organizer_required
 def round_monitor_xlsx(round_id: int):  # type: ignore[no-untyped-def]
     round_ = _managed_round(round_id)
-    buffer = io.BytesIO()
-    monitoring.write_xlsx(monitoring.monitor_data(db.session, round_), buffer)
-    buffer.seek(0)
-    return send_file(buffer, mimetype=XLSX, as_attachment=True, download_name=f"theo-doi-dot-{round_.id}.xlsx")
+    data = monitoring.monitor_data(db.session, round_)
+    return xlsx_download(lambda target: monitoring.write_xlsx(data, target), f"theo-doi-dot-{round_.id}.xlsx")
 
 
 @bp.get("/rounds/<int:round_id>/integrity")

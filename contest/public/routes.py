@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import io
 from datetime import timedelta
 
-from flask import abort, jsonify, render_template, request, send_file
+from flask import abort, jsonify, render_template, request
 from sqlalchemy import text
 
 from contest import clock
+from contest.downloads import xlsx_download
 from contest.extensions import db, redis_client
 from contest.models.contests import DEFAULT_RANKING_CHAIN
 from contest.public import bp
 from contest.services import catalogue, contest_ranking, leaderboard, stats
-from contest.services.bulletin_export import XLSX, write_bulletin
+from contest.services.bulletin_export import write_bulletin
 from contest.services.ranking import LINK_LABELS
 
 PAGE_SIZE = 50
@@ -97,11 +97,8 @@ def bulletin_page(slug: str) -> str:
 def bulletin_xlsx(slug: str):  # type: ignore[no-untyped-def]
     contest = catalogue.public_contest(db.session, slug)
     at, rows = _bulletin_rows(contest)
-    buffer = io.BytesIO()
-    write_bulletin(contest, at, rows, buffer)
-    buffer.seek(0)
     name = f"ban-tin-{contest.slug}-{clock.to_vietnam(at):%Y%m%d-%H%M}.xlsx"
-    return send_file(buffer, mimetype=XLSX, as_attachment=True, download_name=name)
+    return xlsx_download(lambda target: write_bulletin(contest, at, rows, target), name)
 
 
 @bp.get("/contests/<slug>/screen")

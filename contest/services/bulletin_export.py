@@ -12,8 +12,6 @@ from contest import clock
 from contest.models import Contest
 from contest.services.contest_ranking import BulletinRow
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
 
 def write_bulletin(contest: Contest, at: datetime, rows: list[tuple[BulletinRow, int]], target: BinaryIO) -> None:
     workbook = Workbook()

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import io
-
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -14,6 +12,7 @@ from sqlalchemy import select
 from contest import clock
 from contest.auth.permissions import roles_required
 from contest.auth.resets import reset_and_show
+from contest.downloads import xlsx_download
 from contest.extensions import db
 from contest.models import Round, Unit
 from contest.services import audit, leaderboard, unit_admin
@@ -21,7 +20,6 @@ from contest.services.problems import FileProblems, translated
 from contest.unit_admin import bp
 from question_bank.tables import TableError, read_table
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ROSTER_STATUS = {
     "took_part": _l("Took part"),
     "registered": _l("Registered, has not taken part"),
@@ -83,10 +81,7 @@ def members_xlsx():  # type: ignore[no-untyped-def]
     after = {"round": round_.id if round_ else None}
     audit.record(db.session, current_user, "members.export", f"unit:{unit.code}", after=after, now=clock.now())
     db.session.commit()
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    buffer.seek(0)
-    return send_file(buffer, mimetype=XLSX, as_attachment=True, download_name=f"tham-gia-{unit.code}.xlsx")
+    return xlsx_download(workbook.save, f"tham-gia-{unit.code}.xlsx")
 
 
 @bp.post("/roster")
