@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.e2e.conftest import login
+
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 PUBLIC_PAGES = ["/", "/contests/cds-2026", "/register", "/login", "/contests/cds-2026/leaderboard", "/verify"]
 
@@ -45,3 +47,30 @@ def test_quiz_pages(server, phone) -> None:
     assert _serious_violations(phone) == [], "result"
     phone.goto(server + "/account")
     assert _serious_violations(phone) == [], "account"
+
+
+ORGANIZER_PAGES = [
+    "/admin/",
+    "/admin/contests",
+    "/admin/contests/cds-2026/edit",
+    "/admin/contests/cds-2026/rounds/new",
+    "/admin/rounds/1",
+    "/admin/rounds/1/monitor",
+    "/admin/rounds/1/questions",
+    "/admin/rounds/1/integrity",
+    "/admin/audit",
+    "/admin/banks",
+    "/admin/units",
+    "/unit/?unit=HBX",
+]
+
+
+def test_organizer_pages(server, browser) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
+    page = context.new_page()
+    login(page, server, "0900000001")
+    for path in ORGANIZER_PAGES:
+        response = page.goto(server + path)
+        assert response is not None and response.status == 200, path
+        assert _serious_violations(page) == [], path
+    context.close()
