@@ -1,30 +1,48 @@
-"""The quiz can be completed with the keyboard alone, every control is a comfortable touch target,
-and it still works on a slow 3G connection."""
+"""The quiz can be completed with the keyboard alone (Tab, Space, arrows, Enter; the focus always
+visible), every control is a comfortable touch target, and it still works on a slow 3G connection."""
 
 from __future__ import annotations
 
 from tests.e2e.conftest import login, start_quiz
 
 
+def _tab_to(page, selector: str, presses: int = 80) -> None:  # type: ignore[no-untyped-def]
+    """Press Tab until the focused element matches `selector`; it must show a visible focus ring."""
+    for _ in range(presses):
+        page.keyboard.press("Tab")
+        if page.evaluate("s => document.activeElement && document.activeElement.matches(s)", selector):
+            outline = page.evaluate(
+                "() => { const s = getComputedStyle(document.activeElement);"
+                " return [s.outlineStyle, parseFloat(s.outlineWidth)]; }"
+            )
+            assert outline[0] != "none" and outline[1] >= 2, (selector, outline)  # visible focus
+            return
+    raise AssertionError(f"Tab never reached {selector}")
+
+
 def test_quiz_with_the_keyboard_alone(server, phone) -> None:
     page = phone
     login(page, server, "0900000012")
     page.goto(server + "/rounds/1/take")
-    page.focus("form[action$='/take'] button")
+    _tab_to(page, "form[action$='/take'] button")
     page.keyboard.press("Enter")
     page.wait_for_selector("#palette li")
-    page.focus("#q1 input >> nth=0")
-    page.keyboard.press("Space")  # choose the first option of question 1
-    page.focus("#next")
+    _tab_to(page, "#q1 input")
+    page.keyboard.press("Space")  # choose the focused option of question 1
+    _tab_to(page, "#next")
     page.keyboard.press("Enter")
-    page.focus("#q2 input >> nth=1")
-    page.keyboard.press("Space")  # radio or checkbox (multiple answer): Space chooses either
+    _tab_to(page, "#q2 input")
+    if page.evaluate("() => document.activeElement.type") == "radio":
+        page.keyboard.press("ArrowDown")  # within a group of radios the arrows choose
+    else:
+        page.keyboard.press("Tab")  # multiple answers: each box is a stop of its own
+        page.keyboard.press("Space")
     page.wait_for_function("document.getElementById('save-status').textContent.includes('Đã lưu')")
     assert page.is_checked("#q1 input >> nth=0") and page.is_checked("#q2 input >> nth=1")
-    page.focus("#review")
+    _tab_to(page, "#review")
     page.keyboard.press("Enter")
     page.once("dialog", lambda dialog: dialog.accept())
-    page.focus("#submit-button")
+    _tab_to(page, "#submit-button")
     page.keyboard.press("Enter")
     page.wait_for_url("**/result")
 
