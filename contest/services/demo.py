@@ -18,6 +18,7 @@ from contest.services.bank_import import import_questions
 from contest.services.contests import create_contest, create_round
 from contest.services.disqualification import disqualify
 from contest.services.origins import ClientOrigin
+from contest.services.prizes import validate_plan
 from contest.services.units import find_unit, import_units
 from question_bank.readers import read_questions
 from question_bank.tables import read_table
@@ -30,15 +31,15 @@ ROUND_NAME = "Tuần 1"
 ORGANIZER_PHONE = "0900000001"
 ORGANIZER_PASSWORD = "Demo@2026"  # printed by `flask demo`; change it before any real use
 PARTICIPANT_PHONE = "0900000002"
+# Typed as an organizer would type it in the form: plain text, a blank line between paragraphs, "- " lists.
 CONTEST_RULES = """\
-<p>Cuộc thi dành cho cán bộ, công chức, viên chức, đoàn viên, hội viên và người dân trên địa bàn tỉnh.</p>
-<ul>
-<li>Mỗi tuần một đợt thi; mỗi đợt 20 câu hỏi trắc nghiệm chọn ngẫu nhiên, làm trong 15 phút.</li>
-<li>Mỗi người được thi tối đa 3 lần trong một đợt; kết quả cao nhất được tính.</li>
-<li>Xếp hạng theo: điểm cao hơn; dự đoán số người đạt điểm tuyệt đối gần đúng hơn;
-thời gian làm bài ngắn hơn; nộp bài sớm hơn.</li>
-</ul>
+Cuộc thi dành cho cán bộ, công chức, viên chức, đoàn viên, hội viên và người dân trên địa bàn tỉnh.
+
+- Mỗi tuần một đợt thi; mỗi đợt 20 câu hỏi trắc nghiệm chọn ngẫu nhiên, làm trong 15 phút.
+- Mỗi người được thi tối đa 3 lần trong một đợt; kết quả cao nhất được tính.
+- Giải tuần: 1 giải Nhất, 2 giải Nhì, 3 giải Ba và 10 giải Khuyến khích; mỗi người chỉ nhận một giải trong cả cuộc thi.
 """
+DEMO_PRIZES = {"first": 1, "second": 2, "third": 3, "consolation": 10, "one_per_person": True}
 
 
 @dataclass
@@ -68,7 +69,7 @@ def load_demo(session: Session, *, now: datetime) -> DemoReport:
         created.append(f"contest {CONTEST_SLUG}")
     if not contest.rounds:
         opens = now.replace(minute=0, second=0, microsecond=0) - timedelta(hours=1)
-        create_round(
+        round_ = create_round(
             session,
             contest=contest,
             name=ROUND_NAME,
@@ -80,6 +81,7 @@ def load_demo(session: Session, *, now: datetime) -> DemoReport:
             bank_name=BANK_NAME,
             draw=":Dễ:8,:Trung bình:8,:Khó:4",
         )
+        round_.prize_plan = validate_plan(DEMO_PRIZES)  # as the rules say; given when the round is closed
         created.append(f"round {ROUND_NAME}")
     if find_by_phone(session, ORGANIZER_PHONE) is None:
         create_user(

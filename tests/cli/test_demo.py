@@ -26,6 +26,15 @@ def test_demo_loads_units_bank_contest_open_round_and_accounts(runner, session, 
     contest = session.scalar(select(Contest))
     assert contest.status == "published" and contest.scope_unit.code == "HBX"
     assert round_state(contest.rounds[0], clock()) == "open"
+    assert contest.rules.startswith("<p>Cuộc thi dành cho") and "<ul><li>Mỗi tuần một đợt thi" in contest.rules
+    plan = contest.rounds[0].prize_plan
+    assert (plan["first"], plan["second"], plan["third"], plan["consolation"], plan["one_per_person"]) == (
+        1,
+        2,
+        3,
+        10,
+        True,
+    )  # as the rules announce
     organizer = session.scalar(select(User).where(User.phone == "0900000001"))
     assert organizer.role == "organizer"
 
