@@ -8,6 +8,7 @@ import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from itertools import groupby
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -15,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from contest import clock
 from contest.models import Attempt, AttemptItem, Round, User
+from contest.services.question_stats import STREAM_ROWS, finished_items
 
 FINISHED = ("submitted", "expired")
 # Reading a question and choosing an answer takes people more than this.
@@ -64,19 +66,15 @@ def flags(session: Session, round_: Round) -> list[Flag]:
     for attempt_id, _user_id, total, duration, score, name in attempts:
         if score and duration is not None and duration < total * MIN_MS_PER_QUESTION:
             found.append(Flag("too_fast", attempt_id, name, f"{duration / 1000:.1f} s / {total}"))
-    items: dict[int, list] = defaultdict(list)  # type: ignore[type-arg]
+    people = {attempt_id: (user_id, name) for attempt_id, user_id, _total, _duration, _score, name in attempts}
     rows = session.execute(
-        select(AttemptItem.attempt_id, AttemptItem.question_id, AttemptItem.snapshot, AttemptItem.chosen).where(
-            AttemptItem.attempt_id.in_([row[0] for row in attempts])
-        )
+        finished_items(round_.id).order_by(AttemptItem.attempt_id).execution_options(yield_per=STREAM_ROWS)
     )
-    for attempt_id, question_id, snapshot, chosen in rows:
-        items[attempt_id].append((question_id, snapshot, chosen))
     by_signature: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
-    for attempt_id, user_id, _total, _duration, _score, name in attempts:
-        signature = _signature(items[attempt_id])
+    for attempt_id, items in groupby(rows, key=lambda row: row[0]):  # one attempt's items in memory at a time
+        signature = _signature([(question_id, snapshot, chosen) for _, question_id, snapshot, chosen in items])
         if signature is not None:
-            by_signature[signature].append((attempt_id, user_id, name))
+            by_signature[signature].append((attempt_id, *people[attempt_id]))
     for group in by_signature.values():
         if len({user_id for _, user_id, _ in group}) > 1:
             others = ", ".join(sorted({name for _, _, name in group}))

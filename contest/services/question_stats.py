@@ -12,13 +12,14 @@ from typing import BinaryIO
 import nh3
 from openpyxl import Workbook
 from openpyxl.styles import Font
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from contest.models import Attempt, AttemptItem, Round
 
 FINISHED = ("submitted", "expired")
 GROUP_SHARE = 0.27
+STREAM_ROWS = 5000  # items read from the database at a time, so memory stays flat however big the round
 # Below this many answers a question's figures are shown, and its flags raised, but marked as thin evidence.
 ENOUGH_ANSWERS = 10
 FLAG_NAMES_VI = {
@@ -56,6 +57,16 @@ def _is_right(snapshot: dict, chosen: list[int] | None) -> bool:  # type: ignore
     return bool(chosen) and set(chosen) == key
 
 
+def finished_items(round_id: int) -> Select:  # type: ignore[type-arg]
+    """The items of a round's finished attempts, as a join: a national round has more attempts than one
+    statement may list as parameters."""
+    return (
+        select(AttemptItem.attempt_id, AttemptItem.question_id, AttemptItem.snapshot, AttemptItem.chosen)
+        .join(Attempt, Attempt.id == AttemptItem.attempt_id)
+        .where(Attempt.round_id == round_id, Attempt.status.in_(FINISHED))
+    )
+
+
 def analyse(session: Session, round_: Round) -> list[QuestionStat]:
     scores = dict(
         session.execute(
@@ -69,11 +80,7 @@ def analyse(session: Session, round_: Round) -> list[QuestionStat]:
     upper, lower = set(ordered[:group]), set(ordered[-group:])
     stats: dict[int | None, QuestionStat] = {}
     by_group: dict[int | None, dict[str, list[int]]] = defaultdict(lambda: {"upper": [0, 0], "lower": [0, 0]})
-    rows = session.execute(
-        select(AttemptItem.attempt_id, AttemptItem.question_id, AttemptItem.snapshot, AttemptItem.chosen).where(
-            AttemptItem.attempt_id.in_(list(scores))
-        )
-    )
+    rows = session.execute(finished_items(round_.id).execution_options(yield_per=STREAM_ROWS))
     for attempt_id, question_id, snapshot, chosen in rows:
         stat = stats.get(question_id)
         if stat is None:
