@@ -64,7 +64,10 @@ def contest_new():  # type: ignore[no-untyped-def]
             db.session.rollback()
             errors = _field_errors(error, "slug")
         else:
-            audit.record(db.session, current_user, "contest.create", f"contest:{contest.slug}", now=clock.now())
+            after = contests.contest_settings(contest)
+            audit.record(
+                db.session, current_user, "contest.create", f"contest:{contest.slug}", after=after, now=clock.now()
+            )
             db.session.commit()
             flash(_("The contest %(title)s was created.", title=contest.title), "success")
             return redirect(url_for("organizer.round_new", slug=contest.slug))
@@ -228,7 +231,10 @@ def round_new(slug: str):  # type: ignore[no-untyped-def]
                 db.session.rollback()
                 errors = _field_errors(error, "name")
             else:
-                audit.record(db.session, current_user, "round.create", f"round:{round_.id}", now=clock.now())
+                after = contests.round_settings(round_)
+                audit.record(
+                    db.session, current_user, "round.create", f"round:{round_.id}", after=after, now=clock.now()
+                )
                 db.session.commit()
                 flash(_("The round %(name)s was created.", name=round_.name), "success")
                 return redirect(url_for("organizer.round_detail", round_id=round_.id))

@@ -69,6 +69,10 @@ def test_create_a_contest_then_a_round(app, session, clock, runner) -> None:
         "after_attempt",
     )
     assert round_.require_all_answered and round_.draw_spec[2] == {"topic": None, "difficulty": "hard", "count": 4}
+    creations = select(AuditEntry).where(AuditEntry.action.in_(["contest.create", "round.create"]))
+    recorded = {entry.action: entry.after for entry in session.scalars(creations)}
+    assert recorded["contest.create"]["scope"] == "HBX-TD" and recorded["contest.create"]["names"] == "full"
+    assert recorded["round.create"]["opens"] == "2026-10-10T08:00" and recorded["round.create"]["attempts_per_day"] == 1
 
 
 def test_bad_forms_are_refused_with_vietnamese_messages_and_nothing_is_saved(app, session, clock, runner) -> None:
