@@ -12,7 +12,7 @@ from sqlalchemy import select
 from contest import clock
 from contest.auth.permissions import organizer_required
 from contest.extensions import db
-from contest.models import Contest, QuestionBank, Round
+from contest.models import Contest, QuestionBank, Round, Unit
 from contest.models.contests import DEFAULT_RANKING_CHAIN, RANKING_LINKS
 from contest.organizer import bp
 from contest.services import audit, banks, contests
@@ -39,8 +39,15 @@ def _ranking_choices() -> dict[str, str | None]:
     }
 
 
-def _ranking_options() -> dict[str, Any]:
-    return {"ranking_links": RANKING_LINKS, "link_labels": LINK_LABELS}
+SCOPE_CHOICE_DEPTH = 2  # contests are open to a province, a ministry or a department, rarely a commune
+
+
+def _contest_form_options() -> dict[str, Any]:
+    """What the contest form offers: the ranking criteria and the units a contest is usually open to."""
+    scope_units = db.session.execute(
+        select(Unit.code, Unit.name).where(Unit.depth <= SCOPE_CHOICE_DEPTH, Unit.active).order_by(Unit.path)
+    ).all()
+    return {"ranking_links": RANKING_LINKS, "link_labels": LINK_LABELS, "scope_units": scope_units}
 
 
 @bp.route("/contests/new", methods=["GET", "POST"])
@@ -72,7 +79,7 @@ def contest_new():  # type: ignore[no-untyped-def]
             flash(_("The contest %(title)s was created.", title=contest.title), "success")
             return redirect(url_for("organizer.round_new", slug=contest.slug))
     return render_template(
-        "organizer/contest_form.html", errors=errors, values={"chain": DEFAULT_RANKING_CHAIN}, **_ranking_options()
+        "organizer/contest_form.html", errors=errors, values={"chain": DEFAULT_RANKING_CHAIN}, **_contest_form_options()
     ), 400 if errors else 200
 
 
@@ -112,7 +119,7 @@ def contest_edit(slug: str):  # type: ignore[no-untyped-def]
             flash(_("The contest %(title)s was saved.", title=contest.title), "success")
             return redirect(url_for("organizer.contest_list"))
     return render_template(
-        "organizer/contest_form.html", errors=errors, contest=contest, values=before, **_ranking_options()
+        "organizer/contest_form.html", errors=errors, contest=contest, values=before, **_contest_form_options()
     ), 400 if errors else 200
 
 

@@ -23,6 +23,7 @@ def test_create_a_contest_then_a_round(app, session, clock, runner) -> None:
     client = _organizer(app, session, clock, runner)
     page = client.get("/admin/contests/new")
     assert page.status_code == 200 and "Cuộc thi mới" in page.get_data(as_text=True)
+    assert '<option value="HBX-TD">Tỉnh đoàn</option>' in page.get_data(as_text=True)  # units to choose from
     created = client.post(
         "/admin/contests/new",
         data={
