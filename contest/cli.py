@@ -27,7 +27,13 @@ from contest.services.accounts import create_user
 from contest.services.attempts import finalize_expired
 from contest.services.bank_import import bank_questions, import_questions
 from contest.services.closing import close_round
-from contest.services.contests import configure_contest, create_contest, create_round
+from contest.services.contests import (
+    configure_contest,
+    contest_settings,
+    create_contest,
+    create_round,
+    round_settings,
+)
 from contest.services.errors import DomainError
 from contest.services.leaderboard import rebuild
 from contest.services.problems import FileProblems, translated
@@ -201,7 +207,7 @@ def bank_export(bank_name: str, file: Path) -> None:
 def contest_create(slug: str, title: str, scope_code: str | None) -> None:
     """Create a published contest."""
     contest = create_contest(db.session, slug=slug, title=title, scope_code=scope_code, now=clock.now())
-    _audit("contest.create", f"contest:{contest.slug}", after={"title": title, "scope": scope_code})
+    _audit("contest.create", f"contest:{contest.slug}", after=contest_settings(contest))
     click.echo(_("created contest %(slug)s", slug=contest.slug))
 
 
@@ -225,9 +231,9 @@ def contest_configure(slug: str, chain: str | None, unit_ranking: str | None, na
     contest = db.session.scalar(select(Contest).where(Contest.slug == slug))
     if contest is None:
         raise click.ClickException(_("no contest has the slug '%(slug)s'", slug=slug))
-    before = _ranking_settings(contest)
+    before = contest_settings(contest)
     configure_contest(contest, chain=chain, unit_ranking=unit_ranking, names=names)
-    _audit("contest.configure", f"contest:{slug}", before=before, after=_ranking_settings(contest))
+    _audit("contest.configure", f"contest:{slug}", before=before, after=contest_settings(contest))
     click.echo(
         _(
             "contest %(slug)s: chain %(chain)s; units by %(units)s; names %(names)s",
@@ -237,10 +243,6 @@ def contest_configure(slug: str, chain: str | None, unit_ranking: str | None, na
             names=contest.name_display,
         )
     )
-
-
-def _ranking_settings(contest: Contest) -> dict[str, Any]:
-    return {"chain": list(contest.ranking_chain), "unit_ranking": contest.unit_ranking, "names": contest.name_display}
 
 
 @round_cli.command("create")
@@ -286,7 +288,7 @@ def round_create(
         draw=draw,
         prediction=prediction,
     )
-    _audit("round.create", f"round:{round_.id}", after={"contest": contest.slug, "name": round_.name})
+    _audit("round.create", f"round:{round_.id}", after=round_settings(round_))
     click.echo(_("created round %(name)s of contest %(slug)s", name=round_.name, slug=contest.slug))
     click.echo(str(round_.id))
 

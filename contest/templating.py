@@ -34,14 +34,19 @@ def number(value: float | int | None) -> str:
     return "" if value is None else format_decimal(value)
 
 
+def _digits_pattern(digits: int) -> str:
+    """A CLDR number pattern with grouping and exactly `digits` decimals."""
+    return "#,##0." + "0" * digits if digits else "#,##0"
+
+
 def decimal(value: float | None, digits: int = 2) -> str:
     """14,08 in Vietnamese, 14.08 in English: always `digits` decimals."""
-    return "" if value is None else format_decimal(value, "#,##0." + "0" * digits if digits else "#,##0")
+    return "" if value is None else format_decimal(value, _digits_pattern(digits))
 
 
 def percent(share: float | None, digits: int = 1) -> str:
     """A share (0..1) as 12,5% in Vietnamese, 12.5% in English."""
-    return "" if share is None else format_percent(share, ("#,##0." + "0" * digits if digits else "#,##0") + "%")
+    return "" if share is None else format_percent(share, _digits_pattern(digits) + "%")
 
 
 def init_app(app: Flask) -> None:

@@ -57,7 +57,9 @@ def test_commands_that_change_data_are_recorded_with_the_servers_user(runner, se
     assert entries[0].after == {"created": 47, "updated": 0}
     assert entries[1].after == {"file": "sample_bank.xlsx", "questions": 120}
     assert entries[3].before["names"] == "masked" and entries[3].after["names"] == "full"
+    assert entries[2].after["scope"] == "HBX" and entries[2].after["title"] == "Thi CĐS"
     assert entries[4].target == f"round:{session.scalar(select(Round.id))}"
+    assert (entries[4].after["opens"], entries[4].after["bank"]) == ("2026-10-10T08:00", "CĐS")  # its settings
 
 
 def test_the_page_shows_who_and_only_the_fields_an_edit_changed(app, session, clock, runner) -> None:
