@@ -47,6 +47,18 @@ def login(page, server: str, phone_number: str, password: str = DEMO_PASSWORD) -
     page.click("button[type=submit]")
 
 
+def register(page, server: str, name: str, phone_number: str, unit_query: str) -> None:  # type: ignore[no-untyped-def]
+    """Register through the real form, choosing the first unit the picker finds for `unit_query`."""
+    page.goto(server + "/register")
+    page.fill("#name", name)
+    page.fill("#phone", phone_number)
+    page.fill("#password", "mat-khau-123")
+    page.fill("#unit_q", unit_query)
+    page.wait_for_selector("input[name=unit_code]")
+    page.check("input[name=unit_code] >> nth=0")
+    page.check("#consent")
+
+
 def start_quiz(page, server: str, round_id: int = 1) -> None:  # type: ignore[no-untyped-def]
     """Open the round's page, start (or resume) the attempt and wait for the quiz to be drawn."""
     page.goto(f"{server}/rounds/{round_id}/take")

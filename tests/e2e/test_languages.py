@@ -3,7 +3,7 @@ back to Vietnamese mid-quiz keeps the answers."""
 
 from __future__ import annotations
 
-from tests.e2e.conftest import ARTIFACTS
+from tests.e2e.conftest import ARTIFACTS, register
 
 
 def _language(page) -> str:  # type: ignore[no-untyped-def]
@@ -17,15 +17,8 @@ def test_english_is_remembered_through_registration_and_the_quiz(server, phone) 
     page.click("header a[hreflang=en]")
     assert _language(page) == "en"
 
-    page.goto(server + "/register")  # no ?lang= in the address: the choice is remembered
-    assert _language(page) == "en" and "Register" in page.inner_text("h1")
-    page.fill("#name", "Lê Văn Anh")
-    page.fill("#phone", "0987 333 444")
-    page.fill("#password", "mat-khau-123")
-    page.fill("#unit_q", "so y te")
-    page.wait_for_selector("input[name=unit_code]")
-    page.check("input[name=unit_code] >> nth=0")
-    page.check("#consent")
+    register(page, server, "Lê Văn Anh", "0987 333 444", "so y te")  # no ?lang= in the address
+    assert _language(page) == "en" and "Register" in page.inner_text("h1")  # the choice is remembered
     page.click("button[value=register]")
     assert page.url == server + "/"
 

@@ -3,19 +3,12 @@ connection and a reload, submits, and finds themselves on the board."""
 
 from __future__ import annotations
 
-from tests.e2e.conftest import ARTIFACTS
+from tests.e2e.conftest import ARTIFACTS, register
 
 
 def test_register_take_the_quiz_offline_and_back_then_the_board(server, phone) -> None:
     page = phone
-    page.goto(server + "/register")
-    page.fill("#name", "Trần Thị Thử")
-    page.fill("#phone", "0987 111 222")
-    page.fill("#password", "mat-khau-123")
-    page.fill("#unit_q", "so y te")
-    page.wait_for_selector("input[name=unit_code]")
-    page.check("input[name=unit_code] >> nth=0")
-    page.check("#consent")
+    register(page, server, "Trần Thị Thử", "0987 111 222", "so y te")
     page.screenshot(path=ARTIFACTS / "01-register.png", full_page=True)
     page.click("button[value=register]")
     assert page.url == server + "/"
