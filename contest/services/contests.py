@@ -30,6 +30,8 @@ from question_bank.difficulty import VIETNAMESE_NAMES, parse_difficulty
 from question_bank.draw import DrawPart, NotEnoughQuestions
 
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]{1,63}")
+MAX_TITLE = 255  # the columns' lengths: longer text is refused with a message, not by the database
+MAX_ROUND_NAME = 120
 
 
 def create_contest(
@@ -57,6 +59,8 @@ def create_contest(
 def _set_contest_fields(session: Session, contest: Contest, *, title: str, scope_code: str | None, rules: str) -> None:
     if not title.strip():
         raise InvalidInput(_("The contest needs a title."), {"title": title})
+    if len(title.strip()) > MAX_TITLE:
+        raise InvalidInput(_("The title is at most %(max)d characters.", max=MAX_TITLE), {"title": title})
     scope = None
     if scope_code:
         scope = find_unit(session, scope_code)
@@ -206,6 +210,8 @@ def round_fields(
         same_name = same_name.where(Round.id != editing.id)
     if not name.strip():
         problems["name"] = _("The round needs a name.")
+    elif len(name.strip()) > MAX_ROUND_NAME:
+        problems["name"] = _("The round's name is at most %(max)d characters.", max=MAX_ROUND_NAME)
     elif session.scalar(same_name):
         problems["name"] = _("The contest already has a round named %(name)s.", name=name)
     if closes_at <= opens_at:
@@ -276,7 +282,9 @@ def configure_contest(
     if chain is not None:
         links = [link.strip() for link in chain.split(",") if link.strip()]
         unknown = [link for link in links if link not in RANKING_LINKS]
-        if not links or unknown:
+        if not links:
+            raise InvalidInput(_("The ranking needs at least one criterion."), {"chain": chain})
+        if unknown:
             raise InvalidInput(
                 _("The ranking chain takes each of %(links)s at most once.", links=", ".join(RANKING_LINKS)),
                 {"chain": chain},

@@ -91,6 +91,8 @@ def test_bad_forms_are_refused_with_vietnamese_messages_and_nothing_is_saved(app
         ({"questions": "mười"}, "Vui lòng nhập số nguyên"),
         ({"questions": "500"}, "ít hơn 500 câu"),
         ({"closes": "2026-10-01T08:00"}, "Thời điểm đóng phải sau"),
+        ({"name": "Tuần " * 30}, "Tên đợt thi dài tối đa 120 ký tự."),  # longer than its column
+        ({"review": "maybe"}, '<li><a href="#review">'),  # a select's problem is listed above the form
     ]
     base = {
         "name": "Tuần 1",
@@ -109,6 +111,18 @@ def test_bad_forms_are_refused_with_vietnamese_messages_and_nothing_is_saved(app
         )
         assert response.status_code == 400 and message in response.get_data(as_text=True), change
     assert session.scalar(select(Round.id)) is None
+    contest_form = {"slug": "thi", "names": "masked", "csrf_token": csrf_token(client)}
+    contest_cases = [
+        ({"title": "Cuộc thi " * 40}, "Tên cuộc thi dài tối đa 255 ký tự."),
+        ({"title": "Thi", "chain-1": "", "chain-2": ""}, "Cần chọn ít nhất một tiêu chí xếp hạng."),
+        ({"title": "Thi", "unit_ranking": "luck"}, '<li><a href="#unit_ranking">'),
+        ({"title": "Thi", "names": "half"}, '<li><a href="#names">'),
+    ]
+    for change, message in contest_cases:
+        response = client.post("/admin/contests/thi/edit", data={**contest_form, **change})
+        assert response.status_code == 400 and message in response.get_data(as_text=True), change
+    session.expire_all()
+    assert session.scalar(select(Contest)).title == "Thi"  # nothing half-saved
 
 
 def test_publish_and_archive(app, session, clock, runner) -> None:
