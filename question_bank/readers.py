@@ -19,6 +19,7 @@ from question_bank.tables import TableError, decode_csv, read_csv, read_xlsx
 from question_bank.validate import find_duplicates
 
 FORMATS = ("auto", "xlsx", "csv", "gift", "aiken")
+MAX_TOPIC_LENGTH = 200  # what a bank stores of a topic
 _EXTENSIONS = {".xlsx": "xlsx", ".xlsm": "xlsx", ".csv": "csv", ".gift": "gift", ".aiken": "aiken"}
 
 
@@ -114,6 +115,13 @@ def finish(result: ReadResult) -> ReadResult:
             option.text = clean_question_html(option.text)
         if not question.text:
             problems.append(FileProblem(question.line, N_('column "Câu hỏi": empty once unsafe HTML is removed')))
+        if len(question.topic) > MAX_TOPIC_LENGTH:
+            problems.append(
+                FileProblem(
+                    question.line,
+                    N_('column "Chủ đề": longer than %(max)d characters', max=MAX_TOPIC_LENGTH),
+                )
+            )
         empty = [option.letter for option in question.options if not option.text]
         if empty:
             problems.append(

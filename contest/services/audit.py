@@ -21,6 +21,7 @@ from contest import clock
 from contest.models import AuditEntry, User
 
 PAGE_SIZE = 100
+MAX_TARGET, MAX_CLI_USER = 120, 64  # the columns' lengths
 
 
 def record(
@@ -40,9 +41,9 @@ def record(
         AuditEntry(
             at=now,
             user_id=actor.id if actor else None,
-            cli_user=cli_user,
+            cli_user=cli_user[:MAX_CLI_USER] if cli_user else None,
             action=action,
-            target=target,
+            target=target[:MAX_TARGET],  # a file's name can be long
             before=before,
             after=after,
         )

@@ -15,6 +15,8 @@ from question_bank.messages import N_
 from question_bank.model import DraftOption, DraftQuestion, FileProblem, ReadResult
 from question_bank.validate import find_already_in_bank
 
+MAX_BANK_NAME = 120  # the column's length, as the upload form's field allows
+
 
 @dataclass
 class BankImportSummary:
@@ -55,6 +57,8 @@ def import_questions(
     bank_name = bank_name.strip()
     if not bank_name:
         raise FileProblems([Problem(None, N_("the name of the question bank is missing"))])
+    if len(bank_name) > MAX_BANK_NAME:
+        raise FileProblems([Problem(None, N_("the bank's name is longer than %(max)d characters", max=MAX_BANK_NAME))])
     bank = session.scalar(select(QuestionBank).where(QuestionBank.name == bank_name))
     problems = list(result.problems)
     if not skip_unsupported:

@@ -18,6 +18,7 @@ from question_bank.text import header_key, without_accents
 
 UNIT_COLUMNS = ("code", "parent_code", "name", "kind", "headcount")
 MAX_CODE_LENGTH = 32
+MAX_NAME_LENGTH = 255  # the column's length
 
 
 @dataclass
@@ -70,6 +71,8 @@ def parse_unit_rows(table: Table) -> tuple[list[UnitRow], list[Problem]]:
             errors.append(N_("the unit code '%(code)s' repeats row %(row)d", code=code, row=seen[code]))
         if not name:
             errors.append(N_("the unit name (name) is missing"))
+        elif len(name) > MAX_NAME_LENGTH:
+            errors.append(N_("the unit name is longer than %(max)d characters", max=MAX_NAME_LENGTH))
         if kind not in UNIT_KINDS:
             errors.append(N_("unknown unit kind '%(kind)s' (use: %(kinds)s)", kind=kind, kinds=", ".join(UNIT_KINDS)))
         if headcount is None:
@@ -178,6 +181,8 @@ def update_unit(session: Session, unit: Unit, *, name: str, kind: str, headcount
     count = _parse_headcount(str(headcount).strip() or "0")
     if not name.strip():
         fields["name"] = _("Enter the unit's name.")
+    elif len(name.strip()) > MAX_NAME_LENGTH:
+        fields["name"] = _("The unit's name is at most %(max)d characters.", max=MAX_NAME_LENGTH)
     if kind not in UNIT_KINDS:
         fields["kind"] = _("Choose the kind of unit.")
     if count is None:

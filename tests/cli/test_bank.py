@@ -123,3 +123,14 @@ def test_problems_and_lines_are_printed_in_vietnamese_when_asked(app, runner, se
     imported = runner.invoke(args=["bank", "import", str(DEMO_DATA / "sample_bank.csv"), "--bank", "CĐS"])
     assert 'đã nhập 120 câu hỏi vào ngân hàng "CĐS"' in imported.output
     assert _count(session) == 120
+
+
+def test_text_longer_than_the_bank_keeps_is_refused_with_its_row(runner, session, tmp_path) -> None:
+    header = "STT,Câu hỏi,Phương án A,Phương án B,Phương án C,Phương án D,Đáp án,Chủ đề,Mức độ,Giải thích\n"
+    topic = "Chủ đề " + "x" * 200
+    path = _file(tmp_path, "bank.csv", header + f"1,Câu hỏi thử?,A1,B1,C1,D1,A,{topic},Dễ,\n")
+    long_topic = runner.invoke(args=["bank", "import", path, "--bank", "B"])
+    assert long_topic.exit_code == 1 and 'row 2: column "Chủ đề": longer than 200 characters' in long_topic.output
+    long_name = runner.invoke(args=["bank", "import", str(DEMO_DATA / "sample_bank.csv"), "--bank", "B" * 121])
+    assert long_name.exit_code == 1 and "the bank's name is longer than 120 characters" in long_name.output
+    assert _count(session) == 0 and session.scalar(select(func.count(QuestionBank.id))) == 0

@@ -44,6 +44,10 @@ def test_import_then_edit_and_move(organizer, session) -> None:
     unit = session.scalar(select(Unit).where(Unit.code == "HBX-SYT"))
     session.refresh(unit)
     assert (unit.name, unit.headcount, unit.parent.code, unit.depth) == ("Sở Y tế tỉnh", 90, "HBX-SNV", 2)
+    too_long = organizer.post("/admin/units/HBX-SYT", data={**form, "name": "Sở " * 100})
+    assert too_long.status_code == 400 and "Tên đơn vị dài tối đa 255 ký tự." in too_long.get_data(as_text=True)
+    session.refresh(unit)
+    assert unit.name == "Sở Y tế tỉnh"
 
 
 def test_bad_unit_file_is_reported_and_changes_nothing(organizer, session) -> None:
@@ -84,3 +88,12 @@ def test_unit_edit_without_csrf_token_changes_nothing(organizer, session) -> Non
     response = organizer.post("/admin/units/HBX-SYT", data={"name": "Khác", "kind": "department", "headcount": "1"})
     assert response.status_code == 400
     assert session.scalar(select(Unit.name).where(Unit.code == "HBX-SYT")) == "Sở Y tế"
+
+
+def test_a_unit_name_longer_than_kept_is_a_row_problem_and_a_long_file_name_is_fine(organizer, session) -> None:
+    header = b"code,parent_code,name,kind,headcount\n"
+    too_long = _upload(organizer, header + ("P1,,Tỉnh " + "A" * 260 + ",province,10\n").encode())
+    assert too_long.status_code == 422 and "tên đơn vị dài quá 255 ký tự" in too_long.get_data(as_text=True)
+    assert session.scalar(select(func.count(Unit.id))) == 0
+    fine = _upload(organizer, header + "P1,,Tỉnh A,province,10\n".encode(), name="don-vi-" + "x" * 200 + ".csv")
+    assert fine.status_code == 302 and session.scalar(select(func.count(Unit.id))) == 1  # the audit keeps 120 chars
