@@ -54,8 +54,9 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     login_manager.init_app(app)
     init_redis(app)
 
-    from contest import auth_loader, cli, errors, templating
+    from contest import auth_loader, cli, errors, ids, templating
 
+    ids.init_app(app)
     auth_loader.init_app(app)
     templating.init_app(app)
     errors.init_app(app)

@@ -11,6 +11,7 @@ from contest.api import bp
 from contest.auth_loader import session_credentials, unauthorized
 from contest.client_origin import client_origin
 from contest.extensions import db
+from contest.ids import int_arg
 from contest.services import attempts, catalogue, leaderboard, stats
 from contest.services.attempts import AttemptFinished
 from contest.services.cache import cached_json
@@ -96,8 +97,8 @@ BOARD_TTL_S = 1.0
 
 @bp.get("/rounds/<int:round_id>/leaderboard")
 def round_leaderboard(round_id: int):  # type: ignore[no-untyped-def]
-    limit = max(1, min(request.args.get("limit", 50, type=int), leaderboard.MAX_PAGE))
-    offset = max(0, request.args.get("offset", 0, type=int))
+    limit = int_arg("limit", 50, low=1, high=leaderboard.MAX_PAGE)
+    offset = int_arg("offset", 0)
 
     def build() -> dict:  # type: ignore[type-arg]
         round_ = visible_round(db.session, round_id)

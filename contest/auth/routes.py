@@ -13,6 +13,7 @@ from contest.auth.forms import LoginForm, RegisterForm
 from contest.auth.redirects import safe_next
 from contest.client_origin import client_origin
 from contest.extensions import db, limiter
+from contest.ids import int_arg
 from contest.models import User
 from contest.services import account_care
 from contest.services.accounts import authenticate
@@ -25,6 +26,7 @@ from contest.services.units import find_unit
 LOGIN_LIMIT_PER_PHONE = "10 per minute;50 per hour"
 LOGIN_LIMIT_PER_ADDRESS = "120 per minute"
 REGISTER_LIMIT = "30 per minute;300 per hour"
+UNIT_CHOICES = 20  # units the picker lists at most
 
 
 def _phone_key() -> str:
@@ -156,7 +158,7 @@ def api_register():  # type: ignore[no-untyped-def]
 
 @bp.get("/api/units")
 def api_units():  # type: ignore[no-untyped-def]
-    limit = request.args.get("limit", 20, type=int)
+    limit = int_arg("limit", UNIT_CHOICES, low=1, high=UNIT_CHOICES)
     entries = search_units(db.session, request.args.get("q", ""), limit)
     return jsonify({"entries": [entry.as_json() for entry in entries]})
 

@@ -13,6 +13,7 @@ from contest.auth.redirects import safe_next
 from contest.auth.resets import reset_and_show
 from contest.downloads import xlsx_download
 from contest.extensions import db
+from contest.ids import as_id, int_arg
 from contest.labels import AUDIT_ACTION_LABELS, INTEGRITY_FLAG_LABELS
 from contest.models import Attempt, Round, Unit, User
 from contest.models.questions import DIFFICULTIES
@@ -147,7 +148,7 @@ def upload_discard(upload_id: int):  # type: ignore[no-untyped-def]
 def bank_detail(bank_id: int) -> str:
     bank = banks.get_bank(db.session, bank_id)
     filters = {key: request.args.get(key, "") for key in ("text", "topic", "difficulty", "status")}
-    page = banks.search_questions(db.session, bank, page=request.args.get("page", 1, type=int), **filters)
+    page = banks.search_questions(db.session, bank, page=int_arg("page", 1, low=1), **filters)
     topics, counts = banks.bank_counts(db.session, bank)
     return render_template(
         "organizer/bank_detail.html",
@@ -508,7 +509,7 @@ def _audit_filter() -> audit.AuditFilter:
 @organizer_required
 def audit_log() -> str:
     where = _audit_filter()
-    number = max(1, request.args.get("page", 1, type=int))
+    number = int_arg("page", 1, low=1)
     entries, total = audit.page(db.session, where, offset=(number - 1) * audit.PAGE_SIZE)
     return render_template(
         "organizer/audit.html",
@@ -582,10 +583,10 @@ def _integrity_page(round_: Round, errors: dict[str, str]):  # type: ignore[no-u
 @organizer_required
 def round_disqualify(round_id: int):  # type: ignore[no-untyped-def]
     round_ = _managed_round(round_id)
-    attempt_text = request.form.get("attempt", "").strip()
-    if not attempt_text.isdigit():
+    attempt_id = as_id(request.form.get("attempt", ""))
+    if attempt_id is None:
         return _integrity_page(round_, {"attempt": _("Enter the number of the attempt.")})
-    attempt = disqualification.round_attempt(db.session, round_.id, int(attempt_text))
+    attempt = disqualification.round_attempt(db.session, round_.id, attempt_id)
     reason = request.form.get("reason", "")
     try:
         disqualification.disqualify(db.session, attempt, by=current_user, reason=reason, now=clock.now())

@@ -10,6 +10,7 @@ from sqlalchemy import text
 from contest import clock
 from contest.downloads import xlsx_download
 from contest.extensions import db, redis_client
+from contest.ids import int_arg
 from contest.models.contests import DEFAULT_RANKING_CHAIN
 from contest.public import bp
 from contest.services import catalogue, contest_ranking, leaderboard, stats
@@ -57,11 +58,11 @@ def leaderboard_page(slug: str) -> str:
         "whole": None,
     }
     if request.args.get("round") == "all":
-        offset = max(0, request.args.get("page", 1, type=int) - 1) * PAGE_SIZE
+        offset = (int_arg("page", 1, low=1) - 1) * PAGE_SIZE
         entries, total = contest_ranking.contest_individuals(db.session, contest, limit=PAGE_SIZE, offset=offset)
         context.update(round=None, whole={"entries": entries, "total": total}, page_number=offset // PAGE_SIZE + 1)
     elif round_ is not None:
-        offset = max(0, request.args.get("page", 1, type=int) - 1) * PAGE_SIZE
+        offset = (int_arg("page", 1, low=1) - 1) * PAGE_SIZE
         try:
             context["page"] = leaderboard.individual_page(db.session, round_, limit=PAGE_SIZE, offset=offset)
         except leaderboard.BoardHidden:

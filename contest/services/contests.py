@@ -32,6 +32,8 @@ from question_bank.draw import DrawPart, NotEnoughQuestions
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]{1,63}")
 MAX_TITLE = 255  # the columns' lengths: longer text is refused with a message, not by the database
 MAX_ROUND_NAME = 120
+# Far above any real round, and within what the database and the clock can hold.
+MAX_QUESTIONS, MAX_MINUTES, MAX_ATTEMPTS = 500, 24 * 60, 1000
 
 
 def create_contest(
@@ -218,12 +220,20 @@ def round_fields(
         problems["closes"] = _("The round must close after it opens.")
     if question_count <= 0:
         problems["questions"] = _("The number of questions must be positive.")
+    elif question_count > MAX_QUESTIONS:
+        problems["questions"] = _("A round has at most %(max)d questions.", max=MAX_QUESTIONS)
     if minutes <= 0:
         problems["minutes"] = _("The time limit must be positive.")
+    elif minutes > MAX_MINUTES:
+        problems["minutes"] = _("The time limit is at most %(max)d minutes.", max=MAX_MINUTES)
     if max_attempts is not None and max_attempts <= 0:
         problems["attempts"] = _("The number of attempts must be positive.")
+    elif max_attempts is not None and max_attempts > MAX_ATTEMPTS:
+        problems["attempts"] = _("A round allows at most %(max)d attempts.", max=MAX_ATTEMPTS)
     if max_attempts_per_day is not None and max_attempts_per_day <= 0:
         problems["attempts_per_day"] = _("The number of attempts per day must be positive.")
+    elif max_attempts_per_day is not None and max_attempts_per_day > MAX_ATTEMPTS:
+        problems["attempts_per_day"] = _("A round allows at most %(max)d attempts.", max=MAX_ATTEMPTS)
     if review not in REVIEW_MODES:
         problems["review"] = _("Choose when participants see the right answers.")
     if prediction not in PREDICTION_TARGETS:
