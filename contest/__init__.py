@@ -54,9 +54,10 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     login_manager.init_app(app)
     init_redis(app)
 
-    from contest import auth_loader, cli, errors, ids, templating
+    from contest import auth_loader, cli, errors, ids, input_guard, templating
 
     ids.init_app(app)
+    input_guard.init_app(app)
     auth_loader.init_app(app)
     templating.init_app(app)
     errors.init_app(app)

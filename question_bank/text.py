@@ -9,10 +9,11 @@ _SPACES = re.compile(r"\s+")
 
 
 def clean(value: str | None) -> str:
-    """NFC, trimmed, inner runs of spaces kept as typed except line breaks normalised."""
+    """NFC, trimmed, inner runs of spaces kept as typed except line breaks normalised; NUL characters (no
+    text means them, and databases refuse them) dropped."""
     if value is None:
         return ""
-    text = unicodedata.normalize("NFC", str(value)).replace("\r\n", "\n").replace("\r", "\n")
+    text = unicodedata.normalize("NFC", str(value).replace("\x00", "")).replace("\r\n", "\n").replace("\r", "\n")
     return text.replace("\u00a0", " ").strip()
 
 

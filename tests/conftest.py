@@ -124,12 +124,14 @@ def app(database_uri: str, redis_url: str | None, clock: FakeClock) -> Iterator[
         }
     )
 
-    @app.before_request
     def forget_cached_locale() -> None:
         # The test holds one app context across requests, where a server gives each request its
-        # own: drop what extensions cached on `g` for the previous request (locale, user, CSRF token).
+        # own: drop what extensions cached on `g` for the previous request (locale, user, CSRF token),
+        # before any of the app's own hooks runs.
         for name in list(vars(g)):
             g.pop(name, None)
+
+    app.before_request_funcs.setdefault(None, []).insert(0, forget_cached_locale)
 
     with app.app_context():
         yield app

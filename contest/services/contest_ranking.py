@@ -81,12 +81,19 @@ class BulletinRow:
         return self.participants / self.headcount if self.headcount else 0.0
 
 
+BULLETIN_YEARS = (2000, 2100)  # a day outside is a mistyped address (and year 1 cannot go a day back)
+
+
 def bulletin_moment(day: str | None, hour: int | None) -> datetime:
     """The moment of a bulletin: that day at that hour in Vietnam (default: today, 17:00, or now)."""
     now = clock.now()
     local_day = clock.to_vietnam(now).date()
     if day:
         local_day = datetime.strptime(day, "%Y-%m-%d").date()
+        if not BULLETIN_YEARS[0] <= local_day.year <= BULLETIN_YEARS[1]:
+            raise ValueError(f"no bulletin in {local_day.year}")
+    if hour is not None and not 0 <= hour <= 23:
+        raise ValueError(f"no hour {hour}")
     moment = datetime.combine(local_day, time(hour if hour is not None else 17), tzinfo=clock.VIETNAM)
     return min(moment, now) if not day else moment
 

@@ -1,11 +1,12 @@
-"""Numbers beyond what the database holds: PostgreSQL refuses them with an error, so every address and
-form keeps them in range and answers 404 or a message, never 500 (this suite runs on both databases)."""
+"""Input the database cannot hold (numbers beyond its integer range, the NUL character, days outside any
+contest): PostgreSQL refuses them with an error where SQLite stores or ignores them, so the app answers
+404 or 400 with a message first, never 500 (this suite runs on both databases)."""
 
 from __future__ import annotations
 
 from sqlalchemy import select
 
-from contest.models import Round
+from contest.models import Round, Unit
 from tests.conftest import DEMO_DATA, csrf_token
 from tests.factories import make_user
 
@@ -59,3 +60,36 @@ def test_round_numbers_have_sensible_upper_bounds(runner, session) -> None:
         result = runner.invoke(args=["round", "create", "--contest", "cds", "--name", "Tuần 1", *times, option, value])
         assert result.exit_code == 1 and message in result.output, (option, result.output)
     assert session.scalar(select(Round.id)) is None
+
+
+def test_the_nul_character_is_refused_in_addresses_forms_and_json(runner, client, session) -> None:
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    message = "Nội dung có một ký tự điều khiển vô hình (NUL)"
+    for response in (
+        client.get("/contests/cds-2026/leaderboard?q=Ng%00"),
+        client.get("/api/units?q=so%00"),
+        client.post("/login", data={"phone": "0900\x00000002", "password": "x", "csrf_token": csrf_token(client)}),
+        client.post(
+            "/api/participants",
+            json={"name": "Lê\u0000 Văn", "phone": "0912000111", "password": "mat-khau-123", "unit_code": "HBX"},
+            headers={"X-CSRFToken": csrf_token(client)},
+        ),
+    ):
+        shown = response.get_json()["message"] if response.is_json else response.get_data(as_text=True)
+        assert response.status_code == 400 and message in shown
+    assert client.get("/contests/cds-2026/leaderboard?q=Ng").status_code == 200
+
+
+def test_nul_characters_in_a_file_are_dropped(runner, session, tmp_path) -> None:
+    path = tmp_path / "units.csv"
+    path.write_bytes("code,parent_code,name,kind,headcount\nP1,,Tỉnh\x00 A,province,10\n".encode())
+    assert runner.invoke(args=["units", "import", str(path)]).exit_code == 0
+    assert session.scalar(select(Unit.name)) == "Tỉnh A"
+
+
+def test_bulletin_days_and_hours_outside_any_contest_are_bad_requests(runner, client) -> None:
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    assert client.get(f"/contests/cds-2026/bulletin?hour={HUGE}").status_code == 400
+    assert client.get("/contests/cds-2026/bulletin?hour=24").status_code == 400
+    assert client.get("/contests/cds-2026/bulletin.xlsx?date=0001-01-01").status_code == 400
+    assert client.get("/contests/cds-2026/bulletin?date=2026-10-10&hour=23").status_code == 200
