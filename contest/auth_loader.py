@@ -12,7 +12,7 @@ from contest.models import User
 def load_user(user_id: str) -> User | None:
     """The cookie holds "id:session_token"; a changed token (new password) ends old sessions."""
     raw_id, _, token = user_id.partition(":")
-    if not raw_id.isdigit() or not token:
+    if not raw_id.isdecimal() or not token:
         return None
     user = db.session.get(User, int(raw_id))
     return user if user is not None and user.accepts_session(token) else None
@@ -25,7 +25,7 @@ def session_credentials() -> tuple[int, str] | None:
     from flask_login import current_user
 
     raw_id, _, token = str(session.get("_user_id") or "").partition(":")
-    if raw_id.isdigit() and token:
+    if raw_id.isdecimal() and token:
         return int(raw_id), token
     if current_user.is_authenticated:
         return current_user.id, current_user.session_token

@@ -30,7 +30,7 @@ def int_arg(name: str, default: int, *, low: int = 0, high: int = MAX_ID) -> int
 def as_id(text: str) -> int | None:
     """A form field holding an id: the number, or None when it is not one the database can hold."""
     text = text.strip()
-    return int(text) if text.isdigit() and int(text) <= MAX_ID else None
+    return int(text) if text.isdecimal() and int(text) <= MAX_ID else None
 
 
 def init_app(app: Flask) -> None:

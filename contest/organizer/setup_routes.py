@@ -147,7 +147,7 @@ def _number(value: str | None, field: str, errors: dict[str, str], *, blank: int
     text = (value or "").strip()
     if not text:
         return blank
-    if not text.isdigit():
+    if not text.isdecimal():
         errors[field] = _("Enter a whole number.")
         return blank
     return int(text)
@@ -188,7 +188,7 @@ def _picked_draw(errors: dict[str, str]) -> list[DrawPart] | None:
         if kind not in ("pick", "pickany") or bank_id != str(bank.id) or not value.strip():
             continue
         level, _sep, topic = rest.partition(":")
-        if level not in DIFFICULTIES or not value.strip().isdigit():
+        if level not in DIFFICULTIES or not value.strip().isdecimal():
             errors["draw"] = _("Enter whole numbers of questions in the table.")
             continue
         if int(value):

@@ -78,7 +78,7 @@ def save_form(attempt_id: int):  # type: ignore[no-untyped-def]
     if attempt.status == "in_progress":
         try:
             for item in attempts.attempt_items(db.session, attempt):
-                chosen = [int(value) for value in request.form.getlist(f"q{item.position}") if value.isdigit()]
+                chosen = [int(value) for value in request.form.getlist(f"q{item.position}") if value.isdecimal()]
                 if chosen != (item.chosen or []):
                     attempts.save_answer(
                         db.session,

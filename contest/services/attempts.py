@@ -383,7 +383,7 @@ def is_correct(item: AttemptItem) -> bool:
 def _parse_prediction(raw: Any, round_: Round) -> int | None:
     if round_.prediction == "none" or raw is None or raw == "":
         return None
-    if isinstance(raw, str) and raw.strip().isdigit():
+    if isinstance(raw, str) and raw.strip().isdecimal():
         raw = int(raw.strip())
     if isinstance(raw, bool) or not isinstance(raw, int) or not 0 <= raw <= MAX_PREDICTION:
         raise InvalidInput(_("The prediction must be a whole number from 0."), {"prediction": "number"})

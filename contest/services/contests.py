@@ -107,7 +107,7 @@ def parse_draw_spec(text: str) -> list[DrawPart]:
         if not chunk:
             continue
         fields = [field.strip() for field in chunk.split(":")]
-        if len(fields) != 3 or not fields[2].isdigit() or int(fields[2]) <= 0:
+        if len(fields) != 3 or not fields[2].isdecimal() or int(fields[2]) <= 0:
             raise InvalidInput(
                 _("Draw part %(part)s must read topic:difficulty:count with a positive count.", part=chunk),
                 {"draw": chunk},

@@ -22,6 +22,7 @@ PRIZES = ("first", "second", "third", "consolation")
 PRIZE_ORDER = {prize: index for index, prize in enumerate(PRIZES)}  # smaller is higher
 # The points formula of unit rankings (CONTRACT §5): participation rate as points, plus these per prize.
 PRIZE_POINTS = {"first": 10, "second": 7, "third": 5, "consolation": 3}
+MAX_PER_PRIZE = 100_000  # a typo of many zeros would otherwise build a list that size at close
 PRIZE_NAMES_VI = {"first": "Giải Nhất", "second": "Giải Nhì", "third": "Giải Ba", "consolation": "Giải Khuyến khích"}
 
 
@@ -30,9 +31,12 @@ def validate_plan(raw: dict[str, Any]) -> dict[str, Any]:
     for prize in PRIZES:
         value = raw.get(prize, 0)
         if isinstance(value, str):
-            value = int(value) if value.strip().isdigit() else -1
-        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-            raise InvalidInput(_("The number of each prize must be a whole number from 0."), {prize: "number"})
+            value = int(value) if value.strip().isdecimal() else -1
+        if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= MAX_PER_PRIZE:
+            raise InvalidInput(
+                _("The number of each prize must be a whole number from 0 to %(max)d.", max=MAX_PER_PRIZE),
+                {prize: "number"},
+            )
         plan[prize] = value
     share = raw.get("max_share")
     if share not in (None, ""):

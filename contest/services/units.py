@@ -19,6 +19,7 @@ from question_bank.text import header_key, without_accents
 UNIT_COLUMNS = ("code", "parent_code", "name", "kind", "headcount")
 MAX_CODE_LENGTH = 32
 MAX_NAME_LENGTH = 255  # the column's length
+MAX_HEADCOUNT = 200_000_000  # more people than the country has: a typo, and beyond the integer column soon
 
 
 @dataclass
@@ -38,8 +39,9 @@ class UnitImportSummary:
 
 
 def _parse_headcount(text: str) -> int | None:
+    """1.234, 1,234 or 1 234 people; None unless a whole number up to MAX_HEADCOUNT."""
     digits = text.replace(".", "").replace(",", "").replace(" ", "")
-    return int(digits) if digits.isdigit() else None
+    return int(digits) if digits.isdecimal() and len(digits) <= 10 and int(digits) <= MAX_HEADCOUNT else None
 
 
 def parse_unit_rows(table: Table) -> tuple[list[UnitRow], list[Problem]]:
@@ -76,7 +78,13 @@ def parse_unit_rows(table: Table) -> tuple[list[UnitRow], list[Problem]]:
         if kind not in UNIT_KINDS:
             errors.append(N_("unknown unit kind '%(kind)s' (use: %(kinds)s)", kind=kind, kinds=", ".join(UNIT_KINDS)))
         if headcount is None:
-            errors.append(N_("the headcount '%(value)s' must be a whole number, zero or more", value=headcount_text))
+            errors.append(
+                N_(
+                    "the headcount '%(value)s' must be a whole number from 0 to %(max)d",
+                    value=headcount_text,
+                    max=MAX_HEADCOUNT,
+                )
+            )
         problems.extend(Problem(record.number, error) for error in errors)
         if code and code not in seen:
             seen[code] = record.number
@@ -186,7 +194,7 @@ def update_unit(session: Session, unit: Unit, *, name: str, kind: str, headcount
     if kind not in UNIT_KINDS:
         fields["kind"] = _("Choose the kind of unit.")
     if count is None:
-        fields["headcount"] = _("The headcount is a whole number from 0.")
+        fields["headcount"] = _("The headcount is a whole number from 0 to %(max)d.", max=MAX_HEADCOUNT)
     parent = None
     if parent_code.strip():
         parent = find_unit(session, parent_code)

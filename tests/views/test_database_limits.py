@@ -93,3 +93,24 @@ def test_bulletin_days_and_hours_outside_any_contest_are_bad_requests(runner, cl
     assert client.get("/contests/cds-2026/bulletin?hour=24").status_code == 400
     assert client.get("/contests/cds-2026/bulletin.xlsx?date=0001-01-01").status_code == 400
     assert client.get("/contests/cds-2026/bulletin?date=2026-10-10&hour=23").status_code == 200
+
+
+def test_digits_int_refuses_and_huge_counts_are_messages(runner, app, session, clock, tmp_path) -> None:
+    path = tmp_path / "units.csv"
+    path.write_text("code,parent_code,name,kind,headcount\nP1,,Tỉnh A,province,99999999999999\n", encoding="utf-8")
+    result = runner.invoke(args=["units", "import", str(path)])
+    assert result.exit_code == 1 and "must be a whole number from 0 to 200000000" in result.output
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    make_user(session, clock(), phone="0900000009", role="organizer")
+    session.commit()
+    client = app.test_client()
+    client.post("/login", data={"phone": "0900000009", "password": "mat-khau-123", "csrf_token": csrf_token(client)})
+    for first in ("²", "1000000000000"):  # "²".isdigit() is True, int("²") fails; a typo of many zeros
+        response = client.post("/admin/rounds/1/prizes", data={"first": first, "csrf_token": csrf_token(client)})
+        assert response.status_code == 302, first
+        assert "từ 0 đến 100000" in client.get("/admin/rounds/1").get_data(as_text=True)
+    session.expire_all()
+    assert session.get(Round, 1).prize_plan["first"] == 1  # the demo's plan is untouched
+    form = {"name": "Tuần 2", "opens": "2026-10-10T08:00", "closes": "2026-10-17T08:00", "questions": "²"}
+    refused = client.post("/admin/contests/cds-2026/rounds/new", data={**form, "csrf_token": csrf_token(client)})
+    assert refused.status_code == 400 and "Vui lòng nhập số nguyên" in refused.get_data(as_text=True)
