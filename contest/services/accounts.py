@@ -15,11 +15,14 @@ from contest.services.errors import InvalidInput
 from contest.services.phones import normalise_phone
 
 MIN_PASSWORD_LENGTH = 8
+MAX_PASSWORD_LENGTH = 200  # what the login form accepts: a longer password could never be used
 
 
 def check_password_rules(password: str) -> str | None:
     if len(password) < MIN_PASSWORD_LENGTH:
         return _("The password must have at least %(count)d characters.", count=MIN_PASSWORD_LENGTH)
+    if len(password) > MAX_PASSWORD_LENGTH:
+        return _("The password has at most %(count)d characters.", count=MAX_PASSWORD_LENGTH)
     return None
 
 

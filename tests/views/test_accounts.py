@@ -61,6 +61,8 @@ def test_password_change_ends_other_sessions(app, people, session) -> None:
     assert saved.status_code == 200  # the same account on a second device saves answers...
     assert _post(quiz.client, "/account", action="password", current="sai", new="mat-khau-moi").status_code == 400
     assert _post(quiz.client, "/account", action="password", current="mat-khau-123", new="ngan").status_code == 400
+    too_long = _post(quiz.client, "/account", action="password", current="mat-khau-123", new="x" * 201)
+    assert too_long.status_code == 400 and "Mật khẩu dài tối đa 200 ký tự." in too_long.get_data(as_text=True)
     done = _post(quiz.client, "/account", action="password", current="mat-khau-123", new="mat-khau-moi")
     assert done.status_code == 302
     assert "Đăng xuất" in quiz.client.get("/").get_data(as_text=True)  # this device stays in
