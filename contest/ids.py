@@ -10,6 +10,8 @@ from typing import Any
 from flask import Flask, request
 from werkzeug.routing import IntegerConverter
 
+from contest.numbers import whole_number
+
 MAX_ID = 2**31 - 1  # PostgreSQL's integer
 
 
@@ -29,8 +31,8 @@ def int_arg(name: str, default: int, *, low: int = 0, high: int = MAX_ID) -> int
 
 def as_id(text: str) -> int | None:
     """A form field holding an id: the number, or None when it is not one the database can hold."""
-    text = text.strip()
-    return int(text) if text.isdecimal() and int(text) <= MAX_ID else None
+    number = whole_number(text)
+    return number if number is not None and number <= MAX_ID else None
 
 
 def init_app(app: Flask) -> None:

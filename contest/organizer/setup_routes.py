@@ -14,6 +14,7 @@ from contest.auth.permissions import organizer_required
 from contest.extensions import db
 from contest.models import Contest, QuestionBank, Round, Unit
 from contest.models.contests import DEFAULT_RANKING_CHAIN, RANKING_LINKS
+from contest.numbers import whole_number
 from contest.organizer import bp
 from contest.services import audit, banks, contests
 from contest.services.errors import InvalidInput, NotFound
@@ -147,10 +148,11 @@ def _number(value: str | None, field: str, errors: dict[str, str], *, blank: int
     text = (value or "").strip()
     if not text:
         return blank
-    if not text.isdecimal():
+    number = whole_number(text)
+    if number is None:
         errors[field] = _("Enter a whole number.")
         return blank
-    return int(text)
+    return number
 
 
 def _round_form(errors: dict[str, str]) -> dict[str, Any]:
@@ -188,11 +190,12 @@ def _picked_draw(errors: dict[str, str]) -> list[DrawPart] | None:
         if kind not in ("pick", "pickany") or bank_id != str(bank.id) or not value.strip():
             continue
         level, _sep, topic = rest.partition(":")
-        if level not in DIFFICULTIES or not value.strip().isdecimal():
+        count = whole_number(value)
+        if level not in DIFFICULTIES or count is None:
             errors["draw"] = _("Enter whole numbers of questions in the table.")
             continue
-        if int(value):
-            parts.append(DrawPart(topic if kind == "pick" else None, level, int(value)))
+        if count:
+            parts.append(DrawPart(topic if kind == "pick" else None, level, count))
     return parts or None
 
 

@@ -12,6 +12,7 @@ from contest import clock
 from contest.client_origin import client_origin
 from contest.extensions import db
 from contest.models import Attempt
+from contest.numbers import whole_number
 from contest.participant import bp
 from contest.services import attempts, receipts
 from contest.services.catalogue import round_state
@@ -78,7 +79,8 @@ def save_form(attempt_id: int):  # type: ignore[no-untyped-def]
     if attempt.status == "in_progress":
         try:
             for item in attempts.attempt_items(db.session, attempt):
-                chosen = [int(value) for value in request.form.getlist(f"q{item.position}") if value.isdecimal()]
+                picked = (whole_number(value) for value in request.form.getlist(f"q{item.position}"))
+                chosen = [number for number in picked if number is not None]
                 if chosen != (item.chosen or []):
                     attempts.save_answer(
                         db.session,

@@ -22,6 +22,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from contest import clock
 from contest.models import Attempt, AttemptItem, Round, User
+from contest.numbers import whole_number
 from contest.services.catalogue import round_state
 from contest.services.errors import DomainError, Forbidden, InvalidInput, NotFound
 from contest.services.leaderboard import queue_board_update
@@ -383,8 +384,8 @@ def is_correct(item: AttemptItem) -> bool:
 def _parse_prediction(raw: Any, round_: Round) -> int | None:
     if round_.prediction == "none" or raw is None or raw == "":
         return None
-    if isinstance(raw, str) and raw.strip().isdecimal():
-        raw = int(raw.strip())
+    if isinstance(raw, str):
+        raw = whole_number(raw)
     if isinstance(raw, bool) or not isinstance(raw, int) or not 0 <= raw <= MAX_PREDICTION:
         raise InvalidInput(_("The prediction must be a whole number from 0."), {"prediction": "number"})
     return raw

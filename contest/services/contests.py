@@ -21,6 +21,7 @@ from contest.models.contests import (
     REVIEW_MODES,
     UNIT_RANKING_MODES,
 )
+from contest.numbers import whole_number
 from contest.services.errors import DomainError, InvalidInput
 from contest.services.question_pool import load_pool
 from contest.services.ranking import LINK_LABELS
@@ -107,7 +108,8 @@ def parse_draw_spec(text: str) -> list[DrawPart]:
         if not chunk:
             continue
         fields = [field.strip() for field in chunk.split(":")]
-        if len(fields) != 3 or not fields[2].isdecimal() or int(fields[2]) <= 0:
+        count = whole_number(fields[2]) if len(fields) == 3 else None
+        if not count:
             raise InvalidInput(
                 _("Draw part %(part)s must read topic:difficulty:count with a positive count.", part=chunk),
                 {"draw": chunk},
@@ -120,7 +122,7 @@ def parse_draw_spec(text: str) -> list[DrawPart]:
                     _("Unknown difficulty %(value)s (use Dễ, Trung bình or Khó).", value=fields[1]),
                     {"draw": chunk},
                 )
-        parts.append(DrawPart(fields[0] or None, difficulty, int(fields[2])))
+        parts.append(DrawPart(fields[0] or None, difficulty, count))
     if not parts:
         raise InvalidInput(_("The draw specification is empty."), {"draw": text})
     return parts

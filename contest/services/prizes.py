@@ -16,6 +16,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from contest.models import RankingEntry, Round
+from contest.numbers import whole_number
 from contest.services.errors import InvalidInput
 
 PRIZES = ("first", "second", "third", "consolation")
@@ -31,7 +32,8 @@ def validate_plan(raw: dict[str, Any]) -> dict[str, Any]:
     for prize in PRIZES:
         value = raw.get(prize, 0)
         if isinstance(value, str):
-            value = int(value) if value.strip().isdecimal() else -1
+            parsed = whole_number(value)
+            value = -1 if parsed is None else parsed
         if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= MAX_PER_PRIZE:
             raise InvalidInput(
                 _("The number of each prize must be a whole number from 0 to %(max)d.", max=MAX_PER_PRIZE),

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from contest.models import Unit
 from contest.models.units import UNIT_KINDS
+from contest.numbers import whole_number
 from contest.services.errors import InvalidInput
 from contest.services.problems import FileProblems, Problem
 from question_bank.messages import N_, Message
@@ -41,7 +42,8 @@ class UnitImportSummary:
 def _parse_headcount(text: str) -> int | None:
     """1.234, 1,234 or 1 234 people; None unless a whole number up to MAX_HEADCOUNT."""
     digits = text.replace(".", "").replace(",", "").replace(" ", "")
-    return int(digits) if digits.isdecimal() and len(digits) <= 10 and int(digits) <= MAX_HEADCOUNT else None
+    number = whole_number(digits)
+    return number if number is not None and number <= MAX_HEADCOUNT else None
 
 
 def parse_unit_rows(table: Table) -> tuple[list[UnitRow], list[Problem]]:

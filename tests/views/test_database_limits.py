@@ -105,12 +105,16 @@ def test_digits_int_refuses_and_huge_counts_are_messages(runner, app, session, c
     session.commit()
     client = app.test_client()
     client.post("/login", data={"phone": "0900000009", "password": "mat-khau-123", "csrf_token": csrf_token(client)})
-    for first in ("²", "1000000000000"):  # "²".isdigit() is True, int("²") fails; a typo of many zeros
+    # "²".isdigit() is True but int("²") fails; int() refuses more than 4,300 digits; a typo of many zeros
+    for first in ("²", "9" * 5000, "1000000000000"):
         response = client.post("/admin/rounds/1/prizes", data={"first": first, "csrf_token": csrf_token(client)})
         assert response.status_code == 302, first
         assert "từ 0 đến 100000" in client.get("/admin/rounds/1").get_data(as_text=True)
     session.expire_all()
     assert session.get(Round, 1).prize_plan["first"] == 1  # the demo's plan is untouched
-    form = {"name": "Tuần 2", "opens": "2026-10-10T08:00", "closes": "2026-10-17T08:00", "questions": "²"}
-    refused = client.post("/admin/contests/cds-2026/rounds/new", data={**form, "csrf_token": csrf_token(client)})
-    assert refused.status_code == 400 and "Vui lòng nhập số nguyên" in refused.get_data(as_text=True)
+    for questions in ("²", "9" * 5000):
+        form = {"name": "Tuần 2", "opens": "2026-10-10T08:00", "closes": "2026-10-17T08:00", "questions": questions}
+        refused = client.post("/admin/contests/cds-2026/rounds/new", data={**form, "csrf_token": csrf_token(client)})
+        assert refused.status_code == 400 and "Vui lòng nhập số nguyên" in refused.get_data(as_text=True)
+    form = {"attempt": "9" * 5000, "reason": "Thi hộ người khác", "csrf_token": csrf_token(client)}
+    assert client.post("/admin/rounds/1/disqualify", data=form).status_code == 400
