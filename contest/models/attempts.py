@@ -22,6 +22,7 @@ from contest.models.contests import Round
 from contest.models.users import User
 
 ATTEMPT_STATUSES = ("in_progress", "submitted", "expired")
+FINISHED = ("submitted", "expired")  # statuses of an attempt that is over and scored
 
 
 class Attempt(Base):

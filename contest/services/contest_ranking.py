@@ -11,10 +11,9 @@ from sqlalchemy.orm import Session
 
 from contest import clock
 from contest.models import Attempt, Contest, Round, Unit, User
+from contest.models.attempts import FINISHED
 from contest.services.privacy import public_name
 from contest.services.ranking import counted
-
-FINISHED = ("submitted", "expired")
 
 
 def contest_individuals(

@@ -16,9 +16,9 @@ from sqlalchemy.orm import Session
 
 from contest import clock
 from contest.models import Attempt, AttemptItem, Round, User
+from contest.models.attempts import FINISHED
 from contest.services.question_stats import STREAM_ROWS, finished_items
 
-FINISHED = ("submitted", "expired")
 # Reading a question and choosing an answer takes people more than this.
 MIN_MS_PER_QUESTION = 3000
 MIN_ANSWERS_FOR_SAME_SEQUENCE = 5

@@ -16,8 +16,8 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from contest.models import Attempt, AttemptItem, Round
+from contest.models.attempts import FINISHED
 
-FINISHED = ("submitted", "expired")
 GROUP_SHARE = 0.27
 STREAM_ROWS = 5000  # items read from the database at a time, so memory stays flat however big the round
 # Below this many answers a question's figures are shown, and its flags raised, but marked as thin evidence.

@@ -18,10 +18,10 @@ from sqlalchemy import ColumnElement, Subquery, and_, delete, func, insert, or_,
 from sqlalchemy.orm import Session
 
 from contest.models import Attempt, RankingEntry, Round
+from contest.models.attempts import FINISHED
 from contest.models.contests import DEFAULT_RANKING_CHAIN
 from contest.services.prizes import allocate
 
-FINISHED = ("submitted", "expired")
 LAST_LINK = "record_order"
 LINK_LABELS = {
     "score": _l("higher score"),
