@@ -65,7 +65,7 @@ def time_import(data: bytes) -> dict[str, float]:
 
     from contest import create_app
     from contest.extensions import db
-    from contest.services.bank_import import import_questions
+    from contest.services.banks.importing import import_questions
 
     started = time.perf_counter()
     result = read_questions("bank.xlsx", data)

@@ -19,8 +19,8 @@ import redis
 from bench.setup import build_app, load_board, load_round, recreate_database
 from contest.extensions import db
 from contest.models import Round
-from contest.services import live_board
-from contest.services.leaderboard import rebuild
+from contest.services.ranking import live_board
+from contest.services.ranking.leaderboard import rebuild
 
 
 def main() -> None:

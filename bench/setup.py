@@ -20,10 +20,11 @@ from werkzeug.security import generate_password_hash
 from contest import create_app
 from contest.extensions import db
 from contest.models import Unit, User
-from contest.services.bank_import import import_questions
-from contest.services.contests import create_contest, create_round
+from contest.services.banks.importing import import_questions
+from contest.services.console.contests import create_contest
+from contest.services.console.rounds import create_round
 from contest.services.demo import DEMO_DATA
-from contest.services.units import import_units
+from contest.services.people.units import import_units
 from question_bank.readers import read_questions
 from question_bank.tables import read_table
 
@@ -124,7 +125,7 @@ def load_board(app: Flask, round_id: int, count: int, seed: int = 11) -> float:
     Redis board rebuilt from it. Returns the Redis memory the board took, in MB."""
     from contest.extensions import redis_client
     from contest.models import Attempt, Round
-    from contest.services.leaderboard import rebuild
+    from contest.services.ranking.leaderboard import rebuild
 
     rng = random.Random(seed)
     now = datetime.now(UTC)

@@ -21,25 +21,20 @@ from sqlalchemy import select
 from contest import clock
 from contest.extensions import db, redis_client
 from contest.models import Contest, QuestionBank, Round, User
-from contest.services import audit
 from contest.services import demo as demo_service
-from contest.services.accounts import create_user
-from contest.services.attempts import finalize_expired
-from contest.services.bank_import import bank_questions, import_questions
-from contest.services.closing import close_round
-from contest.services.contests import (
-    configure_contest,
-    contest_settings,
-    create_contest,
-    create_round,
-    round_settings,
-)
+from contest.services.banks.importing import bank_questions, import_questions
+from contest.services.console import audit
+from contest.services.console.contests import configure_contest, contest_settings, create_contest
+from contest.services.console.rounds import create_round, round_settings
 from contest.services.errors import DomainError
-from contest.services.leaderboard import rebuild
+from contest.services.people.accounts import create_user
+from contest.services.people.units import import_units
 from contest.services.problems import FileProblems, translated
-from contest.services.results_export import write_results
-from contest.services.round_admin import set_prize_plan
-from contest.services.units import import_units
+from contest.services.quiz.attempts import finalize_expired
+from contest.services.ranking.closing import close_round
+from contest.services.ranking.leaderboard import rebuild
+from contest.services.ranking.prizes import set_prize_plan
+from contest.services.ranking.results_export import write_results
 from question_bank.export import write_bank_xlsx
 from question_bank.readers import FORMATS, read_questions
 from question_bank.tables import TableError, read_table

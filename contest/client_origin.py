@@ -8,7 +8,7 @@ import hashlib
 
 from flask import request
 
-from contest.services.origins import ClientOrigin
+from contest.services.people.origins import ClientOrigin
 
 
 def client_origin() -> ClientOrigin:

@@ -9,8 +9,8 @@ from flask_babel import format_datetime, format_decimal, format_percent, get_loc
 
 from contest import clock
 from contest.labels import AUDIT_ACTION_LABELS, CONTEST_STATUS_LABELS, ROLE_LABELS, UNIT_KIND_LABELS
-from contest.services import audit
-from contest.services.privacy import mask_name
+from contest.services.console import audit
+from contest.services.people.privacy import mask_name
 
 
 def vn_datetime(moment: datetime | None) -> str:

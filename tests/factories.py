@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from contest.models import Attempt, Contest, Option, Question, QuestionBank, Round, Unit, User
 from contest.models.questions import DIFFICULTIES
-from contest.services.accounts import create_user
+from contest.services.people.accounts import create_user
 from question_bank.model import DraftOption, DraftQuestion
 
 _sequence = count(1)

@@ -10,7 +10,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from contest.models import Contest, Option, Question, QuestionBank, Round, Unit, User
-from contest.services.accounts import create_user
+from contest.services.people.accounts import create_user
 from question_bank.model import DraftOption, DraftQuestion
 from tests.conftest import csrf_token
 

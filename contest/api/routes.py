@@ -12,11 +12,14 @@ from contest.auth_loader import session_credentials, unauthorized
 from contest.client_origin import client_origin
 from contest.extensions import db
 from contest.ids import int_arg
-from contest.services import attempts, catalogue, leaderboard, stats
-from contest.services.attempts import AttemptFinished
 from contest.services.cache import cached_json
+from contest.services.console import contests as catalogue
+from contest.services.console.rounds import visible_round
 from contest.services.errors import InvalidInput
-from contest.services.rounds import visible_round
+from contest.services.quiz import attempts
+from contest.services.quiz.attempts import AttemptFinished
+from contest.services.ranking import leaderboard
+from contest.services.ranking import live_counts as stats
 
 
 @bp.get("/csrf")

@@ -7,8 +7,8 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
-from contest.services.accounts import MAX_PASSWORD_LENGTH
-from contest.services.registration import CATEGORY_LABELS
+from contest.services.people.accounts import MAX_PASSWORD_LENGTH
+from contest.services.people.registration import CATEGORY_LABELS
 
 
 class LoginForm(FlaskForm):

@@ -9,8 +9,9 @@ from flask_login import current_user
 from contest import clock
 from contest.extensions import db
 from contest.models import User
-from contest.services import account_care, audit
+from contest.services.console import audit
 from contest.services.errors import DomainError
+from contest.services.people import accounts as account_care
 
 
 def reset_and_show(user_id: int) -> User:

@@ -15,12 +15,12 @@ from contest.client_origin import client_origin
 from contest.extensions import db, limiter
 from contest.ids import int_arg
 from contest.models import User
-from contest.services import account_care
-from contest.services.accounts import authenticate
 from contest.services.errors import InvalidInput
-from contest.services.phones import normalise_phone
-from contest.services.registration import register_participant, search_units
-from contest.services.units import find_unit
+from contest.services.people import accounts as account_care
+from contest.services.people.accounts import authenticate
+from contest.services.people.phones import normalise_phone
+from contest.services.people.registration import register_participant, search_units
+from contest.services.people.units import find_unit
 
 # Offices share one address behind NAT: limit per phone tightly, per address loosely.
 LOGIN_LIMIT_PER_PHONE = "10 per minute;50 per hour"

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import (
@@ -21,8 +22,17 @@ from contest.models.base import Base, UTCDateTime, one_of
 from contest.models.contests import Round
 from contest.models.users import User
 
-ATTEMPT_STATUSES = ("in_progress", "submitted", "expired")
-FINISHED = ("submitted", "expired")  # statuses of an attempt that is over and scored
+
+class AttemptStatus(StrEnum):
+    IN_PROGRESS = "in_progress"
+    SUBMITTED = "submitted"  # by the participant, before the deadline (+ grace)
+    EXPIRED = "expired"  # finished at the deadline with the answers saved before it
+
+
+ATTEMPT_STATUSES = tuple(AttemptStatus)
+FINISHED = (AttemptStatus.SUBMITTED, AttemptStatus.EXPIRED)  # statuses of an attempt that is over and scored
+# Answers sent in the last seconds still count: the network and the page's clock take a moment.
+ANSWER_GRACE = timedelta(seconds=5)
 
 
 class Attempt(Base):
@@ -82,6 +92,10 @@ class Attempt(Base):
     items: Mapped[list[AttemptItem]] = relationship(
         back_populates="attempt", order_by="AttemptItem.position", cascade="all, delete-orphan"
     )
+
+    def accepts_answers(self, now: datetime) -> bool:
+        """Before the deadline, or within the grace after it: an answer or a submission still counts."""
+        return now <= self.deadline + ANSWER_GRACE
 
     def __repr__(self) -> str:
         return f"<Attempt {self.id} {self.status}>"

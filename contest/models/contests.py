@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
@@ -12,7 +13,7 @@ from contest.models.base import Base, UTCDateTime, one_of
 from contest.models.questions import QuestionBank
 from contest.models.units import Unit
 
-CONTEST_STATUSES = ("draft", "published", "archived")
+CONTEST_STATUSES = ("draft", "published", "archived")  # ContestStatus's values, for the check constraint
 NAME_DISPLAYS = ("full", "masked")
 PREDICTION_TARGETS = ("full_score", "participants", "none")
 REVIEW_MODES = ("never", "after_attempt", "after_close")
@@ -20,6 +21,18 @@ UNIT_RANKING_MODES = ("rate", "points")
 # The links a ranking chain may use, in CONTRACT §5's default order.
 RANKING_LINKS = ("score", "prediction", "duration", "submitted_at", "started_at", "top_score_attempts")
 DEFAULT_RANKING_CHAIN = ["score", "prediction", "duration", "submitted_at"]
+
+
+class ContestStatus(StrEnum):
+    DRAFT = "draft"  # hidden from the public
+    PUBLISHED = "published"  # visible; its rounds can be taken
+    ARCHIVED = "archived"  # visible, over
+
+
+class RoundState(StrEnum):
+    UPCOMING = "upcoming"
+    OPEN = "open"
+    CLOSED = "closed"
 
 
 class Contest(Base):
@@ -93,6 +106,15 @@ class Round(Base):
 
     def is_open(self, moment: datetime) -> bool:
         return self.closed_at is None and self.opens_at <= moment < self.closes_at
+
+    def state(self, now: datetime) -> RoundState:
+        if self.closed_at is not None or now >= self.closes_at:
+            return RoundState.CLOSED
+        return RoundState.OPEN if now >= self.opens_at else RoundState.UPCOMING
+
+    def next_change(self, now: datetime) -> datetime | None:
+        """When the round next opens or closes, for the countdown; None once it is over."""
+        return {RoundState.UPCOMING: self.opens_at, RoundState.OPEN: self.closes_at}.get(self.state(now))
 
     def __repr__(self) -> str:
         return f"<Round {self.id} {self.name}>"

@@ -21,27 +21,24 @@ from contest.models.units import UNIT_KINDS
 from contest.models.users import ROLES
 from contest.organizer import bp
 from contest.organizer.forms import QuestionForm, UploadForm
-from contest.services import (
-    account_care,
-    audit,
-    banks,
-    disqualification,
-    integrity,
-    leaderboard,
-    monitoring,
-    question_stats,
-    round_admin,
-)
-from contest.services.bank_import import bank_questions
-from contest.services.catalogue import round_state
-from contest.services.closing import close_round
+from contest.services.banks import analysis as question_stats
+from contest.services.banks import questions as banks
+from contest.services.banks import uploads
+from contest.services.banks.importing import bank_questions
+from contest.services.console import audit, monitoring
+from contest.services.console.contests import contests_with_rounds
 from contest.services.errors import Forbidden, InvalidInput
-from contest.services.phones import normalise_phone
-from contest.services.prizes import PRIZE_NAMES_VI
+from contest.services.people import accounts as account_care
+from contest.services.people.phones import normalise_phone
+from contest.services.people.registration import search_units
+from contest.services.people.units import find_unit, import_units, update_unit
 from contest.services.problems import FileProblems, translated
-from contest.services.registration import search_units
-from contest.services.results_export import write_results
-from contest.services.units import find_unit, import_units, update_unit
+from contest.services.quiz import disqualification, integrity
+from contest.services.ranking import board_settings as round_admin
+from contest.services.ranking import leaderboard, prizes
+from contest.services.ranking.closing import close_round
+from contest.services.ranking.prizes import PRIZE_NAMES_VI
+from contest.services.ranking.results_export import write_results
 from question_bank.export import write_bank_xlsx
 from question_bank.model import LETTERS
 from question_bank.tables import TableError, read_table
@@ -85,7 +82,7 @@ def bank_upload():  # type: ignore[no-untyped-def]
     if not form.validate_on_submit():
         return render_template("organizer/banks.html", banks=banks.list_banks(db.session), form=form), 400
     uploaded = form.file.data
-    upload = banks.stage_upload(
+    upload = uploads.stage_upload(
         db.session,
         user=current_user,
         bank_name=form.bank_name.data or "",
@@ -102,7 +99,7 @@ def bank_upload():  # type: ignore[no-untyped-def]
 @bp.get("/uploads/<int:upload_id>")
 @organizer_required
 def upload_preview(upload_id: int):  # type: ignore[no-untyped-def]
-    preview = banks.preview_upload(db.session, banks.get_upload(db.session, current_user, upload_id), clock.now())
+    preview = uploads.preview_upload(db.session, uploads.get_upload(db.session, current_user, upload_id), clock.now())
     db.session.rollback()  # the dry run wrote nothing; make sure of it
     status = 200 if preview.ok else 422
     return render_template("organizer/upload_preview.html", preview=preview, letters=LETTERS), status
@@ -111,9 +108,9 @@ def upload_preview(upload_id: int):  # type: ignore[no-untyped-def]
 @bp.post("/uploads/<int:upload_id>/confirm")
 @organizer_required
 def upload_confirm(upload_id: int):  # type: ignore[no-untyped-def]
-    upload = banks.get_upload(db.session, current_user, upload_id)
+    upload = uploads.get_upload(db.session, current_user, upload_id)
     try:
-        summary = banks.confirm_upload(db.session, upload, clock.now())
+        summary = uploads.confirm_upload(db.session, upload, clock.now())
     except FileProblems:
         db.session.rollback()
         flash(_("The file no longer imports cleanly (the bank changed). Read the report again."), "error")
@@ -136,7 +133,7 @@ def upload_confirm(upload_id: int):  # type: ignore[no-untyped-def]
 @bp.post("/uploads/<int:upload_id>/discard")
 @organizer_required
 def upload_discard(upload_id: int):  # type: ignore[no-untyped-def]
-    banks.discard_upload(db.session, banks.get_upload(db.session, current_user, upload_id))
+    uploads.discard_upload(db.session, uploads.get_upload(db.session, current_user, upload_id))
     audit.record(db.session, current_user, "bank.upload_discarded", f"upload:{upload_id}", now=clock.now())
     db.session.commit()
     flash(_("The upload was discarded; nothing was imported."), "success")
@@ -251,7 +248,7 @@ def _managed_round(round_id: int):  # type: ignore[no-untyped-def]
 @bp.get("/contests")
 @organizer_required
 def contest_list() -> str:
-    return render_template("organizer/contests.html", contests=round_admin.contests_with_rounds(db.session))
+    return render_template("organizer/contests.html", contests=contests_with_rounds(db.session))
 
 
 @bp.get("/rounds/<int:round_id>")
@@ -271,7 +268,7 @@ def round_detail(round_id: int) -> str:
         round=round_,
         counts=counts,
         top=top,
-        state=round_state(round_, clock.now()),
+        state=round_.state(clock.now()),
         prize_names=PRIZE_NAMES_VI,
     )
 
@@ -299,7 +296,7 @@ def round_prizes(round_id: int):  # type: ignore[no-untyped-def]
     round_ = _managed_round(round_id)
     before = round_.prize_plan
     try:
-        round_admin.set_prize_plan(round_, request.form.to_dict())
+        prizes.set_prize_plan(round_, request.form.to_dict())
     except InvalidInput as error:
         db.session.rollback()
         flash(str(error.message), "error")

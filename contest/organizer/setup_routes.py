@@ -16,9 +16,10 @@ from contest.models import Contest, QuestionBank, Round, Unit
 from contest.models.contests import DEFAULT_RANKING_CHAIN, RANKING_LINKS
 from contest.numbers import whole_number
 from contest.organizer import bp
-from contest.services import audit, banks, contests
+from contest.services.banks import questions as banks
+from contest.services.console import audit, contests, rounds
 from contest.services.errors import InvalidInput, NotFound
-from contest.services.ranking import LINK_LABELS
+from contest.services.ranking.rules import LINK_LABELS
 from question_bank.difficulty import DIFFICULTIES
 from question_bank.draw import DrawPart
 
@@ -206,7 +207,7 @@ def _field_errors(error: InvalidInput, default: str) -> dict[str, str]:
 def _render_round_form(contest: Contest, errors: dict[str, str], round_: Round | None = None):  # type: ignore[no-untyped-def]
     bank_list = db.session.scalars(select(QuestionBank).order_by(QuestionBank.name)).all()
     counts = {bank.id: banks.bank_counts(db.session, bank) for bank in bank_list}
-    values = contests.round_settings(round_) if round_ is not None else {}
+    values = rounds.round_settings(round_) if round_ is not None else {}
     picks = {}  # the table's fields, as posted or from the round's draw
     if request.method == "POST":
         picks = {name: value for name, value in request.form.items() if name.startswith(("pick:", "pickany:"))}
@@ -236,12 +237,12 @@ def round_new(slug: str):  # type: ignore[no-untyped-def]
         settings = _round_form(errors)
         if not errors:
             try:
-                round_ = contests.create_round(db.session, contest=contest, **settings)
+                round_ = rounds.create_round(db.session, contest=contest, **settings)
             except InvalidInput as error:
                 db.session.rollback()
                 errors = _field_errors(error, "name")
             else:
-                after = contests.round_settings(round_)
+                after = rounds.round_settings(round_)
                 audit.record(
                     db.session, current_user, "round.create", f"round:{round_.id}", after=after, now=clock.now()
                 )
@@ -257,21 +258,21 @@ def round_edit(round_id: int):  # type: ignore[no-untyped-def]
     round_ = db.session.get(Round, round_id)
     if round_ is None:
         raise NotFound(_("This round does not exist."))
-    if request.method == "GET" and contests.round_started(db.session, round_):
+    if request.method == "GET" and rounds.round_started(db.session, round_):
         flash(_("Someone has already taken this round: its settings can no longer be changed."), "error")
         return redirect(url_for("organizer.round_detail", round_id=round_.id))
     errors: dict[str, str] = {}
     if request.method == "POST":
-        before = contests.round_settings(round_)
+        before = rounds.round_settings(round_)
         settings = _round_form(errors)
         if not errors:
             try:
-                contests.update_round(db.session, round_, **settings)
+                rounds.update_round(db.session, round_, **settings)
             except InvalidInput as error:
                 db.session.rollback()
                 errors = _field_errors(error, "name")
             else:
-                after = contests.round_settings(round_)
+                after = rounds.round_settings(round_)
                 audit.record(
                     db.session,
                     current_user,

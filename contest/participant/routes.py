@@ -14,11 +14,10 @@ from contest.extensions import db
 from contest.models import Attempt
 from contest.numbers import whole_number
 from contest.participant import bp
-from contest.services import attempts, receipts
-from contest.services.catalogue import round_state
+from contest.services.console.rounds import visible_round
 from contest.services.errors import DomainError, InvalidInput
-from contest.services.ranking import live_rank
-from contest.services.rounds import visible_round
+from contest.services.quiz import attempts, receipts
+from contest.services.ranking.rules import live_rank
 
 
 @bp.get("/rounds/<int:round_id>/take")
@@ -31,7 +30,7 @@ def take(round_id: int):  # type: ignore[no-untyped-def]
             Attempt.user_id == current_user.id, Attempt.round_id == round_.id, Attempt.status == "in_progress"
         )
     )
-    if attempt is not None and now <= attempt.deadline + attempts.ANSWER_GRACE:
+    if attempt is not None and attempt.accepts_answers(now):
         items = attempts.attempt_items(db.session, attempt)
         payload = attempts.attempt_payload(attempt, items, now)
         return render_template("participant/quiz.html", round=round_, attempt=attempt, payload=payload)
@@ -51,7 +50,7 @@ def take(round_id: int):  # type: ignore[no-untyped-def]
         round=round_,
         used=used,
         finished=finished,
-        state=round_state(round_, now),
+        state=round_.state(now),
         in_scope=attempts.in_scope(current_user, round_),
     )
 
@@ -113,7 +112,7 @@ def _review_allowed(attempt: Attempt, now) -> bool:  # type: ignore[no-untyped-d
     review = attempt.round.review
     if review == "after_attempt":
         return True
-    return review == "after_close" and round_state(attempt.round, now) == "closed"
+    return review == "after_close" and attempt.round.state(now) == "closed"
 
 
 @bp.get("/attempts/<int:attempt_id>/result")
@@ -122,7 +121,7 @@ def result(attempt_id: int):  # type: ignore[no-untyped-def]
     now = clock.now()
     attempt = attempts.get_own_attempt(db.session, current_user, attempt_id)
     if attempt.status == "in_progress":
-        if now <= attempt.deadline + attempts.ANSWER_GRACE:
+        if attempt.accepts_answers(now):
             return redirect(url_for("participant.take", round_id=attempt.round_id))
         attempts.finish_attempt(db.session, attempt, now=now, finished_by="deadline")
         db.session.commit()

@@ -13,9 +13,11 @@ from contest.extensions import db, redis_client
 from contest.ids import int_arg
 from contest.models.contests import DEFAULT_RANKING_CHAIN
 from contest.public import bp
-from contest.services import catalogue, contest_ranking, leaderboard, stats
-from contest.services.bulletin_export import write_bulletin
-from contest.services.ranking import LINK_LABELS
+from contest.services.console import contests as catalogue
+from contest.services.ranking import bulletin, contest_ranking, leaderboard
+from contest.services.ranking import live_counts as stats
+from contest.services.ranking.bulletin import write_bulletin
+from contest.services.ranking.rules import LINK_LABELS
 
 PAGE_SIZE = 50
 
@@ -77,12 +79,12 @@ def leaderboard_page(slug: str) -> str:
 
 def _bulletin_rows(contest):  # type: ignore[no-untyped-def]
     try:
-        at = contest_ranking.bulletin_moment(request.args.get("date"), request.args.get("hour", type=int))
+        at = bulletin.bulletin_moment(request.args.get("date"), request.args.get("hour", type=int))
     except ValueError:
         abort(400)
-    today = contest_ranking.bulletin(db.session, contest, at)
+    today = bulletin.bulletin(db.session, contest, at)
     before = {
-        row.code: row.participants for row in contest_ranking.bulletin(db.session, contest, at - timedelta(days=1))
+        row.code: row.participants for row in bulletin.bulletin(db.session, contest, at - timedelta(days=1))
     }
     return at, [(row, row.participants - before.get(row.code, 0)) for row in today]
 

@@ -12,14 +12,15 @@ from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
 
 from contest.models import Attempt, Contest, QuestionBank, Round, Unit, User
-from contest.services.accounts import create_user, find_by_phone
-from contest.services.attempts import attempt_items, save_answer, start_attempt, submit_attempt
-from contest.services.bank_import import import_questions
-from contest.services.contests import create_contest, create_round
-from contest.services.disqualification import disqualify
-from contest.services.origins import ClientOrigin
-from contest.services.prizes import validate_plan
-from contest.services.units import find_unit, import_units
+from contest.services.banks.importing import import_questions
+from contest.services.console.contests import create_contest
+from contest.services.console.rounds import create_round
+from contest.services.people.accounts import create_user, find_by_phone
+from contest.services.people.origins import ClientOrigin
+from contest.services.people.units import find_unit, import_units
+from contest.services.quiz.attempts import attempt_items, save_answer, start_attempt, submit_attempt
+from contest.services.quiz.disqualification import disqualify
+from contest.services.ranking.prizes import validate_plan
 from question_bank.readers import read_questions
 from question_bank.tables import read_table
 

@@ -15,8 +15,10 @@ from contest.auth.resets import reset_and_show
 from contest.downloads import xlsx_download
 from contest.extensions import db
 from contest.models import Round, Unit
-from contest.services import audit, leaderboard, unit_admin
+from contest.services.console import audit
+from contest.services.people import unit_members as unit_admin
 from contest.services.problems import FileProblems, translated
+from contest.services.ranking import leaderboard
 from contest.unit_admin import bp
 from question_bank.tables import TableError, read_table
 

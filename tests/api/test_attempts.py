@@ -202,7 +202,7 @@ def test_anonymous_and_foreign_attempts(quiz, client, session, clock) -> None:
     client.delete("/api/session", headers={"X-CSRFToken": csrf_token(client)})
     anonymous = client.post(f"/api/rounds/{quiz.round.id}/attempts", headers={"X-CSRFToken": csrf_token(client)})
     assert anonymous.status_code == 401
-    from contest.services.accounts import create_user
+    from contest.services.people.accounts import create_user
 
     create_user(session, name="Người khác", phone="0987000111", password="mat-khau-123", unit=quiz.unit, now=clock())
     session.commit()

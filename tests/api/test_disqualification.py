@@ -6,8 +6,8 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from contest.models import Attempt, AuditEntry, RankingEntry, User
-from contest.services import live_board
-from contest.services.leaderboard import rebuild
+from contest.services.ranking import live_board
+from contest.services.ranking.leaderboard import rebuild
 from tests.api.test_leaderboard import board_redis, contest_day  # noqa: F401 - fixtures
 from tests.conftest import csrf_token
 from tests.factories import make_user

@@ -12,9 +12,9 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from contest.models import Attempt, RankingEntry, Unit, User
-from contest.services import leaderboard, live_board
-from contest.services.accounts import create_user
-from contest.services.round_admin import set_board_frozen, set_board_hidden
+from contest.services.people.accounts import create_user
+from contest.services.ranking import leaderboard, live_board
+from contest.services.ranking.board_settings import set_board_frozen, set_board_hidden
 from tests.conftest import csrf_token
 from tests.quiz_fixtures import right_options
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from contest.models import Contest, Option, Question, QuestionBank, Round, Unit, User
-from contest.services.catalogue import round_state
 
 
 def _counts(session) -> dict[str, int]:
@@ -25,7 +24,7 @@ def test_demo_loads_units_bank_contest_open_round_and_accounts(runner, session, 
     assert counts["Contest"] == 1 and counts["Round"] == 1
     contest = session.scalar(select(Contest))
     assert contest.status == "published" and contest.scope_unit.code == "HBX"
-    assert round_state(contest.rounds[0], clock()) == "open"
+    assert contest.rounds[0].state(clock()) == "open"
     assert contest.rules.startswith("<p>Cuộc thi dành cho") and "<ul><li>Mỗi tuần một đợt thi" in contest.rules
     plan = contest.rounds[0].prize_plan
     assert (plan["first"], plan["second"], plan["third"], plan["consolation"], plan["one_per_person"]) == (
@@ -56,8 +55,8 @@ def test_demo_contest_page_shows_the_open_round(runner, client) -> None:
 
 def test_demo_shows_integrity_flags_and_a_disqualified_attempt(runner, session) -> None:
     from contest.models import Attempt
-    from contest.services.integrity import flags
-    from contest.services.leaderboard import individual_page
+    from contest.services.quiz.integrity import flags
+    from contest.services.ranking.leaderboard import individual_page
 
     assert runner.invoke(args=["demo"]).exit_code == 0
     round_ = session.scalar(select(Round))

@@ -8,7 +8,7 @@ from openpyxl import Workbook
 from sqlalchemy import func, select
 
 from contest.models import Unit
-from contest.services.units import in_subtree
+from contest.services.people.units import in_subtree
 from tests.conftest import DEMO_DATA
 
 HEADER = "code,parent_code,name,kind,headcount\n"

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from contest.models import Attempt, AttemptItem, Round
-from contest.services.disqualification import disqualify
-from contest.services.integrity import flags
+from contest.services.quiz.disqualification import disqualify
+from contest.services.quiz.integrity import flags
 from tests.factories import make_attempt, make_bank, make_contest, make_round, make_user
 
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from openpyxl import load_workbook
 
-from contest.services.monitoring import bucket_minutes, monitor_payload
+from contest.services.console.monitoring import bucket_minutes, monitor_payload
 from tests.factories import make_attempt, make_contest, make_round, make_unit, make_user
 
 

@@ -8,8 +8,8 @@ from datetime import timedelta
 from sqlalchemy import insert, select
 
 from contest.models import Attempt, AttemptItem
-from contest.services.integrity import flags
-from contest.services.question_stats import analyse
+from contest.services.banks.analysis import analyse
+from contest.services.quiz.integrity import flags
 from tests.factories import make_bank, make_contest, make_round, make_user
 
 ATTEMPTS = 66_000

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from contest.services.phones import normalise_phone
+from contest.services.people.phones import normalise_phone
 
 
 @pytest.mark.parametrize(

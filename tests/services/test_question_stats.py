@@ -8,7 +8,7 @@ import pytest
 from openpyxl import load_workbook
 
 from contest.models import AttemptItem
-from contest.services.question_stats import ENOUGH_ANSWERS, analyse
+from contest.services.banks.analysis import ENOUGH_ANSWERS, analyse
 from tests.factories import make_attempt, make_bank, make_contest, make_round, make_user
 
 # Rows: attempts A, B, C, D; columns: questions 1-4; True = answered right.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from contest.services.ranking import Candidate, actual_value, rank_candidates
+from contest.services.ranking.rules import Candidate, actual_value, rank_candidates
 
 T0 = datetime(2026, 10, 10, 1, 0, tzinfo=UTC)
 

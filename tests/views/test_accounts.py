@@ -11,7 +11,7 @@ from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 
 from contest.models import Attempt, AuditEntry, User
-from contest.services.accounts import create_user
+from contest.services.people.accounts import create_user
 from tests.api.test_leaderboard import _take
 from tests.conftest import csrf_token
 

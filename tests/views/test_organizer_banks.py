@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from contest.models import AttemptItem, Question, QuestionBank
-from contest.services.question_pool import load_pool
+from contest.services.quiz.pool import load_pool
 from tests.conftest import DEMO_DATA, csrf_token
 from tests.factories import make_attempt, make_bank, make_contest, make_round, make_user
 from tests.question_bank.conftest import row, xlsx_bytes

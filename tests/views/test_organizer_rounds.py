@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from contest.models import AuditEntry, RankingEntry, Round, User
-from contest.services.accounts import create_user
+from contest.services.people.accounts import create_user
 from tests.api.test_leaderboard import _participant, _take
 from tests.conftest import csrf_token
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from contest.services.contests import create_contest
+from contest.services.console.contests import create_contest
 from tests.factories import make_contest, make_round
 
 

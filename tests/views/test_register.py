@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from contest.models import User
 from contest.models.users import CATEGORIES
-from contest.services.registration import CATEGORY_LABELS
+from contest.services.people.registration import CATEGORY_LABELS
 from tests.conftest import DEMO_DATA, csrf_token
 
 

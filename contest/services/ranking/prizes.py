@@ -83,3 +83,8 @@ def allocate(session: Session, round_: Round, user_ids_in_order: Sequence[int]) 
             given[user_id] = prize
             break
     return given
+
+
+def set_prize_plan(round_: Round, raw: dict[str, Any]) -> dict[str, Any]:
+    round_.prize_plan = validate_plan(raw)
+    return round_.prize_plan

@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session
 from contest import clock
 from contest.models import Attempt, Round
 from contest.services.cache import cached
-from contest.services.leaderboard import unit_ranking
-from contest.services.ranking import FINISHED
+from contest.services.ranking.leaderboard import unit_ranking
+from contest.services.ranking.rules import FINISHED
 
 MONITOR_TTL_S = 5.0
 MAX_BUCKETS = 48

@@ -8,9 +8,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from contest.models import Attempt, Round
-from contest.services.attempts import finish_attempt
-from contest.services.ranking import Ranked, finalize_ranking
-from contest.services.round_admin import forget_boards
+from contest.services.quiz.attempts import finish_attempt
+from contest.services.ranking.board_settings import forget_boards
+from contest.services.ranking.rules import Ranked, finalize_ranking
 
 
 def close_round(session: Session, round_: Round, *, now: datetime) -> list[Ranked]:

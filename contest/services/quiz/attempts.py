@@ -22,17 +22,16 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from contest import clock
 from contest.models import Attempt, AttemptItem, Round, User
+from contest.models.attempts import ANSWER_GRACE
 from contest.numbers import whole_number
-from contest.services.catalogue import round_state
 from contest.services.errors import DomainError, Forbidden, InvalidInput, NotFound
-from contest.services.leaderboard import queue_board_update
-from contest.services.origins import ClientOrigin
-from contest.services.question_pool import bank_content
-from contest.services.receipts import receipt_code
+from contest.services.people.origins import ClientOrigin
+from contest.services.quiz.pool import bank_content
+from contest.services.quiz.receipts import receipt_code
+from contest.services.ranking.leaderboard import queue_board_update
 from question_bank.draw import DrawPart, NotEnoughQuestions, draw_questions, shuffle_options
 
 # Answers that left the phone just before the deadline still count when they arrive this late.
-ANSWER_GRACE = timedelta(seconds=5)
 MAX_PREDICTION = 10_000_000
 
 
@@ -101,7 +100,7 @@ def _check_can_start(session: Session, user: User, round_: Round, now: datetime,
         raise RoundNotOpen(_("This contest is not open."))
     if not in_scope(user, round_):
         raise Forbidden(_("This contest is for the members of %(unit)s.", unit=round_.contest.scope_unit.name))
-    state = round_state(round_, now)
+    state = round_.state(now)
     if state == "upcoming":
         raise RoundNotOpen(_("This round has not opened yet."))
     if state == "closed":
@@ -143,7 +142,7 @@ def start_attempt(
     open_one = next((attempt for attempt in past if attempt.status == "in_progress"), None)
     if open_one is not None:
         existing = session.get(Attempt, open_one.id)
-        if existing is not None and now <= existing.deadline + ANSWER_GRACE:
+        if existing is not None and existing.accepts_answers(now):
             return _resumed(session, existing, now)
         if existing is not None:
             finish_attempt(session, existing, now=now, finished_by="deadline")
@@ -396,7 +395,7 @@ def submit_attempt(session: Session, attempt: Attempt, *, prediction: Any, now: 
     if attempt.status != "in_progress":
         return attempt
     value = _parse_prediction(prediction, attempt.round)
-    if now <= attempt.deadline + ANSWER_GRACE and attempt.round.require_all_answered:
+    if attempt.accepts_answers(now) and attempt.round.require_all_answered:
         unanswered = session.scalar(
             select(func.count(AttemptItem.id)).where(AttemptItem.attempt_id == attempt.id, AttemptItem.chosen.is_(None))
         )
@@ -415,7 +414,7 @@ def finish_attempt(
     items = attempt_items(session, attempt)
     result = score_items(items)
     submitted_at = min(now, attempt.deadline)
-    status = "submitted" if finished_by == "participant" and now <= attempt.deadline + ANSWER_GRACE else "expired"
+    status = "submitted" if finished_by == "participant" and attempt.accepts_answers(now) else "expired"
     values = {
         "status": status,
         "submitted_at": submitted_at,

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from contest.models import Attempt, RankingEntry, Round
 from contest.models.attempts import FINISHED
 from contest.models.contests import DEFAULT_RANKING_CHAIN
-from contest.services.prizes import allocate
+from contest.services.ranking.prizes import allocate
 
 LAST_LINK = "record_order"
 LINK_LABELS = {

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from contest import clock
 from contest.models import Attempt, AttemptItem, Round, User
 from contest.models.attempts import FINISHED
-from contest.services.question_stats import STREAM_ROWS, finished_items
+from contest.services.banks.analysis import STREAM_ROWS, finished_items
 
 # Reading a question and choosing an answer takes people more than this.
 MIN_MS_PER_QUESTION = 3000

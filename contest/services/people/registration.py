@@ -13,10 +13,10 @@ from sqlalchemy.orm import Session
 
 from contest.models import Unit, User
 from contest.models.users import CATEGORIES
-from contest.services.accounts import account_problems, create_user
 from contest.services.errors import InvalidInput
-from contest.services.origins import ClientOrigin
-from contest.services.units import find_unit
+from contest.services.people.accounts import account_problems, create_user
+from contest.services.people.origins import ClientOrigin
+from contest.services.people.units import find_unit
 from question_bank.text import without_accents
 
 CATEGORY_LABELS = {

@@ -1,70 +1,60 @@
-"""Across the whole contest: individuals by their best scores summed over the rounds, and the
-units' daily bulletin of participation (provinces publish it every day at a set hour)."""
+"""The daily participation bulletin as an .xlsx file, as provinces publish it."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, time
+from typing import BinaryIO
 
+from openpyxl import Workbook
+from openpyxl.styles import Font, PatternFill
 from sqlalchemy import distinct, func, select
 from sqlalchemy.orm import Session
 
 from contest import clock
 from contest.models import Attempt, Contest, Round, Unit, User
 from contest.models.attempts import FINISHED
-from contest.services.privacy import public_name
-from contest.services.ranking import counted
 
 
-def contest_individuals(
-    session: Session, contest: Contest, *, limit: int = 50, offset: int = 0
-) -> tuple[list[dict], int]:  # type: ignore[type-arg]
-    """Each participant's best score in every round, summed; ties: less total time, then earlier last submission."""
-    best = (
-        select(
-            Attempt.user_id,
-            Attempt.round_id,
-            func.max(Attempt.score).label("score"),
-            func.min(Attempt.duration_ms).filter(Attempt.score.isnot(None)).label("duration_ms"),
-            func.max(Attempt.submitted_at).label("submitted_at"),
-        )
-        .join(Round, Round.id == Attempt.round_id)
-        .where(Round.contest_id == contest.id, counted())
-        .group_by(Attempt.user_id, Attempt.round_id)
-        .subquery()
-    )
-    totals = (
-        select(
-            best.c.user_id,
-            func.sum(best.c.score).label("score"),
-            func.sum(best.c.duration_ms).label("duration_ms"),
-            func.count(best.c.round_id).label("rounds"),
-            func.max(best.c.submitted_at).label("last"),
-        )
-        .group_by(best.c.user_id)
-        .subquery()
-    )
-    total = session.scalar(select(func.count()).select_from(totals)) or 0
-    rows = session.execute(
-        select(totals, User.name, Unit.name)
-        .join(User, User.id == totals.c.user_id)
-        .outerjoin(Unit, Unit.id == User.unit_id)
-        .order_by(totals.c.score.desc(), totals.c.duration_ms.asc(), totals.c.last.asc(), totals.c.user_id.asc())
-        .limit(limit)
-        .offset(offset)
-    ).all()
-    entries = [
-        {
-            "rank": offset + index,
-            "name": public_name(name, contest.name_display),
-            "unit": unit or "",
-            "score": score,
-            "duration_ms": duration,
-            "rounds": rounds,
-        }
-        for index, (_user, score, duration, rounds, _last, name, unit) in enumerate(rows, start=1)
+def write_bulletin(contest: Contest, at: datetime, rows: list[tuple[BulletinRow, int]], target: BinaryIO) -> None:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Bản tin tham gia"
+    sheet.append([contest.title])
+    sheet.append([f"Số liệu tính đến {clock.to_vietnam(at):%H:%M ngày %d/%m/%Y} (giờ Việt Nam)"])
+    sheet.append([])
+    headers = [
+        "STT",
+        "Mã đơn vị",
+        "Đơn vị",
+        "Chỉ tiêu (người)",
+        "Số người tham gia",
+        "Tỷ lệ (%)",
+        "Tăng so với hôm trước",
+        "Số lượt thi",
     ]
-    return entries, total
+    sheet.append(headers)
+    for column, width in enumerate([6, 14, 40, 16, 18, 10, 20, 12], start=1):
+        cell = sheet.cell(row=4, column=column)
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="DDEBF7")
+        sheet.column_dimensions[cell.column_letter].width = width
+    sheet["A1"].font = Font(bold=True, size=13)
+    for number, (row, increase) in enumerate(rows, start=1):
+        sheet.append(
+            [
+                number,
+                row.code,
+                row.name,
+                row.headcount,
+                row.participants,
+                round(row.rate * 100, 2),
+                increase,
+                row.attempts,
+            ]
+        )
+    sheet.freeze_panes = "A5"
+    workbook.save(target)
 
 
 @dataclass(frozen=True)

@@ -1,16 +1,11 @@
-"""What organizers change on a running round: the public board's freeze and visibility, prizes."""
+"""What organizers change on a running round's public board: freeze it, hide it; caches forget it at once."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
-
-from contest.models import Contest, Round
+from contest.models import Round
 from contest.services.cache import forget
-from contest.services.prizes import validate_plan
 
 
 def set_board_frozen(round_: Round, frozen: bool, now: datetime) -> None:
@@ -28,14 +23,3 @@ def forget_boards(round_: Round) -> None:
     """Public readers see an organizer's change at once, not when the caches expire."""
     forget(f"board:{round_.id}:")
     forget(f"contest:{round_.contest.slug}:")
-
-
-def set_prize_plan(round_: Round, raw: dict[str, Any]) -> dict[str, Any]:
-    round_.prize_plan = validate_plan(raw)
-    return round_.prize_plan
-
-
-def contests_with_rounds(session: Session) -> list[Contest]:
-    return list(
-        session.scalars(select(Contest).options(selectinload(Contest.rounds)).order_by(Contest.created_at.desc()))
-    )

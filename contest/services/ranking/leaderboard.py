@@ -19,12 +19,12 @@ from sqlalchemy.orm import Session
 from contest import clock
 from contest.extensions import redis_client
 from contest.models import Attempt, Contest, RankingEntry, Round, Unit, User
-from contest.services import live_board
 from contest.services.errors import NotFound
-from contest.services.live_board import BoardPage, BoardRecord
-from contest.services.privacy import public_name
-from contest.services.prizes import PRIZE_POINTS
-from contest.services.ranking import best_attempts, live_order
+from contest.services.people.privacy import public_name
+from contest.services.ranking import live_board
+from contest.services.ranking.live_board import BoardPage, BoardRecord
+from contest.services.ranking.prizes import PRIZE_POINTS
+from contest.services.ranking.rules import best_attempts, live_order
 
 log = logging.getLogger(__name__)
 REBUILD_LOCK_S = 60

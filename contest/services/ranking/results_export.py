@@ -12,9 +12,9 @@ from sqlalchemy.orm import Session
 
 from contest import clock
 from contest.models import RankingEntry, Round, Unit, User
-from contest.services.leaderboard import unit_ranking
-from contest.services.prizes import PRIZE_NAMES_VI
-from contest.services.ranking import LINK_LABELS, chain_of
+from contest.services.ranking.leaderboard import unit_ranking
+from contest.services.ranking.prizes import PRIZE_NAMES_VI
+from contest.services.ranking.rules import LINK_LABELS, chain_of
 
 PREDICTION_TARGETS = {
     "full_score": "số người đạt điểm tuyệt đối",

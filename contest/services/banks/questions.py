@@ -1,26 +1,22 @@
-"""Question banks in the organizer area: upload with a preview, browse, edit, deactivate."""
+"""Question banks in the organizer area: the list of banks, browsing, editing and deactivating questions."""
 
 from __future__ import annotations
 
-from collections import Counter
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from contest.models import BankUpload, Option, Question, QuestionBank, User
+from contest.models import Option, Question, QuestionBank
 from contest.models.questions import DIFFICULTIES, MAX_OPTIONS
-from contest.services.bank_import import BankImportSummary, bump_revision, import_questions
+from contest.services.banks.importing import bump_revision
 from contest.services.errors import InvalidInput, NotFound
-from contest.services.problems import FileProblems, Problem
 from question_bank.model import LETTERS, DraftOption, DraftQuestion
-from question_bank.readers import read_questions
 from question_bank.sanitize import clean_question_html
 from question_bank.spreadsheet import parse_answer
 
-UPLOAD_LIFETIME = timedelta(days=1)
 PAGE_SIZE = 50
 
 
@@ -50,92 +46,6 @@ def get_bank(session: Session, bank_id: int) -> QuestionBank:
     if bank is None:
         raise NotFound(_("This question bank does not exist."))
     return bank
-
-
-def stage_upload(
-    session: Session,
-    *,
-    user: User,
-    bank_name: str,
-    filename: str,
-    data: bytes,
-    file_format: str,
-    skip_unsupported: bool,
-    now: datetime,
-) -> BankUpload:
-    """Keep the file until the organizer confirms; uploads older than a day are dropped."""
-    if not bank_name.strip():
-        raise InvalidInput(_("Enter the name of the bank."), {"bank_name": _("Enter the name of the bank.")})
-    if not data:
-        raise InvalidInput(_("The file is empty."), {"file": _("The file is empty.")})
-    session.execute(delete(BankUpload).where(BankUpload.created_at < now - UPLOAD_LIFETIME))
-    upload = BankUpload(
-        user_id=user.id,
-        bank_name=bank_name.strip(),
-        filename=filename[-255:],
-        data=data,
-        file_format=file_format,
-        skip_unsupported=skip_unsupported,
-        created_at=now,
-    )
-    session.add(upload)
-    session.flush()
-    return upload
-
-
-def get_upload(session: Session, user: User, upload_id: int) -> BankUpload:
-    upload = session.get(BankUpload, upload_id)
-    if upload is None or (upload.user_id != user.id and user.role != "admin"):
-        raise NotFound(_("This upload no longer exists. Please upload the file again."))
-    return upload
-
-
-@dataclass
-class UploadPreview:
-    upload: BankUpload
-    problems: list[Problem] = field(default_factory=list)
-    summary: BankImportSummary | None = None
-    questions: list[DraftQuestion] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return self.summary is not None
-
-    def counts(self) -> tuple[list[str], dict[tuple[str, str], int]]:
-        counts: Counter[tuple[str, str]] = self.summary.by_topic_difficulty if self.summary else Counter()
-        return sorted({topic for topic, _ in counts}), dict(counts)
-
-
-def preview_upload(session: Session, upload: BankUpload, now: datetime) -> UploadPreview:
-    """Everything import would do, without writing: the problems, or what would be imported."""
-    result = read_questions(upload.filename, upload.data, upload.file_format)
-    preview = UploadPreview(upload, questions=result.questions)
-    try:
-        preview.summary = import_questions(
-            session,
-            bank_name=upload.bank_name,
-            result=result,
-            now=now,
-            dry_run=True,
-            skip_unsupported=upload.skip_unsupported,
-        )
-    except FileProblems as error:
-        preview.problems = error.problems
-    return preview
-
-
-def confirm_upload(session: Session, upload: BankUpload, now: datetime) -> BankImportSummary:
-    """Import the staged file (validated again: the bank may have changed since the preview)."""
-    result = read_questions(upload.filename, upload.data, upload.file_format)
-    summary = import_questions(
-        session, bank_name=upload.bank_name, result=result, now=now, skip_unsupported=upload.skip_unsupported
-    )
-    session.delete(upload)
-    return summary
-
-
-def discard_upload(session: Session, upload: BankUpload) -> None:
-    session.delete(upload)
 
 
 @dataclass

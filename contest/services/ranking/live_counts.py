@@ -10,8 +10,7 @@ from sqlalchemy.orm import Session
 from contest import clock
 from contest.models import Attempt, Contest, Round
 from contest.services.cache import cached
-from contest.services.catalogue import round_state
-from contest.services.leaderboard import individual_page, unit_ranking
+from contest.services.ranking.leaderboard import individual_page, unit_ranking
 
 STATS_TTL_S = 2.0
 SCREEN_TTL_S = 3.0
@@ -38,7 +37,7 @@ def featured_round(contest: Contest) -> Round | None:
     """The round a screen shows: the open one, else the last that opened."""
     now = clock.now()
     rounds = sorted(contest.rounds, key=lambda round_: round_.opens_at)
-    open_rounds = [round_ for round_ in rounds if round_state(round_, now) == "open"]
+    open_rounds = [round_ for round_ in rounds if round_.state(now) == "open"]
     started = [round_ for round_ in rounds if round_.opens_at <= now]
     return (open_rounds or started or rounds or [None])[-1]
 
@@ -56,7 +55,7 @@ def screen_payload(session: Session, contest: Contest) -> dict[str, Any]:
             "id": round_.id,
             "name": round_.name,
             "closes_at": clock.iso_utc(round_.closes_at),
-            "state": round_state(round_, clock.now()),
+            "state": round_.state(clock.now()),
             "hidden": round_.board_hidden and not round_.finalized_at,
         }
         if not data["round"]["hidden"]:

@@ -1,0 +1,1 @@
+"""Question banks: importing files, browsing and editing questions, analysing how they performed."""

@@ -1,0 +1,106 @@
+"""Uploading a question file: staged, previewed as a dry run, confirmed (all questions or none) or discarded."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from flask_babel import gettext as _
+from sqlalchemy import delete
+from sqlalchemy.orm import Session
+
+from contest.models import BankUpload, User
+from contest.services.banks.importing import BankImportSummary, import_questions
+from contest.services.errors import InvalidInput, NotFound
+from contest.services.problems import FileProblems, Problem
+from question_bank.model import DraftQuestion
+from question_bank.readers import read_questions
+
+UPLOAD_LIFETIME = timedelta(days=1)
+
+
+def stage_upload(
+    session: Session,
+    *,
+    user: User,
+    bank_name: str,
+    filename: str,
+    data: bytes,
+    file_format: str,
+    skip_unsupported: bool,
+    now: datetime,
+) -> BankUpload:
+    """Keep the file until the organizer confirms; uploads older than a day are dropped."""
+    if not bank_name.strip():
+        raise InvalidInput(_("Enter the name of the bank."), {"bank_name": _("Enter the name of the bank.")})
+    if not data:
+        raise InvalidInput(_("The file is empty."), {"file": _("The file is empty.")})
+    session.execute(delete(BankUpload).where(BankUpload.created_at < now - UPLOAD_LIFETIME))
+    upload = BankUpload(
+        user_id=user.id,
+        bank_name=bank_name.strip(),
+        filename=filename[-255:],
+        data=data,
+        file_format=file_format,
+        skip_unsupported=skip_unsupported,
+        created_at=now,
+    )
+    session.add(upload)
+    session.flush()
+    return upload
+
+
+def get_upload(session: Session, user: User, upload_id: int) -> BankUpload:
+    upload = session.get(BankUpload, upload_id)
+    if upload is None or (upload.user_id != user.id and user.role != "admin"):
+        raise NotFound(_("This upload no longer exists. Please upload the file again."))
+    return upload
+
+
+@dataclass
+class UploadPreview:
+    upload: BankUpload
+    problems: list[Problem] = field(default_factory=list)
+    summary: BankImportSummary | None = None
+    questions: list[DraftQuestion] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.summary is not None
+
+    def counts(self) -> tuple[list[str], dict[tuple[str, str], int]]:
+        counts: Counter[tuple[str, str]] = self.summary.by_topic_difficulty if self.summary else Counter()
+        return sorted({topic for topic, _ in counts}), dict(counts)
+
+
+def preview_upload(session: Session, upload: BankUpload, now: datetime) -> UploadPreview:
+    """Everything import would do, without writing: the problems, or what would be imported."""
+    result = read_questions(upload.filename, upload.data, upload.file_format)
+    preview = UploadPreview(upload, questions=result.questions)
+    try:
+        preview.summary = import_questions(
+            session,
+            bank_name=upload.bank_name,
+            result=result,
+            now=now,
+            dry_run=True,
+            skip_unsupported=upload.skip_unsupported,
+        )
+    except FileProblems as error:
+        preview.problems = error.problems
+    return preview
+
+
+def confirm_upload(session: Session, upload: BankUpload, now: datetime) -> BankImportSummary:
+    """Import the staged file (validated again: the bank may have changed since the preview)."""
+    result = read_questions(upload.filename, upload.data, upload.file_format)
+    summary = import_questions(
+        session, bank_name=upload.bank_name, result=result, now=now, skip_unsupported=upload.skip_unsupported
+    )
+    session.delete(upload)
+    return summary
+
+
+def discard_upload(session: Session, upload: BankUpload) -> None:
+    session.delete(upload)

@@ -1,0 +1,159 @@
+"""Setting up contests and rounds."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from contest.models import Contest
+from contest.models.contests import (
+    CONTEST_STATUSES,
+    NAME_DISPLAYS,
+    RANKING_LINKS,
+    UNIT_RANKING_MODES,
+)
+from contest.services.console.rich_text import clean_html
+from contest.services.errors import InvalidInput, NotFound
+from contest.services.people.units import find_unit
+from contest.services.ranking.rules import LINK_LABELS
+
+SLUG = re.compile(r"[a-z0-9][a-z0-9-]{1,63}")
+MAX_TITLE = 255  # the columns' lengths: longer text is refused with a message, not by the database
+
+
+def create_contest(
+    session: Session,
+    *,
+    slug: str,
+    title: str,
+    now: datetime,
+    scope_code: str | None = None,
+    rules: str = "",
+    status: str = "published",
+) -> Contest:
+    slug = slug.strip()
+    if not SLUG.fullmatch(slug):
+        raise InvalidInput(_("The slug must be 2-64 lower-case letters, digits or hyphens."), {"slug": slug})
+    if session.scalar(select(Contest.id).where(Contest.slug == slug)) is not None:
+        raise InvalidInput(_("A contest with the slug %(slug)s already exists.", slug=slug), {"slug": slug})
+    contest = Contest(slug=slug, status=status, created_at=now)
+    _set_contest_fields(session, contest, title=title, scope_code=scope_code, rules=rules)
+    session.add(contest)
+    session.flush()
+    return contest
+
+
+def _set_contest_fields(session: Session, contest: Contest, *, title: str, scope_code: str | None, rules: str) -> None:
+    if not title.strip():
+        raise InvalidInput(_("The contest needs a title."), {"title": title})
+    if len(title.strip()) > MAX_TITLE:
+        raise InvalidInput(_("The title is at most %(max)d characters.", max=MAX_TITLE), {"title": title})
+    scope = None
+    if scope_code:
+        scope = find_unit(session, scope_code)
+        if scope is None:
+            raise InvalidInput(_("No unit has the code %(code)s.", code=scope_code), {"scope": scope_code})
+    contest.title, contest.scope_unit, contest.rules = title.strip(), scope, clean_html(rules)
+
+
+def contest_settings(contest: Contest) -> dict[str, Any]:
+    """What an organizer can change, as the audit log records it before and after."""
+    return {
+        "title": contest.title,
+        "scope": contest.scope_unit.code if contest.scope_unit else None,
+        "rules": contest.rules,
+        "names": contest.name_display,
+        "chain": list(contest.ranking_chain),
+        "unit_ranking": contest.unit_ranking,
+    }
+
+
+def update_contest(
+    session: Session,
+    contest: Contest,
+    *,
+    title: str,
+    scope_code: str | None,
+    rules: str,
+    names: str,
+    chain: str | None = None,
+    unit_ranking: str | None = None,
+) -> None:
+    """Change the title, scope, rules, name display and ranking (the slug stays: it is in every link)."""
+    _set_contest_fields(session, contest, title=title, scope_code=scope_code, rules=rules)
+    configure_contest(contest, names=names, chain=chain, unit_ranking=unit_ranking)
+    session.flush()
+
+
+def configure_contest(
+    contest: Contest, *, chain: str | None = None, unit_ranking: str | None = None, names: str | None = None
+) -> Contest:
+    """The organizer's choices: the ranking chain's links and order, the unit ranking, how names show."""
+    if chain is not None:
+        links = [link.strip() for link in chain.split(",") if link.strip()]
+        unknown = [link for link in links if link not in RANKING_LINKS]
+        if not links:
+            raise InvalidInput(_("The ranking needs at least one criterion."), {"chain": chain})
+        if unknown:
+            raise InvalidInput(
+                _("The ranking chain takes each of %(links)s at most once.", links=", ".join(RANKING_LINKS)),
+                {"chain": chain},
+            )
+        repeated = next((link for index, link in enumerate(links) if link in links[:index]), None)
+        if repeated:
+            raise InvalidInput(
+                _("Each criterion is used once at most: “%(link)s” is chosen twice.", link=LINK_LABELS[repeated]),
+                {"chain": chain},
+            )
+        contest.ranking_chain = links
+    if unit_ranking is not None:
+        if unit_ranking not in UNIT_RANKING_MODES:
+            raise InvalidInput(_("The unit ranking is rate or points."), {"unit_ranking": unit_ranking})
+        contest.unit_ranking = unit_ranking
+    if names is not None:
+        if names not in NAME_DISPLAYS:
+            raise InvalidInput(_("Names are shown full or masked."), {"names": names})
+        contest.name_display = names
+    return contest
+
+
+def set_status(contest: Contest, status: str) -> None:
+    """Draft (hidden), published (visible, rounds can be taken), archived (visible, over)."""
+    if status not in CONTEST_STATUSES:
+        raise InvalidInput(_("Unknown contest status."), {"status": status})
+    contest.status = status
+
+
+def contests_with_rounds(session: Session) -> list[Contest]:
+    return list(
+        session.scalars(select(Contest).options(selectinload(Contest.rounds)).order_by(Contest.created_at.desc()))
+    )
+
+
+VISIBLE_STATUSES = ("published", "archived")
+
+
+def public_contests(session: Session) -> list[Contest]:
+    query = (
+        select(Contest)
+        .where(Contest.status.in_(VISIBLE_STATUSES))
+        .options(selectinload(Contest.rounds), selectinload(Contest.scope_unit))
+        .order_by(Contest.status.desc(), Contest.created_at.desc())
+    )
+    return list(session.scalars(query))
+
+
+def public_contest(session: Session, slug: str) -> Contest:
+    contest = session.scalar(
+        select(Contest)
+        .where(Contest.slug == slug, Contest.status.in_(VISIBLE_STATUSES))
+        .options(selectinload(Contest.rounds), selectinload(Contest.scope_unit))
+    )
+    if contest is None:
+        raise NotFound(_("This contest does not exist."))
+    return contest

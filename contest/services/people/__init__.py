@@ -1,0 +1,1 @@
+"""People and units: accounts, registration, the unit tree, unit members, privacy."""

@@ -1,0 +1,1 @@
+"""Rankings: the published rules, live boards, whole-contest and unit rankings, prizes, closing, results."""
