@@ -66,6 +66,7 @@ def time_import(data: bytes) -> dict[str, float]:
     from contest import create_app
     from contest.extensions import db
     from contest.services.banks.importing import import_questions
+    from contest.services.console.audit import Actor
 
     started = time.perf_counter()
     result = read_questions("bank.xlsx", data)
@@ -79,7 +80,9 @@ def time_import(data: bytes) -> dict[str, float]:
             upgrade()
             name = f"bench-{time.time_ns()}"
             started = time.perf_counter()
-            import_questions(db.session, bank_name=name, result=result, now=datetime.now(UTC))
+            import_questions(
+                db.session, bank_name=name, result=result, now=datetime.now(UTC), actor=Actor(cli_user="bench")
+            )
             db.session.commit()
             write_s = time.perf_counter() - started
             db.engine.dispose()

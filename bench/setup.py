@@ -21,6 +21,7 @@ from contest import create_app
 from contest.extensions import db
 from contest.models import Unit, User
 from contest.services.banks.importing import import_questions
+from contest.services.console.audit import Actor
 from contest.services.console.contests import create_contest
 from contest.services.console.rounds import create_round
 from contest.services.demo import DEMO_DATA
@@ -63,15 +64,22 @@ def load_round(app: Flask, participants: int, seed: int = 7) -> tuple[int, list[
     with app.app_context():
         upgrade()
         session = db.session
-        import_units(session, read_table(DEMO_DATA / "units.csv"))
+        bench = Actor(cli_user="bench")
+        import_units(session, read_table(DEMO_DATA / "units.csv"), source="units.csv", actor=bench, now=now)
         bank_file = DEMO_DATA / "sample_bank.xlsx"
         import_questions(
-            session, bank_name="Bench", result=read_questions(bank_file.name, bank_file.read_bytes()), now=now
+            session,
+            bank_name="Bench",
+            result=read_questions(bank_file.name, bank_file.read_bytes()),
+            now=now,
+            actor=bench,
         )
-        contest = create_contest(session, slug="bench", title="Benchmark", now=now)
+        contest = create_contest(session, slug="bench", title="Benchmark", now=now, actor=bench)
         round_ = create_round(
             session,
             contest=contest,
+            actor=bench,
+            now=now,
             name="Bench",
             opens_at=now - timedelta(hours=1),
             closes_at=now + timedelta(days=1),

@@ -23,11 +23,11 @@ from contest.extensions import db, redis_client
 from contest.models import Contest, QuestionBank, Round, User
 from contest.services import demo as demo_service
 from contest.services.banks.importing import bank_questions, import_questions
-from contest.services.console import audit
-from contest.services.console.contests import configure_contest, contest_settings, create_contest
-from contest.services.console.rounds import create_round, round_settings
+from contest.services.console.audit import Actor
+from contest.services.console.contests import configure_contest, create_contest
+from contest.services.console.rounds import create_round
 from contest.services.errors import DomainError
-from contest.services.people.accounts import create_user
+from contest.services.people.accounts import create_admin as create_admin_account
 from contest.services.people.units import import_units
 from contest.services.problems import FileProblems, translated
 from contest.services.quiz.attempts import finalize_expired
@@ -71,20 +71,9 @@ def transaction() -> Iterator[None]:
         raise click.ClickException(translated(error.message)) from error
 
 
-def _audit(
-    action: str, target: str = "", *, before: dict[str, Any] | None = None, after: dict[str, Any] | None = None
-) -> None:
-    """Record a command's change in the audit log, in the command's transaction."""
-    audit.record(
-        db.session,
-        None,
-        action,
-        target,
-        before=before,
-        after=after,
-        now=clock.now(),
-        cli_user=audit.command_line_user(),
-    )
+def _me() -> Actor:
+    """Who runs this command, as the audit log records it (the services record their own entries)."""
+    return Actor.command_line()
 
 
 def in_transaction(function: Callable[..., T]) -> Callable[..., T]:
@@ -100,9 +89,8 @@ def in_transaction(function: Callable[..., T]) -> Callable[..., T]:
 @in_transaction
 def demo_command() -> None:
     """Load the demo data (units, question bank, a contest with an open round, accounts)."""
-    report = demo_service.load_demo(db.session, now=clock.now())
+    report = demo_service.load_demo(db.session, actor=_me(), now=clock.now())
     if report.changed:
-        _audit("demo.load", after={"created": report.created})
         click.echo(_("demo data: %(created)s", created=", ".join(report.created)))
     else:
         click.echo(_("demo data: already loaded, nothing changed"))
@@ -133,8 +121,7 @@ def create_admin(phone: str, name: str, password_stdin: bool) -> None:
     if not password_stdin:
         raise click.UsageError(_("give the password on standard input with --password-stdin"))
     password = sys.stdin.readline().rstrip("\r\n")
-    user = create_user(db.session, name=name, phone=phone, password=password, role="admin", now=clock.now())
-    _audit("user.create_admin", f"user:{user.id}", after={"name": user.name, "phone": user.phone, "role": user.role})
+    user = create_admin_account(db.session, name=name, phone=phone, password=password, actor=_me(), now=clock.now())
     click.echo(_("created admin %(name)s (%(phone)s)", name=user.name, phone=user.phone))
 
 
@@ -143,8 +130,7 @@ def create_admin(phone: str, name: str, password_stdin: bool) -> None:
 @in_transaction
 def units_import(file: Path) -> None:
     """Upsert units by code from a .csv or .xlsx file (code,parent_code,name,kind,headcount)."""
-    summary = import_units(db.session, read_table(file))
-    _audit("units.import", file.name, after={"created": summary.created, "updated": summary.updated})
+    summary = import_units(db.session, read_table(file), source=file.name, actor=_me(), now=clock.now())
     click.echo(
         _("imported units: %(created)d created, %(updated)d updated", created=summary.created, updated=summary.updated)
     )
@@ -165,6 +151,8 @@ def bank_import(file: Path, bank_name: str, file_format: str, dry_run: bool, ski
         bank_name=bank_name,
         result=result,
         now=clock.now(),
+        actor=_me(),
+        source=file.name,
         dry_run=dry_run,
         skip_unsupported=skip_unsupported,
     )
@@ -176,7 +164,6 @@ def bank_import(file: Path, bank_name: str, file_format: str, dry_run: bool, ski
     if dry_run:
         click.echo(_('dry run: %(count)d questions would be imported into bank "%(bank)s"', count=count, bank=bank))
     else:
-        _audit("bank.import", f"bank:{summary.bank_id}", after={"file": file.name, "questions": count})
         click.echo(_('imported %(count)d questions into bank "%(bank)s"', count=count, bank=bank))
 
 
@@ -201,8 +188,7 @@ def bank_export(bank_name: str, file: Path) -> None:
 @in_transaction
 def contest_create(slug: str, title: str, scope_code: str | None) -> None:
     """Create a published contest."""
-    contest = create_contest(db.session, slug=slug, title=title, scope_code=scope_code, now=clock.now())
-    _audit("contest.create", f"contest:{contest.slug}", after=contest_settings(contest))
+    contest = create_contest(db.session, slug=slug, title=title, scope_code=scope_code, actor=_me(), now=clock.now())
     click.echo(_("created contest %(slug)s", slug=contest.slug))
 
 
@@ -226,9 +212,9 @@ def contest_configure(slug: str, chain: str | None, unit_ranking: str | None, na
     contest = db.session.scalar(select(Contest).where(Contest.slug == slug))
     if contest is None:
         raise click.ClickException(_("no contest has the slug '%(slug)s'", slug=slug))
-    before = contest_settings(contest)
-    configure_contest(contest, chain=chain, unit_ranking=unit_ranking, names=names)
-    _audit("contest.configure", f"contest:{slug}", before=before, after=contest_settings(contest))
+    configure_contest(
+        db.session, contest, chain=chain, unit_ranking=unit_ranking, names=names, actor=_me(), now=clock.now()
+    )
     click.echo(
         _(
             "contest %(slug)s: chain %(chain)s; units by %(units)s; names %(names)s",
@@ -273,6 +259,8 @@ def round_create(
     round_ = create_round(
         db.session,
         contest=contest,
+        actor=_me(),
+        now=clock.now(),
         name=name,
         opens_at=_parse_time(opens, "--opens"),
         closes_at=_parse_time(closes, "--closes"),
@@ -283,7 +271,6 @@ def round_create(
         draw=draw,
         prediction=prediction,
     )
-    _audit("round.create", f"round:{round_.id}", after=round_settings(round_))
     click.echo(_("created round %(name)s of contest %(slug)s", name=round_.name, slug=contest.slug))
     click.echo(str(round_.id))
 
@@ -315,8 +302,7 @@ def _round(round_id: int) -> Round:
 def round_close(round_id: int) -> None:
     """End the round, compute the final ranking (with the prediction tie-break), print the top 10."""
     round_ = _round(round_id)
-    ranked = close_round(db.session, round_, now=clock.now())
-    _audit("round.close", f"round:{round_.id}", after={"ranked": len(ranked), "actual_value": round_.actual_value})
+    ranked = close_round(db.session, round_, actor=_me(), now=clock.now())
     names = dict(
         db.session.execute(
             select(User.id, User.name).where(User.id.in_([r.candidate.user_id for r in ranked[:10]]))
@@ -363,8 +349,8 @@ def round_prizes(
 ) -> None:
     """Set the prizes of a round; they are given at `round close`."""
     round_ = _round(round_id)
-    before = round_.prize_plan
     plan = set_prize_plan(
+        db.session,
         round_,
         {
             "first": first,
@@ -374,8 +360,9 @@ def round_prizes(
             "max_share": max_share,
             "one_per_person": one_per_person,
         },
+        actor=_me(),
+        now=clock.now(),
     )
-    _audit("round.prizes", f"round:{round_id}", before=before, after=round_.prize_plan)
     click.echo(_("prizes of round %(id)d: %(plan)s", id=round_id, plan=plan))
 
 
@@ -392,8 +379,7 @@ def results_export(round_id: int, file: Path) -> None:
         )
     if file.suffix.lower() != ".xlsx":
         raise click.ClickException(_("the results file must end in .xlsx"))
-    count = write_results(db.session, round_, file)
-    _audit("results.export", f"round:{round_id}", after={"file": str(file), "ranked": count})
+    count = write_results(db.session, round_, file, actor=_me(), now=clock.now())
     click.echo(
         _("wrote %(count)d ranked participants of round %(id)d to %(file)s", count=count, id=round_id, file=file)
     )

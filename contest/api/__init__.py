@@ -1,7 +1,7 @@
-"""The JSON API of CONTRACT §4 (session cookie; writes carry X-CSRFToken)."""
+"""The JSON API of CONTRACT §4 (session cookie; writes carry X-CSRFToken): accounts, the quiz, public boards."""
 
 from flask import Blueprint
 
 bp = Blueprint("api", __name__)
 
-from contest.api import routes  # noqa: E402,F401
+from contest.api import accounts, boards, quiz  # noqa: E402,F401

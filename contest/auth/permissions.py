@@ -9,6 +9,8 @@ from typing import Any, TypeVar
 from flask import abort
 from flask_login import current_user, login_required
 
+from contest.services.console.audit import Actor
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 ORGANIZER_ROLES = ("organizer", "admin")
@@ -29,3 +31,8 @@ def roles_required(*roles: str) -> Callable[[F], F]:
 
 
 organizer_required = roles_required(*ORGANIZER_ROLES)
+
+
+def current_actor() -> Actor:
+    """The logged-in account as the audit log records it."""
+    return Actor.account(current_user)

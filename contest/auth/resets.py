@@ -9,9 +9,8 @@ from flask_login import current_user
 from contest import clock
 from contest.extensions import db
 from contest.models import User
-from contest.services.console import audit
 from contest.services.errors import DomainError
-from contest.services.people import accounts as account_care
+from contest.services.people import accounts
 
 
 def reset_and_show(user_id: int) -> User:
@@ -20,10 +19,9 @@ def reset_and_show(user_id: int) -> User:
     if target is None:
         abort(404)
     try:
-        temporary = account_care.reset_password(current_user, target)
+        temporary = accounts.reset_password(db.session, current_user, target, now=clock.now())
     except DomainError:
         abort(403)
-    audit.record(db.session, current_user, "user.password_reset", f"user:{target.id}", now=clock.now())
     db.session.commit()
     flash(
         _(

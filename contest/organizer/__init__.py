@@ -1,7 +1,16 @@
-"""The organizer area under /admin: question banks (and, later, contests, rounds, monitoring)."""
+"""The organizer area under /admin, one module per domain: banks, contests, rounds (settings, board, prizes,
+closing), round_review (monitoring, question analysis, integrity), units, accounts, audit_log."""
 
 from flask import Blueprint
 
 bp = Blueprint("organizer", __name__)
 
-from contest.organizer import routes, setup_routes  # noqa: E402,F401
+from contest.organizer import (  # noqa: E402,F401
+    accounts,
+    audit_log,
+    banks,
+    contests,
+    round_review,
+    rounds,
+    units,
+)

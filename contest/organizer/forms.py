@@ -1,13 +1,26 @@
-"""Forms of the organizer area."""
+"""Forms of the organizer area. Fields are read and shown here; the rules live in the services, whose
+InvalidInput is put back on the fields by `show_problems`."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import BooleanField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, Field, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from contest import clock
+from contest.labels import UNIT_KIND_LABELS
+from contest.models.contests import RANKING_LINKS
+from contest.numbers import whole_number
+from contest.services.errors import InvalidInput
+from contest.services.ranking.prizes import PRIZE_NAMES_VI, PRIZES
+from contest.services.ranking.rules import LINK_LABELS
+from question_bank.difficulty import DIFFICULTIES
+from question_bank.draw import DrawPart
 from question_bank.model import LETTERS
 
 FILE_FORMATS = [
@@ -22,6 +35,34 @@ DIFFICULTY_CHOICES = [
     SelectChoice("medium", _l("Medium")),
     SelectChoice("hard", _l("Hard")),
 ]
+TABLE_FILES = FileAllowed(["csv", "xlsx"], _l("Use a .csv or .xlsx file."))
+
+
+def show_problems(
+    form: FlaskForm,
+    error: InvalidInput,
+    default: str,
+    aliases: dict[str, str] | None = None,
+    *,
+    per_field: bool = False,
+) -> None:
+    """Put a service's refusal on the form: on each field it names (through `aliases` where the service's
+    name differs), or on `default` when it names none of the form's fields. With `per_field`, the error's
+    fields map to their own messages; otherwise each named field shows the whole message."""
+    aliases = aliases or {}
+    placed = False
+    for name, detail in error.fields.items():
+        target = aliases.get(name, name)
+        if target in form:
+            form[target].errors = [*form[target].errors, str(detail) if per_field else str(error.message)]
+            placed = True
+    if not placed:
+        form[default].errors = [*form[default].errors, str(error.message)]
+
+
+def problems(form: FlaskForm) -> dict[str, str]:
+    """Every problem of a refused form by field id, for the summary above it."""
+    return {field.id: " ".join(str(message) for message in field.errors) for field in form if field.errors}
 
 
 class UploadForm(FlaskForm):
@@ -57,5 +98,225 @@ class QuestionForm(FlaskForm):
     difficulty = SelectField(_l("Difficulty"), choices=DIFFICULTY_CHOICES)
     explanation = TextAreaField(_l("Explanation"), render_kw={"rows": 3})
 
-    def option_fields(self) -> list:  # type: ignore[type-arg]
+    def option_fields(self) -> list[Field]:
         return [getattr(self, f"option_{letter.lower()}") for letter in LETTERS]
+
+
+def _chain_choices() -> list[SelectChoice]:
+    return [SelectChoice("", _l("(not used)")), *(SelectChoice(link, LINK_LABELS[link]) for link in RANKING_LINKS)]
+
+
+class ContestForm(FlaskForm):
+    """A contest's settings; the same form creates one (with its address and status) and edits one."""
+
+    title = StringField(_l("Title"))
+    slug = StringField(
+        _l("Address (slug)"),
+        description=_l("Lower-case letters, digits and hyphens: it becomes /contests/<slug>."),
+    )
+    scope = StringField(_l("Open to the unit (code, empty: everyone)"), render_kw={"list": "scope-units"})
+    rules = TextAreaField(
+        _l("Rules"),
+        description=_l(
+            "Plain text works: a blank line starts a new paragraph and lines starting with “- ” make a list. "
+            "HTML may be used too: paragraphs, lists, bold, italics and links are kept; anything else is removed."
+        ),
+        render_kw={"rows": 8},
+    )
+    names = SelectField(
+        _l("Names on public boards"),
+        choices=[SelectChoice("masked", _l("Masked (Nguyễn V. A.)")), SelectChoice("full", _l("Full"))],
+        default="masked",
+    )
+    # One select per place of the ranking chain (chain-1, chain-2, ...); a blank one is skipped.
+    chain_1 = SelectField(_l("Criterion %(n)d", n=1), choices=_chain_choices, name="chain-1", default="")
+    chain_2 = SelectField(_l("Criterion %(n)d", n=2), choices=_chain_choices, name="chain-2", default="")
+    chain_3 = SelectField(_l("Criterion %(n)d", n=3), choices=_chain_choices, name="chain-3", default="")
+    chain_4 = SelectField(_l("Criterion %(n)d", n=4), choices=_chain_choices, name="chain-4", default="")
+    chain_5 = SelectField(_l("Criterion %(n)d", n=5), choices=_chain_choices, name="chain-5", default="")
+    chain_6 = SelectField(_l("Criterion %(n)d", n=6), choices=_chain_choices, name="chain-6", default="")
+    unit_ranking = SelectField(
+        _l("Ranking of units"),
+        choices=[
+            SelectChoice("rate", _l("By participation rate")),
+            SelectChoice(
+                "points",
+                _l("By points: the rate plus 10/7/5/3 for each first, second, third or consolation prize of members"),
+            ),
+        ],
+        default="rate",
+    )
+    status = SelectField(
+        _l("Status"),
+        choices=[SelectChoice("draft", _l("Draft (not visible)")), SelectChoice("published", _l("Published"))],
+        default="draft",
+    )
+
+    def chain_fields(self) -> list[SelectField]:
+        return [self[f"chain_{n}"] for n in range(1, len(RANKING_LINKS) + 1)]  # type: ignore[misc]
+
+    def fill(self, settings: dict[str, Any]) -> None:
+        """Show a contest's settings (contest_settings) on a form that was not posted."""
+        self.title.data, self.scope.data, self.rules.data = settings["title"], settings["scope"], settings["rules"]
+        self.names.data, self.unit_ranking.data = settings["names"], settings["unit_ranking"]
+        for field, link in zip(self.chain_fields(), [*settings["chain"], *[""] * len(RANKING_LINKS)], strict=False):
+            field.data = link
+
+    def fill_chain(self, chain: list[str]) -> None:
+        for field, link in zip(self.chain_fields(), chain, strict=False):
+            field.data = link
+
+    def settings(self) -> dict[str, Any]:
+        """What create_contest / update_contest take; a chain that was not posted leaves the chain as it is."""
+        posted = [field.data or "" for field in self.chain_fields() if field.raw_data]
+        return {
+            "title": self.title.data or "",
+            "scope_code": (self.scope.data or "").strip() or None,
+            "rules": self.rules.data or "",
+            "names": self.names.data or "masked",
+            "chain": ",".join(link for link in posted if link) if posted else None,
+            "unit_ranking": self.unit_ranking.data if self.unit_ranking.raw_data else None,
+        }
+
+
+PREDICTION_CHOICES = [
+    SelectChoice("full_score", _l("How many will have a full score")),
+    SelectChoice("participants", _l("How many will take part")),
+    SelectChoice("none", _l("None")),
+]
+REVIEW_CHOICES = [
+    SelectChoice("after_close", _l("After the round closes")),
+    SelectChoice("after_attempt", _l("Right after their attempt")),
+    SelectChoice("never", _l("Never")),
+]
+
+
+def _number_input(label: Any, default: int | None = None) -> StringField:
+    return StringField(label, default=default, render_kw={"type": "number", "inputmode": "numeric"})
+
+
+class RoundForm(FlaskForm):
+    """A round's settings. The draw is either typed in the chosen bank's table (fields pick:BANK:LEVEL:TOPIC and
+    pickany:BANK:LEVEL, built by the template from the bank's counts) or written as text."""
+
+    name = StringField(_l("Round name"))
+    opens = StringField(_l("Opens (Vietnam time)"), render_kw={"type": "datetime-local"})
+    closes = StringField(_l("Closes (Vietnam time)"), render_kw={"type": "datetime-local"})
+    questions = _number_input(_l("Questions"), 20)
+    minutes = _number_input(_l("Time limit (minutes)"), 15)
+    attempts = _number_input(_l("Attempts (empty: unlimited, the best counts)"), 1)
+    attempts_per_day = _number_input(_l("Attempts per day (empty: no daily limit)"))
+    bank = SelectField(_l("Question bank"), choices=[], validate_choice=False)
+    draw = StringField(
+        _l("Draw (topic:difficulty:count, ...)"),
+        description=_l(
+            'For example ":Dễ:8,:Trung bình:8,:Khó:4" (topic:difficulty:count); used when the table above is empty.'
+        ),
+    )
+    prediction = SelectField(_l("Prediction question"), choices=PREDICTION_CHOICES, default="full_score")
+    review = SelectField(_l("Participants see the right answers"), choices=REVIEW_CHOICES, default="after_close")
+    require_all = BooleanField(_l("An attempt counts only when every question is answered"))
+
+    def process(self, formdata: Any = None, obj: Any = None, data: Any = None, **kwargs: Any) -> None:
+        formdata = self.meta.wrap_formdata(self, formdata)
+        posted = formdata.items() if formdata is not None else []
+        self._picks = {name: value for name, value in posted if name.startswith(("pick:", "pickany:"))}
+        super().process(formdata, obj, data=data, **kwargs)
+
+    def picks(self) -> dict[str, str]:
+        """The draw table's fields as posted."""
+        return self._picks
+
+    def fill_picks(self, picks: dict[str, str]) -> None:
+        self._picks = picks
+
+    def settings(self, bank_ids: dict[str, int]) -> dict[str, Any]:
+        """What create_round / update_round take; fields that cannot be read get their errors here."""
+        result: dict[str, Any] = {
+            "name": self.name.data or "",
+            "question_count": self._whole(self.questions) or 0,
+            "minutes": self._whole(self.minutes) or 0,
+            "max_attempts": self._whole(self.attempts) or None,
+            "max_attempts_per_day": self._whole(self.attempts_per_day),
+            "bank_name": self.bank.data or None,
+            "draw": self._picked_draw(bank_ids.get(self.bank.data or "")) or self.draw.data or None,
+            "prediction": self.prediction.data or "full_score",
+            "review": self.review.data or "after_close",
+            "require_all_answered": bool(self.require_all.data),
+        }
+        try:
+            result["opens_at"] = clock.parse_iso(self.opens.data or "")
+            result["closes_at"] = clock.parse_iso(self.closes.data or "")
+        except ValueError:
+            self.opens.errors = [*self.opens.errors, _("Enter the opening and closing times.")]
+        return result
+
+    def has_problems(self) -> bool:
+        return any(field.errors for field in self)
+
+    @staticmethod
+    def _whole(field: Field) -> int | None:
+        text = str(field.data or "").strip()
+        if not text:
+            return None
+        number = whole_number(text)
+        if number is None:
+            field.errors = [*field.errors, _("Enter a whole number.")]
+        return number
+
+    def _picked_draw(self, bank_id: int | None) -> list[DrawPart] | None:
+        if bank_id is None:
+            return None
+        parts = []
+        for name, value in self.picks().items():
+            kind, _sep, rest = name.partition(":")
+            posted_bank, _sep, rest = rest.partition(":")
+            if posted_bank != str(bank_id) or not value.strip():
+                continue
+            level, _sep, topic = rest.partition(":")
+            count = whole_number(value)
+            if level not in DIFFICULTIES or count is None:
+                self.draw.errors = [*self.draw.errors, _("Enter whole numbers of questions in the table.")]
+                continue
+            if count:
+                parts.append(DrawPart(topic if kind == "pick" else None, level, count))
+        return parts or None
+
+
+class UnitForm(FlaskForm):
+    name = StringField(_l("Unit name"))
+    headcount = StringField(_l("Expected participants (headcount)"), render_kw={"inputmode": "numeric"})
+    parent_code = StringField(_l("Parent unit (code)"))
+    kind = SelectField(_l("Kind"), choices=[SelectChoice(kind, label) for kind, label in UNIT_KIND_LABELS.items()])
+
+
+class UnitFileForm(FlaskForm):
+    file = FileField(
+        _l("Unit file"), validators=[FileRequired(message=_l("Choose a file.")), TABLE_FILES], id="units-file"
+    )
+
+
+class PrizeForm(FlaskForm):
+    first = _number_input(PRIZE_NAMES_VI["first"], 0)
+    second = _number_input(PRIZE_NAMES_VI["second"], 0)
+    third = _number_input(PRIZE_NAMES_VI["third"], 0)
+    consolation = _number_input(PRIZE_NAMES_VI["consolation"], 0)
+    max_share = StringField(_l("At most this share of entrants (0-1)"), render_kw={"inputmode": "decimal"})
+    one_per_person = BooleanField(_l("One prize per person across the contest"))
+
+    def plan(self) -> dict[str, Any]:
+        """The fields as validate_plan reads them (it checks every number and says which is wrong)."""
+        raw: dict[str, Any] = {prize: self[prize].data or "0" for prize in PRIZES}
+        raw["max_share"] = self.max_share.data or ""
+        raw["one_per_person"] = "1" if self.one_per_person.data else ""
+        return raw
+
+
+class RoleForm(FlaskForm):
+    role = SelectField(_l("Role"), choices=[], validate_choice=False)
+    managed_unit = StringField(_l("Unit managed (code)"))
+
+
+class DisqualifyForm(FlaskForm):
+    attempt = StringField(_l("Attempt number"), render_kw={"type": "number", "inputmode": "numeric"})
+    reason = TextAreaField(_l("Reason"), render_kw={"rows": 3, "maxlength": 500})

@@ -4,32 +4,27 @@ question at a time, autosave, an offline queue and the countdown."""
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import func, select
 
 from contest import clock
-from contest.client_origin import client_origin
 from contest.extensions import db
-from contest.models import Attempt
 from contest.numbers import whole_number
 from contest.participant import bp
 from contest.services.console.rounds import visible_round
 from contest.services.errors import DomainError, InvalidInput
+from contest.services.people.origins import ClientOrigin
 from contest.services.quiz import attempts, receipts
 from contest.services.ranking.rules import live_rank
 
 
 @bp.get("/rounds/<int:round_id>/take")
 @login_required
-def take(round_id: int):  # type: ignore[no-untyped-def]
+def take(round_id: int) -> ResponseReturnValue:
     now = clock.now()
     round_ = visible_round(db.session, round_id)
-    attempt = db.session.scalar(
-        select(Attempt).where(
-            Attempt.user_id == current_user.id, Attempt.round_id == round_.id, Attempt.status == "in_progress"
-        )
-    )
+    attempt = attempts.open_attempt(db.session, current_user, round_)
     if attempt is not None and attempt.accepts_answers(now):
         items = attempts.attempt_items(db.session, attempt)
         payload = attempts.attempt_payload(attempt, items, now)
@@ -37,19 +32,12 @@ def take(round_id: int):  # type: ignore[no-untyped-def]
     if attempt is not None:  # left open past its deadline: finish it now
         attempts.finish_attempt(db.session, attempt, now=now, finished_by="deadline")
         db.session.commit()
-    used = db.session.scalar(
-        select(func.count(Attempt.id)).where(Attempt.user_id == current_user.id, Attempt.round_id == round_.id)
-    )
-    finished = db.session.scalars(
-        select(Attempt)
-        .where(Attempt.user_id == current_user.id, Attempt.round_id == round_.id, Attempt.status != "in_progress")
-        .order_by(Attempt.number)
-    ).all()
+    past = attempts.history(db.session, current_user, round_)
     return render_template(
         "participant/start.html",
         round=round_,
-        used=used,
-        finished=finished,
+        used=past.used,
+        finished=past.finished,
         state=round_.state(now),
         in_scope=attempts.in_scope(current_user, round_),
     )
@@ -57,10 +45,10 @@ def take(round_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/rounds/<int:round_id>/take")
 @login_required
-def start(round_id: int):  # type: ignore[no-untyped-def]
+def start(round_id: int) -> ResponseReturnValue:
     round_ = visible_round(db.session, round_id)
     try:
-        attempts.start_attempt(db.session, current_user, round_, now=clock.now(), origin=client_origin())
+        attempts.start_attempt(db.session, current_user, round_, now=clock.now(), origin=ClientOrigin.of(request))
     except DomainError as error:
         db.session.rollback()
         flash(str(error.message), "error")
@@ -71,7 +59,7 @@ def start(round_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/attempts/<int:attempt_id>/answers")
 @login_required
-def save_form(attempt_id: int):  # type: ignore[no-untyped-def]
+def save_form(attempt_id: int) -> ResponseReturnValue:
     """The whole quiz as one form, for browsers without JavaScript: save, or save and submit."""
     now = clock.now()
     attempt = attempts.get_own_attempt(db.session, current_user, attempt_id)
@@ -108,16 +96,9 @@ def save_form(attempt_id: int):  # type: ignore[no-untyped-def]
     return redirect(url_for("participant.result", attempt_id=attempt.id))
 
 
-def _review_allowed(attempt: Attempt, now) -> bool:  # type: ignore[no-untyped-def]
-    review = attempt.round.review
-    if review == "after_attempt":
-        return True
-    return review == "after_close" and attempt.round.state(now) == "closed"
-
-
 @bp.get("/attempts/<int:attempt_id>/result")
 @login_required
-def result(attempt_id: int):  # type: ignore[no-untyped-def]
+def result(attempt_id: int) -> ResponseReturnValue:
     now = clock.now()
     attempt = attempts.get_own_attempt(db.session, current_user, attempt_id)
     if attempt.status == "in_progress":
@@ -126,7 +107,7 @@ def result(attempt_id: int):  # type: ignore[no-untyped-def]
         attempts.finish_attempt(db.session, attempt, now=now, finished_by="deadline")
         db.session.commit()
     items = attempts.attempt_items(db.session, attempt)
-    review = _review_allowed(attempt, now)
+    review = attempts.review_allowed(attempt, now)
     return render_template(
         "participant/result.html",
         attempt=attempt,
@@ -139,7 +120,7 @@ def result(attempt_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.route("/verify", methods=["GET", "POST"])
-def verify_form():  # type: ignore[no-untyped-def]
+def verify_form() -> ResponseReturnValue:
     code = request.values.get("code", "")
     if code.strip():
         return redirect(url_for("participant.verify", code=receipts.normalise_code(code)))
@@ -147,9 +128,9 @@ def verify_form():  # type: ignore[no-untyped-def]
 
 
 @bp.get("/verify/<code>")
-def verify(code: str):  # type: ignore[no-untyped-def]
+def verify(code: str) -> ResponseReturnValue:
     code = receipts.normalise_code(code)
-    attempt = db.session.scalar(select(Attempt).where(Attempt.receipt == code))
+    attempt = receipts.find_by_receipt(db.session, code)
     if attempt is None:
         return render_template("participant/verify.html", attempt=None, code=code, valid=False), 404
     valid = receipts.verify(attempt, attempts.attempt_items(db.session, attempt))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import abort, jsonify, render_template, request
-from sqlalchemy import text
+from flask.typing import ResponseReturnValue
 
 from contest import clock
 from contest.downloads import xlsx_download
@@ -13,9 +13,9 @@ from contest.extensions import db, redis_client
 from contest.ids import int_arg
 from contest.models.contests import DEFAULT_RANKING_CHAIN
 from contest.public import bp
-from contest.services.console import contests as catalogue
-from contest.services.ranking import bulletin, contest_ranking, leaderboard
-from contest.services.ranking import live_counts as stats
+from contest.services import health
+from contest.services.console.contests import public_contest, public_contests
+from contest.services.ranking import bulletin, contest_ranking, leaderboard, live_counts
 from contest.services.ranking.bulletin import write_bulletin
 from contest.services.ranking.rules import LINK_LABELS
 
@@ -23,30 +23,29 @@ PAGE_SIZE = 50
 
 
 @bp.get("/")
-def index() -> str:
-    contests = catalogue.public_contests(db.session)
-    return render_template("public/index.html", contests=contests, now=clock.now(), catalogue=catalogue)
+def index() -> ResponseReturnValue:
+    contests = public_contests(db.session)
+    return render_template("public/index.html", contests=contests, now=clock.now())
 
 
 @bp.get("/contests/<slug>")
-def contest_page(slug: str) -> str:
-    contest = catalogue.public_contest(db.session, slug)
+def contest_page(slug: str) -> ResponseReturnValue:
+    contest = public_contest(db.session, slug)
     return render_template(
         "public/contest.html",
         contest=contest,
         now=clock.now(),
-        catalogue=catalogue,
         ranking_chain=contest.ranking_chain or DEFAULT_RANKING_CHAIN,
         link_labels=LINK_LABELS,
     )
 
 
 @bp.get("/contests/<slug>/leaderboard")
-def leaderboard_page(slug: str) -> str:
-    contest = catalogue.public_contest(db.session, slug)
+def leaderboard_page(slug: str) -> ResponseReturnValue:
+    contest = public_contest(db.session, slug)
     rounds = [round_ for round_ in contest.rounds if round_.opens_at <= clock.now()]
     chosen = request.args.get("round", type=int)
-    round_ = next((r for r in rounds if r.id == chosen), None) or stats.featured_round(contest)
+    round_ = next((r for r in rounds if r.id == chosen), None) or live_counts.featured_round(contest)
     context = {
         "contest": contest,
         "rounds": rounds,
@@ -77,62 +76,46 @@ def leaderboard_page(slug: str) -> str:
     return render_template("public/leaderboard.html", page_size=PAGE_SIZE, **context)
 
 
-def _bulletin_rows(contest):  # type: ignore[no-untyped-def]
+def _bulletin_rows(contest) -> ResponseReturnValue:
     try:
         at = bulletin.bulletin_moment(request.args.get("date"), request.args.get("hour", type=int))
     except ValueError:
         abort(400)
     today = bulletin.bulletin(db.session, contest, at)
-    before = {
-        row.code: row.participants for row in bulletin.bulletin(db.session, contest, at - timedelta(days=1))
-    }
+    before = {row.code: row.participants for row in bulletin.bulletin(db.session, contest, at - timedelta(days=1))}
     return at, [(row, row.participants - before.get(row.code, 0)) for row in today]
 
 
 @bp.get("/contests/<slug>/bulletin")
-def bulletin_page(slug: str) -> str:
-    contest = catalogue.public_contest(db.session, slug)
+def bulletin_page(slug: str) -> ResponseReturnValue:
+    contest = public_contest(db.session, slug)
     at, rows = _bulletin_rows(contest)
     return render_template("public/bulletin.html", contest=contest, at=at, rows=rows)
 
 
 @bp.get("/contests/<slug>/bulletin.xlsx")
-def bulletin_xlsx(slug: str):  # type: ignore[no-untyped-def]
-    contest = catalogue.public_contest(db.session, slug)
+def bulletin_xlsx(slug: str) -> ResponseReturnValue:
+    contest = public_contest(db.session, slug)
     at, rows = _bulletin_rows(contest)
     name = f"ban-tin-{contest.slug}-{clock.to_vietnam(at):%Y%m%d-%H%M}.xlsx"
     return xlsx_download(lambda target: write_bulletin(contest, at, rows, target), name)
 
 
 @bp.get("/contests/<slug>/screen")
-def screen_page(slug: str) -> str:
-    contest = catalogue.public_contest(db.session, slug)
-    return render_template("public/screen.html", contest=contest, data=stats.screen_data(db.session, contest))
+def screen_page(slug: str) -> ResponseReturnValue:
+    contest = public_contest(db.session, slug)
+    return render_template("public/screen.html", contest=contest, data=live_counts.screen_data(db.session, contest))
 
 
 @bp.get("/ping")
-def ping():  # type: ignore[no-untyped-def]
+def ping() -> ResponseReturnValue:
     """Liveness without touching the database, for load balancers (and the benchmark's baseline)."""
     return "ok", 200, {"Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store"}
 
 
 @bp.get("/healthz")
-def healthz():  # type: ignore[no-untyped-def]
+def healthz() -> ResponseReturnValue:
     """200 when the database answers; Redis is reported, never fatal."""
-    try:
-        db.session.execute(text("SELECT 1"))
-        database = "up"
-    except Exception:  # any driver error means the database does not answer
-        db.session.rollback()
-        database = "down"
-    client = redis_client()
-    if client is None:
-        cache = "not configured"
-    else:
-        try:
-            client.ping()
-            cache = "up"
-        except Exception:  # redis raises several connection errors
-            cache = "down"
+    database, cache = health.database_state(db.session), health.redis_state(redis_client())
     status = 200 if database == "up" else 503
     return jsonify({"status": "ok" if status == 200 else "error", "database": database, "redis": cache}), status

@@ -13,6 +13,7 @@ from werkzeug.security import generate_password_hash
 
 from contest.models import Attempt, Contest, QuestionBank, Round, Unit, User
 from contest.services.banks.importing import import_questions
+from contest.services.console.audit import Actor, record
 from contest.services.console.contests import create_contest
 from contest.services.console.rounds import create_round
 from contest.services.people.accounts import create_user, find_by_phone
@@ -20,7 +21,7 @@ from contest.services.people.origins import ClientOrigin
 from contest.services.people.units import find_unit, import_units
 from contest.services.quiz.attempts import attempt_items, save_answer, start_attempt, submit_attempt
 from contest.services.quiz.disqualification import disqualify
-from contest.services.ranking.prizes import validate_plan
+from contest.services.ranking.prizes import set_prize_plan
 from question_bank.readers import read_questions
 from question_bank.tables import read_table
 
@@ -52,20 +53,27 @@ class DemoReport:
         return bool(self.created)
 
 
-def load_demo(session: Session, *, now: datetime) -> DemoReport:
+def load_demo(session: Session, *, actor: Actor, now: datetime) -> DemoReport:
+    """Each part is recorded in the audit log as the command that makes it would record it, then the load."""
     created: list[str] = []
     if session.scalar(select(Unit.id).where(Unit.code == "HBX")) is None:
-        summary = import_units(session, read_table(DEMO_DATA / "units.csv"))
+        summary = import_units(session, read_table(DEMO_DATA / "units.csv"), source="units.csv", actor=actor, now=now)
         created.append(f"{summary.created} units")
     if session.scalar(select(QuestionBank.id).where(QuestionBank.name == BANK_NAME)) is None:
         path = DEMO_DATA / "sample_bank.xlsx"
         result = read_questions(path.name, path.read_bytes())
-        summary = import_questions(session, bank_name=BANK_NAME, result=result, now=now)
+        summary = import_questions(session, bank_name=BANK_NAME, result=result, now=now, actor=actor, source=path.name)
         created.append(f"{summary.imported} questions")
     contest = session.scalar(select(Contest).where(Contest.slug == CONTEST_SLUG))
     if contest is None:
         contest = create_contest(
-            session, slug=CONTEST_SLUG, title=CONTEST_TITLE, scope_code="HBX", rules=CONTEST_RULES, now=now
+            session,
+            slug=CONTEST_SLUG,
+            title=CONTEST_TITLE,
+            scope_code="HBX",
+            rules=CONTEST_RULES,
+            now=now,
+            actor=actor,
         )
         created.append(f"contest {CONTEST_SLUG}")
     if not contest.rounds:
@@ -73,6 +81,8 @@ def load_demo(session: Session, *, now: datetime) -> DemoReport:
         round_ = create_round(
             session,
             contest=contest,
+            actor=actor,
+            now=now,
             name=ROUND_NAME,
             opens_at=opens,
             closes_at=opens + timedelta(days=30),
@@ -82,7 +92,7 @@ def load_demo(session: Session, *, now: datetime) -> DemoReport:
             bank_name=BANK_NAME,
             draw=":Dễ:8,:Trung bình:8,:Khó:4",
         )
-        round_.prize_plan = validate_plan(DEMO_PRIZES)  # as the rules say; given when the round is closed
+        set_prize_plan(session, round_, DEMO_PRIZES, actor=actor, now=now)  # as the rules say; given at the close
         created.append(f"round {ROUND_NAME}")
     if find_by_phone(session, ORGANIZER_PHONE) is None:
         create_user(
@@ -110,6 +120,8 @@ def load_demo(session: Session, *, now: datetime) -> DemoReport:
     if session.scalar(select(Attempt.id).where(Attempt.round_id == round_.id)) is None:
         count = _demo_attempts(session, round_, now)
         created.append(f"{count} finished attempts")
+    if created:
+        record(session, actor, "demo.load", after={"created": created}, now=now)
     return DemoReport(created)
 
 

@@ -2,24 +2,23 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask import abort, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from openpyxl import Workbook
-from sqlalchemy import select
 
 from contest import clock
-from contest.auth.permissions import roles_required
+from contest.auth.permissions import current_actor, roles_required
 from contest.auth.resets import reset_and_show
 from contest.downloads import xlsx_download
 from contest.extensions import db
 from contest.models import Round, Unit
-from contest.services.console import audit
-from contest.services.people import unit_members as unit_admin
+from contest.services.console.rounds import rounds_newest_first
+from contest.services.people import unit_members
 from contest.services.problems import FileProblems, translated
 from contest.services.ranking import leaderboard
 from contest.unit_admin import bp
+from contest.unit_admin.forms import RosterForm
 from question_bank.tables import TableError, read_table
 
 ROSTER_STATUS = {
@@ -32,78 +31,74 @@ ROSTER_STATUS = {
 
 def _scope() -> Unit:
     """The administrator's unit; organizers and admins may look at any unit (?unit=CODE)."""
-    if current_user.role == "unit_admin":
-        return current_user.managed_unit
-    code = request.values.get("unit")
-    unit = db.session.scalar(select(Unit).where(Unit.code == code)) if code else None
-    if unit is None:
-        unit = db.session.scalar(select(Unit).where(Unit.parent_id.is_(None)).limit(1))
+    unit = unit_members.unit_to_show(db.session, current_user, request.values.get("unit"))
     if unit is None:
         abort(404)
     return unit
 
 
-def _round() -> Round | None:
-    rounds = db.session.scalars(select(Round).order_by(Round.opens_at.desc())).all()
+def _rounds() -> tuple[list[Round], Round | None]:
+    """Every round, newest first, and the one chosen (?round=ID; the newest by default)."""
+    rounds = rounds_newest_first(db.session)
     chosen = request.values.get("round", type=int)
-    return next((r for r in rounds if r.id == chosen), rounds[0] if rounds else None)
+    return rounds, next((r for r in rounds if r.id == chosen), rounds[0] if rounds else None)
 
 
 @bp.get("/")
 @roles_required("unit_admin", "organizer", "admin")
-def overview() -> str:
-    unit, round_ = _scope(), _round()
-    people = unit_admin.members(db.session, unit, round_)
+def overview() -> ResponseReturnValue:
+    return _overview(RosterForm())
+
+
+def _overview(form: RosterForm) -> str:
+    unit, (rounds, round_) = _scope(), _rounds()
+    people = unit_members.members(db.session, unit, round_)
     missing_only = request.args.get("show") == "missing"
-    shown = [person for person in people if not person.took_part] if missing_only else people
-    children = leaderboard.unit_ranking(db.session, round_, unit.code) if round_ else []
-    rounds = db.session.scalars(select(Round).order_by(Round.opens_at.desc())).all()
     return render_template(
         "unit_admin/overview.html",
         unit=unit,
         round=round_,
         rounds=rounds,
-        people=shown,
+        people=[person for person in people if not person.took_part] if missing_only else people,
         all_count=len(people),
         took_part=sum(p.took_part for p in people),
-        children=children,
+        children=leaderboard.unit_ranking(db.session, round_, unit.code) if round_ else [],
+        form=form,
     )
 
 
 @bp.get("/members.xlsx")
 @roles_required("unit_admin", "organizer", "admin")
-def members_xlsx():  # type: ignore[no-untyped-def]
-    unit, round_ = _scope(), _round()
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Danh sách"
-    sheet.append(["Họ và tên", "Số điện thoại", "Đơn vị", "Đã tham gia", "Điểm cao nhất"])
-    for person in unit_admin.members(db.session, unit, round_):
-        sheet.append([person.name, person.phone, person.unit, "Có" if person.took_part else "Chưa", person.best_score])
-    after = {"round": round_.id if round_ else None}
-    audit.record(db.session, current_user, "members.export", f"unit:{unit.code}", after=after, now=clock.now())
-    db.session.commit()
-    return xlsx_download(workbook.save, f"tham-gia-{unit.code}.xlsx")
+def members_xlsx() -> ResponseReturnValue:
+    unit, (_rounds_list, round_) = _scope(), _rounds()
+    response = xlsx_download(
+        lambda target: unit_members.write_members_xlsx(
+            db.session, unit, round_, target, actor=current_actor(), now=clock.now()
+        ),
+        f"tham-gia-{unit.code}.xlsx",
+    )
+    db.session.commit()  # the download is in the audit log
+    return response
 
 
 @bp.post("/roster")
 @roles_required("unit_admin", "organizer", "admin")
-def roster():  # type: ignore[no-untyped-def]
-    unit, round_ = _scope(), _round()
-    upload = request.files.get("file")
-    if upload is None or not upload.filename:
-        flash(_("Choose a file."), "error")
-        return redirect(url_for("unit_admin.overview"))
+def roster() -> ResponseReturnValue:
+    unit, (_rounds_list, round_) = _scope(), _rounds()
+    form = RosterForm()
+    if not form.validate_on_submit():
+        return _overview(form), 400
+    upload = form.file.data
     try:
-        lines = unit_admin.match_roster(db.session, unit, round_, read_table(upload.filename, upload.read()))
+        lines = unit_members.match_roster(db.session, unit, round_, read_table(upload.filename, upload.read()))
     except (TableError, FileProblems) as error:
-        flash(translated(error.message), "error")
-        return redirect(url_for("unit_admin.overview")), 400
+        form.file.errors = [*form.file.errors, translated(error.message)]
+        return _overview(form), 400
     return render_template("unit_admin/roster.html", unit=unit, round=round_, lines=lines, status=ROSTER_STATUS)
 
 
 @bp.post("/users/<int:user_id>/reset")
 @roles_required("unit_admin", "organizer", "admin")
-def reset(user_id: int):  # type: ignore[no-untyped-def]
+def reset(user_id: int) -> ResponseReturnValue:
     reset_and_show(user_id)
     return redirect(url_for("unit_admin.overview", unit=request.args.get("unit")))

@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from contest.models import Attempt, RankingEntry, Unit, User
+from contest.services.console.audit import Actor
 from contest.services.people.accounts import create_user
 from contest.services.ranking import leaderboard, live_board
 from contest.services.ranking.board_settings import set_board_frozen, set_board_hidden
@@ -116,11 +117,13 @@ def test_contest_stats(contest_day, client, clock) -> None:
 def test_freeze_and_hide(contest_day, session, client, clock) -> None:
     round_ = contest_day.round
     assert client.get(f"/api/rounds/{round_.id}/leaderboard").get_json()["total"] == 5
-    set_board_frozen(round_, True, clock() - timedelta(seconds=45))  # before the last two submissions
+    set_board_frozen(
+        session, round_, True, actor=Actor.command_line(), now=clock() - timedelta(seconds=45)
+    )  # before the last two submissions
     session.commit()
     body = client.get(f"/api/rounds/{round_.id}/leaderboard").get_json()
     assert body["total"] == 3 and body["frozen_at"]
-    set_board_hidden(round_, True)
+    set_board_hidden(session, round_, True, actor=Actor.command_line(), now=clock())
     session.commit()
     hidden = client.get(f"/api/rounds/{round_.id}/leaderboard")
     assert hidden.status_code == 404 and hidden.get_json()["error"] == "board_hidden"

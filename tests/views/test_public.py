@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from contest.services.console.audit import Actor
 from contest.services.console.contests import create_contest
 from tests.factories import make_contest, make_round
 
@@ -51,6 +52,7 @@ def test_rules_are_sanitised(client, session, clock) -> None:
         slug="xss",
         title="T",
         now=clock(),
+        actor=Actor.command_line(),
         rules='<p onclick="x()">Luật</p><script>alert(1)</script><a href="javascript:alert(1)">a</a>',
     )
     session.commit()

@@ -10,6 +10,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from contest.models import Option, Question, QuestionBank
+from contest.services.console.audit import Actor, record
 from contest.services.problems import FileProblems, Problem
 from question_bank.messages import N_
 from question_bank.model import DraftOption, DraftQuestion, FileProblem, ReadResult
@@ -42,13 +43,15 @@ def import_questions(
     bank_name: str,
     result: ReadResult,
     now: datetime,
+    actor: Actor | None = None,  # who imports: required unless dry_run
+    source: str = "",
     dry_run: bool = False,
     skip_unsupported: bool = False,
 ) -> BankImportSummary:
     """Validate every question, then insert them all in the bank (created if new), or raise FileProblems.
 
     Unsupported question types (GIFT) are problems, unless skip_unsupported: then they are listed as
-    skipped and the rest imports."""
+    skipped and the rest imports. A real import is recorded in the audit log with `source`, the file's name."""
     label = result.line_label
 
     def as_problems(found: list[FileProblem]) -> list[Problem]:
@@ -85,6 +88,11 @@ def import_questions(
         session.flush()
         summary.bank_id = bank.id
     insert_questions(session, bank, result.questions, now)
+    if actor is None:
+        raise ValueError("an import needs its actor for the audit log")
+    record(
+        session, actor, "bank.import", f"bank:{bank.id}", after={"file": source, "questions": summary.imported}, now=now
+    )
     return summary
 
 

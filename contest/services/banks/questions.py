@@ -4,15 +4,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from flask_babel import gettext as _
+from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from contest.models import Option, Question, QuestionBank
 from contest.models.questions import DIFFICULTIES, MAX_OPTIONS
 from contest.services.banks.importing import bump_revision
+from contest.services.console.audit import Actor, record
 from contest.services.errors import InvalidInput, NotFound
+from contest.services.paging import paginate
 from question_bank.model import LETTERS, DraftOption, DraftQuestion
 from question_bank.sanitize import clean_question_html
 from question_bank.spreadsheet import parse_answer
@@ -48,14 +52,6 @@ def get_bank(session: Session, bank_id: int) -> QuestionBank:
     return bank
 
 
-@dataclass
-class QuestionPage:
-    questions: list[Question]
-    total: int
-    page: int
-    pages: int
-
-
 def search_questions(
     session: Session,
     bank: QuestionBank,
@@ -65,7 +61,7 @@ def search_questions(
     difficulty: str = "",
     status: str = "",
     page: int = 1,
-) -> QuestionPage:
+) -> Pagination:
     query = select(Question).where(Question.bank_id == bank.id)
     if text.strip():
         pattern = f"%{text.strip()}%"
@@ -77,12 +73,8 @@ def search_questions(
         query = query.where(Question.difficulty == difficulty)
     if status in ("active", "inactive"):
         query = query.where(Question.active.is_(status == "active"))
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    pages = max(1, -(-total // PAGE_SIZE))
-    page = min(max(page, 1), pages)
     query = query.options(selectinload(Question.options)).order_by(Question.id)
-    questions = session.scalars(query.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
-    return QuestionPage(list(questions), total, page, pages)
+    return paginate(session, query, page=page, per_page=PAGE_SIZE)
 
 
 def bank_counts(session: Session, bank: QuestionBank) -> tuple[list[str], dict[tuple[str, str], int]]:
@@ -113,10 +105,12 @@ def update_question(
     topic: str,
     difficulty: str,
     explanation: str,
+    actor: Actor,
     now: datetime,
 ) -> Question:
     """Change a question in place. Attempts already drawn keep their frozen copy, so nothing a
     participant saw or answered changes."""
+    before = question_state(question)
     fields: dict[str, str] = {}
     text = clean_question_html(text.strip())
     cleaned = [clean_question_html(option.strip()) for option in options[:MAX_OPTIONS]]
@@ -162,12 +156,31 @@ def update_question(
         question.options.remove(leftover)
     session.flush()
     bump_revision(session, question.bank)
+    after = question_state(question)
+    record(session, actor, "question.edit", f"question:{question.id}", before=before, after=after, now=now)
     return question
 
 
-def set_question_active(session: Session, question: Question, active: bool, now: datetime) -> None:
+def question_state(question: Question) -> dict[str, Any]:
+    """What the audit log keeps of a question before and after an edit."""
+    return {
+        "text": question.text,
+        "topic": question.topic,
+        "difficulty": question.difficulty,
+        "options": {option.letter: [option.text, option.is_correct] for option in question.options},
+    }
+
+
+def set_question_active(session: Session, question: Question, active: bool, *, actor: Actor, now: datetime) -> None:
     """Deactivated questions are not drawn any more; attempts that drew them keep them."""
     question.active = active
     question.updated_at = now
     session.flush()
     bump_revision(session, question.bank)
+    record(session, actor, "question.active", f"question:{question.id}", after={"active": active}, now=now)
+
+
+def banks_with_counts(session: Session) -> list[tuple[QuestionBank, list[str], dict[tuple[str, str], int]]]:
+    """Every bank with its topics and its active questions by topic and difficulty, for the round form's table."""
+    banks = session.scalars(select(QuestionBank).order_by(QuestionBank.name)).all()
+    return [(bank, *bank_counts(session, bank)) for bank in banks]

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from contest.models import BankUpload, User
 from contest.services.banks.importing import BankImportSummary, import_questions
+from contest.services.console.audit import Actor, record
 from contest.services.errors import InvalidInput, NotFound
 from contest.services.problems import FileProblems, Problem
 from question_bank.model import DraftQuestion
@@ -92,15 +93,22 @@ def preview_upload(session: Session, upload: BankUpload, now: datetime) -> Uploa
     return preview
 
 
-def confirm_upload(session: Session, upload: BankUpload, now: datetime) -> BankImportSummary:
+def confirm_upload(session: Session, upload: BankUpload, *, actor: Actor, now: datetime) -> BankImportSummary:
     """Import the staged file (validated again: the bank may have changed since the preview)."""
     result = read_questions(upload.filename, upload.data, upload.file_format)
     summary = import_questions(
-        session, bank_name=upload.bank_name, result=result, now=now, skip_unsupported=upload.skip_unsupported
+        session,
+        bank_name=upload.bank_name,
+        result=result,
+        now=now,
+        actor=actor,
+        source=upload.filename,
+        skip_unsupported=upload.skip_unsupported,
     )
     session.delete(upload)
     return summary
 
 
-def discard_upload(session: Session, upload: BankUpload) -> None:
+def discard_upload(session: Session, upload: BankUpload, *, actor: Actor, now: datetime) -> None:
+    record(session, actor, "bank.upload_discarded", f"upload:{upload.id}", now=now)
     session.delete(upload)

@@ -13,35 +13,55 @@ from datetime import datetime
 from typing import Any, BinaryIO
 
 from flask_babel import gettext as _
+from flask_sqlalchemy.pagination import Pagination
 from openpyxl import Workbook
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from contest import clock
 from contest.models import AuditEntry, User
+from contest.services.paging import paginate
 
 PAGE_SIZE = 100
 MAX_TARGET, MAX_CLI_USER = 120, 64  # the columns' lengths
 
 
+@dataclass(frozen=True)
+class Actor:
+    """Who performs an audited action: an account in the browser, or the server's user running a `flask` command.
+
+    Every service that changes what organizers answer for takes one and records its own audit entry."""
+
+    user: User | None = None
+    cli_user: str | None = None
+
+    @classmethod
+    def account(cls, user: User) -> Actor:
+        return cls(user=user)
+
+    @classmethod
+    def command_line(cls) -> Actor:
+        return cls(cli_user=command_line_user())
+
+
 def record(
     session: Session,
-    actor: User | None,
+    actor: Actor,
     action: str,
     target: str = "",
     *,
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
     now: datetime,
-    cli_user: str | None = None,
 ) -> None:
-    if actor is None and cli_user is None:
+    """Add the entry to the session: it is committed, or rolled back, with the action itself."""
+    if actor.user is None and actor.cli_user is None:
         raise ValueError("an audit entry needs an account or the command line's user")
     session.add(
         AuditEntry(
             at=now,
-            user_id=actor.id if actor else None,
-            cli_user=cli_user[:MAX_CLI_USER] if cli_user else None,
+            user_id=actor.user.id if actor.user else None,
+            cli_user=actor.cli_user[:MAX_CLI_USER] if actor.cli_user else None,
             action=action,
             target=target[:MAX_TARGET],  # a file's name can be long
             before=before,
@@ -115,19 +135,11 @@ class AuditFilter:
         return statement
 
 
-def page(
-    session: Session, where: AuditFilter | None = None, *, limit: int = PAGE_SIZE, offset: int = 0
-) -> tuple[list[AuditEntry], int]:
-    where = where or AuditFilter()
-    total = session.scalar(where.apply(select(func.count(AuditEntry.id)))) or 0
-    rows = session.scalars(
-        where.apply(select(AuditEntry))
-        .options(joinedload(AuditEntry.user))
-        .order_by(AuditEntry.id.desc())
-        .limit(limit)
-        .offset(offset)
-    ).all()
-    return list(rows), total
+def page(session: Session, where: AuditFilter | None = None, *, page: int = 1) -> Pagination:
+    """The newest entries first."""
+    statement = (where or AuditFilter()).apply(select(AuditEntry))
+    statement = statement.options(joinedload(AuditEntry.user)).order_by(AuditEntry.id.desc())
+    return paginate(session, statement, page=page, per_page=PAGE_SIZE)
 
 
 def recorded_actions(session: Session) -> list[str]:
@@ -138,14 +150,19 @@ def _json(value: dict[str, Any] | None) -> str:
     return json.dumps(value, ensure_ascii=False, default=str) if value is not None else ""
 
 
-def write_xlsx(session: Session, target: BinaryIO, where: AuditFilter | None = None) -> int:
+def write_xlsx(
+    session: Session, target: BinaryIO, where: AuditFilter | None = None, *, actor: Actor, now: datetime
+) -> int:
+    """The filtered log with every field, as an .xlsx file; the download itself is recorded."""
+    where = where or AuditFilter()
+    record(session, actor, "audit.export", after={"action": where.action, "text": where.text}, now=now)
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Nhật ký"
     sheet.append(
         ["Thời gian (giờ Việt Nam)", "Người thực hiện", "Số điện thoại", "Thao tác", "Đối tượng", "Trước", "Sau"]
     )
-    statement = (where or AuditFilter()).apply(select(AuditEntry))
+    statement = where.apply(select(AuditEntry))
     rows = session.scalars(statement.options(joinedload(AuditEntry.user)).order_by(AuditEntry.id)).all()
     for entry in rows:
         sheet.append(

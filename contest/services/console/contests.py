@@ -1,4 +1,4 @@
-"""Setting up contests and rounds."""
+"""Contests: setting them up (title, scope, rules, ranking, names, status), and what the public sees of them."""
 
 from __future__ import annotations
 
@@ -16,7 +16,9 @@ from contest.models.contests import (
     NAME_DISPLAYS,
     RANKING_LINKS,
     UNIT_RANKING_MODES,
+    ContestStatus,
 )
+from contest.services.console.audit import Actor, record
 from contest.services.console.rich_text import clean_html
 from contest.services.errors import InvalidInput, NotFound
 from contest.services.people.units import find_unit
@@ -32,19 +34,28 @@ def create_contest(
     slug: str,
     title: str,
     now: datetime,
+    actor: Actor,
     scope_code: str | None = None,
     rules: str = "",
-    status: str = "published",
+    status: str = ContestStatus.PUBLISHED,
+    names: str | None = None,
+    chain: str | None = None,
+    unit_ranking: str | None = None,
 ) -> Contest:
+    """A new contest; everything is checked before anything is stored (InvalidInput names the field)."""
     slug = slug.strip()
     if not SLUG.fullmatch(slug):
         raise InvalidInput(_("The slug must be 2-64 lower-case letters, digits or hyphens."), {"slug": slug})
     if session.scalar(select(Contest.id).where(Contest.slug == slug)) is not None:
         raise InvalidInput(_("A contest with the slug %(slug)s already exists.", slug=slug), {"slug": slug})
+    if status not in CONTEST_STATUSES:
+        raise InvalidInput(_("Unknown contest status."), {"status": status})
     contest = Contest(slug=slug, status=status, created_at=now)
     _set_contest_fields(session, contest, title=title, scope_code=scope_code, rules=rules)
+    _set_ranking_and_names(contest, chain=chain, unit_ranking=unit_ranking, names=names)
     session.add(contest)
     session.flush()
+    record(session, actor, "contest.create", f"contest:{contest.slug}", after=contest_settings(contest), now=now)
     return contest
 
 
@@ -83,16 +94,39 @@ def update_contest(
     names: str,
     chain: str | None = None,
     unit_ranking: str | None = None,
+    actor: Actor,
+    now: datetime,
 ) -> None:
     """Change the title, scope, rules, name display and ranking (the slug stays: it is in every link)."""
+    before = contest_settings(contest)
     _set_contest_fields(session, contest, title=title, scope_code=scope_code, rules=rules)
-    configure_contest(contest, names=names, chain=chain, unit_ranking=unit_ranking)
+    _set_ranking_and_names(contest, names=names, chain=chain, unit_ranking=unit_ranking)
     session.flush()
+    after = contest_settings(contest)
+    record(session, actor, "contest.edit", f"contest:{contest.slug}", before=before, after=after, now=now)
 
 
 def configure_contest(
-    contest: Contest, *, chain: str | None = None, unit_ranking: str | None = None, names: str | None = None
+    session: Session,
+    contest: Contest,
+    *,
+    actor: Actor,
+    now: datetime,
+    chain: str | None = None,
+    unit_ranking: str | None = None,
+    names: str | None = None,
 ) -> Contest:
+    """Only the ranking and the names (`contest configure`); what is not given stays as it is."""
+    before = contest_settings(contest)
+    _set_ranking_and_names(contest, chain=chain, unit_ranking=unit_ranking, names=names)
+    after = contest_settings(contest)
+    record(session, actor, "contest.configure", f"contest:{contest.slug}", before=before, after=after, now=now)
+    return contest
+
+
+def _set_ranking_and_names(
+    contest: Contest, *, chain: str | None = None, unit_ranking: str | None = None, names: str | None = None
+) -> None:
     """The organizer's choices: the ranking chain's links and order, the unit ranking, how names show."""
     if chain is not None:
         links = [link.strip() for link in chain.split(",") if link.strip()]
@@ -119,14 +153,25 @@ def configure_contest(
         if names not in NAME_DISPLAYS:
             raise InvalidInput(_("Names are shown full or masked."), {"names": names})
         contest.name_display = names
-    return contest
 
 
-def set_status(contest: Contest, status: str) -> None:
+def set_status(session: Session, contest: Contest, status: str, *, actor: Actor, now: datetime) -> None:
     """Draft (hidden), published (visible, rounds can be taken), archived (visible, over)."""
     if status not in CONTEST_STATUSES:
         raise InvalidInput(_("Unknown contest status."), {"status": status})
+    before = {"status": contest.status}
     contest.status = status
+    record(
+        session, actor, "contest.status", f"contest:{contest.slug}", before=before, after={"status": status}, now=now
+    )
+
+
+def find_contest(session: Session, slug: str) -> Contest:
+    """Any contest, drafts included, for the organizer area."""
+    contest = session.scalar(select(Contest).where(Contest.slug == slug))
+    if contest is None:
+        raise NotFound(_("This contest does not exist."))
+    return contest
 
 
 def contests_with_rounds(session: Session) -> list[Contest]:
@@ -135,7 +180,7 @@ def contests_with_rounds(session: Session) -> list[Contest]:
     )
 
 
-VISIBLE_STATUSES = ("published", "archived")
+VISIBLE_STATUSES = (ContestStatus.PUBLISHED, ContestStatus.ARCHIVED)
 
 
 def public_contests(session: Session) -> list[Contest]:

@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import distinct, func, select
 from sqlalchemy.orm import Session, joinedload
 
 from contest import clock
 from contest.models import Attempt, Contest, QuestionBank, Round
+from contest.models.attempts import AttemptStatus
 from contest.models.contests import (
     PREDICTION_TARGETS,
     REVIEW_MODES,
 )
 from contest.numbers import whole_number
+from contest.services.console.audit import Actor, record
 from contest.services.console.contests import VISIBLE_STATUSES
 from contest.services.errors import DomainError, InvalidInput, NotFound
 from contest.services.quiz.pool import load_pool
@@ -52,21 +54,18 @@ def parse_draw_spec(text: str) -> list[DrawPart]:
         fields = [field.strip() for field in chunk.split(":")]
         count = whole_number(fields[2]) if len(fields) == 3 else None
         if not count:
-            raise InvalidInput(
-                _("Draw part %(part)s must read topic:difficulty:count with a positive count.", part=chunk),
-                {"draw": chunk},
-            )
+            message = _("Draw part %(part)s must read topic:difficulty:count with a positive count.", part=chunk)
+            raise InvalidInput(message, {"draw": message})
         difficulty = None
         if fields[1]:
             difficulty = parse_difficulty(fields[1])
             if difficulty is None:
-                raise InvalidInput(
-                    _("Unknown difficulty %(value)s (use Dễ, Trung bình or Khó).", value=fields[1]),
-                    {"draw": chunk},
-                )
+                message = _("Unknown difficulty %(value)s (use Dễ, Trung bình or Khó).", value=fields[1])
+                raise InvalidInput(message, {"draw": message})
         parts.append(DrawPart(fields[0] or None, difficulty, count))
     if not parts:
-        raise InvalidInput(_("The draw specification is empty."), {"draw": text})
+        message = _("The draw specification is empty.")
+        raise InvalidInput(message, {"draw": message})
     return parts
 
 
@@ -74,29 +73,43 @@ def _pick_bank(session: Session, bank_name: str | None) -> QuestionBank:
     if bank_name:
         bank = session.scalar(select(QuestionBank).where(QuestionBank.name == bank_name))
         if bank is None:
-            raise InvalidInput(_("No question bank is named %(name)s.", name=bank_name), {"bank": bank_name})
+            message = _("No question bank is named %(name)s.", name=bank_name)
+            raise InvalidInput(message, {"bank": message})
         return bank
     banks = list(session.scalars(select(QuestionBank).limit(2)))
     if len(banks) != 1:
-        raise InvalidInput(_("Choose the question bank of the round (--bank)."), {"bank": ""})
+        message = _("Choose the question bank of the round (--bank).")
+        raise InvalidInput(message, {"bank": message})
     return banks[0]
 
 
-def create_round(session: Session, *, contest: Contest, **settings: Any) -> Round:
+def create_round(session: Session, *, contest: Contest, actor: Actor, now: datetime, **settings: Any) -> Round:
     """A new round of `contest`; `settings` are round_fields' keyword arguments."""
     round_ = Round(contest=contest, **round_fields(session, contest=contest, **settings))
     session.add(round_)
     session.flush()
+    record(session, actor, "round.create", f"round:{round_.id}", after=round_settings(round_), now=now)
     return round_
 
 
-def update_round(session: Session, round_: Round, **settings: Any) -> None:
+def update_round(session: Session, round_: Round, *, actor: Actor, now: datetime, **settings: Any) -> None:
     """Change a round's settings; refused once anyone has started an attempt (they drew its questions)."""
     if round_started(session, round_):
         raise DomainError(_("Someone has already taken this round: its settings can no longer be changed."))
+    before = round_settings(round_)
     for key, value in round_fields(session, contest=round_.contest, editing=round_, **settings).items():
         setattr(round_, key, value)
     session.flush()
+    after = round_settings(round_)
+    record(session, actor, "round.edit", f"round:{round_.id}", before=before, after=after, now=now)
+
+
+def find_round(session: Session, round_id: int) -> Round:
+    """Any round, for the organizer area (visible_round is the participants' lookup)."""
+    round_ = session.get(Round, round_id)
+    if round_ is None:
+        raise NotFound(_("This round does not exist."))
+    return round_
 
 
 def round_started(session: Session, round_: Round) -> bool:
@@ -195,24 +208,22 @@ def round_fields(
         parts = parse_draw_spec(draw) if draw else [DrawPart(None, None, question_count)]
     total = sum(part.count for part in parts)
     if total != question_count:
-        raise InvalidInput(
-            _("The draw asks for %(total)d questions but the round has %(count)d.", total=total, count=question_count),
-            {"draw": draw or ""},
+        message = _(
+            "The draw asks for %(total)d questions but the round has %(count)d.", total=total, count=question_count
         )
+        raise InvalidInput(message, {"draw": message})
     try:
         load_pool(session, bank).check(parts)
     except NotEnoughQuestions as error:
         part = error.part
-        raise InvalidInput(
-            _(
-                "The bank %(bank)s has %(have)d active questions for %(part)s, fewer than the %(count)d asked.",
-                bank=bank.name,
-                have=error.available,
-                count=part.count,
-                part=f"{part.topic or '*'}:{part.difficulty or '*'}",
-            ),
-            {"draw": draw or ""},
-        ) from error
+        message = _(
+            "The bank %(bank)s has %(have)d active questions for %(part)s, fewer than the %(count)d asked.",
+            bank=bank.name,
+            have=error.available,
+            count=part.count,
+            part=f"{part.topic or '*'}:{part.difficulty or '*'}",
+        )
+        raise InvalidInput(message, {"draw": message}) from error
     return {
         "name": name.strip(),
         "opens_at": opens_at,
@@ -227,3 +238,41 @@ def round_fields(
         "review": review,
         "require_all_answered": require_all_answered,
     }
+
+
+@dataclass(frozen=True)
+class RoundCounts:
+    participants: int
+    attempts: int
+    in_progress: int
+
+
+def round_counts(session: Session, round_: Round) -> RoundCounts:
+    """How many people took part, how many attempts, how many are running now (the round's page)."""
+    participants, attempts, in_progress = session.execute(
+        select(
+            func.count(distinct(Attempt.user_id)),
+            func.count(Attempt.id),
+            func.count(Attempt.id).filter(Attempt.status == AttemptStatus.IN_PROGRESS),
+        ).where(Attempt.round_id == round_.id)
+    ).one()
+    return RoundCounts(participants, attempts, in_progress)
+
+
+def draw_picks(round_: Round) -> dict[str, str]:
+    """The round's draw as the form's table fields (pick:BANK:LEVEL:TOPIC, pickany:BANK:LEVEL), when the text
+    field cannot show it (a part by difficulty only, or a topic holding ':' or ',')."""
+    picks: dict[str, str] = {}
+    if round_.bank_id is None or format_draw_spec(round_.draw_spec):
+        return picks
+    for part in round_.draw_spec or []:
+        if part["difficulty"]:
+            prefix = f"pick:{round_.bank_id}" if part["topic"] else f"pickany:{round_.bank_id}"
+            picks[f"{prefix}:{part['difficulty']}" + (f":{part['topic']}" if part["topic"] else "")] = str(
+                part["count"]
+            )
+    return picks
+
+
+def rounds_newest_first(session: Session) -> list[Round]:
+    return list(session.scalars(select(Round).order_by(Round.opens_at.desc())))

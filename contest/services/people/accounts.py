@@ -13,6 +13,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from contest.models import Attempt, Unit, User
 from contest.models.users import ROLES, new_session_token
+from contest.services.console.audit import Actor, record
 from contest.services.errors import Forbidden, InvalidInput
 from contest.services.people.phones import normalise_phone
 from contest.services.people.units import find_unit
@@ -137,17 +138,21 @@ def can_manage(actor: User, target: User) -> bool:
     return False
 
 
-def reset_password(actor: User, target: User) -> str:
+def reset_password(session: Session, actor: User, target: User, *, now: datetime) -> str:
     """A temporary password, shown once to the administrator, who hands it over (no SMS here)."""
     if not can_manage(actor, target):
         raise Forbidden(_("You cannot manage this account."))
     temporary = "-".join(secrets.token_hex(2) for _ in range(3))
     target.password_hash = generate_password_hash(temporary)
     target.session_token = new_session_token()
+    record(session, Actor.account(actor), "user.password_reset", f"user:{target.id}", now=now)
     return temporary
 
 
-def set_role(session: Session, actor: User, target: User, *, role: str, managed_unit_code: str | None) -> None:
+def set_role(
+    session: Session, actor: User, target: User, *, role: str, managed_unit_code: str | None, now: datetime
+) -> None:
+    """An administrator gives an account a role; a unit administrator manages one unit's subtree."""
     if actor.role != "admin":
         raise Forbidden(_("Only administrators change roles."))
     if role not in ROLES:
@@ -159,9 +164,20 @@ def set_role(session: Session, actor: User, target: User, *, role: str, managed_
             raise InvalidInput(
                 _("Choose the unit this administrator manages."), {"managed_unit": managed_unit_code or ""}
             )
+    before = {"role": target.role, "managed_unit": target.managed_unit.code if target.managed_unit else None}
     target.role = role
     target.managed_unit = unit
     target.session_token = new_session_token()
+    after = {"role": role, "managed_unit": unit.code if unit else None}
+    record(session, Actor.account(actor), "user.role", f"user:{target.id}", before=before, after=after, now=now)
+
+
+def create_admin(session: Session, *, name: str, phone: str, password: str, actor: Actor, now: datetime) -> User:
+    """An administrator account (organizer rights, accounts and roles), as `users create-admin` makes it."""
+    user = create_user(session, name=name, phone=phone, password=password, role="admin", now=now)
+    after = {"name": user.name, "phone": user.phone, "role": user.role}
+    record(session, actor, "user.create_admin", f"user:{user.id}", after=after, now=now)
+    return user
 
 
 def personal_data(session: Session, user: User) -> dict[str, Any]:
@@ -210,3 +226,13 @@ def anonymise(session: Session, user: User, *, now: datetime) -> None:
     user.registered_address = user.registered_device = None
     # where they took part from is theirs too
     session.execute(update(Attempt).where(Attempt.user_id == user.id).values(client_address=None, device=None))
+
+
+def find_accounts(session: Session, query: str, *, limit: int = 50) -> list[User]:
+    """Accounts by their phone number (any way it is written) or by part of the name, for the accounts page."""
+    query = query.strip()
+    if not query:
+        return []
+    phone = normalise_phone(query)
+    statement = select(User).where(User.phone == phone) if phone else select(User).where(User.name.ilike(f"%{query}%"))
+    return list(session.scalars(statement.order_by(User.name).limit(limit)))

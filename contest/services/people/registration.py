@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from contest.models import Unit, User
+from contest.models import User
 from contest.models.users import CATEGORIES
 from contest.services.errors import InvalidInput
 from contest.services.people.accounts import account_problems, create_user
 from contest.services.people.origins import ClientOrigin
 from contest.services.people.units import find_unit
-from question_bank.text import without_accents
 
 CATEGORY_LABELS = {
     "civil_servant": _l("Cadre, civil servant or public employee"),
@@ -95,25 +92,3 @@ def register_participant(
     if origin is not None:
         user.registered_address, user.registered_device = origin.address, origin.device
     return user
-
-
-@dataclass
-class UnitChoice:
-    code: str
-    name: str
-    parent: str
-
-    def as_json(self) -> dict[str, str]:
-        return {"code": self.code, "name": self.name, "parent": self.parent}
-
-
-def search_units(session: Session, query: str, limit: int = 20) -> list[UnitChoice]:
-    """Units whose name or code contains every word typed, accents or not: a picker for phones."""
-    words = without_accents(query).split()
-    if not words:
-        return []
-    statement = select(Unit).where(Unit.active.is_(True))
-    for word in words[:6]:
-        statement = statement.where(Unit.search_text.contains(word, autoescape=True))
-    units = session.scalars(statement.order_by(Unit.depth, Unit.name).limit(max(1, min(limit, 50))))
-    return [UnitChoice(unit.code, unit.name, unit.parent.name if unit.parent else "") for unit in units]

@@ -4,12 +4,17 @@ and a roster of staff matched against the accounts."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
+from typing import BinaryIO
 
+from openpyxl import Workbook
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from contest.models import Attempt, Round, Unit, User
 from contest.models.attempts import FINISHED
+from contest.services.console import audit
+from contest.services.console.audit import Actor
 from contest.services.people.phones import normalise_phone
 from contest.services.people.units import in_subtree
 from contest.services.problems import FileProblems, Problem
@@ -48,6 +53,21 @@ def members(session: Session, unit: Unit, round_: Round | None) -> list[Member]:
     return [Member(*row) for row in rows]
 
 
+def write_members_xlsx(
+    session: Session, unit: Unit, round_: Round | None, target: BinaryIO, *, actor: Actor, now: datetime
+) -> None:
+    """The subtree's participants and whether they took part; the download is recorded (it lists phones)."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Danh sách"
+    sheet.append(["Họ và tên", "Số điện thoại", "Đơn vị", "Đã tham gia", "Điểm cao nhất"])
+    for person in members(session, unit, round_):
+        sheet.append([person.name, person.phone, person.unit, "Có" if person.took_part else "Chưa", person.best_score])
+    after = {"round": round_.id if round_ else None}
+    audit.record(session, actor, "members.export", f"unit:{unit.code}", after=after, now=now)
+    workbook.save(target)
+
+
 @dataclass(frozen=True)
 class RosterLine:
     row: int
@@ -81,3 +101,11 @@ def match_roster(session: Session, unit: Unit, round_: Round | None, table: Tabl
             RosterLine(record.number, name, phone, "other_unit" if elsewhere else "not_registered", elsewhere or "")
         )
     return lines
+
+
+def unit_to_show(session: Session, viewer: User, code: str | None) -> Unit | None:
+    """A unit administrator sees their own unit; organizers and admins any unit by its code, else the root."""
+    if viewer.role == "unit_admin":
+        return viewer.managed_unit
+    unit = session.scalar(select(Unit).where(Unit.code == code)) if code else None
+    return unit or session.scalar(select(Unit).where(Unit.parent_id.is_(None)).order_by(Unit.code).limit(1))

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, select
@@ -11,6 +13,8 @@ from sqlalchemy.orm import Session
 from contest.models import Unit
 from contest.models.units import UNIT_KINDS
 from contest.numbers import whole_number
+from contest.services.console import audit
+from contest.services.console.audit import Actor
 from contest.services.errors import InvalidInput
 from contest.services.problems import FileProblems, Problem
 from question_bank.messages import N_, Message
@@ -96,8 +100,8 @@ def parse_unit_rows(table: Table) -> tuple[list[UnitRow], list[Problem]]:
     return rows, problems
 
 
-def import_units(session: Session, table: Table) -> UnitImportSummary:
-    """Upsert every unit of the table by code, or none of them (raises FileProblems)."""
+def import_units(session: Session, table: Table, *, source: str, actor: Actor, now: datetime) -> UnitImportSummary:
+    """Upsert every unit of the table by code, or none of them (raises FileProblems); `source` is the file's name."""
     rows, problems = parse_unit_rows(table)
     existing = {unit.code: unit for unit in session.scalars(select(Unit))}
     parent_of = {code: unit.parent.code if unit.parent else "" for code, unit in existing.items()}
@@ -134,7 +138,9 @@ def import_units(session: Session, table: Table) -> UnitImportSummary:
         units[row.code].parent = units[row.parent_code] if row.parent_code else None
     session.flush()
     refresh_paths(session)
-    return UnitImportSummary(created=created, updated=updated)
+    summary = UnitImportSummary(created=created, updated=updated)
+    audit.record(session, actor, "units.import", source, after={"created": created, "updated": updated}, now=now)
+    return summary
 
 
 def unit_search_text(code: str, name: str) -> str:
@@ -185,8 +191,19 @@ def find_unit(session: Session, code: str) -> Unit | None:
     return session.scalar(select(Unit).where(Unit.code == code.strip()))
 
 
-def update_unit(session: Session, unit: Unit, *, name: str, kind: str, headcount: str | int, parent_code: str) -> Unit:
+def update_unit(
+    session: Session,
+    unit: Unit,
+    *,
+    name: str,
+    kind: str,
+    headcount: str | int,
+    parent_code: str,
+    actor: Actor,
+    now: datetime,
+) -> Unit:
     """Edit a unit or move it under another; its whole subtree moves with it."""
+    before = unit_state(unit)
     fields: dict[str, str] = {}
     count = _parse_headcount(str(headcount).strip() or "0")
     if not name.strip():
@@ -211,4 +228,52 @@ def update_unit(session: Session, unit: Unit, *, name: str, kind: str, headcount
     unit.parent = parent
     session.flush()
     refresh_paths(session)
+    audit.record(session, actor, "unit.edit", f"unit:{unit.code}", before=before, after=unit_state(unit), now=now)
     return unit
+
+
+def unit_state(unit: Unit) -> dict[str, Any]:
+    """What the audit log keeps of a unit before and after an edit."""
+    return {
+        "name": unit.name,
+        "kind": unit.kind,
+        "headcount": unit.headcount,
+        "parent": unit.parent.code if unit.parent else None,
+    }
+
+
+SCOPE_CHOICE_DEPTH = 2  # contests are open to a province, a ministry or a department, rarely a commune
+
+
+def scope_choices(session: Session) -> list[tuple[str, str]]:
+    """The units a contest is usually open to (code, name), for the contest form's suggestions."""
+    rows = session.execute(
+        select(Unit.code, Unit.name).where(Unit.depth <= SCOPE_CHOICE_DEPTH, Unit.active).order_by(Unit.path)
+    ).all()
+    return [(code, name) for code, name in rows]
+
+
+def root_units(session: Session) -> list[Unit]:
+    return list(session.scalars(select(Unit).where(Unit.parent_id.is_(None)).order_by(Unit.code)))
+
+
+@dataclass
+class UnitChoice:
+    code: str
+    name: str
+    parent: str
+
+    def as_json(self) -> dict[str, str]:
+        return {"code": self.code, "name": self.name, "parent": self.parent}
+
+
+def search_units(session: Session, query: str, limit: int = 20) -> list[UnitChoice]:
+    """Units whose name or code contains every word typed, accents or not: a picker for phones."""
+    words = without_accents(query).split()
+    if not words:
+        return []
+    statement = select(Unit).where(Unit.active.is_(True))
+    for word in words[:6]:
+        statement = statement.where(Unit.search_text.contains(word, autoescape=True))
+    units = session.scalars(statement.order_by(Unit.depth, Unit.name).limit(max(1, min(limit, 50))))
+    return [UnitChoice(unit.code, unit.name, unit.parent.name if unit.parent else "") for unit in units]

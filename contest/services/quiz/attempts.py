@@ -22,7 +22,8 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from contest import clock
 from contest.models import Attempt, AttemptItem, Round, User
-from contest.models.attempts import ANSWER_GRACE
+from contest.models.attempts import ANSWER_GRACE, AttemptStatus
+from contest.models.contests import RoundState
 from contest.numbers import whole_number
 from contest.services.errors import DomainError, Forbidden, InvalidInput, NotFound
 from contest.services.people.origins import ClientOrigin
@@ -116,12 +117,35 @@ def _check_can_start(session: Session, user: User, round_: Round, now: datetime,
     return last_number + 1
 
 
-def _open_attempt(session: Session, user: User, round_: Round) -> Attempt | None:
+def open_attempt(session: Session, user: User, round_: Round) -> Attempt | None:
+    """The participant's attempt at the round still in progress, if any (at most one: a unique index)."""
     return session.scalar(
         select(Attempt).where(
             Attempt.user_id == user.id, Attempt.round_id == round_.id, Attempt.status == "in_progress"
         )
     )
+
+
+@dataclass(frozen=True)
+class History:
+    used: int  # attempts started, in progress or not
+    finished: list[Attempt]  # in the order they were taken
+
+
+def history(session: Session, user: User, round_: Round) -> History:
+    """What the participant has done in the round, for the start page."""
+    taken = session.scalars(
+        select(Attempt).where(Attempt.user_id == user.id, Attempt.round_id == round_.id).order_by(Attempt.number)
+    ).all()
+    return History(len(taken), [attempt for attempt in taken if attempt.status != AttemptStatus.IN_PROGRESS])
+
+
+def review_allowed(attempt: Attempt, now: datetime) -> bool:
+    """May the participant see the right answers of this attempt now, as the round's setting says?"""
+    review = attempt.round.review
+    if review == "after_attempt":
+        return True
+    return review == "after_close" and attempt.round.state(now) == RoundState.CLOSED
 
 
 # A page hidden this long (another app, another tab) is a long absence for the integrity flags.
@@ -151,7 +175,7 @@ def start_attempt(
         number = _check_can_start(session, user, round_, now, past)
     except AttemptsUsedUp:
         # A start at the same moment may have taken the last attempt since we looked: resume it.
-        winner = _open_attempt(session, user, round_)
+        winner = open_attempt(session, user, round_)
         if winner is None:
             raise
         return _resumed(session, winner, now)
@@ -193,7 +217,7 @@ def start_attempt(
         session.connection().execute(_INSERT_ITEMS, [{"attempt_id": attempt.id, **item} for item in items])
     except IntegrityError:
         session.rollback()  # nothing else is pending at the start of a request
-        winner = _open_attempt(session, user, round_)
+        winner = open_attempt(session, user, round_)
         if winner is None:
             raise AttemptsUsedUp(_("Another attempt was started at the same moment. Reload the page.")) from None
         return _resumed(session, winner, now)

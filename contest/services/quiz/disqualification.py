@@ -51,7 +51,7 @@ def disqualify(session: Session, attempt: Attempt, *, by: User, reason: str, now
     unqueue_board_update(session, attempt.id)
     audit.record(
         session,
-        by,
+        audit.Actor.account(by),
         "attempt.disqualify",
         f"attempt:{attempt.id}",
         before={"score": attempt.score, "user": attempt.user_id},
@@ -66,7 +66,7 @@ def reinstate(session: Session, attempt: Attempt, *, by: User, now: datetime) ->
         raise DomainError(_("This attempt is not disqualified."))
     before = {"reason": attempt.disqualification_reason}
     attempt.disqualified_at = attempt.disqualified_by_id = attempt.disqualification_reason = None
-    audit.record(session, by, "attempt.reinstate", f"attempt:{attempt.id}", before=before, now=now)
+    audit.record(session, audit.Actor.account(by), "attempt.reinstate", f"attempt:{attempt.id}", before=before, now=now)
     _rank_again(session, attempt, now)
 
 

@@ -11,6 +11,9 @@ import hashlib
 import json
 from typing import Any
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
 from contest.models import Attempt, AttemptItem
 
 CODE_LENGTH = 12  # 60 bits, shown as XXXX-XXXX-XXXX
@@ -57,6 +60,10 @@ def receipt_code(attempt: Attempt, items: list[AttemptItem], finished: dict[str,
 def normalise_code(raw: str) -> str:
     letters = "".join(ch for ch in raw.upper() if ch.isalnum())
     return "-".join(letters[index : index + 4] for index in range(0, len(letters), 4))
+
+
+def find_by_receipt(session: Session, code: str) -> Attempt | None:
+    return session.scalar(select(Attempt).where(Attempt.receipt == normalise_code(code)))
 
 
 def verify(attempt: Attempt, items: list[AttemptItem]) -> bool:

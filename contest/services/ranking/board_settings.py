@@ -4,18 +4,23 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy.orm import Session
+
 from contest.models import Round
 from contest.services.cache import forget
+from contest.services.console.audit import Actor, record
 
 
-def set_board_frozen(round_: Round, frozen: bool, now: datetime) -> None:
+def set_board_frozen(session: Session, round_: Round, frozen: bool, *, actor: Actor, now: datetime) -> None:
     """Frozen, the public board shows the standings of this moment until it is unfrozen or final."""
     round_.board_frozen_at = now if frozen else None
+    record(session, actor, "board.freeze" if frozen else "board.unfreeze", f"round:{round_.id}", now=now)
     forget_boards(round_)
 
 
-def set_board_hidden(round_: Round, hidden: bool) -> None:
+def set_board_hidden(session: Session, round_: Round, hidden: bool, *, actor: Actor, now: datetime) -> None:
     round_.board_hidden = hidden
+    record(session, actor, "board.hide" if hidden else "board.show", f"round:{round_.id}", now=now)
     forget_boards(round_)
 
 

@@ -8,12 +8,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from contest.models import Attempt, Round
+from contest.services.console.audit import Actor, record
 from contest.services.quiz.attempts import finish_attempt
 from contest.services.ranking.board_settings import forget_boards
 from contest.services.ranking.rules import Ranked, finalize_ranking
 
 
-def close_round(session: Session, round_: Round, *, now: datetime) -> list[Ranked]:
+def close_round(session: Session, round_: Round, *, actor: Actor, now: datetime) -> list[Ranked]:
     """End the round now (or at its closing time, if that has passed) and rank it.
 
     Closing again recomputes the same ranking from the same data."""
@@ -28,4 +29,6 @@ def close_round(session: Session, round_: Round, *, now: datetime) -> list[Ranke
     session.flush()
     ranked = finalize_ranking(session, round_, now)
     forget_boards(round_)
+    after = {"ranked": len(ranked), "actual_value": round_.actual_value}
+    record(session, actor, "round.close", f"round:{round_.id}", after=after, now=now)
     return ranked

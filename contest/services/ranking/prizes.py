@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from flask_babel import gettext as _
@@ -17,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from contest.models import RankingEntry, Round
 from contest.numbers import whole_number
+from contest.services.console.audit import Actor, record
 from contest.services.errors import InvalidInput
 
 PRIZES = ("first", "second", "third", "consolation")
@@ -85,6 +87,11 @@ def allocate(session: Session, round_: Round, user_ids_in_order: Sequence[int]) 
     return given
 
 
-def set_prize_plan(round_: Round, raw: dict[str, Any]) -> dict[str, Any]:
+def set_prize_plan(
+    session: Session, round_: Round, raw: dict[str, Any], *, actor: Actor, now: datetime
+) -> dict[str, Any]:
+    """Check and keep the prizes the round gives at its close; refused whole (InvalidInput) when a number is off."""
+    before = round_.prize_plan
     round_.prize_plan = validate_plan(raw)
+    record(session, actor, "round.prizes", f"round:{round_.id}", before=before, after=round_.prize_plan, now=now)
     return round_.prize_plan

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import BinaryIO
 
@@ -12,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from contest import clock
 from contest.models import RankingEntry, Round, Unit, User
+from contest.services.console.audit import Actor, record
 from contest.services.ranking.leaderboard import unit_ranking
 from contest.services.ranking.prizes import PRIZE_NAMES_VI
 from contest.services.ranking.rules import LINK_LABELS, chain_of
@@ -43,8 +45,13 @@ def _header(sheet, titles: list[str], widths: list[int]) -> None:  # type: ignor
     sheet.freeze_panes = "A2"
 
 
-def write_results(session: Session, round_: Round, target: Path | str | BinaryIO) -> int:
-    """Write the workbook; the round must have been closed (`round close`)."""
+def write_results(
+    session: Session, round_: Round, target: Path | str | BinaryIO, *, actor: Actor, now: datetime
+) -> int:
+    """Write the workbook; the round must have been closed (`round close`). The export is recorded: the
+    workbook holds phone numbers."""
+    file = str(target) if isinstance(target, Path | str) else ""
+    record(session, actor, "results.export", f"round:{round_.id}", after={"file": file} if file else None, now=now)
     workbook = Workbook()
     people = workbook.active
     people.title = "Xếp hạng cá nhân"

@@ -1,0 +1,71 @@
+"""The JSON API's account calls: log in and out, register, the unit picker, the CSRF token."""
+
+from __future__ import annotations
+
+from flask import jsonify, request
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import login_user, logout_user
+from flask_wtf.csrf import generate_csrf
+
+from contest.api import bp
+from contest.auth.limits import LOGIN_LIMIT_PER_ADDRESS, LOGIN_LIMIT_PER_PHONE, REGISTER_LIMIT, phone_key
+from contest.auth.registering import register_from
+from contest.extensions import db, limiter
+from contest.ids import int_arg
+from contest.services.errors import InvalidInput
+from contest.services.people.accounts import authenticate
+from contest.services.people.units import search_units
+
+UNIT_CHOICES = 20  # units the picker lists at most
+
+
+@bp.get("/csrf")
+def csrf_token() -> ResponseReturnValue:
+    """The token write calls send back in X-CSRFToken."""
+    return jsonify({"csrf_token": generate_csrf()})
+
+
+@bp.post("/session")
+@limiter.limit(LOGIN_LIMIT_PER_ADDRESS)
+@limiter.limit(LOGIN_LIMIT_PER_PHONE, key_func=phone_key)
+def api_login() -> ResponseReturnValue:
+    body = request.get_json(silent=True) or {}
+    phone, password = body.get("phone"), body.get("password")
+    if not isinstance(phone, str) or not isinstance(password, str) or not phone or not password:
+        raise InvalidInput(
+            _("Enter your phone number and password."),
+            {"phone": _("Enter your phone number."), "password": _("Enter your password.")},
+        )
+    user = authenticate(db.session, phone, password)
+    if user is None:
+        return jsonify(
+            {"error": "invalid_credentials", "message": _("The phone number or password is not correct.")}
+        ), 401
+    login_user(user, remember=True)
+    return jsonify({"id": user.id, "name": user.name, "role": user.role})
+
+
+@bp.delete("/session")
+def api_logout() -> ResponseReturnValue:
+    logout_user()
+    return jsonify({"logged_out": True})
+
+
+@bp.post("/participants")
+@limiter.limit(REGISTER_LIMIT)
+def api_register() -> ResponseReturnValue:
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise InvalidInput(_("Send the registration as a JSON object."), {})
+    user = register_from(body)
+    db.session.commit()
+    login_user(user, remember=True)
+    return jsonify({"id": user.id, "name": user.name, "phone": user.phone, "unit_code": user.unit.code}), 201
+
+
+@bp.get("/units")
+def api_units() -> ResponseReturnValue:
+    limit = int_arg("limit", UNIT_CHOICES, low=1, high=UNIT_CHOICES)
+    entries = search_units(db.session, request.args.get("q", ""), limit)
+    return jsonify({"entries": [entry.as_json() for entry in entries]})

@@ -1,0 +1,76 @@
+"""Accounts: finding people by phone or name, resetting a password, changing a role (administrators)."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from contest import clock
+from contest.auth.permissions import organizer_required
+from contest.auth.resets import reset_and_show
+from contest.extensions import db
+from contest.models import User
+from contest.models.users import ROLES
+from contest.organizer import bp
+from contest.organizer.forms import RoleForm
+from contest.services.errors import Forbidden, InvalidInput, NotFound
+from contest.services.people import accounts
+
+
+def role_form(user: User) -> RoleForm:
+    form = RoleForm(
+        formdata=None, data={"role": user.role, "managed_unit": user.managed_unit.code if user.managed_unit else ""}
+    )
+    form.role.choices = list(ROLES)
+    return form
+
+
+@bp.get("/users")
+@organizer_required
+def user_search() -> ResponseReturnValue:
+    query = request.args.get("q", "").strip()
+    return render_template(
+        "organizer/users.html",
+        query=query,
+        found=accounts.find_accounts(db.session, query),
+        role_form=role_form,
+        can_manage=accounts.can_manage,
+    )
+
+
+@bp.post("/users/<int:user_id>/reset")
+@organizer_required
+def user_reset(user_id: int) -> ResponseReturnValue:
+    target = reset_and_show(user_id)
+    return redirect(url_for("organizer.user_search", q=target.phone))
+
+
+@bp.post("/users/<int:user_id>/role")
+@organizer_required
+def user_role(user_id: int) -> ResponseReturnValue:
+    target = db.session.get(User, user_id)
+    if target is None:
+        raise NotFound(_("This account does not exist."))
+    form = RoleForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        accounts.set_role(
+            db.session,
+            current_user,
+            target,
+            role=form.role.data or "",
+            managed_unit_code=form.managed_unit.data,
+            now=clock.now(),
+        )
+    except Forbidden:
+        abort(403)
+    except InvalidInput as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+        return redirect(url_for("organizer.user_search", q=target.phone))
+    db.session.commit()
+    flash(_("The role of %(name)s was changed.", name=target.name), "success")
+    return redirect(url_for("organizer.user_search", q=target.phone))

@@ -1,0 +1,173 @@
+"""Question banks: the overview, uploads with a preview, browsing, editing and deactivating questions."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from contest import clock
+from contest.auth.permissions import current_actor, organizer_required
+from contest.auth.redirects import safe_next
+from contest.downloads import xlsx_download
+from contest.extensions import db
+from contest.ids import int_arg
+from contest.models.questions import DIFFICULTIES
+from contest.organizer import bp
+from contest.organizer.forms import QuestionForm, UploadForm, show_problems
+from contest.services.banks import questions, uploads
+from contest.services.banks.importing import bank_questions
+from contest.services.errors import InvalidInput
+from contest.services.problems import FileProblems
+from question_bank.export import write_bank_xlsx
+from question_bank.model import LETTERS
+
+
+@bp.get("/")
+@organizer_required
+def dashboard() -> ResponseReturnValue:
+    return render_template("organizer/dashboard.html", banks=questions.list_banks(db.session))
+
+
+@bp.get("/banks")
+@organizer_required
+def bank_list() -> ResponseReturnValue:
+    return render_template("organizer/banks.html", banks=questions.list_banks(db.session), form=UploadForm())
+
+
+@bp.post("/banks/upload")
+@organizer_required
+def bank_upload() -> ResponseReturnValue:
+    form = UploadForm()
+    if not form.validate_on_submit():
+        return render_template("organizer/banks.html", banks=questions.list_banks(db.session), form=form), 400
+    uploaded = form.file.data
+    upload = uploads.stage_upload(
+        db.session,
+        user=current_user,
+        bank_name=form.bank_name.data or "",
+        filename=uploaded.filename or "file",
+        data=uploaded.read(),
+        file_format=form.file_format.data or "auto",
+        skip_unsupported=bool(form.skip_unsupported.data),
+        now=clock.now(),
+    )
+    db.session.commit()
+    return redirect(url_for("organizer.upload_preview", upload_id=upload.id))
+
+
+@bp.get("/uploads/<int:upload_id>")
+@organizer_required
+def upload_preview(upload_id: int) -> ResponseReturnValue:
+    upload = uploads.get_upload(db.session, current_user, upload_id)
+    preview = uploads.preview_upload(db.session, upload, clock.now())
+    db.session.rollback()  # the dry run wrote nothing; make sure of it
+    return render_template("organizer/upload_preview.html", preview=preview, letters=LETTERS), (
+        200 if preview.ok else 422
+    )
+
+
+@bp.post("/uploads/<int:upload_id>/confirm")
+@organizer_required
+def upload_confirm(upload_id: int) -> ResponseReturnValue:
+    upload = uploads.get_upload(db.session, current_user, upload_id)
+    try:
+        summary = uploads.confirm_upload(db.session, upload, actor=current_actor(), now=clock.now())
+    except FileProblems:
+        db.session.rollback()
+        flash(_("The file no longer imports cleanly (the bank changed). Read the report again."), "error")
+        return redirect(url_for("organizer.upload_preview", upload_id=upload_id))
+    db.session.commit()
+    flash(
+        _("Imported %(count)d questions into the bank %(bank)s.", count=summary.imported, bank=summary.bank), "success"
+    )
+    return redirect(url_for("organizer.bank_detail", bank_id=summary.bank_id))
+
+
+@bp.post("/uploads/<int:upload_id>/discard")
+@organizer_required
+def upload_discard(upload_id: int) -> ResponseReturnValue:
+    upload = uploads.get_upload(db.session, current_user, upload_id)
+    uploads.discard_upload(db.session, upload, actor=current_actor(), now=clock.now())
+    db.session.commit()
+    flash(_("The upload was discarded; nothing was imported."), "success")
+    return redirect(url_for("organizer.bank_list"))
+
+
+@bp.get("/banks/<int:bank_id>")
+@organizer_required
+def bank_detail(bank_id: int) -> ResponseReturnValue:
+    bank = questions.get_bank(db.session, bank_id)
+    filters = {key: request.args.get(key, "") for key in ("text", "topic", "difficulty", "status")}
+    page = questions.search_questions(db.session, bank, page=int_arg("page", 1, low=1), **filters)
+    topics, counts = questions.bank_counts(db.session, bank)
+    return render_template(
+        "organizer/bank_detail.html",
+        bank=bank,
+        page=page,
+        filters=filters,
+        topics=topics,
+        counts=counts,
+        difficulties=DIFFICULTIES,
+    )
+
+
+@bp.get("/banks/<int:bank_id>/export.xlsx")
+@organizer_required
+def bank_export(bank_id: int) -> ResponseReturnValue:
+    bank = questions.get_bank(db.session, bank_id)
+    rows = bank_questions(db.session, bank)
+    return xlsx_download(lambda target: write_bank_xlsx(rows, target), f"ngan-hang-{bank.id}.xlsx")
+
+
+@bp.route("/questions/<int:question_id>/edit", methods=["GET", "POST"])
+@organizer_required
+def question_edit(question_id: int) -> ResponseReturnValue:
+    question = questions.get_question(db.session, question_id)
+    form = QuestionForm()
+    if request.method == "GET":
+        form.text.data, form.topic.data = question.text, question.topic
+        form.difficulty.data, form.explanation.data = question.difficulty, question.explanation
+        form.answer.data = ",".join(option.letter for option in question.options if option.is_correct)
+        for option in question.options:
+            form.option_fields()[option.position].data = option.text
+    elif form.validate_on_submit():
+        try:
+            questions.update_question(
+                db.session,
+                question,
+                text=form.text.data or "",
+                options=[field.data or "" for field in form.option_fields()],
+                answer=form.answer.data or "",
+                topic=form.topic.data or "",
+                difficulty=form.difficulty.data or "",
+                explanation=form.explanation.data or "",
+                actor=current_actor(),
+                now=clock.now(),
+            )
+        except InvalidInput as error:
+            db.session.rollback()
+            show_problems(form, error, "text", {"options": "option_a"}, per_field=True)
+        else:
+            db.session.commit()
+            flash(_("Question %(id)d was saved.", id=question.id), "success")
+            return redirect(url_for("organizer.bank_detail", bank_id=question.bank_id))
+    status = 400 if request.method == "POST" else 200
+    return render_template("organizer/question_edit.html", form=form, question=question), status
+
+
+@bp.post("/questions/<int:question_id>/active")
+@organizer_required
+def question_active(question_id: int) -> ResponseReturnValue:
+    question = questions.get_question(db.session, question_id)
+    active = request.form.get("active") == "1"
+    questions.set_question_active(db.session, question, active, actor=current_actor(), now=clock.now())
+    db.session.commit()
+    message = (
+        _("Question %(id)d is in use again.", id=question.id)
+        if active
+        else _("Question %(id)d was deactivated: it will not be drawn any more.", id=question.id)
+    )
+    flash(message, "success")
+    return redirect(safe_next(request.form.get("back"), url_for("organizer.bank_detail", bank_id=question.bank_id)))

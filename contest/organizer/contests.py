@@ -1,0 +1,91 @@
+"""Contests: the list, creating and editing one (as `contest create` / `contest configure` do), its status."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+
+from contest import clock
+from contest.auth.permissions import current_actor, organizer_required
+from contest.extensions import db
+from contest.models import Contest
+from contest.models.contests import DEFAULT_RANKING_CHAIN
+from contest.organizer import bp
+from contest.organizer.forms import ContestForm, problems, show_problems
+from contest.services.console import contests
+from contest.services.errors import InvalidInput
+from contest.services.people.units import scope_choices
+
+
+@bp.get("/contests")
+@organizer_required
+def contest_list() -> ResponseReturnValue:
+    return render_template("organizer/contests.html", contests=contests.contests_with_rounds(db.session))
+
+
+def _render(form: ContestForm, contest: Contest | None = None) -> ResponseReturnValue:
+    return render_template(
+        "organizer/contest_form.html",
+        form=form,
+        contest=contest,
+        problems=problems(form),
+        scope_units=scope_choices(db.session),
+    ), (400 if problems(form) else 200)
+
+
+@bp.route("/contests/new", methods=["GET", "POST"])
+@organizer_required
+def contest_new() -> ResponseReturnValue:
+    form = ContestForm()
+    if not form.is_submitted():
+        form.fill_chain(DEFAULT_RANKING_CHAIN)
+    elif form.validate():
+        settings = form.settings()
+        try:
+            contest = contests.create_contest(
+                db.session,
+                slug=form.slug.data or "",
+                status=form.status.data or "draft",
+                actor=current_actor(),
+                now=clock.now(),
+                **settings,
+            )
+        except InvalidInput as error:
+            db.session.rollback()
+            show_problems(form, error, "slug", {"chain": "chain_1", "scope_code": "scope"})
+        else:
+            db.session.commit()
+            flash(_("The contest %(title)s was created.", title=contest.title), "success")
+            return redirect(url_for("organizer.round_new", slug=contest.slug))
+    return _render(form)
+
+
+@bp.route("/contests/<slug>/edit", methods=["GET", "POST"])
+@organizer_required
+def contest_edit(slug: str) -> ResponseReturnValue:
+    contest = contests.find_contest(db.session, slug)
+    form = ContestForm()
+    if not form.is_submitted():
+        form.fill(contests.contest_settings(contest))
+    elif form.validate():
+        try:
+            contests.update_contest(db.session, contest, actor=current_actor(), now=clock.now(), **form.settings())
+        except InvalidInput as error:
+            db.session.rollback()
+            show_problems(form, error, "title", {"chain": "chain_1", "scope_code": "scope"})
+        else:
+            db.session.commit()
+            flash(_("The contest %(title)s was saved.", title=contest.title), "success")
+            return redirect(url_for("organizer.contest_list"))
+    return _render(form, contest)
+
+
+@bp.post("/contests/<slug>/status")
+@organizer_required
+def contest_status(slug: str) -> ResponseReturnValue:
+    contest = contests.find_contest(db.session, slug)
+    contests.set_status(db.session, contest, request.form.get("status", ""), actor=current_actor(), now=clock.now())
+    db.session.commit()
+    flash(_("The status of %(title)s was changed.", title=contest.title), "success")
+    return redirect(url_for("organizer.contest_list"))

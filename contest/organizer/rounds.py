@@ -1,0 +1,161 @@
+"""Rounds: creating and editing one, its page, the public board's freeze and visibility, prizes, closing it and
+downloading its results."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from wtforms import SelectChoice
+
+from contest import clock
+from contest.auth.permissions import current_actor, organizer_required
+from contest.downloads import xlsx_download
+from contest.extensions import db
+from contest.models import Contest, Round
+from contest.organizer import bp
+from contest.organizer.forms import PrizeForm, RoundForm, problems, show_problems
+from contest.services.banks.questions import banks_with_counts
+from contest.services.console import contests, rounds
+from contest.services.errors import InvalidInput
+from contest.services.ranking import board_settings, leaderboard, prizes
+from contest.services.ranking.closing import close_round
+from contest.services.ranking.results_export import write_results
+
+
+def _render_form(form: RoundForm, contest: Contest, round_: Round | None = None) -> ResponseReturnValue:
+    return render_template(
+        "organizer/round_form.html",
+        form=form,
+        contest=contest,
+        round=round_,
+        banks=banks_with_counts(db.session),
+        picks=form.picks(),
+        problems=problems(form),
+    ), (400 if problems(form) else 200)
+
+
+def _round_form() -> RoundForm:
+    form = RoundForm()
+    form.bank.choices = [SelectChoice(bank.name, bank.name) for bank, _topics, _counts in banks_with_counts(db.session)]
+    return form
+
+
+def _save(form: RoundForm, contest: Contest, round_: Round | None) -> Round | None:
+    """Create or update the round from the posted form; None (and the problems on the form) when refused."""
+    bank_ids = {bank.name: bank.id for bank, _topics, _counts in banks_with_counts(db.session)}
+    settings = form.settings(bank_ids)
+    if form.has_problems():
+        return None
+    try:
+        if round_ is None:
+            return rounds.create_round(db.session, contest=contest, actor=current_actor(), now=clock.now(), **settings)
+        rounds.update_round(db.session, round_, actor=current_actor(), now=clock.now(), **settings)
+        return round_
+    except InvalidInput as error:
+        db.session.rollback()
+        show_problems(form, error, "name", per_field=True)
+        return None
+
+
+@bp.route("/contests/<slug>/rounds/new", methods=["GET", "POST"])
+@organizer_required
+def round_new(slug: str) -> ResponseReturnValue:
+    contest = contests.find_contest(db.session, slug)
+    form = _round_form()
+    if form.validate_on_submit() and (round_ := _save(form, contest, None)) is not None:
+        db.session.commit()
+        flash(_("The round %(name)s was created.", name=round_.name), "success")
+        return redirect(url_for("organizer.round_detail", round_id=round_.id))
+    return _render_form(form, contest)
+
+
+@bp.route("/rounds/<int:round_id>/edit", methods=["GET", "POST"])
+@organizer_required
+def round_edit(round_id: int) -> ResponseReturnValue:
+    round_ = rounds.find_round(db.session, round_id)
+    if request.method == "GET" and rounds.round_started(db.session, round_):
+        flash(_("Someone has already taken this round: its settings can no longer be changed."), "error")
+        return redirect(url_for("organizer.round_detail", round_id=round_.id))
+    form = _round_form()
+    if not form.is_submitted():
+        form.process(data=rounds.round_settings(round_))
+        form.fill_picks(rounds.draw_picks(round_))
+    elif form.validate() and _save(form, round_.contest, round_) is not None:
+        db.session.commit()
+        flash(_("The round %(name)s was saved.", name=round_.name), "success")
+        return redirect(url_for("organizer.round_detail", round_id=round_.id))
+    return _render_form(form, round_.contest, round_)
+
+
+@bp.get("/rounds/<int:round_id>")
+@organizer_required
+def round_detail(round_id: int) -> ResponseReturnValue:
+    round_ = rounds.find_round(db.session, round_id)
+    return render_template(
+        "organizer/round.html",
+        round=round_,
+        counts=rounds.round_counts(db.session, round_),
+        top=leaderboard.individual_page(db.session, round_, limit=20, public=False),
+        state=round_.state(clock.now()),
+        prize_names=prizes.PRIZE_NAMES_VI,
+        prize_form=PrizeForm(data=round_.prize_plan or {}),
+    )
+
+
+@bp.post("/rounds/<int:round_id>/board")
+@organizer_required
+def round_board(round_id: int) -> ResponseReturnValue:
+    round_ = rounds.find_round(db.session, round_id)
+    action = request.form.get("action")
+    if action in ("freeze", "unfreeze"):
+        board_settings.set_board_frozen(db.session, round_, action == "freeze", actor=current_actor(), now=clock.now())
+    elif action in ("hide", "show"):
+        board_settings.set_board_hidden(db.session, round_, action == "hide", actor=current_actor(), now=clock.now())
+    else:
+        abort(400)
+    db.session.commit()
+    flash(_("The public board was updated."), "success")
+    return redirect(url_for("organizer.round_detail", round_id=round_id))
+
+
+@bp.post("/rounds/<int:round_id>/prizes")
+@organizer_required
+def round_prizes(round_id: int) -> ResponseReturnValue:
+    round_ = rounds.find_round(db.session, round_id)
+    form = PrizeForm()
+    try:
+        if not form.validate_on_submit():
+            abort(400)
+        prizes.set_prize_plan(db.session, round_, form.plan(), actor=current_actor(), now=clock.now())
+    except InvalidInput as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+        return redirect(url_for("organizer.round_detail", round_id=round_id))
+    db.session.commit()
+    flash(_("The prizes were saved; they are given when the round is closed."), "success")
+    return redirect(url_for("organizer.round_detail", round_id=round_id))
+
+
+@bp.post("/rounds/<int:round_id>/close")
+@organizer_required
+def round_close(round_id: int) -> ResponseReturnValue:
+    round_ = rounds.find_round(db.session, round_id)
+    ranked = close_round(db.session, round_, actor=current_actor(), now=clock.now())
+    db.session.commit()
+    flash(_("The round is closed: %(count)d participants ranked.", count=len(ranked)), "success")
+    return redirect(url_for("organizer.round_detail", round_id=round_id))
+
+
+@bp.get("/rounds/<int:round_id>/results.xlsx")
+@organizer_required
+def round_results(round_id: int) -> ResponseReturnValue:
+    round_ = rounds.find_round(db.session, round_id)
+    if round_.finalized_at is None:
+        abort(409)
+    response = xlsx_download(
+        lambda target: write_results(db.session, round_, target, actor=current_actor(), now=clock.now()),
+        f"ket-qua-dot-{round_.id}.xlsx",
+    )
+    db.session.commit()  # the download is in the audit log
+    return response

@@ -1,0 +1,104 @@
+"""The unit tree: finding units, importing a file of units, editing or moving one."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+
+from contest import clock
+from contest.auth.permissions import current_actor, organizer_required
+from contest.extensions import db
+from contest.organizer import bp
+from contest.organizer.forms import UnitFileForm, UnitForm, show_problems
+from contest.services.errors import InvalidInput, NotFound
+from contest.services.people.units import find_unit, import_units, root_units, search_units, update_unit
+from contest.services.problems import FileProblems, translated
+from question_bank.tables import TableError, read_table
+
+
+def _unit_page(form: UnitFileForm, problems: list[object] | None = None) -> str:
+    query = request.args.get("q", "")
+    return render_template(
+        "organizer/units.html",
+        query=query,
+        found=search_units(db.session, query, limit=50) if query else [],
+        roots=root_units(db.session) if problems is None else [],
+        problems=problems or [],
+        form=form,
+    )
+
+
+@bp.get("/units")
+@organizer_required
+def unit_list() -> ResponseReturnValue:
+    return _unit_page(UnitFileForm())
+
+
+@bp.post("/units/upload")
+@organizer_required
+def unit_upload() -> ResponseReturnValue:
+    form = UnitFileForm()
+    if not form.validate_on_submit():
+        return _unit_page(form), 400
+    upload = form.file.data
+    try:
+        summary = import_units(
+            db.session,
+            read_table(upload.filename, upload.read()),
+            source=upload.filename or "",
+            actor=current_actor(),
+            now=clock.now(),
+        )
+    except FileProblems as error:
+        db.session.rollback()
+        return _unit_page(form, error.problems), 422
+    except TableError as error:
+        db.session.rollback()
+        form.file.errors = [*form.file.errors, translated(error.message)]
+        return _unit_page(form), 400
+    db.session.commit()
+    flash(
+        _("Units imported: %(created)d new, %(updated)d updated.", created=summary.created, updated=summary.updated),
+        "success",
+    )
+    return redirect(url_for("organizer.unit_list"))
+
+
+@bp.route("/units/<code>", methods=["GET", "POST"])
+@organizer_required
+def unit_edit(code: str) -> ResponseReturnValue:
+    unit = find_unit(db.session, code)
+    if unit is None:
+        raise NotFound(_("This unit does not exist."))
+    form = UnitForm()
+    if not form.is_submitted():
+        form.process(
+            data={
+                "name": unit.name,
+                "headcount": unit.headcount,
+                "parent_code": unit.parent.code if unit.parent else "",
+                "kind": unit.kind,
+            }
+        )
+    elif form.validate():
+        try:
+            update_unit(
+                db.session,
+                unit,
+                name=form.name.data or "",
+                kind=form.kind.data or "",
+                headcount=form.headcount.data or "",
+                parent_code=form.parent_code.data or "",
+                actor=current_actor(),
+                now=clock.now(),
+            )
+        except InvalidInput as error:
+            db.session.rollback()
+            show_problems(form, error, "name", per_field=True)
+        else:
+            db.session.commit()
+            flash(_("The unit %(name)s was saved.", name=unit.name), "success")
+            return redirect(url_for("organizer.unit_edit", code=unit.code))
+    status = 400 if any(field.errors for field in form) else 200
+    return render_template("organizer/unit_edit.html", unit=unit, form=form), status

@@ -1,0 +1,23 @@
+"""Pages of a list that can grow (questions of a bank, the audit log), as Flask-SQLAlchemy's Pagination."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_sqlalchemy.pagination import Pagination, SelectPagination
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+
+def paginate(session: Session, statement: Select[Any], *, page: int, per_page: int) -> Pagination:
+    """The page asked for, or the last one when it asks beyond the end (an old link after deletions)."""
+    total = session.scalar(select(func.count()).select_from(statement.order_by(None).subquery())) or 0
+    last = max(1, -(-total // per_page))
+    return SelectPagination(
+        select=statement,
+        session=session,
+        page=min(max(page, 1), last),
+        per_page=per_page,
+        max_per_page=per_page,
+        error_out=False,
+    )
