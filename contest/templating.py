@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Flask, request
+from flask import Flask, request, url_for
 from flask_babel import format_datetime, format_decimal, format_percent, get_locale
 
 from contest import clock
@@ -49,6 +49,15 @@ def percent(share: float | None, digits: int = 1) -> str:
     return "" if share is None else format_percent(share, _digits_pattern(digits) + "%")
 
 
+def other_language_url(language: str) -> str:
+    """This page in the other language. Built from the route, never from the raw path: a path such as
+    //evil.example would otherwise become a link to another site."""
+    args = {**request.args.to_dict(), "lang": language}
+    if request.endpoint and request.endpoint != "static" and request.url_rule is not None:
+        return url_for(request.endpoint, **{**args, **(request.view_args or {})})
+    return url_for("public.index", lang=language)
+
+
 def init_app(app: Flask) -> None:
     app.add_template_filter(vn_datetime, "vn_datetime")
     app.add_template_filter(clock.iso_utc, "iso_utc")
@@ -69,12 +78,5 @@ def init_app(app: Flask) -> None:
             "contest_status_labels": CONTEST_STATUS_LABELS,
             "current_language": str(locale) if locale else app.config["BABEL_DEFAULT_LOCALE"],
             "now_utc": clock.now(),
-            "other_language_url": _other_language_url,
+            "other_language_url": other_language_url,
         }
-
-    def _other_language_url(language: str) -> str:
-        args = request.args.to_dict()
-        args["lang"] = language
-        from urllib.parse import urlencode
-
-        return f"{request.path}?{urlencode(args)}"

@@ -126,3 +126,20 @@ def test_behind_a_trusted_proxy_the_client_address_is_the_forwarded_one(make_app
         app.add_url_rule("/whoami", "whoami", lambda: seen.append(request.remote_addr) or "")
         app.test_client().get("/whoami", headers={"X-Forwarded-For": "203.0.113.9"})
     assert seen == ["127.0.0.1", "203.0.113.9"]
+
+
+@pytest.mark.parametrize("path", ["//evil.example", "//evil.example/contests", "/\\evil.example"])
+def test_the_language_link_stays_on_this_site(client, path: str) -> None:
+    """The link to the other language is built from the route: a path of '//host' must not become an off-site link."""
+    page = client.get("/", environ_overrides={"PATH_INFO": path}).get_data(as_text=True)
+    link = page.split('hreflang="en"')[0].rsplit('href="', 1)[1].split('"', 1)[0]
+    assert link.startswith("/") and not link.startswith(("//", "/\\")), link
+    assert "evil.example" not in link
+
+
+def test_the_language_link_keeps_the_page_and_its_filters(client) -> None:
+    page = client.get("/contests/no-such/leaderboard?round=all").get_data(as_text=True)  # the contest's 404
+    assert 'href="/contests/no-such/leaderboard?round=all&amp;lang=en"' in page
+    assert 'href="/?lang=en"' in client.get("/no-such-page").get_data(as_text=True)  # no route: the home page
+    page = client.get("/login?next=/account").get_data(as_text=True)
+    assert 'href="/login?next=/account&amp;lang=en"' in page

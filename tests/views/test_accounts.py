@@ -157,6 +157,13 @@ def test_roster_check_matches_staff_by_phone(app, people, session) -> None:
     )
     text = response.get_data(as_text=True)
     assert "Đã đăng ký, chưa thi" in text and "Chưa đăng ký" in text and "Đăng ký ở đơn vị khác" in text
+    unreadable = admin.post(
+        "/unit/roster",
+        data={"file": (io.BytesIO(b"not a workbook"), "ds.xlsx"), "csrf_token": csrf_token(admin)},
+        content_type="multipart/form-data",
+    )
+    assert unreadable.status_code == 400 and "Location" not in unreadable.headers  # a page, not "Redirecting..."
+    assert 'class="error"' in unreadable.get_data(as_text=True), unreadable.get_data(as_text=True)
 
 
 def _protected_get_urls(app, session, round_id: int, method: str = "GET") -> list[str]:  # type: ignore[no-untyped-def]

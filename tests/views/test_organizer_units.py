@@ -97,3 +97,13 @@ def test_a_unit_name_longer_than_kept_is_a_row_problem_and_a_long_file_name_is_f
     assert session.scalar(select(func.count(Unit.id))) == 0
     fine = _upload(organizer, header + "P1,,Tỉnh A,province,10\n".encode(), name="don-vi-" + "x" * 200 + ".csv")
     assert fine.status_code == 302 and session.scalar(select(func.count(Unit.id))) == 1  # the audit keeps 120 chars
+
+
+def test_a_refused_file_is_a_page_with_its_problem_not_a_bare_redirect(organizer) -> None:
+    """A 4xx answer is a page that says what is wrong (a redirect sent with 400 showed "Redirecting...")."""
+    missing = organizer.post("/admin/units/upload", data={"csrf_token": csrf_token(organizer)})
+    assert missing.status_code == 400 and "Location" not in missing.headers
+    assert "Vui lòng chọn tệp." in missing.get_data(as_text=True)
+    unreadable = _upload(organizer, b"\x00\x01 not a spreadsheet", name="units.xlsx")
+    assert unreadable.status_code == 400 and "Location" not in unreadable.headers
+    assert 'class="error"' in unreadable.get_data(as_text=True)
