@@ -4,18 +4,21 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLASK := CONTEST_ENV=development $(BIN)/flask --app wsgi
 
-.PHONY: run test lint format e2e bench bench-bank db-upgrade translations vendor clean
+.PHONY: run test lint format e2e lock bench bench-bank db-upgrade translations vendor clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.run-installed: requirements.txt | $(BIN)/python
-	$(BIN)/pip install --quiet -r requirements.txt
+# Installs come from the lock files (every package pinned, with hashes), never from the
+# requirements*.txt inputs: `make lock` turns those into the locks. Each stamp is older than its lock
+# after the lock changes, so the next run installs it again.
+$(VENV)/.run-installed: requirements.lock | $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes -r requirements.lock
 	touch $@
 
-$(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(BIN)/python
-	$(BIN)/pip install --quiet -r requirements-dev.txt
+$(VENV)/.dev-installed: requirements-dev.lock | $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes -r requirements-dev.lock
 	touch $@ $(VENV)/.run-installed
 
 db-upgrade: $(VENV)/.run-installed
@@ -32,6 +35,7 @@ test: $(VENV)/.dev-installed
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 format: $(VENV)/.dev-installed
 	$(BIN)/ruff check --fix .
@@ -48,8 +52,8 @@ translations: $(VENV)/.dev-installed
 bench: $(VENV)/.dev-installed
 	$(BIN)/python -m bench --profile $(or $(PROFILE),quick)
 
-$(VENV)/.e2e-installed: requirements-e2e.txt requirements-dev.txt requirements.txt | $(BIN)/python
-	$(BIN)/pip install --quiet -r requirements-e2e.txt
+$(VENV)/.e2e-installed: requirements-e2e.lock | $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes -r requirements-e2e.lock
 	touch $@ $(VENV)/.dev-installed $(VENV)/.run-installed
 
 # Browser journeys in headless Chromium (Debian's chromium package at /usr/bin/chromium).
@@ -69,6 +73,21 @@ vendor: node_modules/axe-core/axe.min.js
 # Question-bank speed: import of a 10,000-question xlsx, draws of 30 questions.
 bench-bank: $(VENV)/.dev-installed
 	$(BIN)/python -m bench.bank
+
+# Regenerate the locks after editing requirements*.txt (the direct dependencies), for Python 3.11 on
+# Linux x86_64: the runtime lock first, then the others constrained to its versions. Pins still allowed
+# by the inputs are kept; `make lock LOCK_ARGS=--upgrade` moves everything to the newest versions.
+PIP_TOOLS := pip-tools==7.6.2
+PIP_COMPILE := CUSTOM_COMPILE_COMMAND="make lock" $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe \
+	--strip-extras --no-emit-index-url --no-emit-find-links $(LOCK_ARGS)
+
+lock: | $(BIN)/python
+	@$(BIN)/python -c 'import platform, sys; sys.exit(None if sys.version_info[:2] == (3, 11) and sys.platform == "linux" \
+		and platform.machine() == "x86_64" else "make lock: the locks are for Python 3.11 on Linux x86_64; run it there")'
+	$(BIN)/pip install --quiet $(PIP_TOOLS)
+	$(PIP_COMPILE) --output-file requirements.lock requirements.txt
+	$(PIP_COMPILE) --constraint requirements.lock --output-file requirements-dev.lock requirements-dev.txt
+	$(PIP_COMPILE) --constraint requirements-dev.lock --output-file requirements-e2e.lock requirements-e2e.txt
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

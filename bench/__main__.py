@@ -23,6 +23,7 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import redis
 
@@ -97,7 +98,8 @@ async def run_phase(
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+        port: int = sock.getsockname()[1]
+        return port
 
 
 def start_gunicorn(port: int, database_url: str, redis_url: str, workers: int | None) -> subprocess.Popen[bytes]:
@@ -145,7 +147,7 @@ def worker_rss_mb(master: int) -> float:
     return round(statistics.mean(sizes), 1) if sizes else 0.0
 
 
-async def benchmark(args: argparse.Namespace, port: int, round_id: int, people: list[Participant]) -> dict:
+async def benchmark(args: argparse.Namespace, port: int, round_id: int, people: list[Participant]) -> dict[str, Any]:
     rng = random.Random(1)
     results: dict[str, Measure] = {}
 
@@ -242,8 +244,8 @@ def main() -> None:
     args = parser.parse_args()
     profile = PROFILES[args.profile]
     args.duration = args.duration or profile["duration"]
-    participants = args.participants or profile["participants"]
-    board_size = args.board if args.board is not None else profile["board"]
+    participants = int(args.participants or profile["participants"])
+    board_size = int(args.board if args.board is not None else profile["board"])
     database_url = os.environ.get("BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/contest_bench")
     redis_url = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
 

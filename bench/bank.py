@@ -81,7 +81,7 @@ def time_import(data: bytes) -> dict[str, float]:
             name = f"bench-{time.time_ns()}"
             started = time.perf_counter()
             import_questions(
-                db.session, bank_name=name, result=result, now=datetime.now(UTC), actor=Actor(cli_user="bench")
+                db.session(), bank_name=name, result=result, now=datetime.now(UTC), actor=Actor(cli_user="bench")
             )
             db.session.commit()
             write_s = time.perf_counter() - started

@@ -40,10 +40,12 @@ def main() -> None:
     seconds = []
     with app.app_context():
         round_ = db.session.get(Round, round_id)
+        if round_ is None:
+            raise SystemExit(f"no round {round_id}")
         for _ in range(args.repeat):
             client.delete(*live_board.keys(round_id))
             started = time.perf_counter()
-            entries = rebuild(db.session, round_, client)
+            entries = rebuild(db.session(), round_, client)
             seconds.append(round(time.perf_counter() - started, 2))
             print(f"rebuilt {entries} entries in {seconds[-1]} s", flush=True)
         db.engine.dispose()

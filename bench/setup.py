@@ -63,7 +63,7 @@ def load_round(app: Flask, participants: int, seed: int = 7) -> tuple[int, list[
     now = datetime.now(UTC)
     with app.app_context():
         upgrade()
-        session = db.session
+        session = db.session()
         bench = Actor(cli_user="bench")
         import_units(session, read_table(DEMO_DATA / "units.csv"), source="units.csv", actor=bench, now=now)
         bank_file = DEMO_DATA / "sample_bank.xlsx"
@@ -138,7 +138,7 @@ def load_board(app: Flask, round_id: int, count: int, seed: int = 11) -> float:
     rng = random.Random(seed)
     now = datetime.now(UTC)
     with app.app_context():
-        session = db.session
+        session = db.session()
         units = session.scalars(select(Unit.id).where(Unit.depth == 1)).all()
         password_hash = generate_password_hash("bench-password")
         first_id = (session.scalar(select(User.id).order_by(User.id.desc()).limit(1)) or 0) + 1
@@ -186,8 +186,11 @@ def load_board(app: Flask, round_id: int, count: int, seed: int = 11) -> float:
             )
         session.commit()
         client = redis_client()
-        before = client.info("memory")["used_memory"]
-        rebuild(session, session.get(Round, round_id), client)
-        after = client.info("memory")["used_memory"]
+        round_ = session.get(Round, round_id)
+        if client is None or round_ is None:
+            raise RuntimeError("the benchmark's app has no Redis, or the round is gone")
+        before = int(client.info("memory")["used_memory"])
+        rebuild(session, round_, client)
+        after = int(client.info("memory")["used_memory"])
         db.engine.dispose()
     return (after - before) / 1e6

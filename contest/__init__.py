@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, request
+from flask import Flask, Response, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from contest.config import Config, config_for_environment, ensure_secret_key
@@ -21,12 +21,12 @@ def select_locale() -> str:
     from flask import current_app, has_request_context
 
     if not has_request_context():
-        return current_app.config["CLI_LANGUAGE"]
+        return str(current_app.config["CLI_LANGUAGE"])
     languages = current_app.config["LANGUAGES"]
     for candidate in (request.args.get("lang"), request.cookies.get(LANG_COOKIE)):
-        if candidate in languages:
+        if candidate is not None and candidate in languages:
             return candidate
-    return current_app.config["BABEL_DEFAULT_LOCALE"]
+    return str(current_app.config["BABEL_DEFAULT_LOCALE"])
 
 
 def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
@@ -42,6 +42,7 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     ensure_secret_key(app.config)
     if app.config.get("PROXY_COUNT"):
         count = app.config["PROXY_COUNT"]
+        # Flask's documented way to put middleware around the app; mypy sees the assignment as replacing a method.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)  # type: ignore[method-assign]
 
     db.init_app(app)
@@ -54,7 +55,8 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     login_manager.init_app(app)
     init_redis(app)
 
-    from contest import auth_loader, cli, errors, ids, input_guard, templating
+    from contest import cli, errors, ids, input_guard, templating
+    from contest.auth import loader as auth_loader
 
     ids.init_app(app)
     input_guard.init_app(app)
@@ -78,9 +80,9 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(api_bp, url_prefix="/api")
 
     @app.after_request
-    def remember_language(response):  # type: ignore[no-untyped-def]
+    def remember_language(response: Response) -> Response:
         chosen = request.args.get("lang")
-        if chosen in app.config["LANGUAGES"] and chosen != request.cookies.get(LANG_COOKIE):
+        if chosen is not None and chosen in app.config["LANGUAGES"] and chosen != request.cookies.get(LANG_COOKIE):
             response.set_cookie(LANG_COOKIE, chosen, max_age=365 * 24 * 3600, samesite="Lax")
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")

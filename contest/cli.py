@@ -89,7 +89,7 @@ def in_transaction(function: Callable[..., T]) -> Callable[..., T]:
 @in_transaction
 def demo_command() -> None:
     """Load the demo data (units, question bank, a contest with an open round, accounts)."""
-    report = demo_service.load_demo(db.session, actor=_me(), now=clock.now())
+    report = demo_service.load_demo(db.session(), actor=_me(), now=clock.now())
     if report.changed:
         click.echo(_("demo data: %(created)s", created=", ".join(report.created)))
     else:
@@ -121,7 +121,7 @@ def create_admin(phone: str, name: str, password_stdin: bool) -> None:
     if not password_stdin:
         raise click.UsageError(_("give the password on standard input with --password-stdin"))
     password = sys.stdin.readline().rstrip("\r\n")
-    user = create_admin_account(db.session, name=name, phone=phone, password=password, actor=_me(), now=clock.now())
+    user = create_admin_account(db.session(), name=name, phone=phone, password=password, actor=_me(), now=clock.now())
     click.echo(_("created admin %(name)s (%(phone)s)", name=user.name, phone=user.phone))
 
 
@@ -130,7 +130,7 @@ def create_admin(phone: str, name: str, password_stdin: bool) -> None:
 @in_transaction
 def units_import(file: Path) -> None:
     """Upsert units by code from a .csv or .xlsx file (code,parent_code,name,kind,headcount)."""
-    summary = import_units(db.session, read_table(file), source=file.name, actor=_me(), now=clock.now())
+    summary = import_units(db.session(), read_table(file), source=file.name, actor=_me(), now=clock.now())
     click.echo(
         _("imported units: %(created)d created, %(updated)d updated", created=summary.created, updated=summary.updated)
     )
@@ -147,7 +147,7 @@ def bank_import(file: Path, bank_name: str, file_format: str, dry_run: bool, ski
     """Import questions, all or nothing; every problem is listed with its row (GIFT/Aiken: line)."""
     result = read_questions(file.name, file.read_bytes(), file_format)
     summary = import_questions(
-        db.session,
+        db.session(),
         bank_name=bank_name,
         result=result,
         now=clock.now(),
@@ -177,7 +177,7 @@ def bank_export(bank_name: str, file: Path) -> None:
         raise click.ClickException(_("no question bank is named '%(name)s'", name=bank_name))
     if file.suffix.lower() != ".xlsx":
         raise click.ClickException(_("the export file must end in .xlsx"))
-    count = write_bank_xlsx(bank_questions(db.session, bank), file)
+    count = write_bank_xlsx(bank_questions(db.session(), bank), file)
     click.echo(_('exported %(count)d questions of bank "%(bank)s" to %(file)s', count=count, bank=bank.name, file=file))
 
 
@@ -188,7 +188,7 @@ def bank_export(bank_name: str, file: Path) -> None:
 @in_transaction
 def contest_create(slug: str, title: str, scope_code: str | None) -> None:
     """Create a published contest."""
-    contest = create_contest(db.session, slug=slug, title=title, scope_code=scope_code, actor=_me(), now=clock.now())
+    contest = create_contest(db.session(), slug=slug, title=title, scope_code=scope_code, actor=_me(), now=clock.now())
     click.echo(_("created contest %(slug)s", slug=contest.slug))
 
 
@@ -213,7 +213,7 @@ def contest_configure(slug: str, chain: str | None, unit_ranking: str | None, na
     if contest is None:
         raise click.ClickException(_("no contest has the slug '%(slug)s'", slug=slug))
     configure_contest(
-        db.session, contest, chain=chain, unit_ranking=unit_ranking, names=names, actor=_me(), now=clock.now()
+        db.session(), contest, chain=chain, unit_ranking=unit_ranking, names=names, actor=_me(), now=clock.now()
     )
     click.echo(
         _(
@@ -257,7 +257,7 @@ def round_create(
     if contest is None:
         raise click.ClickException(_("no contest has the slug '%(slug)s'", slug=slug))
     round_ = create_round(
-        db.session,
+        db.session(),
         contest=contest,
         actor=_me(),
         now=clock.now(),
@@ -279,7 +279,7 @@ def round_create(
 @in_transaction
 def attempts_finalize() -> None:
     """Finish attempts left open past their deadline (run it every minute from cron or a timer)."""
-    count = finalize_expired(db.session, now=clock.now())
+    count = finalize_expired(db.session(), now=clock.now())
     click.echo(
         ngettext(
             "finished %(num)d attempt left open past its deadline",
@@ -302,7 +302,7 @@ def _round(round_id: int) -> Round:
 def round_close(round_id: int) -> None:
     """End the round, compute the final ranking (with the prediction tie-break), print the top 10."""
     round_ = _round(round_id)
-    ranked = close_round(db.session, round_, actor=_me(), now=clock.now())
+    ranked = close_round(db.session(), round_, actor=_me(), now=clock.now())
     names = dict(
         db.session.execute(
             select(User.id, User.name).where(User.id.in_([r.candidate.user_id for r in ranked[:10]]))
@@ -350,7 +350,7 @@ def round_prizes(
     """Set the prizes of a round; they are given at `round close`."""
     round_ = _round(round_id)
     plan = set_prize_plan(
-        db.session,
+        db.session(),
         round_,
         {
             "first": first,
@@ -379,7 +379,7 @@ def results_export(round_id: int, file: Path) -> None:
         )
     if file.suffix.lower() != ".xlsx":
         raise click.ClickException(_("the results file must end in .xlsx"))
-    count = write_results(db.session, round_, file, actor=_me(), now=clock.now())
+    count = write_results(db.session(), round_, file, actor=_me(), now=clock.now())
     click.echo(
         _("wrote %(count)d ranked participants of round %(id)d to %(file)s", count=count, id=round_id, file=file)
     )
@@ -395,7 +395,7 @@ def leaderboard_rebuild(round_id: int | None) -> None:
         [_round(round_id)] if round_id else db.session.scalars(select(Round).where(Round.finalized_at.is_(None))).all()
     )
     for round_ in rounds:
-        count = rebuild(db.session, round_)
+        count = rebuild(db.session(), round_)
         click.echo(_("round %(id)d: %(count)d participants on the board", id=round_.id, count=count))
 
 

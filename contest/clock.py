@@ -15,7 +15,8 @@ def now() -> datetime:
     if has_app_context():
         override = current_app.config.get("CLOCK")
         if override is not None:
-            return override()
+            moment: datetime = override()
+            return moment
     return datetime.now(UTC)
 
 

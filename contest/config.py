@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 INSTANCE_DIR = Path(__file__).resolve().parent.parent / "instance"
 
@@ -92,7 +92,7 @@ def config_for_environment() -> type[Config]:
     return CONFIGS[name]
 
 
-def ensure_secret_key(config: dict) -> None:
+def ensure_secret_key(config: dict[str, Any]) -> None:
     """Refuse to run in production without SECRET_KEY; give development a stable one."""
     if config.get("SECRET_KEY"):
         return

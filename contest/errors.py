@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, Response, jsonify, render_template, request
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -35,21 +36,21 @@ def _http_message(error: HTTPException) -> str:
 
 def init_app(app: Flask) -> None:
     @app.errorhandler(DomainError)
-    def domain_error(error: DomainError):  # type: ignore[no-untyped-def]
+    def domain_error(error: DomainError) -> ResponseReturnValue:
         extra = {"fields": error.fields} if isinstance(error, InvalidInput) else {}
         return error_response(error.status, error.code, str(error.message), **extra)
 
     @app.errorhandler(CSRFError)
-    def csrf_error(error: CSRFError):  # type: ignore[no-untyped-def]
+    def csrf_error(error: CSRFError) -> ResponseReturnValue:
         return error_response(
             400, "csrf", _("Your session has expired or the form is stale. Reload the page and try again.")
         )
 
     @app.errorhandler(HTTPException)
-    def http_error(error: HTTPException):  # type: ignore[no-untyped-def]
+    def http_error(error: HTTPException) -> ResponseReturnValue:
         code = error.code or 500
         return error_response(code, error.name.lower().replace(" ", "_"), _http_message(error))
 
     @app.errorhandler(500)
-    def server_error(error: Exception):  # type: ignore[no-untyped-def]
+    def server_error(error: Exception) -> ResponseReturnValue:
         return error_response(500, "server_error", _("Something went wrong. Please try again."))

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from flask import Flask, request
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from contest.errors import error_response
@@ -28,7 +29,7 @@ def carries_nul() -> bool:
 
 def init_app(app: Flask) -> None:
     @app.before_request
-    def refuse_nul():  # type: ignore[no-untyped-def]
+    def refuse_nul() -> ResponseReturnValue | None:
         if carries_nul():
             return error_response(
                 400, "nul_character", _("The text holds an invisible control character (NUL): remove it and try again.")

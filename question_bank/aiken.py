@@ -48,7 +48,7 @@ def read_aiken(source: str) -> ReadResult:
         if len(options) < 2:
             errors.append((number, N_("at least 2 options are needed, there are %(count)d", count=len(options))))
         expected = list(range(len(options)))
-        if [option.position for option in options] != expected:
+        if [drafted.position for drafted in options] != expected:
             errors.append((number, N_("the options must come in the order A, B, C, ...")))
         letters = parse_answer(answer) if answer is not None else None
         if answer is None:
@@ -56,7 +56,7 @@ def read_aiken(source: str) -> ReadResult:
         elif letters is None:
             errors.append((answer_line, N_('"ANSWER: %(answer)s" is not a letter A-F', answer=answer)))
         else:
-            missing = [letter for letter in letters if letter not in {option.letter for option in options}]
+            missing = [letter for letter in letters if letter not in {drafted.letter for drafted in options}]
             if missing:
                 errors.append(
                     (
@@ -64,8 +64,8 @@ def read_aiken(source: str) -> ReadResult:
                         N_("answer %(letters)s points to an option that does not exist", letters=", ".join(missing)),
                     )
                 )
-            for option in options:
-                option.correct = option.letter in letters
+            for drafted in options:
+                drafted.correct = drafted.letter in letters
         if errors:
             problems.extend(FileProblem(line, message) for line, message in errors)
             continue

@@ -5,12 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import BinaryIO
 
-from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from question_bank.difficulty import VIETNAMESE_NAMES
 from question_bank.model import LETTERS, DraftQuestion
 from question_bank.sanitize import as_typed
+from question_bank.workbooks import new_workbook
 
 SHEET_TITLE = "Ngân hàng câu hỏi"
 
@@ -27,9 +29,7 @@ def write_bank_xlsx(questions: list[DraftQuestion], target: Path | str | BinaryI
         "Mức độ",
         "Giải thích",
     ]
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = SHEET_TITLE
+    workbook, sheet = new_workbook(SHEET_TITLE)
     sheet.append(headers)
     for number, question in enumerate(questions, start=1):
         by_position = {option.position: as_typed(option.text) for option in question.options}
@@ -49,18 +49,17 @@ def write_bank_xlsx(questions: list[DraftQuestion], target: Path | str | BinaryI
     return len(questions)
 
 
-def _style(sheet, headers: list[str]) -> None:  # type: ignore[no-untyped-def]
+def _style(sheet: Worksheet, headers: list[str]) -> None:
     widths = {"STT": 6, "Câu hỏi": 60, "Đáp án": 9, "Chủ đề": 26, "Mức độ": 12, "Giải thích": 50}
     for column, header in enumerate(headers, start=1):
         cell = sheet.cell(row=1, column=column)
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="DDEBF7")
-        letter = cell.column_letter
-        sheet.column_dimensions[letter].width = widths.get(header, 30)
+        sheet.column_dimensions[get_column_letter(column)].width = widths.get(header, 30)
     for row in sheet.iter_rows(min_row=2):
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
-            if cell.column > 1:
+            if (cell.column or 0) > 1:
                 cell.number_format = "@"
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = sheet.dimensions

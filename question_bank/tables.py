@@ -68,7 +68,10 @@ def decode_csv(raw: bytes) -> tuple[str, str]:
     if raw.startswith(b"\xef\xbb\xbf"):
         return raw[3:].decode("utf-8"), "utf-8-sig"
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return raw.decode("utf-16"), "utf-16"
+        try:
+            return raw.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError as error:  # a UTF-16 mark, then an odd number of bytes or a broken pair
+            raise TableError(CSV_ENCODINGS_REFUSED_MESSAGE) from error
     try:
         return raw.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:

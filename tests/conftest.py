@@ -1,12 +1,21 @@
 """Fixtures: an app on a real database (SQLite by default, PostgreSQL when DATABASE_URL is set),
-cleaned after every test, a real Redis when REDIS_URL is set, and a clock the test controls."""
+cleaned after every test, a real Redis when REDIS_URL is set, and a clock the test controls.
+
+The tests that need a live Redis whatever the pass (`live_redis_url`, `board_redis`) use REDIS_URL when it
+is set, else a redis-server private to the session (loopback, a free port, a temporary directory, nothing
+saved), stopped at the end; without redis-server they are not run, and one line says so. With CI set, a
+missing Redis fails the run instead."""
 
 from __future__ import annotations
 
 import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 import redis
@@ -21,13 +30,12 @@ from contest import create_app
 from contest.config import database_url
 from contest.extensions import db as _db
 from contest.models import Base
+from tests.helpers import csrf_token
 
 pytest_plugins = ["tests.quiz_fixtures"]
 
 # Browser journeys need Chromium and Playwright: `make e2e` collects them (E2E=1), `make test` does not.
 collect_ignore = [] if os.environ.get("E2E") == "1" else ["e2e"]
-
-DEMO_DATA = Path(__file__).resolve().parent.parent / "contest" / "demo_data"
 
 
 class FakeClock:
@@ -93,6 +101,140 @@ def redis_url() -> str | None:
     finally:
         client.close()
     return url
+
+
+# A live Redis for the tests that ask for one of these fixtures, in every pass: REDIS_URL when it is set,
+# else the session's private redis-server (started after collection, only when such a test is selected).
+LIVE_REDIS_FIXTURES = ("live_redis_url", "board_redis")
+_PRIVATE_REDIS = pytest.StashKey["PrivateRedis"]()
+_REDIS_NOTE = pytest.StashKey[str]()
+
+
+class PrivateRedis:
+    """A redis-server of this session's own: loopback, a free port, a temporary directory, no persistence."""
+
+    def __init__(self, binary: str) -> None:
+        self.directory = tempfile.mkdtemp(prefix="contest-test-redis-")
+        self.log = os.path.join(self.directory, "redis.log")
+        self.process: subprocess.Popen[bytes] | None = None
+        self.port = 0
+        try:
+            for _ in range(3):  # another process may take the free port before redis-server binds it
+                if self._start(binary):
+                    return
+        except BaseException:
+            self.stop()
+            raise
+        self.stop()
+        pytest.exit(f"the private redis-server ({binary}) did not start: {self._log_tail()}", returncode=3)
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def _start(self, binary: str) -> bool:
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            self.port = sock.getsockname()[1]
+        arguments = ["--bind", "127.0.0.1", "--port", str(self.port), "--dir", self.directory, "--logfile", self.log]
+        arguments += ["--save", "", "--appendonly", "no", "--daemonize", "no", "--protected-mode", "yes"]
+        self.process = subprocess.Popen(
+            [binary, *arguments], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        client = redis.Redis(host="127.0.0.1", port=self.port, socket_timeout=1)
+        try:
+            deadline = time.monotonic() + 10
+            while self.process.poll() is None and time.monotonic() < deadline:
+                try:
+                    if client.ping():
+                        return True
+                except redis.ConnectionError:
+                    time.sleep(0.05)
+        finally:
+            client.close()
+        self._terminate()
+        return False
+
+    def _log_tail(self) -> str:
+        try:
+            with open(self.log, encoding="utf-8", errors="replace") as log:
+                return " / ".join(log.read().strip().splitlines()[-3:]) or "no log"
+        except OSError:
+            return "no log"
+
+    def _terminate(self) -> None:
+        if self.process is None:
+            return
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.process = None
+
+    def stop(self) -> None:
+        self._terminate()
+        shutil.rmtree(self.directory, ignore_errors=True)
+
+
+def _needs_live_redis(item: pytest.Item) -> bool:
+    return any(name in getattr(item, "fixturenames", ()) for name in LIVE_REDIS_FIXTURES)
+
+
+def _ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
+@pytest.hookimpl(trylast=True)  # after -k and -m: start nothing for tests that will not run
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    needing = [item for item in items if _needs_live_redis(item)]
+    if not needing or os.environ.get("REDIS_URL"):
+        return
+    binary = shutil.which("redis-server")
+    if binary is None:
+        files = sorted({item.nodeid.split("::")[0] for item in needing})
+        why = "REDIS_URL is not set and no redis-server is installed (apt-get install redis-server)"
+        if _ci():
+            pytest.exit(f"CI: {len(needing)} tests need Redis ({', '.join(files)}): {why}", returncode=3)
+        config.stash[_REDIS_NOTE] = f"not run: {len(needing)} tests that need Redis ({', '.join(files)}): {why}"
+        config.hook.pytest_deselected(items=needing)
+        items[:] = [item for item in items if not _needs_live_redis(item)]
+        return
+    server = PrivateRedis(binary)
+    config.add_cleanup(server.stop)
+    config.stash[_PRIVATE_REDIS] = server
+    config.stash[_REDIS_NOTE] = f"redis: {len(needing)} tests used a private redis-server at {server.url}"
+
+
+def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:  # type: ignore[no-untyped-def]
+    note = config.stash.get(_REDIS_NOTE, None)
+    if note:
+        terminalreporter.write_line(note, yellow=note.startswith("not run"))
+
+
+@pytest.fixture(scope="session")
+def live_redis_url(request: pytest.FixtureRequest, redis_url: str | None) -> str:
+    """A Redis that answers: REDIS_URL when it is set, else the session's private redis-server."""
+    if redis_url:
+        return redis_url
+    server = request.config.stash.get(_PRIVATE_REDIS, None)
+    if server is None:
+        pytest.fail("no Redis: REDIS_URL is not set and no private redis-server was started")
+    return server.url
+
+
+@pytest.fixture
+def board_redis(app: Flask, live_redis_url: str) -> Iterator[redis.Redis]:
+    """The app's Redis client on a live Redis, emptied before and after the test (the board tests)."""
+    client = redis.Redis.from_url(live_redis_url)
+    client.flushdb()
+    app.config["REDIS_URL"] = live_redis_url
+    app.extensions["redis_client"] = client
+    yield client
+    client.flushdb()
+    client.close()
 
 
 @pytest.fixture
@@ -190,10 +332,6 @@ def runner(app: Flask) -> FlaskCliRunner:
 @pytest.fixture
 def is_postgres(db) -> bool:  # type: ignore[no-untyped-def]
     return db.engine.dialect.name == "postgresql"
-
-
-def csrf_token(client: FlaskClient) -> str:
-    return client.get("/api/csrf").get_json()["csrf_token"]
 
 
 class Auth:

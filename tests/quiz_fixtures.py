@@ -1,4 +1,6 @@
-"""A round ready to take: a bank of 30 questions (some with two right options), a contest for
+"""Fixtures of the quiz: a round ready to take (`quiz`) and a contest day of five submissions (`contest_day`).
+
+A round ready to take: a bank of 30 questions (some with two right options), a contest for
 one unit's subtree, a participant of that unit logged in through the API."""
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from flask.testing import FlaskClient
 from contest.models import Contest, Option, Question, QuestionBank, Round, Unit, User
 from contest.services.people.accounts import create_user
 from question_bank.model import DraftOption, DraftQuestion
-from tests.conftest import csrf_token
+from tests.helpers import csrf_token, participant_client, take_round
 
 
 @dataclass
@@ -114,11 +116,25 @@ def quiz(app, session, clock, client) -> Quiz:
     return Quiz(round_, user, unit_a, client)
 
 
-def right_options(session, attempt_id: int) -> dict[int, list[int]]:
-    """The right option ids of each position, read from the database (never from the API)."""
-    from sqlalchemy import select
-
-    from contest.models import AttemptItem
-
-    items = session.scalars(select(AttemptItem).where(AttemptItem.attempt_id == attempt_id)).all()
-    return {item.position: sorted(o["id"] for o in item.snapshot["options"] if o["correct"]) for item in items}
+@pytest.fixture
+def contest_day(app, session, clock, quiz):  # type: ignore[no-untyped-def]
+    """Five participants of two units submit: scores 10, 10 (slower), 9, 7 and the quiz user's 10."""
+    root = quiz.unit.parent
+    unit_b = root.children[1]
+    quiz.round.contest.scope_unit = root
+    quiz.round.max_attempts = None
+    session.commit()
+    plan = [
+        ("0911000001", quiz.unit, "Trần Văn Bình", 10, 5),
+        ("0911000002", unit_b, "Lê Thị Cúc", 10, 2),
+        ("0911000003", unit_b, "Phạm Đức", 9, 1),
+        ("0911000004", quiz.unit, "Hoàng Yến", 7, None),
+    ]
+    for phone, unit, name, correct, prediction in plan:
+        clock.advance(seconds=30)
+        take_round(
+            participant_client(app, session, clock, phone, unit, name), session, quiz.round.id, correct, prediction
+        )
+    clock.advance(seconds=30)
+    take_round(quiz.client, session, quiz.round.id, 10, 3)
+    return quiz

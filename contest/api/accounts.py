@@ -37,7 +37,7 @@ def api_login() -> ResponseReturnValue:
             _("Enter your phone number and password."),
             {"phone": _("Enter your phone number."), "password": _("Enter your password.")},
         )
-    user = authenticate(db.session, phone, password)
+    user = authenticate(db.session(), phone, password)
     if user is None:
         return jsonify(
             {"error": "invalid_credentials", "message": _("The phone number or password is not correct.")}
@@ -61,11 +61,13 @@ def api_register() -> ResponseReturnValue:
     user = register_from(body)
     db.session.commit()
     login_user(user, remember=True)
-    return jsonify({"id": user.id, "name": user.name, "phone": user.phone, "unit_code": user.unit.code}), 201
+    return jsonify(
+        {"id": user.id, "name": user.name, "phone": user.phone, "unit_code": user.unit.code if user.unit else None}
+    ), 201
 
 
 @bp.get("/units")
 def api_units() -> ResponseReturnValue:
     limit = int_arg("limit", UNIT_CHOICES, low=1, high=UNIT_CHOICES)
-    entries = search_units(db.session, request.args.get("q", ""), limit)
+    entries = search_units(db.session(), request.args.get("q", ""), limit)
     return jsonify({"entries": [entry.as_json() for entry in entries]})

@@ -33,8 +33,8 @@ def round_leaderboard(round_id: int) -> ResponseReturnValue:
     offset = int_arg("offset", 0)
 
     def build() -> dict[str, Any]:
-        round_ = visible_round(db.session, round_id)
-        page = leaderboard.individual_page(db.session, round_, limit=limit, offset=offset)
+        round_ = visible_round(db.session(), round_id)
+        page = leaderboard.individual_page(db.session(), round_, limit=limit, offset=offset)
         return {
             "entries": [{key: value for key, value in entry.items() if key != "user_id"} for entry in page.entries],
             "total": page.total,
@@ -51,8 +51,8 @@ def round_units(round_id: int) -> ResponseReturnValue:
     parent = request.args.get("parent") or None
 
     def build() -> dict[str, Any]:
-        round_ = visible_round(db.session, round_id)
-        return {"entries": [row.as_json() for row in leaderboard.unit_ranking(db.session, round_, parent)]}
+        round_ = visible_round(db.session(), round_id)
+        return {"entries": [row.as_json() for row in leaderboard.unit_ranking(db.session(), round_, parent)]}
 
     return _public_json(cached_json(f"board:{round_id}:units:{parent or ''}", 3.0, build))
 
@@ -60,7 +60,7 @@ def round_units(round_id: int) -> ResponseReturnValue:
 @bp.get("/contests/<slug>/stats")
 def contest_stats(slug: str) -> ResponseReturnValue:
     def build() -> dict[str, Any]:
-        return live_counts.contest_counts(db.session, public_contest(db.session, slug))
+        return live_counts.contest_counts(db.session(), public_contest(db.session(), slug))
 
     return _public_json(cached_json(f"contest:{slug}:stats", live_counts.STATS_TTL_S, build))
 
@@ -68,6 +68,6 @@ def contest_stats(slug: str) -> ResponseReturnValue:
 @bp.get("/contests/<slug>/screen")
 def contest_screen(slug: str) -> ResponseReturnValue:
     def build() -> dict[str, Any]:
-        return live_counts.screen_payload(db.session, public_contest(db.session, slug))
+        return live_counts.screen_payload(db.session(), public_contest(db.session(), slug))
 
     return _public_json(cached_json(f"contest:{slug}:screen", live_counts.SCREEN_TTL_S, build))

@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 
 from contest import clock
 from contest.api import bp
-from contest.auth_loader import session_credentials, unauthorized
+from contest.auth.loader import session_credentials, unauthorized
 from contest.extensions import db
 from contest.services.console.rounds import visible_round
 from contest.services.errors import InvalidInput
@@ -21,8 +21,14 @@ from contest.services.quiz.attempts import AttemptFinished
 @login_required
 def start_attempt(round_id: int) -> ResponseReturnValue:
     now = clock.now()
-    round_ = visible_round(db.session, round_id)
-    started = attempts.start_attempt(db.session, current_user, round_, now=now, origin=ClientOrigin.of(request))
+    round_ = visible_round(db.session(), round_id)
+    started = attempts.start_attempt(
+        db.session(),
+        current_user,
+        round_,
+        now=now,
+        origin=ClientOrigin.of(request.remote_addr, request.headers.get("User-Agent", "")),
+    )
     db.session.commit()
     return jsonify(started.payload), 201 if started.created else 200
 
@@ -38,7 +44,7 @@ def save_answer(attempt_id: int, position: int) -> ResponseReturnValue:
     options = body.get("options") if isinstance(body, dict) else None
     try:
         chosen = attempts.save_answer(
-            db.session,
+            db.session(),
             user_id=credentials[0],
             session_token=credentials[1],
             attempt_id=attempt_id,
@@ -62,7 +68,7 @@ def report_presence(attempt_id: int) -> ResponseReturnValue:
     """The quiz page is visible again after `away_ms` hidden (for the integrity flags)."""
     body = request.get_json(silent=True)
     away_ms = body.get("away_ms") if isinstance(body, dict) else None
-    attempt = attempts.record_absence(db.session, current_user, attempt_id, away_ms, clock.now())
+    attempt = attempts.record_absence(db.session(), current_user, attempt_id, away_ms, clock.now())
     db.session.commit()
     return jsonify({"away_ms": attempt.away_ms, "long_absences": attempt.long_absences})
 
@@ -70,10 +76,10 @@ def report_presence(attempt_id: int) -> ResponseReturnValue:
 @bp.post("/attempts/<int:attempt_id>/submit")
 @login_required
 def submit_attempt(attempt_id: int) -> ResponseReturnValue:
-    attempt = attempts.get_own_attempt(db.session, current_user, attempt_id)
+    attempt = attempts.get_own_attempt(db.session(), current_user, attempt_id)
     body = request.get_json(silent=True)
     prediction = body.get("prediction") if isinstance(body, dict) else None
-    attempt = attempts.submit_attempt(db.session, attempt, prediction=prediction, now=clock.now())
+    attempt = attempts.submit_attempt(db.session(), attempt, prediction=prediction, now=clock.now())
     body = {**attempts.result_payload(attempt), "result_url": url_for("participant.result", attempt_id=attempt_id)}
     db.session.commit()
     return jsonify(body)

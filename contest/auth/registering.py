@@ -22,7 +22,7 @@ def register_from(values: Mapping[str, Any]) -> User:
         return value if isinstance(value, str) else ""
 
     return register_participant(
-        db.session,
+        db.session(),
         name=text("name"),
         phone=text("phone"),
         password=text("password"),
@@ -31,5 +31,5 @@ def register_from(values: Mapping[str, Any]) -> User:
         category=text("category"),
         consent=values.get("consent") in (True, "y", "on", "true", "1"),
         now=clock.now(),
-        origin=ClientOrigin.of(request),
+        origin=ClientOrigin.of(request.remote_addr, request.headers.get("User-Agent", "")),
     )

@@ -15,11 +15,9 @@ from contest.services.people import accounts
 
 def reset_and_show(user_id: int) -> User:
     """Reset the account's password (403 outside the actor's reach) and show the temporary one once."""
-    target = db.session.get(User, user_id)
-    if target is None:
-        abort(404)
+    target = accounts.find_account(db.session(), user_id)
     try:
-        temporary = accounts.reset_password(db.session, current_user, target, now=clock.now())
+        temporary = accounts.reset_password(db.session(), current_user, target, now=clock.now())
     except DomainError:
         abort(403)
     db.session.commit()

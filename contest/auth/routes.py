@@ -17,7 +17,7 @@ from contest.extensions import db, limiter
 from contest.services.errors import InvalidInput
 from contest.services.people import accounts
 from contest.services.people.accounts import authenticate
-from contest.services.people.units import find_unit, search_units
+from contest.services.people.units import UnitChoice, find_unit, search_units
 
 
 def _safe_next(target: str | None) -> str:
@@ -32,7 +32,7 @@ def login() -> ResponseReturnValue:
         return redirect(_safe_next(request.args.get("next")))
     form = LoginForm()
     if form.validate_on_submit():
-        user = authenticate(db.session, form.phone.data or "", form.password.data or "")
+        user = authenticate(db.session(), form.phone.data or "", form.password.data or "")
         if user is not None:
             login_user(user, remember=bool(form.remember.data))
             flash(_("Welcome, %(name)s.", name=user.name), "success")
@@ -55,14 +55,14 @@ def register() -> ResponseReturnValue:
     """Registration works without JavaScript: "Find" posts the form back with the matching units."""
     form = RegisterForm()
     unit_code = request.form.get("unit_code", "")
-    chosen = find_unit(db.session, unit_code) if unit_code else None
-    choices = []
+    chosen = find_unit(db.session(), unit_code) if unit_code else None
+    choices: list[UnitChoice] = []
     status = 200
     if request.method == "POST":
         if not form.validate():
             return render_template("auth/register.html", form=form, choices=choices, chosen=chosen), 400
         if request.form.get("action") == "search":
-            choices = search_units(db.session, form.unit_q.data or "")
+            choices = search_units(db.session(), form.unit_q.data or "")
         else:
             try:
                 user = register_from(request.form.to_dict())
@@ -98,7 +98,7 @@ def account() -> ResponseReturnValue:
                 flash(_("Your password was changed; other devices are logged out."), "success")
                 return redirect(url_for("auth.account"))
             if action == "delete" and request.form.get("confirm") == "yes":
-                accounts.anonymise(db.session, current_user, now=clock.now())
+                accounts.anonymise(db.session(), current_user, now=clock.now())
                 db.session.commit()
                 logout_user()
                 flash(
@@ -118,6 +118,6 @@ def account() -> ResponseReturnValue:
 @bp.get("/account/data.json")
 @login_required
 def account_data() -> ResponseReturnValue:
-    response = jsonify(accounts.personal_data(db.session, current_user))
+    response = jsonify(accounts.personal_data(db.session(), current_user))
     response.headers["Content-Disposition"] = "attachment; filename=du-lieu-ca-nhan.json"
     return response

@@ -55,7 +55,7 @@ class User(UserMixin, Base):
         return f"{self.id}:{self.session_token}"
 
     @property
-    def is_active(self) -> bool:  # type: ignore[override]
+    def is_active(self) -> bool:
         return self.active and self.anonymised_at is None
 
     def accepts_session(self, token: str) -> bool:

@@ -15,7 +15,7 @@ from contest.models import User
 from contest.models.users import ROLES
 from contest.organizer import bp
 from contest.organizer.forms import RoleForm
-from contest.services.errors import Forbidden, InvalidInput, NotFound
+from contest.services.errors import Forbidden, InvalidInput
 from contest.services.people import accounts
 
 
@@ -34,7 +34,7 @@ def user_search() -> ResponseReturnValue:
     return render_template(
         "organizer/users.html",
         query=query,
-        found=accounts.find_accounts(db.session, query),
+        found=accounts.find_accounts(db.session(), query),
         role_form=role_form,
         can_manage=accounts.can_manage,
     )
@@ -50,15 +50,13 @@ def user_reset(user_id: int) -> ResponseReturnValue:
 @bp.post("/users/<int:user_id>/role")
 @organizer_required
 def user_role(user_id: int) -> ResponseReturnValue:
-    target = db.session.get(User, user_id)
-    if target is None:
-        raise NotFound(_("This account does not exist."))
+    target = accounts.find_account(db.session(), user_id)
     form = RoleForm()
     if not form.validate_on_submit():
         abort(400)
     try:
         accounts.set_role(
-            db.session,
+            db.session(),
             current_user,
             target,
             role=form.role.data or "",

@@ -23,12 +23,12 @@ def _audit_filter() -> audit.AuditFilter:
 @organizer_required
 def audit_log() -> ResponseReturnValue:
     where = _audit_filter()
-    page = audit.page(db.session, where, page=int_arg("page", 1, low=1))
+    page = audit.page(db.session(), where, page=int_arg("page", 1, low=1))
     return render_template(
         "organizer/audit.html",
         page=page,
         where=where,
-        actions=sorted(set(AUDIT_ACTION_LABELS) | set(audit.recorded_actions(db.session))),
+        actions=sorted(set(AUDIT_ACTION_LABELS) | set(audit.recorded_actions(db.session()))),
         changes=audit.changes,
         who=audit.who,
     )
@@ -39,7 +39,7 @@ def audit_log() -> ResponseReturnValue:
 def audit_xlsx() -> ResponseReturnValue:
     where = _audit_filter()
     response = xlsx_download(
-        lambda target: audit.write_xlsx(db.session, target, where, actor=current_actor(), now=clock.now()),
+        lambda target: audit.write_xlsx(db.session(), target, where, actor=current_actor(), now=clock.now()),
         "nhat-ky-thao-tac.xlsx",
     )
     db.session.commit()  # the download is in the log too

@@ -27,13 +27,13 @@ from question_bank.model import LETTERS
 @bp.get("/")
 @organizer_required
 def dashboard() -> ResponseReturnValue:
-    return render_template("organizer/dashboard.html", banks=questions.list_banks(db.session))
+    return render_template("organizer/dashboard.html", banks=questions.list_banks(db.session()))
 
 
 @bp.get("/banks")
 @organizer_required
 def bank_list() -> ResponseReturnValue:
-    return render_template("organizer/banks.html", banks=questions.list_banks(db.session), form=UploadForm())
+    return render_template("organizer/banks.html", banks=questions.list_banks(db.session()), form=UploadForm())
 
 
 @bp.post("/banks/upload")
@@ -41,10 +41,10 @@ def bank_list() -> ResponseReturnValue:
 def bank_upload() -> ResponseReturnValue:
     form = UploadForm()
     if not form.validate_on_submit():
-        return render_template("organizer/banks.html", banks=questions.list_banks(db.session), form=form), 400
+        return render_template("organizer/banks.html", banks=questions.list_banks(db.session()), form=form), 400
     uploaded = form.file.data
     upload = uploads.stage_upload(
-        db.session,
+        db.session(),
         user=current_user,
         bank_name=form.bank_name.data or "",
         filename=uploaded.filename or "file",
@@ -60,8 +60,8 @@ def bank_upload() -> ResponseReturnValue:
 @bp.get("/uploads/<int:upload_id>")
 @organizer_required
 def upload_preview(upload_id: int) -> ResponseReturnValue:
-    upload = uploads.get_upload(db.session, current_user, upload_id)
-    preview = uploads.preview_upload(db.session, upload, clock.now())
+    upload = uploads.get_upload(db.session(), current_user, upload_id)
+    preview = uploads.preview_upload(db.session(), upload, clock.now())
     db.session.rollback()  # the dry run wrote nothing; make sure of it
     return render_template("organizer/upload_preview.html", preview=preview, letters=LETTERS), (
         200 if preview.ok else 422
@@ -71,9 +71,9 @@ def upload_preview(upload_id: int) -> ResponseReturnValue:
 @bp.post("/uploads/<int:upload_id>/confirm")
 @organizer_required
 def upload_confirm(upload_id: int) -> ResponseReturnValue:
-    upload = uploads.get_upload(db.session, current_user, upload_id)
+    upload = uploads.get_upload(db.session(), current_user, upload_id)
     try:
-        summary = uploads.confirm_upload(db.session, upload, actor=current_actor(), now=clock.now())
+        summary = uploads.confirm_upload(db.session(), upload, actor=current_actor(), now=clock.now())
     except FileProblems:
         db.session.rollback()
         flash(_("The file no longer imports cleanly (the bank changed). Read the report again."), "error")
@@ -88,8 +88,8 @@ def upload_confirm(upload_id: int) -> ResponseReturnValue:
 @bp.post("/uploads/<int:upload_id>/discard")
 @organizer_required
 def upload_discard(upload_id: int) -> ResponseReturnValue:
-    upload = uploads.get_upload(db.session, current_user, upload_id)
-    uploads.discard_upload(db.session, upload, actor=current_actor(), now=clock.now())
+    upload = uploads.get_upload(db.session(), current_user, upload_id)
+    uploads.discard_upload(db.session(), upload, actor=current_actor(), now=clock.now())
     db.session.commit()
     flash(_("The upload was discarded; nothing was imported."), "success")
     return redirect(url_for("organizer.bank_list"))
@@ -98,10 +98,10 @@ def upload_discard(upload_id: int) -> ResponseReturnValue:
 @bp.get("/banks/<int:bank_id>")
 @organizer_required
 def bank_detail(bank_id: int) -> ResponseReturnValue:
-    bank = questions.get_bank(db.session, bank_id)
+    bank = questions.get_bank(db.session(), bank_id)
     filters = {key: request.args.get(key, "") for key in ("text", "topic", "difficulty", "status")}
-    page = questions.search_questions(db.session, bank, page=int_arg("page", 1, low=1), **filters)
-    topics, counts = questions.bank_counts(db.session, bank)
+    page = questions.search_questions(db.session(), bank, page=int_arg("page", 1, low=1), **filters)
+    topics, counts = questions.bank_counts(db.session(), bank)
     return render_template(
         "organizer/bank_detail.html",
         bank=bank,
@@ -116,15 +116,15 @@ def bank_detail(bank_id: int) -> ResponseReturnValue:
 @bp.get("/banks/<int:bank_id>/export.xlsx")
 @organizer_required
 def bank_export(bank_id: int) -> ResponseReturnValue:
-    bank = questions.get_bank(db.session, bank_id)
-    rows = bank_questions(db.session, bank)
+    bank = questions.get_bank(db.session(), bank_id)
+    rows = bank_questions(db.session(), bank)
     return xlsx_download(lambda target: write_bank_xlsx(rows, target), f"ngan-hang-{bank.id}.xlsx")
 
 
 @bp.route("/questions/<int:question_id>/edit", methods=["GET", "POST"])
 @organizer_required
 def question_edit(question_id: int) -> ResponseReturnValue:
-    question = questions.get_question(db.session, question_id)
+    question = questions.get_question(db.session(), question_id)
     form = QuestionForm()
     if request.method == "GET":
         form.text.data, form.topic.data = question.text, question.topic
@@ -135,7 +135,7 @@ def question_edit(question_id: int) -> ResponseReturnValue:
     elif form.validate_on_submit():
         try:
             questions.update_question(
-                db.session,
+                db.session(),
                 question,
                 text=form.text.data or "",
                 options=[field.data or "" for field in form.option_fields()],
@@ -160,9 +160,9 @@ def question_edit(question_id: int) -> ResponseReturnValue:
 @bp.post("/questions/<int:question_id>/active")
 @organizer_required
 def question_active(question_id: int) -> ResponseReturnValue:
-    question = questions.get_question(db.session, question_id)
+    question = questions.get_question(db.session(), question_id)
     active = request.form.get("active") == "1"
-    questions.set_question_active(db.session, question, active, actor=current_actor(), now=clock.now())
+    questions.set_question_active(db.session(), question, active, actor=current_actor(), now=clock.now())
     db.session.commit()
     message = (
         _("Question %(id)d is in use again.", id=question.id)

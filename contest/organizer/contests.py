@@ -21,7 +21,7 @@ from contest.services.people.units import scope_choices
 @bp.get("/contests")
 @organizer_required
 def contest_list() -> ResponseReturnValue:
-    return render_template("organizer/contests.html", contests=contests.contests_with_rounds(db.session))
+    return render_template("organizer/contests.html", contests=contests.contests_with_rounds(db.session()))
 
 
 def _render(form: ContestForm, contest: Contest | None = None) -> ResponseReturnValue:
@@ -30,7 +30,7 @@ def _render(form: ContestForm, contest: Contest | None = None) -> ResponseReturn
         form=form,
         contest=contest,
         problems=problems(form),
-        scope_units=scope_choices(db.session),
+        scope_units=scope_choices(db.session()),
     ), (400 if problems(form) else 200)
 
 
@@ -44,7 +44,7 @@ def contest_new() -> ResponseReturnValue:
         settings = form.settings()
         try:
             contest = contests.create_contest(
-                db.session,
+                db.session(),
                 slug=form.slug.data or "",
                 status=form.status.data or "draft",
                 actor=current_actor(),
@@ -64,13 +64,13 @@ def contest_new() -> ResponseReturnValue:
 @bp.route("/contests/<slug>/edit", methods=["GET", "POST"])
 @organizer_required
 def contest_edit(slug: str) -> ResponseReturnValue:
-    contest = contests.find_contest(db.session, slug)
+    contest = contests.find_contest(db.session(), slug)
     form = ContestForm()
     if not form.is_submitted():
         form.fill(contests.contest_settings(contest))
     elif form.validate():
         try:
-            contests.update_contest(db.session, contest, actor=current_actor(), now=clock.now(), **form.settings())
+            contests.update_contest(db.session(), contest, actor=current_actor(), now=clock.now(), **form.settings())
         except InvalidInput as error:
             db.session.rollback()
             show_problems(form, error, "title", {"chain": "chain_1", "scope_code": "scope"})
@@ -84,8 +84,8 @@ def contest_edit(slug: str) -> ResponseReturnValue:
 @bp.post("/contests/<slug>/status")
 @organizer_required
 def contest_status(slug: str) -> ResponseReturnValue:
-    contest = contests.find_contest(db.session, slug)
-    contests.set_status(db.session, contest, request.form.get("status", ""), actor=current_actor(), now=clock.now())
+    contest = contests.find_contest(db.session(), slug)
+    contests.set_status(db.session(), contest, request.form.get("status", ""), actor=current_actor(), now=clock.now())
     db.session.commit()
     flash(_("The status of %(title)s was changed.", title=contest.title), "success")
     return redirect(url_for("organizer.contest_list"))

@@ -153,7 +153,7 @@ class ContestForm(FlaskForm):
     )
 
     def chain_fields(self) -> list[SelectField]:
-        return [self[f"chain_{n}"] for n in range(1, len(RANKING_LINKS) + 1)]  # type: ignore[misc]
+        return [self[f"chain_{n}"] for n in range(1, len(RANKING_LINKS) + 1)]
 
     def fill(self, settings: dict[str, Any]) -> None:
         """Show a contest's settings (contest_settings) on a form that was not posted."""

@@ -25,8 +25,8 @@ from contest.services.quiz import disqualification, integrity
 @bp.get("/rounds/<int:round_id>/monitor")
 @organizer_required
 def round_monitor(round_id: int) -> ResponseReturnValue:
-    round_ = rounds.find_round(db.session, round_id)
-    data = monitoring.monitor_data(db.session, round_)
+    round_ = rounds.find_round(db.session(), round_id)
+    data = monitoring.monitor_data(db.session(), round_)
     return render_template(
         "organizer/monitor.html", round=round_, data=data, generated_at=clock.parse_iso(data["generated_at"])
     )
@@ -35,7 +35,7 @@ def round_monitor(round_id: int) -> ResponseReturnValue:
 @bp.get("/rounds/<int:round_id>/monitor.json")
 @organizer_required
 def round_monitor_json(round_id: int) -> ResponseReturnValue:
-    response = jsonify(monitoring.monitor_data(db.session, rounds.find_round(db.session, round_id)))
+    response = jsonify(monitoring.monitor_data(db.session(), rounds.find_round(db.session(), round_id)))
     response.headers["Cache-Control"] = "private, no-store"
     return response
 
@@ -43,19 +43,19 @@ def round_monitor_json(round_id: int) -> ResponseReturnValue:
 @bp.get("/rounds/<int:round_id>/monitor.xlsx")
 @organizer_required
 def round_monitor_xlsx(round_id: int) -> ResponseReturnValue:
-    round_ = rounds.find_round(db.session, round_id)
-    data = monitoring.monitor_data(db.session, round_)
+    round_ = rounds.find_round(db.session(), round_id)
+    data = monitoring.monitor_data(db.session(), round_)
     return xlsx_download(lambda target: monitoring.write_xlsx(data, target), f"theo-doi-dot-{round_.id}.xlsx")
 
 
 @bp.get("/rounds/<int:round_id>/questions")
 @organizer_required
 def round_questions(round_id: int) -> ResponseReturnValue:
-    round_ = rounds.find_round(db.session, round_id)
+    round_ = rounds.find_round(db.session(), round_id)
     return render_template(
         "organizer/question_stats.html",
         round=round_,
-        stats=analysis.analyse(db.session, round_),
+        stats=analysis.analyse(db.session(), round_),
         enough=analysis.ENOUGH_ANSWERS,
     )
 
@@ -63,8 +63,8 @@ def round_questions(round_id: int) -> ResponseReturnValue:
 @bp.get("/rounds/<int:round_id>/questions.xlsx")
 @organizer_required
 def round_questions_xlsx(round_id: int) -> ResponseReturnValue:
-    round_ = rounds.find_round(db.session, round_id)
-    stats = analysis.analyse(db.session, round_)
+    round_ = rounds.find_round(db.session(), round_id)
+    stats = analysis.analyse(db.session(), round_)
     return xlsx_download(lambda target: analysis.write_xlsx(stats, target), f"phan-tich-dot-{round_.id}.xlsx")
 
 
@@ -72,8 +72,8 @@ def _integrity_page(round_: Round, form: DisqualifyForm) -> ResponseReturnValue:
     return render_template(
         "organizer/integrity.html",
         round=round_,
-        flags=integrity.flags(db.session, round_),
-        disqualified=disqualification.disqualified_attempts(db.session, round_.id),
+        flags=integrity.flags(db.session(), round_),
+        disqualified=disqualification.disqualified_attempts(db.session(), round_.id),
         flag_labels=INTEGRITY_FLAG_LABELS,
         form=form,
         problems=problems(form),
@@ -84,29 +84,29 @@ def _integrity_page(round_: Round, form: DisqualifyForm) -> ResponseReturnValue:
 @organizer_required
 def round_integrity(round_id: int) -> ResponseReturnValue:
     form = DisqualifyForm(data={"attempt": request.args.get("attempt", "")})
-    return _integrity_page(rounds.find_round(db.session, round_id), form)
+    return _integrity_page(rounds.find_round(db.session(), round_id), form)
 
 
 @bp.post("/rounds/<int:round_id>/disqualify")
 @organizer_required
 def round_disqualify(round_id: int) -> ResponseReturnValue:
-    round_ = rounds.find_round(db.session, round_id)
+    round_ = rounds.find_round(db.session(), round_id)
     form = DisqualifyForm()
     attempt_id = as_id(form.attempt.data or "")
     if not form.validate_on_submit() or attempt_id is None:
         form.attempt.errors = [*form.attempt.errors, _("Enter the number of the attempt.")]
         return _integrity_page(round_, form)
-    attempt = disqualification.round_attempt(db.session, round_.id, attempt_id)
+    attempt = disqualification.round_attempt(db.session(), round_.id, attempt_id)
     try:
         disqualification.disqualify(
-            db.session, attempt, by=current_user, reason=form.reason.data or "", now=clock.now()
+            db.session(), attempt, by=current_user, reason=form.reason.data or "", now=clock.now()
         )
     except InvalidInput as error:
         db.session.rollback()
         show_problems(form, error, "reason")
         return _integrity_page(round_, form)
     db.session.commit()
-    disqualification.refresh_boards(db.session, attempt)
+    disqualification.refresh_boards(db.session(), attempt)
     flash(_("Attempt %(id)d was disqualified: it no longer counts in any ranking.", id=attempt.id), "success")
     return redirect(url_for("organizer.round_integrity", round_id=round_.id))
 
@@ -114,9 +114,9 @@ def round_disqualify(round_id: int) -> ResponseReturnValue:
 @bp.post("/rounds/<int:round_id>/attempts/<int:attempt_id>/reinstate")
 @organizer_required
 def round_reinstate(round_id: int, attempt_id: int) -> ResponseReturnValue:
-    attempt = disqualification.round_attempt(db.session, rounds.find_round(db.session, round_id).id, attempt_id)
-    disqualification.reinstate(db.session, attempt, by=current_user, now=clock.now())
+    attempt = disqualification.round_attempt(db.session(), rounds.find_round(db.session(), round_id).id, attempt_id)
+    disqualification.reinstate(db.session(), attempt, by=current_user, now=clock.now())
     db.session.commit()
-    disqualification.refresh_boards(db.session, attempt)
+    disqualification.refresh_boards(db.session(), attempt)
     flash(_("Attempt %(id)d counts again.", id=attempt.id), "success")
     return redirect(url_for("organizer.round_integrity", round_id=round_id))

@@ -29,7 +29,7 @@ def _render_form(form: RoundForm, contest: Contest, round_: Round | None = None)
         form=form,
         contest=contest,
         round=round_,
-        banks=banks_with_counts(db.session),
+        banks=banks_with_counts(db.session()),
         picks=form.picks(),
         problems=problems(form),
     ), (400 if problems(form) else 200)
@@ -37,20 +37,24 @@ def _render_form(form: RoundForm, contest: Contest, round_: Round | None = None)
 
 def _round_form() -> RoundForm:
     form = RoundForm()
-    form.bank.choices = [SelectChoice(bank.name, bank.name) for bank, _topics, _counts in banks_with_counts(db.session)]
+    form.bank.choices = [
+        SelectChoice(bank.name, bank.name) for bank, _topics, _counts in banks_with_counts(db.session())
+    ]
     return form
 
 
 def _save(form: RoundForm, contest: Contest, round_: Round | None) -> Round | None:
     """Create or update the round from the posted form; None (and the problems on the form) when refused."""
-    bank_ids = {bank.name: bank.id for bank, _topics, _counts in banks_with_counts(db.session)}
+    bank_ids = {bank.name: bank.id for bank, _topics, _counts in banks_with_counts(db.session())}
     settings = form.settings(bank_ids)
     if form.has_problems():
         return None
     try:
         if round_ is None:
-            return rounds.create_round(db.session, contest=contest, actor=current_actor(), now=clock.now(), **settings)
-        rounds.update_round(db.session, round_, actor=current_actor(), now=clock.now(), **settings)
+            return rounds.create_round(
+                db.session(), contest=contest, actor=current_actor(), now=clock.now(), **settings
+            )
+        rounds.update_round(db.session(), round_, actor=current_actor(), now=clock.now(), **settings)
         return round_
     except InvalidInput as error:
         db.session.rollback()
@@ -61,7 +65,7 @@ def _save(form: RoundForm, contest: Contest, round_: Round | None) -> Round | No
 @bp.route("/contests/<slug>/rounds/new", methods=["GET", "POST"])
 @organizer_required
 def round_new(slug: str) -> ResponseReturnValue:
-    contest = contests.find_contest(db.session, slug)
+    contest = contests.find_contest(db.session(), slug)
     form = _round_form()
     if form.validate_on_submit() and (round_ := _save(form, contest, None)) is not None:
         db.session.commit()
@@ -73,8 +77,8 @@ def round_new(slug: str) -> ResponseReturnValue:
 @bp.route("/rounds/<int:round_id>/edit", methods=["GET", "POST"])
 @organizer_required
 def round_edit(round_id: int) -> ResponseReturnValue:
-    round_ = rounds.find_round(db.session, round_id)
-    if request.method == "GET" and rounds.round_started(db.session, round_):
+    round_ = rounds.find_round(db.session(), round_id)
+    if request.method == "GET" and rounds.round_started(db.session(), round_):
         flash(_("Someone has already taken this round: its settings can no longer be changed."), "error")
         return redirect(url_for("organizer.round_detail", round_id=round_.id))
     form = _round_form()
@@ -91,12 +95,12 @@ def round_edit(round_id: int) -> ResponseReturnValue:
 @bp.get("/rounds/<int:round_id>")
 @organizer_required
 def round_detail(round_id: int) -> ResponseReturnValue:
-    round_ = rounds.find_round(db.session, round_id)
+    round_ = rounds.find_round(db.session(), round_id)
     return render_template(
         "organizer/round.html",
         round=round_,
-        counts=rounds.round_counts(db.session, round_),
-        top=leaderboard.individual_page(db.session, round_, limit=20, public=False),
+        counts=rounds.round_counts(db.session(), round_),
+        top=leaderboard.individual_page(db.session(), round_, limit=20, public=False),
         state=round_.state(clock.now()),
         prize_names=prizes.PRIZE_NAMES_VI,
         prize_form=PrizeForm(data=round_.prize_plan or {}),
@@ -106,12 +110,14 @@ def round_detail(round_id: int) -> ResponseReturnValue:
 @bp.post("/rounds/<int:round_id>/board")
 @organizer_required
 def round_board(round_id: int) -> ResponseReturnValue:
-    round_ = rounds.find_round(db.session, round_id)
+    round_ = rounds.find_round(db.session(), round_id)
     action = request.form.get("action")
     if action in ("freeze", "unfreeze"):
-        board_settings.set_board_frozen(db.session, round_, action == "freeze", actor=current_actor(), now=clock.now())
+        board_settings.set_board_frozen(
+            db.session(), round_, action == "freeze", actor=current_actor(), now=clock.now()
+        )
     elif action in ("hide", "show"):
-        board_settings.set_board_hidden(db.session, round_, action == "hide", actor=current_actor(), now=clock.now())
+        board_settings.set_board_hidden(db.session(), round_, action == "hide", actor=current_actor(), now=clock.now())
     else:
         abort(400)
     db.session.commit()
@@ -122,12 +128,12 @@ def round_board(round_id: int) -> ResponseReturnValue:
 @bp.post("/rounds/<int:round_id>/prizes")
 @organizer_required
 def round_prizes(round_id: int) -> ResponseReturnValue:
-    round_ = rounds.find_round(db.session, round_id)
+    round_ = rounds.find_round(db.session(), round_id)
     form = PrizeForm()
     try:
         if not form.validate_on_submit():
             abort(400)
-        prizes.set_prize_plan(db.session, round_, form.plan(), actor=current_actor(), now=clock.now())
+        prizes.set_prize_plan(db.session(), round_, form.plan(), actor=current_actor(), now=clock.now())
     except InvalidInput as error:
         db.session.rollback()
         flash(str(error.message), "error")
@@ -140,8 +146,8 @@ def round_prizes(round_id: int) -> ResponseReturnValue:
 @bp.post("/rounds/<int:round_id>/close")
 @organizer_required
 def round_close(round_id: int) -> ResponseReturnValue:
-    round_ = rounds.find_round(db.session, round_id)
-    ranked = close_round(db.session, round_, actor=current_actor(), now=clock.now())
+    round_ = rounds.find_round(db.session(), round_id)
+    ranked = close_round(db.session(), round_, actor=current_actor(), now=clock.now())
     db.session.commit()
     flash(_("The round is closed: %(count)d participants ranked.", count=len(ranked)), "success")
     return redirect(url_for("organizer.round_detail", round_id=round_id))
@@ -150,11 +156,11 @@ def round_close(round_id: int) -> ResponseReturnValue:
 @bp.get("/rounds/<int:round_id>/results.xlsx")
 @organizer_required
 def round_results(round_id: int) -> ResponseReturnValue:
-    round_ = rounds.find_round(db.session, round_id)
+    round_ = rounds.find_round(db.session(), round_id)
     if round_.finalized_at is None:
         abort(409)
     response = xlsx_download(
-        lambda target: write_results(db.session, round_, target, actor=current_actor(), now=clock.now()),
+        lambda target: write_results(db.session(), round_, target, actor=current_actor(), now=clock.now()),
         f"ket-qua-dot-{round_.id}.xlsx",
     )
     db.session.commit()  # the download is in the audit log

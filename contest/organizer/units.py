@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
@@ -17,13 +19,13 @@ from contest.services.problems import FileProblems, translated
 from question_bank.tables import TableError, read_table
 
 
-def _unit_page(form: UnitFileForm, problems: list[object] | None = None) -> str:
+def _unit_page(form: UnitFileForm, problems: Sequence[object] | None = None) -> str:
     query = request.args.get("q", "")
     return render_template(
         "organizer/units.html",
         query=query,
-        found=search_units(db.session, query, limit=50) if query else [],
-        roots=root_units(db.session) if problems is None else [],
+        found=search_units(db.session(), query, limit=50) if query else [],
+        roots=root_units(db.session()) if problems is None else [],
         problems=problems or [],
         form=form,
     )
@@ -44,7 +46,7 @@ def unit_upload() -> ResponseReturnValue:
     upload = form.file.data
     try:
         summary = import_units(
-            db.session,
+            db.session(),
             read_table(upload.filename, upload.read()),
             source=upload.filename or "",
             actor=current_actor(),
@@ -68,7 +70,7 @@ def unit_upload() -> ResponseReturnValue:
 @bp.route("/units/<code>", methods=["GET", "POST"])
 @organizer_required
 def unit_edit(code: str) -> ResponseReturnValue:
-    unit = find_unit(db.session, code)
+    unit = find_unit(db.session(), code)
     if unit is None:
         raise NotFound(_("This unit does not exist."))
     form = UnitForm()
@@ -84,7 +86,7 @@ def unit_edit(code: str) -> ResponseReturnValue:
     elif form.validate():
         try:
             update_unit(
-                db.session,
+                db.session(),
                 unit,
                 name=form.name.data or "",
                 kind=form.kind.data or "",

@@ -23,16 +23,16 @@ from contest.services.ranking.rules import live_rank
 @login_required
 def take(round_id: int) -> ResponseReturnValue:
     now = clock.now()
-    round_ = visible_round(db.session, round_id)
-    attempt = attempts.open_attempt(db.session, current_user, round_)
+    round_ = visible_round(db.session(), round_id)
+    attempt = attempts.open_attempt(db.session(), current_user, round_)
     if attempt is not None and attempt.accepts_answers(now):
-        items = attempts.attempt_items(db.session, attempt)
+        items = attempts.attempt_items(db.session(), attempt)
         payload = attempts.attempt_payload(attempt, items, now)
         return render_template("participant/quiz.html", round=round_, attempt=attempt, payload=payload)
     if attempt is not None:  # left open past its deadline: finish it now
-        attempts.finish_attempt(db.session, attempt, now=now, finished_by="deadline")
+        attempts.finish_attempt(db.session(), attempt, now=now, finished_by="deadline")
         db.session.commit()
-    past = attempts.history(db.session, current_user, round_)
+    past = attempts.history(db.session(), current_user, round_)
     return render_template(
         "participant/start.html",
         round=round_,
@@ -46,9 +46,15 @@ def take(round_id: int) -> ResponseReturnValue:
 @bp.post("/rounds/<int:round_id>/take")
 @login_required
 def start(round_id: int) -> ResponseReturnValue:
-    round_ = visible_round(db.session, round_id)
+    round_ = visible_round(db.session(), round_id)
     try:
-        attempts.start_attempt(db.session, current_user, round_, now=clock.now(), origin=ClientOrigin.of(request))
+        attempts.start_attempt(
+            db.session(),
+            current_user,
+            round_,
+            now=clock.now(),
+            origin=ClientOrigin.of(request.remote_addr, request.headers.get("User-Agent", "")),
+        )
     except DomainError as error:
         db.session.rollback()
         flash(str(error.message), "error")
@@ -62,15 +68,15 @@ def start(round_id: int) -> ResponseReturnValue:
 def save_form(attempt_id: int) -> ResponseReturnValue:
     """The whole quiz as one form, for browsers without JavaScript: save, or save and submit."""
     now = clock.now()
-    attempt = attempts.get_own_attempt(db.session, current_user, attempt_id)
+    attempt = attempts.get_own_attempt(db.session(), current_user, attempt_id)
     if attempt.status == "in_progress":
         try:
-            for item in attempts.attempt_items(db.session, attempt):
+            for item in attempts.attempt_items(db.session(), attempt):
                 picked = (whole_number(value) for value in request.form.getlist(f"q{item.position}"))
                 chosen = [number for number in picked if number is not None]
                 if chosen != (item.chosen or []):
                     attempts.save_answer(
-                        db.session,
+                        db.session(),
                         user_id=current_user.id,
                         attempt_id=attempt.id,
                         position=item.position,
@@ -78,7 +84,7 @@ def save_form(attempt_id: int) -> ResponseReturnValue:
                         now=now,
                     )
             if request.form.get("action") == "submit":
-                attempts.submit_attempt(db.session, attempt, prediction=request.form.get("prediction"), now=now)
+                attempts.submit_attempt(db.session(), attempt, prediction=request.form.get("prediction"), now=now)
         except InvalidInput as error:
             db.session.rollback()  # a choice the question does not take: nothing of this form is kept
             flash(str(error.message), "error")
@@ -100,19 +106,19 @@ def save_form(attempt_id: int) -> ResponseReturnValue:
 @login_required
 def result(attempt_id: int) -> ResponseReturnValue:
     now = clock.now()
-    attempt = attempts.get_own_attempt(db.session, current_user, attempt_id)
+    attempt = attempts.get_own_attempt(db.session(), current_user, attempt_id)
     if attempt.status == "in_progress":
         if attempt.accepts_answers(now):
             return redirect(url_for("participant.take", round_id=attempt.round_id))
-        attempts.finish_attempt(db.session, attempt, now=now, finished_by="deadline")
+        attempts.finish_attempt(db.session(), attempt, now=now, finished_by="deadline")
         db.session.commit()
-    items = attempts.attempt_items(db.session, attempt)
+    items = attempts.attempt_items(db.session(), attempt)
     review = attempts.review_allowed(attempt, now)
     return render_template(
         "participant/result.html",
         attempt=attempt,
         round=attempt.round,
-        rank=live_rank(db.session, attempt),
+        rank=live_rank(db.session(), attempt),
         items=items if review else [],
         review=review,
         is_correct=attempts.is_correct,
@@ -130,8 +136,8 @@ def verify_form() -> ResponseReturnValue:
 @bp.get("/verify/<code>")
 def verify(code: str) -> ResponseReturnValue:
     code = receipts.normalise_code(code)
-    attempt = receipts.find_by_receipt(db.session, code)
+    attempt = receipts.find_by_receipt(db.session(), code)
     if attempt is None:
         return render_template("participant/verify.html", attempt=None, code=code, valid=False), 404
-    valid = receipts.verify(attempt, attempts.attempt_items(db.session, attempt))
+    valid = receipts.verify(attempt, attempts.attempt_items(db.session(), attempt))
     return render_template("participant/verify.html", attempt=attempt, code=code, valid=valid)

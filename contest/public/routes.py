@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime
+from typing import Any
 
 from flask import abort, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
@@ -11,6 +12,7 @@ from contest import clock
 from contest.downloads import xlsx_download
 from contest.extensions import db, redis_client
 from contest.ids import int_arg
+from contest.models import Contest
 from contest.models.contests import DEFAULT_RANKING_CHAIN
 from contest.public import bp
 from contest.services import health
@@ -24,13 +26,13 @@ PAGE_SIZE = 50
 
 @bp.get("/")
 def index() -> ResponseReturnValue:
-    contests = public_contests(db.session)
+    contests = public_contests(db.session())
     return render_template("public/index.html", contests=contests, now=clock.now())
 
 
 @bp.get("/contests/<slug>")
 def contest_page(slug: str) -> ResponseReturnValue:
-    contest = public_contest(db.session, slug)
+    contest = public_contest(db.session(), slug)
     return render_template(
         "public/contest.html",
         contest=contest,
@@ -42,11 +44,11 @@ def contest_page(slug: str) -> ResponseReturnValue:
 
 @bp.get("/contests/<slug>/leaderboard")
 def leaderboard_page(slug: str) -> ResponseReturnValue:
-    contest = public_contest(db.session, slug)
+    contest = public_contest(db.session(), slug)
     rounds = [round_ for round_ in contest.rounds if round_.opens_at <= clock.now()]
     chosen = request.args.get("round", type=int)
     round_ = next((r for r in rounds if r.id == chosen), None) or live_counts.featured_round(contest)
-    context = {
+    context: dict[str, Any] = {
         "contest": contest,
         "rounds": rounds,
         "round": round_,
@@ -60,42 +62,40 @@ def leaderboard_page(slug: str) -> ResponseReturnValue:
     }
     if request.args.get("round") == "all":
         offset = (int_arg("page", 1, low=1) - 1) * PAGE_SIZE
-        entries, total = contest_ranking.contest_individuals(db.session, contest, limit=PAGE_SIZE, offset=offset)
+        entries, total = contest_ranking.contest_individuals(db.session(), contest, limit=PAGE_SIZE, offset=offset)
         context.update(round=None, whole={"entries": entries, "total": total}, page_number=offset // PAGE_SIZE + 1)
     elif round_ is not None:
         offset = (int_arg("page", 1, low=1) - 1) * PAGE_SIZE
         try:
-            context["page"] = leaderboard.individual_page(db.session, round_, limit=PAGE_SIZE, offset=offset)
+            context["page"] = leaderboard.individual_page(db.session(), round_, limit=PAGE_SIZE, offset=offset)
         except leaderboard.BoardHidden:
             context["hidden"] = True
         if not context["hidden"]:
-            context["units"] = leaderboard.unit_ranking(db.session, round_, context["parent"] or None)
+            context["units"] = leaderboard.unit_ranking(db.session(), round_, context["parent"] or None)
             if context["query"]:
-                context["found"] = leaderboard.search_entries(db.session, round_, context["query"])
+                context["found"] = leaderboard.search_entries(db.session(), round_, context["query"])
         context["page_number"] = offset // PAGE_SIZE + 1
     return render_template("public/leaderboard.html", page_size=PAGE_SIZE, **context)
 
 
-def _bulletin_rows(contest) -> ResponseReturnValue:
+def _bulletin_rows(contest: Contest) -> tuple[datetime, list[tuple[bulletin.BulletinRow, int]]]:
     try:
         at = bulletin.bulletin_moment(request.args.get("date"), request.args.get("hour", type=int))
     except ValueError:
         abort(400)
-    today = bulletin.bulletin(db.session, contest, at)
-    before = {row.code: row.participants for row in bulletin.bulletin(db.session, contest, at - timedelta(days=1))}
-    return at, [(row, row.participants - before.get(row.code, 0)) for row in today]
+    return at, bulletin.bulletin_with_increase(db.session(), contest, at)
 
 
 @bp.get("/contests/<slug>/bulletin")
 def bulletin_page(slug: str) -> ResponseReturnValue:
-    contest = public_contest(db.session, slug)
+    contest = public_contest(db.session(), slug)
     at, rows = _bulletin_rows(contest)
     return render_template("public/bulletin.html", contest=contest, at=at, rows=rows)
 
 
 @bp.get("/contests/<slug>/bulletin.xlsx")
 def bulletin_xlsx(slug: str) -> ResponseReturnValue:
-    contest = public_contest(db.session, slug)
+    contest = public_contest(db.session(), slug)
     at, rows = _bulletin_rows(contest)
     name = f"ban-tin-{contest.slug}-{clock.to_vietnam(at):%Y%m%d-%H%M}.xlsx"
     return xlsx_download(lambda target: write_bulletin(contest, at, rows, target), name)
@@ -103,8 +103,8 @@ def bulletin_xlsx(slug: str) -> ResponseReturnValue:
 
 @bp.get("/contests/<slug>/screen")
 def screen_page(slug: str) -> ResponseReturnValue:
-    contest = public_contest(db.session, slug)
-    return render_template("public/screen.html", contest=contest, data=live_counts.screen_data(db.session, contest))
+    contest = public_contest(db.session(), slug)
+    return render_template("public/screen.html", contest=contest, data=live_counts.screen_data(db.session(), contest))
 
 
 @bp.get("/ping")
@@ -116,6 +116,6 @@ def ping() -> ResponseReturnValue:
 @bp.get("/healthz")
 def healthz() -> ResponseReturnValue:
     """200 when the database answers; Redis is reported, never fatal."""
-    database, cache = health.database_state(db.session), health.redis_state(redis_client())
+    database, cache = health.database_state(db.session()), health.redis_state(redis_client())
     status = 200 if database == "up" else 503
     return jsonify({"status": "ok" if status == 200 else "error", "database": database, "redis": cache}), status

@@ -45,10 +45,14 @@ def _encode(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, default=str, separators=(",", ":"))
 
 
+def _text(value: bytes | str) -> str:
+    return value.decode() if isinstance(value, bytes) else value
+
+
 def _cached_in_redis(client: redis.Redis, key: str, ttl_s: float, compute: Callable[[], Any]) -> str:
     fresh = client.get(f"cache:{key}")
     if fresh is not None:
-        return fresh.decode()
+        return _text(fresh)
     if client.set(f"cache:{key}:lock", "1", nx=True, ex=max(5, int(ttl_s * 5))):
         try:
             encoded = _encode(compute())
@@ -60,7 +64,7 @@ def _cached_in_redis(client: redis.Redis, key: str, ttl_s: float, compute: Calla
         finally:
             client.delete(f"cache:{key}:lock")
     stale = client.get(f"cache:{key}:stale")
-    return stale.decode() if stale is not None else _encode(compute())
+    return _text(stale) if stale is not None else _encode(compute())
 
 
 def _cached_in_process(key: str, ttl_s: float, compute: Callable[[], str]) -> str:

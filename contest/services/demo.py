@@ -62,8 +62,8 @@ def load_demo(session: Session, *, actor: Actor, now: datetime) -> DemoReport:
     if session.scalar(select(QuestionBank.id).where(QuestionBank.name == BANK_NAME)) is None:
         path = DEMO_DATA / "sample_bank.xlsx"
         result = read_questions(path.name, path.read_bytes())
-        summary = import_questions(session, bank_name=BANK_NAME, result=result, now=now, actor=actor, source=path.name)
-        created.append(f"{summary.imported} questions")
+        imported = import_questions(session, bank_name=BANK_NAME, result=result, now=now, actor=actor, source=path.name)
+        created.append(f"{imported.imported} questions")
     contest = session.scalar(select(Contest).where(Contest.slug == CONTEST_SLUG))
     if contest is None:
         contest = create_contest(

@@ -31,7 +31,7 @@ ROSTER_STATUS = {
 
 def _scope() -> Unit:
     """The administrator's unit; organizers and admins may look at any unit (?unit=CODE)."""
-    unit = unit_members.unit_to_show(db.session, current_user, request.values.get("unit"))
+    unit = unit_members.unit_to_show(db.session(), current_user, request.values.get("unit"))
     if unit is None:
         abort(404)
     return unit
@@ -39,7 +39,7 @@ def _scope() -> Unit:
 
 def _rounds() -> tuple[list[Round], Round | None]:
     """Every round, newest first, and the one chosen (?round=ID; the newest by default)."""
-    rounds = rounds_newest_first(db.session)
+    rounds = rounds_newest_first(db.session())
     chosen = request.values.get("round", type=int)
     return rounds, next((r for r in rounds if r.id == chosen), rounds[0] if rounds else None)
 
@@ -52,7 +52,7 @@ def overview() -> ResponseReturnValue:
 
 def _overview(form: RosterForm) -> str:
     unit, (rounds, round_) = _scope(), _rounds()
-    people = unit_members.members(db.session, unit, round_)
+    people = unit_members.members(db.session(), unit, round_)
     missing_only = request.args.get("show") == "missing"
     return render_template(
         "unit_admin/overview.html",
@@ -62,7 +62,7 @@ def _overview(form: RosterForm) -> str:
         people=[person for person in people if not person.took_part] if missing_only else people,
         all_count=len(people),
         took_part=sum(p.took_part for p in people),
-        children=leaderboard.unit_ranking(db.session, round_, unit.code) if round_ else [],
+        children=leaderboard.unit_ranking(db.session(), round_, unit.code) if round_ else [],
         form=form,
     )
 
@@ -73,7 +73,7 @@ def members_xlsx() -> ResponseReturnValue:
     unit, (_rounds_list, round_) = _scope(), _rounds()
     response = xlsx_download(
         lambda target: unit_members.write_members_xlsx(
-            db.session, unit, round_, target, actor=current_actor(), now=clock.now()
+            db.session(), unit, round_, target, actor=current_actor(), now=clock.now()
         ),
         f"tham-gia-{unit.code}.xlsx",
     )
@@ -90,7 +90,7 @@ def roster() -> ResponseReturnValue:
         return _overview(form), 400
     upload = form.file.data
     try:
-        lines = unit_members.match_roster(db.session, unit, round_, read_table(upload.filename, upload.read()))
+        lines = unit_members.match_roster(db.session(), unit, round_, read_table(upload.filename, upload.read()))
     except (TableError, FileProblems) as error:
         form.file.errors = [*form.file.errors, translated(error.message)]
         return _overview(form), 400

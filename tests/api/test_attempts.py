@@ -8,8 +8,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from contest.models import Attempt, AttemptItem, Contest, Round
-from tests.conftest import csrf_token
-from tests.quiz_fixtures import right_options
+from tests.helpers import csrf_token, right_options
 
 
 def _keys(value) -> set[str]:

@@ -8,9 +8,8 @@ from sqlalchemy import select
 from contest.models import Attempt, AuditEntry, RankingEntry, User
 from contest.services.ranking import live_board
 from contest.services.ranking.leaderboard import rebuild
-from tests.api.test_leaderboard import board_redis, contest_day  # noqa: F401 - fixtures
-from tests.conftest import csrf_token
 from tests.factories import make_user
+from tests.helpers import csrf_token
 
 REASON = "Ba tài khoản thi từ cùng một máy trong 20 phút"
 
@@ -32,8 +31,8 @@ def _board_names(client, round_id: int) -> list[str]:  # type: ignore[no-untyped
 
 
 def test_a_disqualified_attempt_leaves_the_live_boards_until_reinstated(
-    board_redis,  # noqa: F811
-    contest_day,  # noqa: F811
+    board_redis,
+    contest_day,
     session,
     app,
     clock,
@@ -69,7 +68,7 @@ def test_a_disqualified_attempt_leaves_the_live_boards_until_reinstated(
     assert session.scalar(select(AuditEntry).where(AuditEntry.action == "attempt.reinstate")) is not None
 
 
-def test_disqualifying_after_the_close_ranks_the_round_again(contest_day, session, app, clock, runner) -> None:  # noqa: F811
+def test_disqualifying_after_the_close_ranks_the_round_again(contest_day, session, app, clock, runner) -> None:
     round_ = contest_day.round
     assert runner.invoke(args=["round", "close", str(round_.id)]).exit_code == 0
     first = session.scalar(select(RankingEntry).where(RankingEntry.rank == 1))
@@ -90,7 +89,7 @@ def test_disqualifying_after_the_close_ranks_the_round_again(contest_day, sessio
     assert "Ban Tổ chức đã loại bài thi này" in result and REASON in result
 
 
-def test_bad_disqualifications_are_refused_and_change_nothing(contest_day, session, app, clock) -> None:  # noqa: F811
+def test_bad_disqualifications_are_refused_and_change_nothing(contest_day, session, app, clock) -> None:
     round_ = contest_day.round
     organizer = _organizer(app, session, clock)
     target = _attempt_of(session, "Phạm Đức")

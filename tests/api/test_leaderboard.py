@@ -3,69 +3,16 @@ units, stats, closing a round and the results workbook."""
 
 from __future__ import annotations
 
-import os
 from datetime import timedelta
 
-import pytest
-import redis
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from contest.models import Attempt, RankingEntry, Unit, User
+from contest.models import Attempt, RankingEntry, User
 from contest.services.console.audit import Actor
-from contest.services.people.accounts import create_user
 from contest.services.ranking import leaderboard, live_board
 from contest.services.ranking.board_settings import set_board_frozen, set_board_hidden
-from tests.conftest import csrf_token
-from tests.quiz_fixtures import right_options
-
-TEST_REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/15"
-
-
-def _participant(app, session, clock, phone: str, unit: Unit, name: str):  # type: ignore[no-untyped-def]
-    create_user(session, name=name, phone=phone, password="mat-khau-123", unit=unit, now=clock())
-    session.commit()
-    client = app.test_client()
-    client.post(
-        "/api/session", json={"phone": phone, "password": "mat-khau-123"}, headers={"X-CSRFToken": csrf_token(client)}
-    )
-    return client
-
-
-def _take(client, session, round_id: int, correct: int, prediction: int | None = None) -> int:  # type: ignore[no-untyped-def]
-    headers = {"X-CSRFToken": csrf_token(client)}
-    body = client.post(f"/api/rounds/{round_id}/attempts", headers=headers).get_json()
-    rights = right_options(session, body["attempt_id"])
-    for question in body["questions"][:correct]:
-        client.put(
-            f"/api/attempts/{body['attempt_id']}/answers/{question['position']}",
-            json={"options": rights[question["position"]]},
-            headers=headers,
-        )
-    client.post(f"/api/attempts/{body['attempt_id']}/submit", json={"prediction": prediction}, headers=headers)
-    return body["attempt_id"]
-
-
-@pytest.fixture
-def contest_day(app, session, clock, quiz):  # type: ignore[no-untyped-def]
-    """Five participants of two units submit: scores 10, 10 (slower), 9, 7 and the quiz user's 10."""
-    root = quiz.unit.parent
-    unit_b = root.children[1]
-    quiz.round.contest.scope_unit = root
-    quiz.round.max_attempts = None
-    session.commit()
-    plan = [
-        ("0911000001", quiz.unit, "Trần Văn Bình", 10, 5),
-        ("0911000002", unit_b, "Lê Thị Cúc", 10, 2),
-        ("0911000003", unit_b, "Phạm Đức", 9, 1),
-        ("0911000004", quiz.unit, "Hoàng Yến", 7, None),
-    ]
-    for phone, unit, name, correct, prediction in plan:
-        clock.advance(seconds=30)
-        _take(_participant(app, session, clock, phone, unit, name), session, quiz.round.id, correct, prediction)
-    clock.advance(seconds=30)
-    _take(quiz.client, session, quiz.round.id, 10, 3)
-    return quiz
+from tests.helpers import participant_client, take_round
 
 
 def test_live_board_orders_by_score_duration_submission_and_masks_names(contest_day, client) -> None:
@@ -92,7 +39,7 @@ def test_paging(contest_day, client) -> None:
 
 
 def test_a_better_second_attempt_replaces_the_first(contest_day, session, client) -> None:
-    _take(contest_day.client, session, contest_day.round.id, 10, 3)  # same score, later: no change
+    take_round(contest_day.client, session, contest_day.round.id, 10, 3)  # same score, later: no change
     first = client.get(f"/api/rounds/{contest_day.round.id}/leaderboard").get_json()
     assert first["total"] == 5 and first["entries"][2]["name"] == "Nguyễn V. A."
 
@@ -161,22 +108,6 @@ def test_results_export_needs_a_closed_round(contest_day, runner, tmp_path) -> N
     assert result.exit_code == 1 and "round close" in result.output
 
 
-@pytest.fixture
-def board_redis(app):  # type: ignore[no-untyped-def]
-    """A real Redis for the board tests; the run fails if none answers."""
-    client = redis.Redis.from_url(TEST_REDIS_URL)
-    try:
-        client.ping()
-    except redis.RedisError as error:
-        pytest.fail(f"the board tests need Redis at {TEST_REDIS_URL}: {error}")
-    client.flushdb()
-    app.config["REDIS_URL"] = TEST_REDIS_URL
-    app.extensions["redis_client"] = client
-    yield client
-    client.flushdb()
-    client.close()
-
-
 def _database_view(session, round_, limit=50, offset=0):  # type: ignore[no-untyped-def]
     return leaderboard._database_page(session, round_, limit, offset, None)
 
@@ -191,9 +122,9 @@ def test_redis_board_gives_the_same_answers_as_the_database(board_redis, contest
         (e["rank"], e["user_id"], e["score"]) for e in database.entries
     ]
     # new submissions reach the Redis board incrementally, after their commit
-    newcomer = _participant(app, session, clock, "0911000009", contest_day.unit, "Vũ Minh")
-    _take(newcomer, session, round_.id, 9)
-    _take(contest_day.client, session, round_.id, 4)  # worse than the quiz user's best: no change
+    newcomer = participant_client(app, session, clock, "0911000009", contest_day.unit, "Vũ Minh")
+    take_round(newcomer, session, round_.id, 9)
+    take_round(contest_day.client, session, round_.id, 4)  # worse than the quiz user's best: no change
     assert board_redis.zcard(live_board.keys(round_.id)[0]) == 6
     again = leaderboard.individual_page(session, round_, limit=50)
     assert [(e["rank"], e["user_id"]) for e in again.entries] == [

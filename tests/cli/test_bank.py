@@ -7,7 +7,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from contest.models import Option, Question, QuestionBank
-from tests.conftest import DEMO_DATA
+from tests.helpers import DEMO_DATA
 from tests.question_bank.conftest import row, xlsx_bytes
 from tests.question_bank.test_gift_aiken import AIKEN, GIFT
 

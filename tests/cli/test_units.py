@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from contest.models import Unit
 from contest.services.people.units import in_subtree
-from tests.conftest import DEMO_DATA
+from tests.helpers import DEMO_DATA
 
 HEADER = "code,parent_code,name,kind,headcount\n"
 

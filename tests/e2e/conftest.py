@@ -30,6 +30,20 @@ CHROMIUM_ARGS = [
 SERVER_ENV: dict[str, str] = {}  # the served app's environment, for tests that run its CLI
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Without Chromium, stop before the first journey with what to install, not an error from each of them."""
+    here = Path(__file__).resolve().parent
+    if not any(here in Path(str(item.path)).resolve().parents for item in items):
+        return
+    if not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
+        pytest.exit(
+            f"The browser tests need Chromium at {CHROMIUM}: install it with `apt-get install chromium` "
+            "(or set CHROMIUM to a Chromium binary).",
+            returncode=3,
+        )
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 from question_bank.export import SHEET_TITLE, write_bank_xlsx
 from question_bank.readers import read_questions
 from question_bank.spreadsheet import STANDARD_HEADER
-from tests.conftest import DEMO_DATA
+from tests.helpers import DEMO_DATA
 from tests.question_bank.conftest import xlsx_bytes
 
 

@@ -6,10 +6,11 @@ import unicodedata
 from collections import Counter
 from datetime import datetime
 
+import pytest
 from openpyxl import Workbook
 
 from question_bank.readers import read_questions
-from tests.conftest import DEMO_DATA
+from tests.helpers import DEMO_DATA
 from tests.question_bank.conftest import HEADER, csv_text, row, xlsx_bytes
 from tests.question_bank.vietnamese import vi
 
@@ -174,6 +175,12 @@ def test_csv_in_utf8_with_bom_windows_1258_and_semicolons() -> None:
     cp1258 = _windows_1258(text.replace(",", ";"))
     result = read_questions("bank.csv", cp1258)
     assert result.problems == [] and result.questions[0].options[0].text == "Đúng"
+
+
+@pytest.mark.parametrize("data", [b"\xfe\xff\x00", b"\xff\xfe\x00\xd8\x41\x00"], ids=["odd length", "lone surrogate"])
+def test_a_broken_utf16_csv_is_a_problem_not_a_crash(data: bytes) -> None:
+    result = read_questions("bank.csv", data)
+    assert result.questions == [] and len(result.problems) == 1 and "CSV UTF-8" in vi(result.problems[0].message)
 
 
 def _windows_1258(text: str) -> bytes:

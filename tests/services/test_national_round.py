@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import insert, select
 
 from contest.models import Attempt, AttemptItem
@@ -15,6 +16,7 @@ from tests.factories import make_bank, make_contest, make_round, make_user
 ATTEMPTS = 66_000
 
 
+@pytest.mark.slow
 def test_analysis_and_flags_read_a_round_larger_than_one_statements_parameters(session, clock) -> None:
     bank = make_bank(session, clock(), questions=1)
     round_ = make_round(session, make_contest(session, clock()), clock(), bank=bank, questions=1)

@@ -12,8 +12,7 @@ from sqlalchemy import func, select
 
 from contest.models import Attempt, AuditEntry, User
 from contest.services.people.accounts import create_user
-from tests.api.test_leaderboard import _take
-from tests.conftest import csrf_token
+from tests.helpers import csrf_token, take_round
 
 
 def _client_for(app, phone: str, password: str = "mat-khau-123"):  # type: ignore[no-untyped-def]
@@ -76,7 +75,7 @@ def test_password_change_ends_other_sessions(app, people, session) -> None:
 
 def test_personal_data_download_and_deletion(app, people, session, client) -> None:
     quiz = people["quiz"]
-    _take(quiz.client, session, quiz.round.id, 5)
+    take_round(quiz.client, session, quiz.round.id, 5)
     data = json.loads(quiz.client.get("/account/data.json").data)
     assert data["phone"] == "0912345678" and data["name"] == "Nguyễn Văn An" and len(data["attempts"]) == 1
     assert data["attempts"][0]["started_from_address"] == "127.0.0.1"  # what the integrity flags keep is theirs
@@ -123,7 +122,7 @@ def test_only_admins_change_roles(app, people, session) -> None:
 
 def test_unit_admin_sees_only_their_subtree(app, people, session) -> None:
     quiz = people["quiz"]
-    _take(quiz.client, session, quiz.round.id, 5)
+    take_round(quiz.client, session, quiz.round.id, 5)
     admin = _client_for(app, "0900000003")
     page = admin.get("/unit/").get_data(as_text=True)
     assert "Nguyễn Văn An" in page and "0912345678" in page

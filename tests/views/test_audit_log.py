@@ -11,8 +11,8 @@ from sqlalchemy import select
 from contest.models import AuditEntry, Round
 from contest.services.console.audit import changes, command_line_user
 from contest.services.people.accounts import create_user
-from tests.conftest import DEMO_DATA, csrf_token
 from tests.factories import make_user
+from tests.helpers import DEMO_DATA, csrf_token
 
 ROUND_TIMES = ("--opens", "2026-10-10T08:00", "--closes", "2026-10-17T08:00")
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from tests.conftest import csrf_token
 from tests.factories import make_user
+from tests.helpers import csrf_token
 
 
 def test_login_page_logs_in_with_any_phone_format_and_logs_out(client, auth, session, clock) -> None:

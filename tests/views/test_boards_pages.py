@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from babel.numbers import format_percent
 from sqlalchemy import select
 
 from contest.models import User
@@ -43,7 +44,8 @@ def test_big_screen_shows_totals_and_polls_its_data(runner, client) -> None:
     data = client.get("/api/contests/cds-2026/screen").get_json()
     assert data["stats"]["participants"] == 24 and len(data["top"]) == 10 and data["round"]["state"] == "open"
     assert "user_id" not in data["top"][0]
-    first_rate = f"{data['units'][0]['rate'] * 100:.1f}".replace(".", ",") + "%"  # a decimal comma in Vietnamese
+    # a decimal comma in Vietnamese; Babel rounds the decimal value half to even (0.0435 is 4,4%, not 4,3%)
+    first_rate = format_percent(data["units"][0]["rate"], "#,##0.0%", locale="vi")
     assert f'<span class="score">{first_rate}</span>' in page
     stamp = re.search(r'<time datetime="(\d{4}-\d\d-\d\dT(\d\d):\d\d:\d\d[.\d]*Z)">(\d\d):\d\d:\d\d</time>', page)
     assert stamp and int(stamp.group(3)) == (int(stamp.group(2)) + 7) % 24  # shown in Vietnam time

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from openpyxl import load_workbook
 
-from tests.api.test_leaderboard import _participant, _take
+from tests.helpers import participant_client, take_round
 
 
 def _two_days(app, session, clock, quiz):  # type: ignore[no-untyped-def]
@@ -15,12 +15,14 @@ def _two_days(app, session, clock, quiz):  # type: ignore[no-untyped-def]
     quiz.round.contest.scope_unit = quiz.unit.parent
     quiz.round.max_attempts = None
     session.commit()
-    _take(quiz.client, session, quiz.round.id, 8)
-    _take(_participant(app, session, clock, "0911000301", quiz.unit, "Đồng Nghiệp"), session, quiz.round.id, 6)
+    take_round(quiz.client, session, quiz.round.id, 8)
+    take_round(
+        participant_client(app, session, clock, "0911000301", quiz.unit, "Đồng Nghiệp"), session, quiz.round.id, 6
+    )
     clock.advance(days=1)
     other = quiz.unit.parent.children[1]
-    _take(_participant(app, session, clock, "0911000302", other, "Người Mới"), session, quiz.round.id, 9)
-    _take(quiz.client, session, quiz.round.id, 10)  # a second attempt: still one participant
+    take_round(participant_client(app, session, clock, "0911000302", other, "Người Mới"), session, quiz.round.id, 9)
+    take_round(quiz.client, session, quiz.round.id, 10)  # a second attempt: still one participant
 
 
 def test_bulletin_counts_participants_by_unit_until_the_hour(app, session, clock, quiz, client) -> None:
@@ -60,7 +62,7 @@ def test_whole_contest_ranking_adds_best_scores_of_rounds(app, session, clock, q
     )
     session.add(second)
     session.commit()
-    _take(quiz.client, session, second.id, 5)
+    take_round(quiz.client, session, second.id, 5)
     page = client.get("/contests/cds/leaderboard?round=all").get_data(as_text=True)
     rows = page.split("<tbody>")[1].split("</tbody>")[0]
     assert rows.index("Nguyễn V. A.") < rows.index("Người M.") < rows.index("Đồng N.")

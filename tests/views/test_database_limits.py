@@ -7,8 +7,8 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from contest.models import Round, Unit
-from tests.conftest import DEMO_DATA, csrf_token
 from tests.factories import make_user
+from tests.helpers import DEMO_DATA, csrf_token
 
 HUGE = "99999999999999999999"
 

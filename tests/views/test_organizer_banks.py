@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 
 from contest.models import AttemptItem, Question, QuestionBank
 from contest.services.quiz.pool import load_pool
-from tests.conftest import DEMO_DATA, csrf_token
 from tests.factories import make_attempt, make_bank, make_contest, make_round, make_user
+from tests.helpers import DEMO_DATA, csrf_token
 from tests.question_bank.conftest import row, xlsx_bytes
 
 

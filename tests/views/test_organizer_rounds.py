@@ -11,8 +11,7 @@ from sqlalchemy import select
 
 from contest.models import AuditEntry, RankingEntry, Round, User
 from contest.services.people.accounts import create_user
-from tests.api.test_leaderboard import _participant, _take
-from tests.conftest import csrf_token
+from tests.helpers import csrf_token, participant_client, take_round
 
 
 @pytest.fixture
@@ -31,8 +30,8 @@ def five_done(app, session, clock, quiz):  # type: ignore[no-untyped-def]
     session.commit()
     for index, correct in enumerate((10, 9, 8, 7, 6)):
         clock.advance(seconds=10)
-        client = _participant(app, session, clock, f"091100010{index}", quiz.unit, f"Người {index}")
-        _take(client, session, quiz.round.id, correct)
+        client = participant_client(app, session, clock, f"091100010{index}", quiz.unit, f"Người {index}")
+        take_round(client, session, quiz.round.id, correct)
     return quiz.round
 
 
@@ -111,7 +110,7 @@ def test_one_prize_per_person_across_the_contest(organizer_client, five_done, se
             json={"phone": session.get(User, user_id).phone, "password": "mat-khau-123"},
             headers={"X-CSRFToken": csrf_token(client)},
         )
-        _take(client, session, second.id, correct)
+        take_round(client, session, second.id, correct)
     _post(organizer_client, f"/admin/rounds/{second.id}/close")
     round_two = dict(
         session.execute(select(RankingEntry.rank, RankingEntry.prize).where(RankingEntry.round_id == second.id)).all()

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from contest.models import AuditEntry, Contest, QuestionBank, Round
-from tests.conftest import DEMO_DATA, csrf_token
 from tests.factories import make_attempt, make_user
+from tests.helpers import DEMO_DATA, csrf_token
 
 
 def _organizer(app, session, clock, runner):  # type: ignore[no-untyped-def]
@@ -76,53 +77,77 @@ def test_create_a_contest_then_a_round(app, session, clock, runner) -> None:
     assert recorded["round.create"]["opens"] == "2026-10-10T08:00" and recorded["round.create"]["attempts_per_day"] == 1
 
 
-def test_bad_forms_are_refused_with_vietnamese_messages_and_nothing_is_saved(app, session, clock, runner) -> None:
+def test_a_bad_new_contest_is_refused_in_vietnamese(app, session, clock, runner) -> None:
     client = _organizer(app, session, clock, runner)
     bad_contest = client.post(
         "/admin/contests/new", data={"title": "", "slug": "Có Dấu", "csrf_token": csrf_token(client)}
     )
     assert bad_contest.status_code == 400 and "Mã cuộc thi (slug)" in bad_contest.get_data(as_text=True)
-    client.post(
-        "/admin/contests/new",
-        data={"title": "Thi", "slug": "thi", "status": "published", "csrf_token": csrf_token(client)},
-    )
-    cases = [
+    assert session.scalar(select(Contest.id)) is None
+
+
+ROUND_BASE = {
+    "name": "Tuần 1",
+    "opens": "2026-10-10T08:00",
+    "closes": "2026-10-17T08:00",
+    "questions": "20",
+    "minutes": "15",
+    "attempts": "1",
+    "bank": "CĐS",
+    "prediction": "full_score",
+    "review": "never",
+}
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
         ({"opens": "hôm nay"}, "Vui lòng nhập thời điểm mở và đóng"),
         ({"questions": "mười"}, "Vui lòng nhập số nguyên"),
         ({"questions": "500"}, "ít hơn 500 câu"),
         ({"closes": "2026-10-01T08:00"}, "Thời điểm đóng phải sau"),
         ({"name": "Tuần " * 30}, "Tên đợt thi dài tối đa 120 ký tự."),  # longer than its column
         ({"review": "maybe"}, '<li><a href="#review">'),  # a select's problem is listed above the form
-    ]
-    base = {
-        "name": "Tuần 1",
-        "opens": "2026-10-10T08:00",
-        "closes": "2026-10-17T08:00",
-        "questions": "20",
-        "minutes": "15",
-        "attempts": "1",
-        "bank": "CĐS",
-        "prediction": "full_score",
-        "review": "never",
-    }
-    for change, message in cases:
-        response = client.post(
-            "/admin/contests/thi/rounds/new", data={**base, **change, "csrf_token": csrf_token(client)}
-        )
-        assert response.status_code == 400 and message in response.get_data(as_text=True), change
+    ],
+)
+def test_a_bad_round_form_is_refused_in_vietnamese_and_nothing_is_saved(
+    app, session, clock, runner, change: dict[str, str], message: str
+) -> None:
+    client = _organizer(app, session, clock, runner)
+    client.post(
+        "/admin/contests/new",
+        data={"title": "Thi", "slug": "thi", "status": "published", "csrf_token": csrf_token(client)},
+    )
+    response = client.post(
+        "/admin/contests/thi/rounds/new", data={**ROUND_BASE, **change, "csrf_token": csrf_token(client)}
+    )
+    assert response.status_code == 400 and message in response.get_data(as_text=True)
     assert session.scalar(select(Round.id)) is None
-    contest_form = {"slug": "thi", "names": "masked", "csrf_token": csrf_token(client)}
-    contest_cases = [
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
         ({"title": "Cuộc thi " * 40}, "Tên cuộc thi dài tối đa 255 ký tự."),
         ({"title": "Thi", "chain-1": "", "chain-2": ""}, "Cần chọn ít nhất một tiêu chí xếp hạng."),
         ({"title": "Thi", "unit_ranking": "luck"}, '<li><a href="#unit_ranking">'),
         ({"title": "Thi", "names": "half"}, '<li><a href="#names">'),
-    ]
-    for change, message in contest_cases:
-        response = client.post("/admin/contests/thi/edit", data={**contest_form, **change})
-        assert response.status_code == 400 and message in response.get_data(as_text=True), change
+    ],
+)
+def test_a_bad_contest_edit_is_refused_and_nothing_is_half_saved(
+    app, session, clock, runner, change: dict[str, str], message: str
+) -> None:
+    client = _organizer(app, session, clock, runner)
+    client.post(
+        "/admin/contests/new",
+        data={"title": "Thi", "slug": "thi", "status": "published", "csrf_token": csrf_token(client)},
+    )
+    response = client.post(
+        "/admin/contests/thi/edit", data={"slug": "thi", "names": "masked", "csrf_token": csrf_token(client), **change}
+    )
+    assert response.status_code == 400 and message in response.get_data(as_text=True)
     session.expire_all()
-    assert session.scalar(select(Contest)).title == "Thi"  # nothing half-saved
+    assert session.scalar(select(Contest)).title == "Thi"
 
 
 def test_publish_and_archive(app, session, clock, runner) -> None:

@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import func, select
 
 from contest.models import Unit
-from tests.conftest import DEMO_DATA, csrf_token
 from tests.factories import make_user
+from tests.helpers import DEMO_DATA, csrf_token
 
 
 @pytest.fixture

@@ -7,8 +7,7 @@ import re
 from sqlalchemy import select
 
 from contest.models import Attempt, AttemptItem
-from tests.conftest import csrf_token
-from tests.quiz_fixtures import right_options
+from tests.helpers import csrf_token, right_options
 
 
 def _positions_and_options(page: str) -> dict[int, list[int]]:

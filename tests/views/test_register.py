@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from contest.models import User
 from contest.models.users import CATEGORIES
 from contest.services.people.registration import CATEGORY_LABELS
-from tests.conftest import DEMO_DATA, csrf_token
+from tests.helpers import DEMO_DATA, csrf_token
 
 
 @pytest.fixture

@@ -7,16 +7,16 @@ from __future__ import annotations
 import html
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 import nh3
-from openpyxl import Workbook
 from openpyxl.styles import Font
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from contest.models import Attempt, AttemptItem, Round
 from contest.models.attempts import FINISHED
+from question_bank.workbooks import new_workbook
 
 GROUP_SHARE = 0.27
 STREAM_ROWS = 5000  # items read from the database at a time, so memory stays flat however big the round
@@ -52,12 +52,12 @@ class QuestionStat:
         return self.seen < ENOUGH_ANSWERS
 
 
-def _is_right(snapshot: dict, chosen: list[int] | None) -> bool:  # type: ignore[type-arg]
+def _is_right(snapshot: dict[str, Any], chosen: list[int] | None) -> bool:
     key = {option["id"] for option in snapshot["options"] if option["correct"]}
-    return bool(chosen) and set(chosen) == key
+    return bool(chosen) and set(chosen or ()) == key
 
 
-def finished_items(round_id: int) -> Select:  # type: ignore[type-arg]
+def finished_items(round_id: int) -> Select[tuple[int, int | None, dict[str, Any], list[int] | None]]:
     """The items of a round's finished attempts, as a join: a national round has more attempts than one
     statement may list as parameters."""
     return (
@@ -68,11 +68,12 @@ def finished_items(round_id: int) -> Select:  # type: ignore[type-arg]
 
 
 def analyse(session: Session, round_: Round) -> list[QuestionStat]:
-    scores = dict(
-        session.execute(
+    scores: dict[int, int] = {
+        attempt_id: score or 0
+        for attempt_id, score in session.execute(
             select(Attempt.id, Attempt.score).where(Attempt.round_id == round_.id, Attempt.status.in_(FINISHED))
-        ).all()
-    )
+        )
+    }
     if not scores:
         return []
     ordered = sorted(scores, key=lambda attempt_id: (-scores[attempt_id], attempt_id))
@@ -121,9 +122,7 @@ def _plain(text: str) -> str:
 
 def write_xlsx(stats: list[QuestionStat], target: BinaryIO) -> None:
     """The analysis as a workbook: one sheet of questions, one of options."""
-    workbook = Workbook()
-    questions = workbook.active
-    questions.title = "Câu hỏi"
+    workbook, questions = new_workbook("Câu hỏi")
     questions.append(["Mã câu hỏi", "Câu hỏi", "Số lượt gặp", "Độ dễ", "Độ phân biệt", "Cần xem lại vì", "Ít dữ liệu"])
     options = workbook.create_sheet("Phương án")
     options.append(["Mã câu hỏi", "Phương án", "Đáp án đúng", "Số lượt chọn", "Tỷ lệ chọn"])

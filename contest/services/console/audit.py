@@ -10,20 +10,21 @@ import json
 import os
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, TypeVar
 
 from flask_babel import gettext as _
 from flask_sqlalchemy.pagination import Pagination
-from openpyxl import Workbook
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from contest import clock
 from contest.models import AuditEntry, User
 from contest.services.paging import paginate
+from question_bank.workbooks import new_workbook
 
 PAGE_SIZE = 100
 MAX_TARGET, MAX_CLI_USER = 120, 64  # the columns' lengths
+_Selected = TypeVar("_Selected", bound=tuple[Any, ...] | AuditEntry | int)
 
 
 @dataclass(frozen=True)
@@ -117,7 +118,7 @@ class AuditFilter:
     action: str = ""  # one action code, or every action
     text: str = ""  # part of the target (round:12), of a person's name or phone, or of the command line's user
 
-    def apply(self, statement: Select) -> Select:  # type: ignore[type-arg]
+    def apply(self, statement: Select[_Selected]) -> Select[_Selected]:
         statement = statement.outerjoin(User, User.id == AuditEntry.user_id)
         if self.action:
             statement = statement.where(AuditEntry.action == self.action)
@@ -156,9 +157,7 @@ def write_xlsx(
     """The filtered log with every field, as an .xlsx file; the download itself is recorded."""
     where = where or AuditFilter()
     record(session, actor, "audit.export", after={"action": where.action, "text": where.text}, now=now)
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Nhật ký"
+    workbook, sheet = new_workbook("Nhật ký")
     sheet.append(
         ["Thời gian (giờ Việt Nam)", "Người thực hiện", "Số điện thoại", "Thao tác", "Đối tượng", "Trước", "Sau"]
     )

@@ -8,15 +8,15 @@ from datetime import datetime, timedelta
 from typing import IO, Any
 
 from flask_babel import gettext as _
-from openpyxl import Workbook
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from contest import clock
 from contest.models import Attempt, Round
+from contest.models.attempts import FINISHED
 from contest.services.cache import cached
 from contest.services.ranking.leaderboard import unit_ranking
-from contest.services.ranking.rules import FINISHED
+from question_bank.workbooks import new_workbook
 
 MONITOR_TTL_S = 5.0
 MAX_BUCKETS = 48
@@ -121,14 +121,15 @@ def monitor_payload(session: Session, round_: Round, now: datetime) -> dict[str,
 
 def monitor_data(session: Session, round_: Round) -> dict[str, Any]:
     """At most MONITOR_TTL_S old: many organizers watching one round cost one computation."""
-    return cached(f"round:{round_.id}:monitor", MONITOR_TTL_S, lambda: monitor_payload(session, round_, clock.now()))
+    data: dict[str, Any] = cached(
+        f"round:{round_.id}:monitor", MONITOR_TTL_S, lambda: monitor_payload(session, round_, clock.now())
+    )
+    return data
 
 
 def write_xlsx(data: dict[str, Any], target: IO[bytes]) -> None:
     """One sheet per chart, with the numbers it draws; headers in the reader's language."""
-    workbook = Workbook()
-    summary = workbook.active
-    summary.title = _("Summary")
+    workbook, summary = new_workbook(_("Summary"))
     labels = {
         "participants": _("Participants"),
         "attempts": _("Attempts"),

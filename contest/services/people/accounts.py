@@ -14,7 +14,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from contest.models import Attempt, Unit, User
 from contest.models.users import ROLES, new_session_token
 from contest.services.console.audit import Actor, record
-from contest.services.errors import Forbidden, InvalidInput
+from contest.services.errors import Forbidden, InvalidInput, NotFound
 from contest.services.people.phones import normalise_phone
 from contest.services.people.units import find_unit
 
@@ -236,3 +236,10 @@ def find_accounts(session: Session, query: str, *, limit: int = 50) -> list[User
     phone = normalise_phone(query)
     statement = select(User).where(User.phone == phone) if phone else select(User).where(User.name.ilike(f"%{query}%"))
     return list(session.scalars(statement.order_by(User.name).limit(limit)))
+
+
+def find_account(session: Session, user_id: int) -> User:
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound(_("This account does not exist."))
+    return user

@@ -3,19 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Protocol
-
-
-class _Request(Protocol):
-    """What `ClientOrigin.of` reads of a request (Flask's request has both)."""
-
-    @property
-    def remote_addr(self) -> str | None: ...
-
-    @property
-    def headers(self) -> Mapping[str, str]: ...
 
 
 @dataclass(frozen=True)
@@ -24,8 +12,9 @@ class ClientOrigin:
     device: str | None  # a short hash of the browser's User-Agent
 
     @classmethod
-    def of(cls, request: _Request) -> ClientOrigin:
-        """The request's peer address (the client's, as a trusted proxy reports it: PROXY_COUNT) and device."""
-        agent = request.headers.get("User-Agent", "")
+    def of(cls, address: str | None, user_agent: str) -> ClientOrigin:
+        """From the request's peer address (the client's, as a trusted proxy reports it: PROXY_COUNT) and
+        its User-Agent header, kept as a short hash."""
+        agent = user_agent
         device = hashlib.sha256(agent.encode("utf-8", "replace")).hexdigest()[:16] if agent else None
-        return cls(address=(request.remote_addr or "")[:45] or None, device=device)
+        return cls(address=(address or "")[:45] or None, device=device)

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import BinaryIO
 
-from openpyxl import Workbook
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -21,6 +20,7 @@ from contest.services.problems import FileProblems, Problem
 from question_bank.messages import N_
 from question_bank.tables import Table
 from question_bank.text import header_key
+from question_bank.workbooks import new_workbook
 
 
 @dataclass(frozen=True)
@@ -57,9 +57,7 @@ def write_members_xlsx(
     session: Session, unit: Unit, round_: Round | None, target: BinaryIO, *, actor: Actor, now: datetime
 ) -> None:
     """The subtree's participants and whether they took part; the download is recorded (it lists phones)."""
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Danh sách"
+    workbook, sheet = new_workbook("Danh sách")
     sheet.append(["Họ và tên", "Số điện thoại", "Đơn vị", "Đã tham gia", "Điểm cao nhất"])
     for person in members(session, unit, round_):
         sheet.append([person.name, person.phone, person.unit, "Có" if person.took_part else "Chưa", person.best_score])

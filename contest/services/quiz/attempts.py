@@ -12,10 +12,10 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, NoReturn
+from typing import Any, NoReturn, cast
 
 from flask_babel import gettext as _
-from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy import CursorResult, bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -100,7 +100,8 @@ def _check_can_start(session: Session, user: User, round_: Round, now: datetime,
     if round_.contest.status != "published":
         raise RoundNotOpen(_("This contest is not open."))
     if not in_scope(user, round_):
-        raise Forbidden(_("This contest is for the members of %(unit)s.", unit=round_.contest.scope_unit.name))
+        scope = round_.contest.scope_unit
+        raise Forbidden(_("This contest is for the members of %(unit)s.", unit=scope.name if scope else ""))
     state = round_.state(now)
     if state == "upcoming":
         raise RoundNotOpen(_("This round has not opened yet."))
@@ -204,7 +205,7 @@ def start_attempt(
         client_address=origin.address if origin else None,
         device=origin.device if origin else None,
     )
-    items = []
+    items: list[dict[str, Any]] = []
     for position, question_id in enumerate(question_ids, start=1):
         question = content.questions[question_id]
         order = shuffle_options([option[0] for option in question.options], rng)
@@ -401,7 +402,7 @@ def score_items(items: list[AttemptItem]) -> Score:
 
 def is_correct(item: AttemptItem) -> bool:
     right = {option["id"] for option in item.snapshot["options"] if option["correct"]}
-    return bool(item.chosen) and set(item.chosen) == right
+    return bool(item.chosen) and set(item.chosen or ()) == right
 
 
 def _parse_prediction(raw: Any, round_: Round) -> int | None:
@@ -449,8 +450,11 @@ def finish_attempt(
         "finished_by": finished_by,
     }
     values["receipt"] = receipt_code(attempt, items, values)
-    recorded = session.execute(
-        update(Attempt).where(Attempt.id == attempt.id, Attempt.status == "in_progress").values(**values)
+    recorded = cast(
+        CursorResult[Any],
+        session.execute(
+            update(Attempt).where(Attempt.id == attempt.id, Attempt.status == "in_progress").values(**values)
+        ),
     )
     if recorded.rowcount == 1:
         for key, value in values.items():

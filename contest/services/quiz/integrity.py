@@ -9,6 +9,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from itertools import groupby
+from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -43,7 +44,7 @@ class Flag:
     detail: str
 
 
-def _signature(items: list[tuple[int | None, dict, list[int] | None]]) -> str | None:  # type: ignore[type-arg]
+def _signature(items: list[tuple[int | None, dict[str, Any], list[int] | None]]) -> str | None:
     """The same questions answered with the same options, whatever order they were shown in."""
     answered = []
     for question_id, snapshot, chosen in items:
@@ -117,7 +118,7 @@ def _crowded(starts: list[_Start], minimum: int) -> list[list[_Start]]:
     return [starts[lo : hi + 1] for lo, hi in spans]
 
 
-def _span(address: str, run: list[_Start]) -> dict[str, object]:
+def _span(address: str | None, run: list[_Start]) -> dict[str, object]:
     """What a flag's detail says of a run: where, how many accounts, from when to when (Vietnam time)."""
     return {
         "address": address,
@@ -133,8 +134,8 @@ def _crowd_flags(session: Session, round_: Round) -> list[Flag]:
         .join(User, User.id == Attempt.user_id)
         .where(Attempt.round_id == round_.id, Attempt.client_address.is_not(None))
     ).all()
-    by_device: dict[tuple[str, str], list[_Start]] = defaultdict(list)
-    by_address: dict[tuple[str, str], list[_Start]] = defaultdict(list)
+    by_device: dict[tuple[str | None, str], list[_Start]] = defaultdict(list)
+    by_address: dict[tuple[str | None, str], list[_Start]] = defaultdict(list)
     for attempt_id, user_id, name, started_at, address, device in rows:
         start = _Start(attempt_id, user_id, name, started_at)
         by_address[(address, "")].append(start)
@@ -169,7 +170,7 @@ def _registration_flags(session: Session, round_: Round) -> list[Flag]:
             & (devices.c.registered_device == User.registered_device),
         )
     ).all()
-    groups: dict[tuple[str, str], list[_Start]] = defaultdict(list)
+    groups: dict[tuple[str | None, str | None], list[_Start]] = defaultdict(list)
     for user_id, name, created_at, address, device in rows:
         groups[(address, device)].append(_Start(0, user_id, name, created_at))
     together: dict[int, str] = {}

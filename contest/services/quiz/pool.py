@@ -65,7 +65,8 @@ class BankContentCache:
 
 
 def _cache() -> BankContentCache:
-    return current_app.extensions.setdefault("bank_content_cache", BankContentCache())
+    cache: BankContentCache = current_app.extensions.setdefault("bank_content_cache", BankContentCache())
+    return cache
 
 
 def load_pool(session: Session, bank: QuestionBank) -> QuestionPool:

@@ -3,23 +3,22 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from typing import BinaryIO
 
-from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
 from sqlalchemy import distinct, func, select
 from sqlalchemy.orm import Session
 
 from contest import clock
 from contest.models import Attempt, Contest, Round, Unit, User
 from contest.models.attempts import FINISHED
+from question_bank.workbooks import new_workbook
 
 
 def write_bulletin(contest: Contest, at: datetime, rows: list[tuple[BulletinRow, int]], target: BinaryIO) -> None:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Bản tin tham gia"
+    workbook, sheet = new_workbook("Bản tin tham gia")
     sheet.append([contest.title])
     sheet.append([f"Số liệu tính đến {clock.to_vietnam(at):%H:%M ngày %d/%m/%Y} (giờ Việt Nam)"])
     sheet.append([])
@@ -38,7 +37,7 @@ def write_bulletin(contest: Contest, at: datetime, rows: list[tuple[BulletinRow,
         cell = sheet.cell(row=4, column=column)
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="DDEBF7")
-        sheet.column_dimensions[cell.column_letter].width = width
+        sheet.column_dimensions[get_column_letter(column)].width = width
     sheet["A1"].font = Font(bold=True, size=13)
     for number, (row, increase) in enumerate(rows, start=1):
         sheet.append(
@@ -111,3 +110,9 @@ def bulletin(session: Session, contest: Contest, at: datetime) -> list[BulletinR
                 counts[int(part)][1] += attempts
     result = [BulletinRow(u.code, u.name, u.headcount, *counts[u.id]) for u in units]
     return sorted(result, key=lambda row: (-row.rate, -row.participants, row.code))
+
+
+def bulletin_with_increase(session: Session, contest: Contest, at: datetime) -> list[tuple[BulletinRow, int]]:
+    """Each unit's row at `at` with how many more people took part than a day before."""
+    before = {row.code: row.participants for row in bulletin(session, contest, at - timedelta(days=1))}
+    return [(row, row.participants - before.get(row.code, 0)) for row in bulletin(session, contest, at)]

@@ -3,6 +3,8 @@ units' daily bulletin of participation (provinces publish it every day at a set 
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -13,7 +15,7 @@ from contest.services.ranking.rules import counted
 
 def contest_individuals(
     session: Session, contest: Contest, *, limit: int = 50, offset: int = 0
-) -> tuple[list[dict], int]:  # type: ignore[type-arg]
+) -> tuple[list[dict[str, Any]], int]:
     """Each participant's best score in every round, summed; ties: less total time, then earlier last submission."""
     best = (
         select(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Any
 
 import redis
 from flask_babel import gettext as _
@@ -319,13 +320,15 @@ def _prize_points(session: Session, round_: Round, units: list[Unit]) -> dict[in
         .where(RankingEntry.round_id == round_.id, RankingEntry.prize.is_not(None))
     ).all()
     for path, prize in rows:
+        if prize is None:  # the query takes prizes only
+            continue
         for part in path.strip("/").split("/"):
             if part and int(part) in wanted:
                 points[int(part)] = points.get(int(part), 0) + PRIZE_POINTS[prize]
     return points
 
 
-def search_entries(session: Session, round_: Round, text: str, limit: int = 50) -> list[dict]:  # type: ignore[type-arg]
+def search_entries(session: Session, round_: Round, text: str, limit: int = 50) -> list[dict[str, Any]]:
     """Board entries whose name or unit contains `text`, with their place (live or final)."""
     words = text.strip()
     if not words:

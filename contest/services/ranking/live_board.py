@@ -14,9 +14,11 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 import redis
 from flask import current_app
+from redis.commands.core import Script
 
 from contest import clock
 from contest.extensions import redis_client
@@ -79,10 +81,10 @@ class BoardRecord:
     unit_ids: tuple[int, ...]  # every unit on the participant's path, root first
 
 
-def _script(client: redis.Redis):  # type: ignore[no-untyped-def]
-    scripts = current_app.extensions.setdefault("board_scripts", {})
+def _script(client: redis.Redis) -> Script:
+    scripts: dict[str, Script] = current_app.extensions.setdefault("board_scripts", {})
     if "record" not in scripts:
-        scripts["record"] = client.register_script(_RECORD)
+        scripts["record"] = Script(client, _RECORD)
     return scripts["record"]
 
 
@@ -127,7 +129,7 @@ def is_built(client: redis.Redis, round_id: int) -> bool:
 
 @dataclass(frozen=True)
 class BoardPage:
-    entries: list[dict]  # type: ignore[type-arg]
+    entries: list[dict[str, Any]]
     total: int
 
 

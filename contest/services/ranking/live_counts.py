@@ -39,11 +39,15 @@ def featured_round(contest: Contest) -> Round | None:
     rounds = sorted(contest.rounds, key=lambda round_: round_.opens_at)
     open_rounds = [round_ for round_ in rounds if round_.state(now) == "open"]
     started = [round_ for round_ in rounds if round_.opens_at <= now]
-    return (open_rounds or started or rounds or [None])[-1]
+    candidates = open_rounds or started or rounds
+    return candidates[-1] if candidates else None
 
 
 def screen_data(session: Session, contest: Contest) -> dict[str, Any]:
-    return cached(f"contest:{contest.slug}:screen", SCREEN_TTL_S, lambda: screen_payload(session, contest))
+    data: dict[str, Any] = cached(
+        f"contest:{contest.slug}:screen", SCREEN_TTL_S, lambda: screen_payload(session, contest)
+    )
+    return data
 
 
 def screen_payload(session: Session, contest: Contest) -> dict[str, Any]:

@@ -71,6 +71,8 @@ def allocate(session: Session, round_: Round, user_ids_in_order: Sequence[int]) 
             .where(Round.contest_id == round_.contest_id, Round.id != round_.id, RankingEntry.prize.is_not(None))
         ).all()
         for user_id, entry_id, prize in rows:
+            if prize is None:  # the query takes prizes only
+                continue
             if user_id not in won_elsewhere or PRIZE_ORDER[prize] < PRIZE_ORDER[won_elsewhere[user_id][1]]:
                 won_elsewhere[user_id] = (entry_id, prize)
     given: dict[int, str] = {}

@@ -6,8 +6,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import BinaryIO
 
-from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -17,6 +18,7 @@ from contest.services.console.audit import Actor, record
 from contest.services.ranking.leaderboard import unit_ranking
 from contest.services.ranking.prizes import PRIZE_NAMES_VI
 from contest.services.ranking.rules import LINK_LABELS, chain_of
+from question_bank.workbooks import new_workbook
 
 PREDICTION_TARGETS = {
     "full_score": "số người đạt điểm tuyệt đối",
@@ -35,13 +37,13 @@ LINK_NAMES_VI = {
 assert set(LINK_NAMES_VI) == set(LINK_LABELS)
 
 
-def _header(sheet, titles: list[str], widths: list[int]) -> None:  # type: ignore[no-untyped-def]
+def _header(sheet: Worksheet, titles: list[str], widths: list[int]) -> None:
     sheet.append(titles)
     for index, width in enumerate(widths, start=1):
         cell = sheet.cell(row=1, column=index)
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="DDEBF7")
-        sheet.column_dimensions[cell.column_letter].width = width
+        sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = "A2"
 
 
@@ -52,9 +54,7 @@ def write_results(
     workbook holds phone numbers."""
     file = str(target) if isinstance(target, Path | str) else ""
     record(session, actor, "results.export", f"round:{round_.id}", after={"file": file} if file else None, now=now)
-    workbook = Workbook()
-    people = workbook.active
-    people.title = "Xếp hạng cá nhân"
+    workbook, people = new_workbook("Xếp hạng cá nhân")
     _header(
         people,
         [

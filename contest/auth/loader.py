@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask
+from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 
 from contest.extensions import db, login_manager
@@ -32,7 +33,7 @@ def session_credentials() -> tuple[int, str] | None:
     return None
 
 
-def unauthorized():  # type: ignore[no-untyped-def]
+def unauthorized() -> ResponseReturnValue:
     """API calls get a 401 in JSON; pages send the visitor to the login page and back."""
     from flask import redirect, request, url_for
 
