@@ -41,3 +41,14 @@ class RegisterForm(FlaskForm):
     )
     unit_q = StringField(_l("Your unit"), render_kw={"autocomplete": "off", "type": "search"})
     consent = BooleanField(_l("I agree to the processing of my personal data as described above."))
+
+
+class PasswordChangeForm(FlaskForm):
+    current = PasswordField(_l("Current password"), render_kw={"autocomplete": "current-password"})
+    new = PasswordField(
+        _l("New password"), description=_l("At least 8 characters."), render_kw={"autocomplete": "new-password"}
+    )
+
+
+class DeleteAccountForm(FlaskForm):
+    confirm = BooleanField(_l("I want to delete my account"))

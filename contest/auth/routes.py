@@ -9,7 +9,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from contest import clock
 from contest.auth import bp
-from contest.auth.forms import LoginForm, RegisterForm
+from contest.auth.forms import DeleteAccountForm, LoginForm, PasswordChangeForm, RegisterForm
 from contest.auth.limits import LOGIN_LIMIT_PER_ADDRESS, LOGIN_LIMIT_PER_PHONE, REGISTER_LIMIT, phone_key
 from contest.auth.redirects import safe_next
 from contest.auth.registering import register_from
@@ -85,34 +85,32 @@ def register() -> ResponseReturnValue:
 @login_required
 def account() -> ResponseReturnValue:
     """The participant's own account: change the password, download the data, delete the account."""
-    status = 200
-    if request.method == "POST":  # CSRFProtect has checked the token before this view runs
-        action = request.form.get("action")
+    password_form, delete_form = PasswordChangeForm(), DeleteAccountForm()
+    action = request.form.get("action")
+    if action == "password" and password_form.validate_on_submit():
         try:
-            if action == "password":
-                accounts.change_password(
-                    current_user, current=request.form.get("current", ""), new=request.form.get("new", "")
-                )
-                db.session.commit()
-                login_user(current_user, remember=True)  # this session goes on with the new token
-                flash(_("Your password was changed; other devices are logged out."), "success")
-                return redirect(url_for("auth.account"))
-            if action == "delete" and request.form.get("confirm") == "yes":
-                accounts.anonymise(db.session(), current_user, now=clock.now())
-                db.session.commit()
-                logout_user()
-                flash(
-                    _("Your account was deleted. Your results stay in your unit's counts, without your name."),
-                    "success",
-                )
-                return redirect(url_for("public.index"))
-            flash(_("Tick the box to confirm."), "error")
-            status = 400
+            accounts.change_password(
+                current_user, current=password_form.current.data or "", new=password_form.new.data or ""
+            )
         except InvalidInput as error:
             db.session.rollback()
-            flash(str(error.message), "error")
-            status = 400
-    return render_template("account/account.html"), status
+            password_form.new.errors = [*password_form.new.errors, str(error.message)]
+        else:
+            db.session.commit()
+            login_user(current_user, remember=True)  # this session goes on with the new token
+            flash(_("Your password was changed; other devices are logged out."), "success")
+            return redirect(url_for("auth.account"))
+    elif action == "delete" and delete_form.validate_on_submit():
+        if delete_form.confirm.data:
+            accounts.anonymise(db.session(), current_user, now=clock.now())
+            db.session.commit()
+            logout_user()
+            flash(_("Your account was deleted. Your results stay in your unit's counts, without your name."), "success")
+            return redirect(url_for("public.index"))
+        delete_form.confirm.errors = [*delete_form.confirm.errors, _("Tick the box to confirm.")]
+    refused = request.method == "POST"
+    page = render_template("account/account.html", password_form=password_form, delete_form=delete_form)
+    return page, 400 if refused else 200
 
 
 @bp.get("/account/data.json")

@@ -12,10 +12,11 @@ from contest.auth.permissions import current_actor, organizer_required
 from contest.auth.redirects import safe_next
 from contest.downloads import xlsx_download
 from contest.extensions import db
+from contest.form_problems import show_problems
 from contest.ids import int_arg
 from contest.models.questions import DIFFICULTIES
 from contest.organizer import bp
-from contest.organizer.forms import QuestionForm, UploadForm, show_problems
+from contest.organizer.forms import QuestionForm, UploadForm
 from contest.services.banks import questions, uploads
 from contest.services.banks.importing import bank_questions
 from contest.services.errors import InvalidInput

@@ -9,10 +9,11 @@ from flask_babel import gettext as _
 from contest import clock
 from contest.auth.permissions import current_actor, organizer_required
 from contest.extensions import db
+from contest.form_problems import problems, show_problems
 from contest.models import Contest
 from contest.models.contests import DEFAULT_RANKING_CHAIN
 from contest.organizer import bp
-from contest.organizer.forms import ContestForm, problems, show_problems
+from contest.organizer.forms import ContestForm
 from contest.services.console import contests
 from contest.services.errors import InvalidInput
 from contest.services.people.units import scope_choices

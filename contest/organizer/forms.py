@@ -16,7 +16,6 @@ from contest import clock
 from contest.labels import UNIT_KIND_LABELS
 from contest.models.contests import RANKING_LINKS
 from contest.numbers import whole_number
-from contest.services.errors import InvalidInput
 from contest.services.ranking.prizes import PRIZE_NAMES_VI, PRIZES
 from contest.services.ranking.rules import LINK_LABELS
 from question_bank.difficulty import DIFFICULTIES
@@ -36,33 +35,6 @@ DIFFICULTY_CHOICES = [
     SelectChoice("hard", _l("Hard")),
 ]
 TABLE_FILES = FileAllowed(["csv", "xlsx"], _l("Use a .csv or .xlsx file."))
-
-
-def show_problems(
-    form: FlaskForm,
-    error: InvalidInput,
-    default: str,
-    aliases: dict[str, str] | None = None,
-    *,
-    per_field: bool = False,
-) -> None:
-    """Put a service's refusal on the form: on each field it names (through `aliases` where the service's
-    name differs), or on `default` when it names none of the form's fields. With `per_field`, the error's
-    fields map to their own messages; otherwise each named field shows the whole message."""
-    aliases = aliases or {}
-    placed = False
-    for name, detail in error.fields.items():
-        target = aliases.get(name, name)
-        if target in form:
-            form[target].errors = [*form[target].errors, str(detail) if per_field else str(error.message)]
-            placed = True
-    if not placed:
-        form[default].errors = [*form[default].errors, str(error.message)]
-
-
-def problems(form: FlaskForm) -> dict[str, str]:
-    """Every problem of a refused form by field id, for the summary above it."""
-    return {field.id: " ".join(str(message) for message in field.errors) for field in form if field.errors}
 
 
 class UploadForm(FlaskForm):

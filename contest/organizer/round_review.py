@@ -11,11 +11,12 @@ from contest import clock
 from contest.auth.permissions import organizer_required
 from contest.downloads import xlsx_download
 from contest.extensions import db
+from contest.form_problems import problems, show_problems
 from contest.ids import as_id
 from contest.labels import INTEGRITY_FLAG_LABELS
 from contest.models import Round
 from contest.organizer import bp
-from contest.organizer.forms import DisqualifyForm, problems, show_problems
+from contest.organizer.forms import DisqualifyForm
 from contest.services.banks import analysis
 from contest.services.console import monitoring, rounds
 from contest.services.errors import InvalidInput

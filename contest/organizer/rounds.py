@@ -12,9 +12,10 @@ from contest import clock
 from contest.auth.permissions import current_actor, organizer_required
 from contest.downloads import xlsx_download
 from contest.extensions import db
+from contest.form_problems import problems, show_problems
 from contest.models import Contest, Round
 from contest.organizer import bp
-from contest.organizer.forms import PrizeForm, RoundForm, problems, show_problems
+from contest.organizer.forms import PrizeForm, RoundForm
 from contest.services.banks.questions import banks_with_counts
 from contest.services.console import contests, rounds
 from contest.services.errors import InvalidInput

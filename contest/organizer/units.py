@@ -11,8 +11,9 @@ from flask_babel import gettext as _
 from contest import clock
 from contest.auth.permissions import current_actor, organizer_required
 from contest.extensions import db
+from contest.form_problems import show_problems
 from contest.organizer import bp
-from contest.organizer.forms import UnitFileForm, UnitForm, show_problems
+from contest.organizer.forms import UnitFileForm, UnitForm
 from contest.services.errors import InvalidInput, NotFound
 from contest.services.people.units import find_unit, import_units, root_units, search_units, update_unit
 from contest.services.problems import FileProblems, translated
