@@ -7,8 +7,8 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from contest.models import Attempt, AttemptItem, Contest, Round
-from tests.helpers import csrf_token, right_options
+from contest.models import Attempt, AttemptItem, Contest, Option, Round
+from tests.helpers import csrf_token, participant_client, right_options
 
 
 def _keys(value) -> set[str]:
@@ -353,3 +353,35 @@ def test_start_records_the_address_and_device_and_the_page_reports_absences(quiz
     assert report(70_000).status_code == 409
     session.expire_all()
     assert session.get(Attempt, attempt_id).long_absences == 2  # 90 s, and the capped report
+
+
+def _shown_by_bank_option(session, attempt_id: int) -> dict[int, int]:
+    """bank option id -> the id the attempt shows for it."""
+    items = session.scalars(select(AttemptItem).where(AttemptItem.attempt_id == attempt_id)).all()
+    return {option["option_id"]: option["id"] for item in items for option in item.snapshot["options"]}
+
+
+def test_option_ids_reveal_neither_the_bank_order_nor_the_option_in_another_attempt(quiz, app, session, clock) -> None:
+    """Sorting the ids a participant receives must not give the order the file listed the options in (authors
+    often put the right one first), and a key seen in one attempt must not name the options of another."""
+    body = quiz.start().get_json()
+    shown = [option["id"] for question in body["questions"] for option in question["options"]]
+    assert not set(shown) & set(session.scalars(select(Option.id)))  # not the bank's ids
+    in_bank_order = 0
+    for item in session.scalars(select(AttemptItem).where(AttemptItem.attempt_id == body["attempt_id"])):
+        bank_ids_by_shown_id = [o["option_id"] for o in sorted(item.snapshot["options"], key=lambda o: o["id"])]
+        in_bank_order += bank_ids_by_shown_id == sorted(bank_ids_by_shown_id)
+    assert in_bank_order <= len(body["questions"]) // 3  # chance is 1 in 24 for four options
+    other = participant_client(app, session, clock, "0911000777", quiz.unit, "Người Khác")
+    other_id = other.post(f"/api/rounds/{quiz.round.id}/attempts", headers={"X-CSRFToken": csrf_token(other)})
+    mine, theirs = (
+        _shown_by_bank_option(session, body["attempt_id"]),
+        _shown_by_bank_option(session, other_id.get_json()["attempt_id"]),
+    )
+    common = set(mine) & set(theirs)
+    assert common and all(mine[option] != theirs[option] for option in common)
+    # the shown ids work end to end: the right ones score, and the analysis counts them per bank option
+    rights = right_options(session, body["attempt_id"])
+    for position, options in rights.items():
+        assert quiz.answer(body["attempt_id"], position, options).status_code == 200
+    assert quiz.submit(body["attempt_id"]).get_json()["correct"] == len(rights)

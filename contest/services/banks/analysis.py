@@ -57,6 +57,11 @@ def _is_right(snapshot: dict[str, Any], chosen: list[int] | None) -> bool:
     return bool(chosen) and set(chosen or ()) == key
 
 
+def _bank_option_id(option: dict[str, Any]) -> int:
+    """The bank's id of a snapshot's option (attempts show their own ids; older attempts showed the bank's)."""
+    return int(option.get("option_id", option["id"]))
+
+
 def finished_items(round_id: int) -> Select[tuple[int, int | None, dict[str, Any], list[int] | None]]:
     """The items of a round's finished attempts, as a join: a national round has more attempts than one
     statement may list as parameters."""
@@ -85,15 +90,18 @@ def analyse(session: Session, round_: Round) -> list[QuestionStat]:
     for attempt_id, question_id, snapshot, chosen in rows:
         stat = stats.get(question_id)
         if stat is None:
-            options = sorted(snapshot["options"], key=lambda option: option["id"])
+            options = sorted(snapshot["options"], key=_bank_option_id)
             stat = stats[question_id] = QuestionStat(
-                question_id, snapshot["text"], options=[OptionStat(o["id"], o["text"], o["correct"]) for o in options]
+                question_id,
+                snapshot["text"],
+                options=[OptionStat(_bank_option_id(o), o["text"], o["correct"]) for o in options],
             )
         right = _is_right(snapshot, chosen)
         stat.seen += 1
         stat.right += int(right)
+        picked = {_bank_option_id(o) for o in snapshot["options"] if chosen and o["id"] in chosen}
         for option in stat.options:
-            if chosen and option.option_id in chosen:
+            if option.option_id in picked:
                 option.chosen += 1
         for name, members in (("upper", upper), ("lower", lower)):
             if attempt_id in members:

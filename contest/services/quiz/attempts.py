@@ -149,6 +149,16 @@ def review_allowed(attempt: Attempt, now: datetime) -> bool:
     return review == "after_close" and attempt.round.state(now) == RoundState.CLOSED
 
 
+# Shown option ids are drawn from this range: far from any bank id, and within what every client and column holds.
+SHOWN_ID_RANGE = range(100_000_000, 1_000_000_000)
+
+
+def random_option_ids(count: int, rng: random.Random) -> list[int]:
+    """Distinct ids for a question's options in one attempt, in no order: a participant who sorts them learns
+    nothing of the bank's order, and the same option has another id in every other attempt."""
+    return rng.sample(SHOWN_ID_RANGE, count)
+
+
 # A page hidden this long (another app, another tab) is a long absence for the integrity flags.
 LONG_ABSENCE_MS = 60_000
 
@@ -209,7 +219,10 @@ def start_attempt(
     for position, question_id in enumerate(question_ids, start=1):
         question = content.questions[question_id]
         order = shuffle_options([option[0] for option in question.options], rng)
-        items.append({"position": position, "question_id": question_id, "snapshot": question.snapshot(order)})
+        shown_ids = random_option_ids(len(order), rng)
+        items.append(
+            {"position": position, "question_id": question_id, "snapshot": question.snapshot(order, shown_ids)}
+        )
     try:
         session.add(attempt)
         session.flush()

@@ -33,7 +33,10 @@ class QuestionContent:
     explanation: str
     options: tuple[tuple[int, str, bool], ...]  # (option id, text, correct), in bank order
 
-    def snapshot(self, option_order: list[int]) -> dict[str, Any]:
+    def snapshot(self, option_order: list[int], shown_ids: list[int]) -> dict[str, Any]:
+        """The question as this attempt shows it: options in `option_order` (bank ids), each under the id of
+        `shown_ids` at the same place. Shown ids are the attempt's own: they reveal neither the bank's order of
+        the options nor which option it is in another attempt; "option_id" keeps the bank's id for analysis."""
         by_id = {option_id: (text, correct) for option_id, text, correct in self.options}
         return {
             "text": self.text,
@@ -42,8 +45,8 @@ class QuestionContent:
             "difficulty": self.difficulty,
             "explanation": self.explanation,
             "options": [
-                {"id": option_id, "text": by_id[option_id][0], "correct": by_id[option_id][1]}
-                for option_id in option_order
+                {"id": shown, "option_id": option_id, "text": by_id[option_id][0], "correct": by_id[option_id][1]}
+                for option_id, shown in zip(option_order, shown_ids, strict=True)
             ],
         }
 
