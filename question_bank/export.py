@@ -12,7 +12,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from question_bank.difficulty import VIETNAMESE_NAMES
 from question_bank.model import LETTERS, DraftQuestion
 from question_bank.sanitize import as_typed
-from question_bank.workbooks import new_workbook
+from question_bank.workbooks import new_workbook, save_workbook
 
 SHEET_TITLE = "Ngân hàng câu hỏi"
 
@@ -45,7 +45,7 @@ def write_bank_xlsx(questions: list[DraftQuestion], target: Path | str | BinaryI
             ]
         )
     _style(sheet, headers)
-    workbook.save(target)
+    save_workbook(workbook, target)
     return len(questions)
 
 

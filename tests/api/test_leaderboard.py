@@ -195,3 +195,19 @@ def test_points_formula_adds_prize_points_to_the_rate(runner, contest_day, clien
     # P-A: 3 of 10 took part (30) + the first prize (10); P-B: 2 of 10 (20) + the second prize (7)
     assert rows["P-A"]["points"] == 40 and rows["P-B"]["points"] == 27
     assert rows["P-A"]["rank"] == 1
+
+
+def test_exports_keep_user_text_as_text_never_a_formula(contest_day, runner, session, client, tmp_path) -> None:
+    """A name or unit typed as a formula (an account made before the registration check, a unit file) reaches
+    the results workbook and the member list as text: Excel shows it, never runs it."""
+    formula = '=HYPERLINK("http://x.example","Nhấn vào đây")'
+    contest_day.user.name = formula
+    contest_day.unit.name = "=1+1"
+    session.commit()
+    assert runner.invoke(args=["round", "close", str(contest_day.round.id)]).exit_code == 0
+    target = tmp_path / "ket-qua.xlsx"
+    assert runner.invoke(args=["results", "export", str(contest_day.round.id), str(target)]).exit_code == 0
+    cells = [cell for sheet in load_workbook(target) for row in sheet.iter_rows() for cell in row]
+    written = {cell.value: cell.data_type for cell in cells if isinstance(cell.value, str)}
+    assert written[formula] == "s" and written["=1+1"] == "s"
+    assert not [cell for cell in cells if cell.data_type == "f"]

@@ -164,3 +164,11 @@ def test_simultaneous_registrations_of_one_phone_make_one_account(app, session, 
         thread.join()
     assert sorted(results) == [201, 400, 400, 400]
     assert session.scalar(select(func.count(User.id)).where(User.phone == "0911222333")) == 1
+
+
+@pytest.mark.parametrize("name", ['=HYPERLINK("http://x.example","Nhấn")', "+84 Nguyễn", "-Lan", "@Minh"])
+def test_a_name_that_a_spreadsheet_would_run_is_refused(client, session, units, name: str) -> None:
+    body = {"name": name, "phone": "0912000222", "password": "mat-khau-123", "unit_code": "HBX-X01", "consent": True}
+    response = client.post("/api/participants", json=body, headers={"X-CSRFToken": csrf_token(client)})
+    assert response.status_code == 400 and "name" in response.get_json()["fields"]
+    assert session.scalar(select(User.id)) is None

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from contest.models import Attempt, AttemptItem, Round
 from contest.models.attempts import FINISHED
-from question_bank.workbooks import new_workbook
+from question_bank.workbooks import new_workbook, save_workbook
 
 GROUP_SHARE = 0.27
 STREAM_ROWS = 5000  # items read from the database at a time, so memory stays flat however big the round
@@ -156,4 +156,4 @@ def write_xlsx(stats: list[QuestionStat], target: BinaryIO) -> None:
             cell.font = Font(bold=True)
     questions.column_dimensions["B"].width = 70
     options.column_dimensions["B"].width = 50
-    workbook.save(target)
+    save_workbook(workbook, target)

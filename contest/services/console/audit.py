@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, joinedload
 from contest import clock
 from contest.models import AuditEntry, User
 from contest.services.paging import paginate
-from question_bank.workbooks import new_workbook
+from question_bank.workbooks import new_workbook, save_workbook
 
 PAGE_SIZE = 100
 MAX_TARGET, MAX_CLI_USER = 120, 64  # the columns' lengths
@@ -175,5 +175,5 @@ def write_xlsx(
                 _json(entry.after),
             ]
         )
-    workbook.save(target)
+    save_workbook(workbook, target)
     return len(rows)

@@ -16,7 +16,7 @@ from contest.models import Attempt, Round
 from contest.models.attempts import FINISHED
 from contest.services.cache import cached
 from contest.services.ranking.leaderboard import unit_ranking
-from question_bank.workbooks import new_workbook
+from question_bank.workbooks import new_workbook, save_workbook
 
 MONITOR_TTL_S = 5.0
 MAX_BUCKETS = 48
@@ -155,4 +155,4 @@ def write_xlsx(data: dict[str, Any], target: IO[bytes]) -> None:
     scores.append([_("Score"), _("Finished attempts")])
     for row in data["scores"]:
         scores.append([row["score"], row["attempts"]])
-    workbook.save(target)
+    save_workbook(workbook, target)

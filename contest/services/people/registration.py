@@ -25,6 +25,10 @@ CATEGORY_LABELS = {
 }
 
 
+# What a spreadsheet takes for the start of a formula: no one's name begins with these.
+FORMULA_STARTS = ("=", "+", "-", "@")
+
+
 def parse_birth_date(raw: str | None, today: date) -> date | None:
     """2001-09-02 or 02/09/2001; None when empty. Raises ValueError when it is no plausible birth date."""
     text = (raw or "").strip()
@@ -70,6 +74,8 @@ def register_participant(
         fields["consent"] = _("You need to agree to the processing of your personal data to take part.")
     if len(" ".join(name.split())) > 120:
         fields["name"] = _("The name is too long.")
+    elif name.strip().startswith(FORMULA_STARTS):
+        fields["name"] = _("A name cannot begin with = + - or @.")
     fields = {**account_problems(session, name=name, phone=phone, password=password, role="participant"), **fields}
     if fields:
         raise InvalidInput(" ".join(fields.values()), fields)

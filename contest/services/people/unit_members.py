@@ -20,7 +20,7 @@ from contest.services.problems import FileProblems, Problem
 from question_bank.messages import N_
 from question_bank.tables import Table
 from question_bank.text import header_key
-from question_bank.workbooks import new_workbook
+from question_bank.workbooks import new_workbook, save_workbook
 
 
 @dataclass(frozen=True)
@@ -63,7 +63,7 @@ def write_members_xlsx(
         sheet.append([person.name, person.phone, person.unit, "Có" if person.took_part else "Chưa", person.best_score])
     after = {"round": round_.id if round_ else None}
     audit.record(session, actor, "members.export", f"unit:{unit.code}", after=after, now=now)
-    workbook.save(target)
+    save_workbook(workbook, target)
 
 
 @dataclass(frozen=True)

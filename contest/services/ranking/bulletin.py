@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from contest import clock
 from contest.models import Attempt, Contest, Round, Unit, User
 from contest.models.attempts import FINISHED
-from question_bank.workbooks import new_workbook
+from question_bank.workbooks import new_workbook, save_workbook
 
 
 def write_bulletin(contest: Contest, at: datetime, rows: list[tuple[BulletinRow, int]], target: BinaryIO) -> None:
@@ -53,7 +53,7 @@ def write_bulletin(contest: Contest, at: datetime, rows: list[tuple[BulletinRow,
             ]
         )
     sheet.freeze_panes = "A5"
-    workbook.save(target)
+    save_workbook(workbook, target)
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from contest.services.console.audit import Actor, record
 from contest.services.ranking.leaderboard import unit_ranking
 from contest.services.ranking.prizes import PRIZE_NAMES_VI
 from contest.services.ranking.rules import LINK_LABELS, chain_of
-from question_bank.workbooks import new_workbook
+from question_bank.workbooks import new_workbook, save_workbook
 
 PREDICTION_TARGETS = {
     "full_score": "số người đạt điểm tuyệt đối",
@@ -152,5 +152,5 @@ def write_results(
     for label, value in lines:
         rules.append([label, value])
         rules.cell(row=rules.max_row, column=1).font = Font(bold=True)
-    workbook.save(target)
+    save_workbook(workbook, target)
     return len(rows)
