@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
@@ -211,3 +212,28 @@ def test_exports_keep_user_text_as_text_never_a_formula(contest_day, runner, ses
     written = {cell.value: cell.data_type for cell in cells if isinstance(cell.value, str)}
     assert written[formula] == "s" and written["=1+1"] == "s"
     assert not [cell for cell in cells if cell.data_type == "f"]
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("Nguyễn V", ["Nguyễn V. A."]),  # what the board shows is searchable
+        ("lê t. c.", ["Lê T. C."]),  # in any case
+        ("Văn An", []),  # the hidden given name does not unmask anyone
+        ("Bình", []),
+        ("%", []),  # LIKE wildcards are plain characters
+        ("_", []),
+    ],
+)
+def test_search_with_masked_names_reads_only_the_masked_form(contest_day, session, text: str, found: list[str]) -> None:
+    assert contest_day.round.contest.name_display == "masked"
+    names = [entry["name"] for entry in leaderboard.search_entries(session, contest_day.round, text)]
+    assert names == found
+
+
+def test_search_with_full_names_and_units(contest_day, session) -> None:
+    contest_day.round.contest.name_display = "full"
+    session.commit()
+    assert [e["name"] for e in leaderboard.search_entries(session, contest_day.round, "Văn An")] == ["Nguyễn Văn An"]
+    by_unit = leaderboard.search_entries(session, contest_day.round, contest_day.unit.name)
+    assert {e["name"] for e in by_unit} == {"Nguyễn Văn An", "Trần Văn Bình", "Hoàng Yến"}

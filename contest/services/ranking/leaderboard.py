@@ -10,11 +10,11 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any
+from typing import Any, Unpack
 
 import redis
 from flask_babel import gettext as _
-from sqlalchemy import bindparam, event, func, select
+from sqlalchemy import Select, bindparam, event, func, select
 from sqlalchemy.orm import Session
 
 from contest import clock
@@ -329,14 +329,22 @@ def _prize_points(session: Session, round_: Round, units: list[Unit]) -> dict[in
 
 
 def search_entries(session: Session, round_: Round, text: str, limit: int = 50) -> list[dict[str, Any]]:
-    """Board entries whose name or unit contains `text`, with their place (live or final)."""
-    words = text.strip()
+    """Board entries whose name as the board shows it, or unit, contains `text`, with their place (live or final).
+
+    With masked names the search reads the masked form only: searching "Văn An" must not find "Nguyễn V. A.".
+    LIKE wildcards in `text` are plain characters."""
+    words = " ".join(text.split())
     if not words:
         return []
-    pattern = f"%{words}%"
     display = round_.contest.name_display
+    in_unit = Unit.name.icontains(words, autoescape=True)
+    if display == "full":
+        condition = User.name.icontains(words, autoescape=True) | in_unit
+    else:  # the database narrows by the family name, the only word a masked name shows whole
+        condition = User.name.istartswith(words.split()[0], autoescape=True) | in_unit
+    statement: Select[Unpack[tuple[Any, ...]]]
     if round_.finalized_at is not None:
-        rows = session.execute(
+        statement = (
             select(
                 RankingEntry.rank,
                 User.name,
@@ -347,10 +355,9 @@ def search_entries(session: Session, round_: Round, text: str, limit: int = 50) 
             )
             .join(User, User.id == RankingEntry.user_id)
             .outerjoin(Unit, Unit.id == User.unit_id)
-            .where(RankingEntry.round_id == round_.id, (User.name.ilike(pattern)) | (Unit.name.ilike(pattern)))
+            .where(RankingEntry.round_id == round_.id, condition)
             .order_by(RankingEntry.rank)
-            .limit(limit)
-        ).all()
+        )
     else:
         best = best_attempts(round_.id, until=round_.board_frozen_at)
         ranked = select(
@@ -360,22 +367,29 @@ def search_entries(session: Session, round_: Round, text: str, limit: int = 50) 
             best.c.duration_ms,
             best.c.submitted_at,
         ).subquery()
-        rows = session.execute(
+        statement = (
             select(ranked.c.rank, User.name, Unit.name, ranked.c.score, ranked.c.duration_ms, ranked.c.submitted_at)
             .join(User, User.id == ranked.c.user_id)
             .outerjoin(Unit, Unit.id == User.unit_id)
-            .where((User.name.ilike(pattern)) | (Unit.name.ilike(pattern)))
+            .where(condition)
             .order_by(ranked.c.rank)
-            .limit(limit)
-        ).all()
-    return [
-        {
-            "rank": rank,
-            "name": public_name(name, display),
-            "unit": unit or "",
-            "score": score,
-            "duration_ms": duration,
-            "submitted_at": clock.iso_utc(submitted),
-        }
-        for rank, name, unit, score, duration, submitted in rows
-    ]
+        )
+    wanted = words.casefold()
+    found: list[dict[str, Any]] = []
+    for rank, name, unit, score, duration, submitted in session.execute(statement.execution_options(yield_per=500)):
+        shown = public_name(name, display)
+        if wanted not in shown.casefold() and wanted not in (unit or "").casefold():
+            continue
+        found.append(
+            {
+                "rank": rank,
+                "name": shown,
+                "unit": unit or "",
+                "score": score,
+                "duration_ms": duration,
+                "submitted_at": clock.iso_utc(submitted),
+            }
+        )
+        if len(found) == limit:
+            break
+    return found
