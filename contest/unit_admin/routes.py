@@ -62,7 +62,7 @@ def _overview(form: RosterForm) -> str:
         people=[person for person in people if not person.took_part] if missing_only else people,
         all_count=len(people),
         took_part=sum(p.took_part for p in people),
-        children=leaderboard.unit_ranking(db.session(), round_, unit.code) if round_ else [],
+        children=leaderboard.unit_ranking(db.session(), round_, unit.code, public=False) if round_ else [],
         form=form,
     )
 

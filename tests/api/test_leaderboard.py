@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from contest.models import Attempt, RankingEntry, User
 from contest.services.console.audit import Actor
-from contest.services.ranking import leaderboard, live_board
+from contest.services.ranking import contest_ranking, leaderboard, live_board
 from contest.services.ranking.board_settings import set_board_frozen, set_board_hidden
 from tests.helpers import participant_client, take_round
 
@@ -237,3 +237,34 @@ def test_search_with_full_names_and_units(contest_day, session) -> None:
     assert [e["name"] for e in leaderboard.search_entries(session, contest_day.round, "Văn An")] == ["Nguyễn Văn An"]
     by_unit = leaderboard.search_entries(session, contest_day.round, contest_day.unit.name)
     assert {e["name"] for e in by_unit} == {"Nguyễn Văn An", "Trần Văn Bình", "Hoàng Yến"}
+
+
+def test_every_public_aggregate_obeys_a_frozen_then_hidden_board(contest_day, session, client, clock) -> None:
+    """The whole-contest ranking, the unit ranking and the live counters show a frozen board's moment and nothing
+    of a hidden one: none of them may leak what the organizers hid (e.g. the number of full scores to predict)."""
+    round_, slug, me = contest_day.round, contest_day.round.contest.slug, Actor.command_line()
+    set_board_frozen(session, round_, True, actor=me, now=clock() - timedelta(seconds=45))  # the first three only
+    session.commit()
+    assert client.get(f"/api/contests/{slug}/stats").get_json() == {
+        "participants": 3,
+        "attempts": 3,
+        "submitted": 3,
+        "full_score": 2,
+    }
+    units = client.get(f"/api/rounds/{round_.id}/units").get_json()["entries"]
+    assert sum(row["participants"] for row in units) == 3
+    whole, total = contest_ranking.contest_individuals(session, round_.contest)
+    assert total == 3 and "Nguyễn V. A." not in [entry["name"] for entry in whole]  # submitted after the freeze
+    set_board_hidden(session, round_, True, actor=me, now=clock())
+    session.commit()
+    assert client.get(f"/api/contests/{slug}/stats").get_json() == {
+        "participants": 0,
+        "attempts": 0,
+        "submitted": 0,
+        "full_score": 0,
+    }
+    hidden = client.get(f"/api/rounds/{round_.id}/units")
+    assert hidden.status_code == 404 and hidden.get_json()["error"] == "board_hidden"
+    assert contest_ranking.contest_individuals(session, round_.contest)[1] == 0
+    page = client.get(f"/contests/{slug}/leaderboard?round=all").get_data(as_text=True)
+    assert "Trần V. B." not in page

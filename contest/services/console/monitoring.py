@@ -108,7 +108,7 @@ def monitor_payload(session: Session, round_: Round, now: datetime) -> dict[str,
             "headcount": row.headcount,
             "rate": round(row.rate * 100, 1),
         }
-        for row in sorted(unit_ranking(session, round_), key=lambda row: (-row.participants, row.code))
+        for row in sorted(unit_ranking(session, round_, public=False), key=lambda row: (-row.participants, row.code))
     ]
     return {
         "generated_at": clock.iso_utc(now),

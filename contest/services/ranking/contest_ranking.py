@@ -10,13 +10,14 @@ from sqlalchemy.orm import Session
 
 from contest.models import Attempt, Contest, Round, Unit, User
 from contest.services.people.privacy import public_name
-from contest.services.ranking.rules import counted
+from contest.services.ranking.rules import counted, public_as_of
 
 
 def contest_individuals(
     session: Session, contest: Contest, *, limit: int = 50, offset: int = 0
 ) -> tuple[list[dict[str, Any]], int]:
-    """Each participant's best score in every round, summed; ties: less total time, then earlier last submission."""
+    """Each participant's best score in every round, summed; ties: less total time, then earlier last submission.
+    Hidden boards count nothing and frozen ones count what was submitted before the freeze, until ranked."""
     best = (
         select(
             Attempt.user_id,
@@ -26,7 +27,7 @@ def contest_individuals(
             func.max(Attempt.submitted_at).label("submitted_at"),
         )
         .join(Round, Round.id == Attempt.round_id)
-        .where(Round.contest_id == contest.id, counted())
+        .where(Round.contest_id == contest.id, counted(), public_as_of(Attempt.submitted_at))
         .group_by(Attempt.user_id, Attempt.round_id)
         .subquery()
     )

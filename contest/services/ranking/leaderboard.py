@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any, Unpack
+from typing import Any
 
 import redis
 from flask_babel import gettext as _
@@ -258,8 +258,10 @@ def _children(session: Session, round_: Round, parent_code: str | None) -> tuple
     return parent, list(children)
 
 
-def _database_unit_counters(session: Session, round_: Round, units: list[Unit]) -> dict[int, tuple[int, int, int]]:
-    best = best_attempts(round_.id)
+def _database_unit_counters(
+    session: Session, round_: Round, units: list[Unit], until: datetime | None
+) -> dict[int, tuple[int, int, int]]:
+    best = best_attempts(round_.id, until=until)
     rows = session.execute(
         select(Unit.path, best.c.score, best.c.total)
         .join(User, User.id == best.c.user_id)
@@ -277,19 +279,25 @@ def _database_unit_counters(session: Session, round_: Round, units: list[Unit]) 
     return {unit_id: (p, s, f) for unit_id, (p, s, f) in counters.items()}
 
 
-def unit_ranking(session: Session, round_: Round, parent_code: str | None = None) -> list[UnitRow]:
-    """The units under `parent` ranked by participation rate, then participants, then average score."""
+def unit_ranking(
+    session: Session, round_: Round, parent_code: str | None = None, *, public: bool = True
+) -> list[UnitRow]:
+    """The units under `parent` ranked by participation rate, then participants, then average score. In
+    public, as the individual board: nothing while it is hidden, the standings of the freeze while frozen."""
+    if public and round_.board_hidden and round_.finalized_at is None:
+        raise BoardHidden(_("The organizers have hidden this board for now."))
+    frozen_at = round_.board_frozen_at if public and round_.finalized_at is None else None
     _parent, units = _children(session, round_, parent_code)
     counters: dict[int, tuple[int, int, int]] | None = None
     client = redis_client()
-    if client is not None and round_.finalized_at is None and not round_.board_frozen_at:
+    if client is not None and round_.finalized_at is None and frozen_at is None:
         try:
             if live_board.is_built(client, round_.id):
                 counters = live_board.unit_counters(client, round_.id, [unit.id for unit in units])
         except redis.RedisError as error:
             log.warning("Redis unit counters unavailable, reading the database: %s", error)
     if counters is None:
-        counters = _database_unit_counters(session, round_, units)
+        counters = _database_unit_counters(session, round_, units, frozen_at)
     prize_points = _prize_points(session, round_, units) if round_.contest.unit_ranking == "points" else None
     rows = []
     for unit in units:
@@ -342,7 +350,7 @@ def search_entries(session: Session, round_: Round, text: str, limit: int = 50) 
         condition = User.name.icontains(words, autoescape=True) | in_unit
     else:  # the database narrows by the family name, the only word a masked name shows whole
         condition = User.name.istartswith(words.split()[0], autoescape=True) | in_unit
-    statement: Select[Unpack[tuple[Any, ...]]]
+    statement: Select[*tuple[Any, ...]]
     if round_.finalized_at is not None:
         statement = (
             select(

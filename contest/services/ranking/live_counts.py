@@ -11,25 +11,27 @@ from contest import clock
 from contest.models import Attempt, Contest, Round
 from contest.services.cache import cached
 from contest.services.ranking.leaderboard import individual_page, unit_ranking
+from contest.services.ranking.rules import public_as_of
 
 STATS_TTL_S = 2.0
 SCREEN_TTL_S = 3.0
 
 
 def contest_counts(session: Session, contest: Contest) -> dict[str, int]:
-    in_contest = Attempt.round_id.in_(select(Round.id).where(Round.contest_id == contest.id))
-    participants, attempts, submitted = session.execute(
-        select(
-            func.count(distinct(Attempt.user_id)),
-            func.count(Attempt.id),
-            func.count(Attempt.id).filter(Attempt.status != "in_progress"),
-        ).where(in_contest)
+    """The contest's live counters, as the boards show them: a hidden board's round counts nothing and a frozen
+    one counts what happened before the freeze, until the round is ranked for good."""
+    in_contest = select(Attempt).join(Round, Round.id == Attempt.round_id).where(Round.contest_id == contest.id)
+    started = in_contest.where(public_as_of(Attempt.started_at)).subquery()
+    participants, attempts = session.execute(
+        select(func.count(distinct(started.c.user_id)), func.count(started.c.id))
     ).one()
-    full = session.scalar(
-        select(func.count(distinct(Attempt.user_id))).where(
-            in_contest, Attempt.status != "in_progress", Attempt.score == Attempt.total
+    finished = in_contest.where(Attempt.status != "in_progress", public_as_of(Attempt.submitted_at)).subquery()
+    submitted, full = session.execute(
+        select(
+            func.count(finished.c.id),
+            func.count(distinct(finished.c.user_id)).filter(finished.c.score == finished.c.total),
         )
-    )
+    ).one()
     return {"participants": participants, "attempts": attempts, "submitted": submitted, "full_score": full or 0}
 
 

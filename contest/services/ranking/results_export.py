@@ -113,7 +113,7 @@ def write_results(
         ],
         [7, 14, 40, 16, 16, 16, 14, 18],
     )
-    for row in unit_ranking(session, round_):
+    for row in unit_ranking(session, round_, public=False):
         units.append(
             [
                 row.rank,

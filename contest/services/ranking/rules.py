@@ -15,7 +15,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, Subquery, and_, delete, func, insert, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import QueryableAttribute, Session
 
 from contest.models import Attempt, RankingEntry, Round
 from contest.models.attempts import FINISHED
@@ -37,6 +37,19 @@ LINK_LABELS = {
 def counted() -> ColumnElement[bool]:
     """Attempts that count in rankings: finished, and not disqualified by an organizer."""
     return and_(Attempt.status.in_(FINISHED), Attempt.disqualified_at.is_(None))
+
+
+def public_as_of(moment: QueryableAttribute[Any] | ColumnElement[Any]) -> ColumnElement[bool]:
+    """What the public may count of a round's attempts (the query joins Round): everything once the round is
+    ranked for good; before that nothing of a hidden board, and of a frozen board only what `moment` (the
+    attempt's start or submission) places before the freeze. Every public aggregate obeys it."""
+    return or_(
+        Round.finalized_at.is_not(None),
+        and_(
+            Round.board_hidden.is_(False),
+            or_(Round.board_frozen_at.is_(None), moment <= Round.board_frozen_at),
+        ),
+    )
 
 
 def best_attempts(round_id: int, *, until: datetime | None = None) -> Subquery:
