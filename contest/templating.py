@@ -6,6 +6,7 @@ from datetime import datetime
 
 from flask import Flask, request, url_for
 from flask_babel import format_datetime, format_decimal, format_percent, get_locale
+from werkzeug.routing import BuildError
 
 from contest import clock
 from contest.labels import AUDIT_ACTION_LABELS, CONTEST_STATUS_LABELS, ROLE_LABELS, UNIT_KIND_LABELS
@@ -52,9 +53,14 @@ def percent(share: float | None, digits: int = 1) -> str:
 def other_language_url(language: str) -> str:
     """This page in the other language. Built from the route, never from the raw path: a path such as
     //evil.example would otherwise become a link to another site."""
-    args = {**request.args.to_dict(), "lang": language}
+    # The page's own filters; url_for's own keywords ("endpoint", "_external", "_method", ...) are not theirs.
+    args = {key: value for key, value in request.args.items() if key != "endpoint" and not key.startswith("_")}
+    args["lang"] = language
     if request.endpoint and request.endpoint != "static" and request.url_rule is not None:
-        return url_for(request.endpoint, **{**args, **(request.view_args or {})})
+        try:
+            return url_for(request.endpoint, **{**args, **(request.view_args or {})})
+        except (BuildError, TypeError, ValueError):
+            pass  # an address this rule cannot build again: the home page in the other language
     return url_for("public.index", lang=language)
 
 

@@ -50,14 +50,19 @@ class Table:
     encoding: str = "utf-8"
 
 
+# The files read_table reads, by suffix; forms that take a table accept these.
+XLSX_SUFFIXES, CSV_SUFFIXES = ("xlsx", "xlsm"), ("csv", "txt")
+TABLE_SUFFIXES = XLSX_SUFFIXES + CSV_SUFFIXES
+
+
 def read_table(path: Path | str, data: bytes | None = None) -> Table:
     """Read a .csv or .xlsx file; `data` may hold the bytes of an upload named `path`."""
     path = Path(path)
     raw = data if data is not None else path.read_bytes()
     suffix = path.suffix.lower()
-    if suffix in (".xlsx", ".xlsm"):
+    if suffix.lstrip(".") in XLSX_SUFFIXES:
         return read_xlsx(raw)
-    if suffix in (".csv", ".txt"):
+    if suffix.lstrip(".") in CSV_SUFFIXES:
         return read_csv(raw)
     raise TableError(N_("Files of type '%(suffix)s' are not supported: use .xlsx or .csv.", suffix=suffix or path.name))
 

@@ -143,3 +143,12 @@ def test_the_language_link_keeps_the_page_and_its_filters(client) -> None:
     assert 'href="/?lang=en"' in client.get("/no-such-page").get_data(as_text=True)  # no route: the home page
     page = client.get("/login?next=/account").get_data(as_text=True)
     assert 'href="/login?next=/account&amp;lang=en"' in page
+
+
+@pytest.mark.parametrize("query", ["_method=POST", "endpoint=x", "_external=1&_scheme=javascript", "_anchor=x"])
+def test_url_for_keywords_in_the_query_do_not_break_the_page(client, query: str) -> None:
+    """The language link passes the page's filters on; url_for's own keywords typed in the address are not filters."""
+    response = client.get(f"/login?{query}")
+    assert response.status_code == 200
+    link = response.get_data(as_text=True).split('hreflang="en"')[0].rsplit('href="', 1)[1].split('"', 1)[0]
+    assert link.startswith("/login?") and "javascript" not in link

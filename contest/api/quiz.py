@@ -9,10 +9,10 @@ from flask_login import current_user, login_required
 from contest import clock
 from contest.api import bp
 from contest.auth.loader import session_credentials, unauthorized
+from contest.auth.permissions import current_origin
 from contest.extensions import db
 from contest.services.console.rounds import visible_round
 from contest.services.errors import InvalidInput
-from contest.services.people.origins import ClientOrigin
 from contest.services.quiz import attempts
 from contest.services.quiz.attempts import AttemptFinished
 
@@ -27,7 +27,7 @@ def start_attempt(round_id: int) -> ResponseReturnValue:
         current_user,
         round_,
         now=now,
-        origin=ClientOrigin.of(request.remote_addr, request.headers.get("User-Agent", "")),
+        origin=current_origin(),
     )
     db.session.commit()
     return jsonify(started.payload), 201 if started.created else 200

@@ -1,4 +1,5 @@
-"""Role checks for routes: anonymous users are sent to log in, others without the role get 403."""
+"""Role checks for routes (anonymous users are sent to log in, others without the role get 403), and who and
+where a request comes from as the services record it."""
 
 from __future__ import annotations
 
@@ -6,10 +7,11 @@ import functools
 from collections.abc import Callable
 from typing import Any, TypeVar, cast
 
-from flask import abort
+from flask import abort, request
 from flask_login import current_user, login_required
 
 from contest.services.console.audit import Actor
+from contest.services.people.origins import ClientOrigin
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -31,6 +33,11 @@ def roles_required(*roles: str) -> Callable[[F], F]:
 
 
 organizer_required = roles_required(*ORGANIZER_ROLES)
+
+
+def current_origin() -> ClientOrigin:
+    """Where this request comes from, as the integrity flags compare registrations and attempts."""
+    return ClientOrigin.of(request.remote_addr, request.headers.get("User-Agent", ""))
 
 
 def current_actor() -> Actor:

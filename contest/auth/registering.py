@@ -5,12 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from flask import request
-
 from contest import clock
+from contest.auth.permissions import current_origin
 from contest.extensions import db
 from contest.models import User
-from contest.services.people.origins import ClientOrigin
 from contest.services.people.registration import register_participant
 
 
@@ -31,5 +29,5 @@ def register_from(values: Mapping[str, Any]) -> User:
         category=text("category"),
         consent=values.get("consent") in (True, "y", "on", "true", "1"),
         now=clock.now(),
-        origin=ClientOrigin.of(request.remote_addr, request.headers.get("User-Agent", "")),
+        origin=current_origin(),
     )

@@ -3,6 +3,7 @@ InvalidInput is put back on the fields by `show_problems`."""
 
 from __future__ import annotations
 
+from types import MappingProxyType
 from typing import Any
 
 from flask_babel import gettext as _
@@ -21,6 +22,7 @@ from contest.services.ranking.rules import LINK_LABELS
 from question_bank.difficulty import DIFFICULTIES
 from question_bank.draw import DrawPart
 from question_bank.model import LETTERS
+from question_bank.tables import TABLE_SUFFIXES
 
 FILE_FORMATS = [
     SelectChoice("auto", _l("Recognise from the file name")),
@@ -34,7 +36,7 @@ DIFFICULTY_CHOICES = [
     SelectChoice("medium", _l("Medium")),
     SelectChoice("hard", _l("Hard")),
 ]
-TABLE_FILES = FileAllowed(["csv", "xlsx"], _l("Use a .csv or .xlsx file."))
+TABLE_FILES = FileAllowed(list(TABLE_SUFFIXES), _l("Use a .csv or .xlsx file."))
 
 
 class UploadForm(FlaskForm):
@@ -100,13 +102,6 @@ class ContestForm(FlaskForm):
         choices=[SelectChoice("masked", _l("Masked (Nguyễn V. A.)")), SelectChoice("full", _l("Full"))],
         default="masked",
     )
-    # One select per place of the ranking chain (chain-1, chain-2, ...); a blank one is skipped.
-    chain_1 = SelectField(_l("Criterion %(n)d", n=1), choices=_chain_choices, name="chain-1", default="")
-    chain_2 = SelectField(_l("Criterion %(n)d", n=2), choices=_chain_choices, name="chain-2", default="")
-    chain_3 = SelectField(_l("Criterion %(n)d", n=3), choices=_chain_choices, name="chain-3", default="")
-    chain_4 = SelectField(_l("Criterion %(n)d", n=4), choices=_chain_choices, name="chain-4", default="")
-    chain_5 = SelectField(_l("Criterion %(n)d", n=5), choices=_chain_choices, name="chain-5", default="")
-    chain_6 = SelectField(_l("Criterion %(n)d", n=6), choices=_chain_choices, name="chain-6", default="")
     unit_ranking = SelectField(
         _l("Ranking of units"),
         choices=[
@@ -151,6 +146,16 @@ class ContestForm(FlaskForm):
         }
 
 
+# One select per place of the ranking chain (chain-1, chain-2, ...; a blank one is skipped), as many as there
+# are links to choose from.
+for _place in range(1, len(RANKING_LINKS) + 1):
+    setattr(
+        ContestForm,
+        f"chain_{_place}",
+        SelectField(_l("Criterion %(n)d", n=_place), choices=_chain_choices, name=f"chain-{_place}", default=""),
+    )
+
+
 PREDICTION_CHOICES = [
     SelectChoice("full_score", _l("How many will have a full score")),
     SelectChoice("participants", _l("How many will take part")),
@@ -167,6 +172,9 @@ def _number_input(label: Any, default: int | None = None) -> StringField:
     return StringField(label, default=default, render_kw={"type": "number", "inputmode": "numeric"})
 
 
+NEW_ROUND = MappingProxyType({"questions": 20, "minutes": 15, "attempts": 1})  # a new round's form starts so
+
+
 class RoundForm(FlaskForm):
     """A round's settings. The draw is either typed in the chosen bank's table (fields pick:BANK:LEVEL:TOPIC and
     pickany:BANK:LEVEL, built by the template from the bank's counts) or written as text."""
@@ -174,9 +182,9 @@ class RoundForm(FlaskForm):
     name = StringField(_l("Round name"))
     opens = StringField(_l("Opens (Vietnam time)"), render_kw={"type": "datetime-local"})
     closes = StringField(_l("Closes (Vietnam time)"), render_kw={"type": "datetime-local"})
-    questions = _number_input(_l("Questions"), 20)
-    minutes = _number_input(_l("Time limit (minutes)"), 15)
-    attempts = _number_input(_l("Attempts (empty: unlimited, the best counts)"), 1)
+    questions = _number_input(_l("Questions"))
+    minutes = _number_input(_l("Time limit (minutes)"))
+    attempts = _number_input(_l("Attempts (empty: unlimited, the best counts)"))
     attempts_per_day = _number_input(_l("Attempts per day (empty: no daily limit)"))
     bank = SelectField(_l("Question bank"), choices=[], validate_choice=False)
     draw = StringField(
@@ -187,7 +195,9 @@ class RoundForm(FlaskForm):
     )
     prediction = SelectField(_l("Prediction question"), choices=PREDICTION_CHOICES, default="full_score")
     review = SelectField(_l("Participants see the right answers"), choices=REVIEW_CHOICES, default="after_close")
-    require_all = BooleanField(_l("An attempt counts only when every question is answered"))
+    require_all = BooleanField(
+        _l("An attempt counts only when every question is answered"), false_values=("", "false", "0", "off", "no")
+    )
 
     def process(self, formdata: Any = None, obj: Any = None, data: Any = None, **kwargs: Any) -> None:
         formdata = self.meta.wrap_formdata(self, formdata)
@@ -278,7 +288,7 @@ class PrizeForm(FlaskForm):
 
     def plan(self) -> dict[str, Any]:
         """The fields as validate_plan reads them (it checks every number and says which is wrong)."""
-        raw: dict[str, Any] = {prize: self[prize].data or "0" for prize in PRIZES}
+        raw: dict[str, Any] = {prize: self[prize].data for prize in PRIZES}  # blank is refused, not 0
         raw["max_share"] = self.max_share.data or ""
         raw["one_per_person"] = "1" if self.one_per_person.data else ""
         return raw

@@ -13,9 +13,9 @@ from contest.auth.permissions import current_actor, organizer_required
 from contest.downloads import xlsx_download
 from contest.extensions import db
 from contest.form_problems import problems, show_problems
-from contest.models import Contest, Round
+from contest.models import Contest, QuestionBank, Round
 from contest.organizer import bp
-from contest.organizer.forms import PrizeForm, RoundForm
+from contest.organizer.forms import NEW_ROUND, PrizeForm, RoundForm
 from contest.services.banks.questions import banks_with_counts
 from contest.services.console import contests, rounds
 from contest.services.errors import InvalidInput
@@ -23,30 +23,32 @@ from contest.services.ranking import board_settings, leaderboard, prizes
 from contest.services.ranking.closing import close_round
 from contest.services.ranking.results_export import write_results
 
+BankCounts = list[tuple[QuestionBank, list[str], dict[tuple[str, str], int]]]
 
-def _render_form(form: RoundForm, contest: Contest, round_: Round | None = None) -> ResponseReturnValue:
+
+def _render_form(
+    form: RoundForm, banks: BankCounts, contest: Contest, round_: Round | None = None
+) -> ResponseReturnValue:
     return render_template(
         "organizer/round_form.html",
         form=form,
         contest=contest,
         round=round_,
-        banks=banks_with_counts(db.session()),
+        banks=banks,
         picks=form.picks(),
         problems=problems(form),
     ), (400 if problems(form) else 200)
 
 
-def _round_form() -> RoundForm:
+def _round_form(banks: BankCounts) -> RoundForm:
     form = RoundForm()
-    form.bank.choices = [
-        SelectChoice(bank.name, bank.name) for bank, _topics, _counts in banks_with_counts(db.session())
-    ]
+    form.bank.choices = [SelectChoice(bank.name, bank.name) for bank, _topics, _counts in banks]
     return form
 
 
-def _save(form: RoundForm, contest: Contest, round_: Round | None) -> Round | None:
+def _save(form: RoundForm, banks: BankCounts, contest: Contest, round_: Round | None) -> Round | None:
     """Create or update the round from the posted form; None (and the problems on the form) when refused."""
-    bank_ids = {bank.name: bank.id for bank, _topics, _counts in banks_with_counts(db.session())}
+    bank_ids = {bank.name: bank.id for bank, _topics, _counts in banks}
     settings = form.settings(bank_ids)
     if form.has_problems():
         return None
@@ -67,12 +69,15 @@ def _save(form: RoundForm, contest: Contest, round_: Round | None) -> Round | No
 @organizer_required
 def round_new(slug: str) -> ResponseReturnValue:
     contest = contests.find_contest(db.session(), slug)
-    form = _round_form()
-    if form.validate_on_submit() and (round_ := _save(form, contest, None)) is not None:
+    banks = banks_with_counts(db.session())
+    form = _round_form(banks)
+    if not form.is_submitted():
+        form.process(data=NEW_ROUND)
+    elif form.validate() and (round_ := _save(form, banks, contest, None)) is not None:
         db.session.commit()
         flash(_("The round %(name)s was created.", name=round_.name), "success")
         return redirect(url_for("organizer.round_detail", round_id=round_.id))
-    return _render_form(form, contest)
+    return _render_form(form, banks, contest)
 
 
 @bp.route("/rounds/<int:round_id>/edit", methods=["GET", "POST"])
@@ -82,15 +87,16 @@ def round_edit(round_id: int) -> ResponseReturnValue:
     if request.method == "GET" and rounds.round_started(db.session(), round_):
         flash(_("Someone has already taken this round: its settings can no longer be changed."), "error")
         return redirect(url_for("organizer.round_detail", round_id=round_.id))
-    form = _round_form()
+    banks = banks_with_counts(db.session())
+    form = _round_form(banks)
     if not form.is_submitted():
         form.process(data=rounds.round_settings(round_))
         form.fill_picks(rounds.draw_picks(round_))
-    elif form.validate() and _save(form, round_.contest, round_) is not None:
+    elif form.validate() and _save(form, banks, round_.contest, round_) is not None:
         db.session.commit()
         flash(_("The round %(name)s was saved.", name=round_.name), "success")
         return redirect(url_for("organizer.round_detail", round_id=round_.id))
-    return _render_form(form, round_.contest, round_)
+    return _render_form(form, banks, round_.contest, round_)
 
 
 @bp.get("/rounds/<int:round_id>")

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from contest import clock
 from contest.auth.permissions import current_actor, organizer_required
 from contest.extensions import db
-from contest.form_problems import show_problems
+from contest.form_problems import problems, show_problems
 from contest.organizer import bp
 from contest.organizer.forms import UnitFileForm, UnitForm
 from contest.services.errors import InvalidInput, NotFound
@@ -103,5 +103,5 @@ def unit_edit(code: str) -> ResponseReturnValue:
             db.session.commit()
             flash(_("The unit %(name)s was saved.", name=unit.name), "success")
             return redirect(url_for("organizer.unit_edit", code=unit.code))
-    status = 400 if any(field.errors for field in form) else 200
-    return render_template("organizer/unit_edit.html", unit=unit, form=form), status
+    found = problems(form)
+    return render_template("organizer/unit_edit.html", unit=unit, form=form, problems=found), (400 if found else 200)

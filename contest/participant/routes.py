@@ -9,12 +9,12 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from contest import clock
+from contest.auth.permissions import current_origin
 from contest.extensions import db
 from contest.numbers import whole_number
 from contest.participant import bp
 from contest.services.console.rounds import visible_round
 from contest.services.errors import DomainError, InvalidInput
-from contest.services.people.origins import ClientOrigin
 from contest.services.quiz import attempts, receipts
 from contest.services.ranking.rules import live_rank
 
@@ -53,7 +53,7 @@ def start(round_id: int) -> ResponseReturnValue:
             current_user,
             round_,
             now=clock.now(),
-            origin=ClientOrigin.of(request.remote_addr, request.headers.get("User-Agent", "")),
+            origin=current_origin(),
         )
     except DomainError as error:
         db.session.rollback()

@@ -6,6 +6,8 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 
+from question_bank.tables import TABLE_SUFFIXES
+
 
 class RosterForm(FlaskForm):
     """The unit's staff list, to check who has registered and taken part."""
@@ -14,7 +16,7 @@ class RosterForm(FlaskForm):
         _l("Staff list"),
         validators=[
             FileRequired(message=_l("Choose a file.")),
-            FileAllowed(["csv", "xlsx"], _l("Use a .csv or .xlsx file.")),
+            FileAllowed(list(TABLE_SUFFIXES), _l("Use a .csv or .xlsx file.")),
         ],
         id="roster-file",
     )

@@ -12,6 +12,7 @@ from contest.auth.permissions import current_actor, roles_required
 from contest.auth.resets import reset_and_show
 from contest.downloads import xlsx_download
 from contest.extensions import db
+from contest.form_problems import problems
 from contest.models import Round, Unit
 from contest.services.console.rounds import rounds_newest_first
 from contest.services.people import unit_members
@@ -64,6 +65,7 @@ def _overview(form: RosterForm) -> str:
         took_part=sum(p.took_part for p in people),
         children=leaderboard.unit_ranking(db.session(), round_, unit.code, public=False) if round_ else [],
         form=form,
+        problems=problems(form),
     )
 
 

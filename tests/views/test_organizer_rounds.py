@@ -78,6 +78,7 @@ def test_prizes_with_a_share_cap_are_given_at_close(organizer_client, five_done,
 def test_bad_prize_numbers_are_refused(organizer_client, five_done, session) -> None:
     _post(organizer_client, f"/admin/rounds/{five_done.id}/prizes", first="-1")
     _post(organizer_client, f"/admin/rounds/{five_done.id}/prizes", first="1", max_share="2")
+    _post(organizer_client, f"/admin/rounds/{five_done.id}/prizes", first="", second="2")  # blank is not 0
     session.expire_all()
     assert session.get(Round, five_done.id).prize_plan is None
 

@@ -319,3 +319,12 @@ def test_the_draw_is_picked_in_the_table_of_the_bank_counts(app, session, clock,
     edit = client.get(f"/admin/rounds/{round_.id}/edit").get_data(as_text=True)
     assert f'name="pick:{bank_id}:easy:Chủ đề 1: Chính quyền số" value="3"' in edit
     assert f'name="pickany:{bank_id}:easy" value="1"' in edit and 'id="draw" name="draw" type="text" value=""' in edit
+
+
+def test_the_contest_form_offers_one_criterion_per_ranking_link(app) -> None:
+    from contest.models.contests import RANKING_LINKS
+    from contest.organizer.forms import ContestForm
+
+    with app.test_request_context():
+        form = ContestForm()
+        assert [field.name for field in form.chain_fields()] == [f"chain-{n}" for n in range(1, len(RANKING_LINKS) + 1)]

@@ -107,3 +107,9 @@ def test_a_refused_file_is_a_page_with_its_problem_not_a_bare_redirect(organizer
     unreadable = _upload(organizer, b"\x00\x01 not a spreadsheet", name="units.xlsx")
     assert unreadable.status_code == 400 and "Location" not in unreadable.headers
     assert 'class="error"' in unreadable.get_data(as_text=True)
+
+
+def test_a_unit_file_is_taken_with_every_suffix_the_reader_reads(organizer, session) -> None:
+    """The upload form takes what read_table reads (and the CLI takes): .txt is CSV text."""
+    response = _upload(organizer, b"code,parent_code,name,kind,headcount\nT1,,Tinh T,province,10\n", name="units.txt")
+    assert response.status_code == 302 and session.scalar(select(Unit).where(Unit.code == "T1")) is not None

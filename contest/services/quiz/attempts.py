@@ -32,8 +32,7 @@ from contest.services.quiz.receipts import receipt_code
 from contest.services.ranking.leaderboard import queue_board_update
 from question_bank.draw import DrawPart, NotEnoughQuestions, draw_questions, shuffle_options
 
-# Answers that left the phone just before the deadline still count when they arrive this late.
-MAX_PREDICTION = 10_000_000
+MAX_PREDICTION = 10_000_000  # far above any contest's number of participants
 
 
 class RoundNotOpen(DomainError):

@@ -1,5 +1,4 @@
-"""Across the whole contest: individuals by their best scores summed over the rounds, and the
-units' daily bulletin of participation (provinces publish it every day at a set hour)."""
+"""Across the whole contest: individuals by their best scores summed over the rounds."""
 
 from __future__ import annotations
 

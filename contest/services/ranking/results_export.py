@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -52,8 +52,6 @@ def write_results(
 ) -> int:
     """Write the workbook; the round must have been closed (`round close`). The export is recorded: the
     workbook holds phone numbers."""
-    file = str(target) if isinstance(target, Path | str) else ""
-    record(session, actor, "results.export", f"round:{round_.id}", after={"file": file} if file else None, now=now)
     workbook, people = new_workbook("Xếp hạng cá nhân")
     _header(
         people,
@@ -153,4 +151,8 @@ def write_results(
         rules.append([label, value])
         rules.cell(row=rules.max_row, column=1).font = Font(bold=True)
     save_workbook(workbook, target)
+    after: dict[str, Any] = {"ranked": len(rows)}
+    if isinstance(target, Path | str):  # a file on the server (`results export`), not a browser download
+        after["file"] = str(target)
+    record(session, actor, "results.export", f"round:{round_.id}", after=after, now=now)
     return len(rows)
