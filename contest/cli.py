@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -86,9 +86,21 @@ def in_transaction(function: Callable[..., T]) -> Callable[..., T]:
 
 
 @click.command("demo")
+@click.option(
+    "--in-production",
+    is_flag=True,
+    help="Load it even with production settings (it creates an organizer whose password is published).",
+)
 @in_transaction
-def demo_command() -> None:
+def demo_command(in_production: bool) -> None:
     """Load the demo data (units, question bank, a contest with an open round, accounts)."""
+    if current_app.config.get("ENV_NAME") == "production" and not current_app.testing and not in_production:
+        raise click.ClickException(
+            _(
+                "the demo creates an organizer account whose password is published: it is not loaded with "
+                "production settings (CONTEST_ENV=production) unless you add --in-production"
+            )
+        )
     report = demo_service.load_demo(db.session(), actor=_me(), now=clock.now())
     if report.changed:
         click.echo(_("demo data: %(created)s", created=", ".join(report.created)))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from datetime import timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from contest.models import Attempt, AttemptItem, Contest, Option, Round
 from tests.helpers import csrf_token, participant_client, right_options
@@ -385,3 +385,27 @@ def test_option_ids_reveal_neither_the_bank_order_nor_the_option_in_another_atte
     for position, options in rights.items():
         assert quiz.answer(body["attempt_id"], position, options).status_code == 200
     assert quiz.submit(body["attempt_id"]).get_json()["correct"] == len(rights)
+
+
+def test_an_options_list_longer_than_any_question_is_refused_before_it_is_written(quiz, session, db) -> None:
+    """A list of 20,000 ids is refused before the guarded UPDATE runs, not rolled back after writing it."""
+    body = quiz.start().get_json()
+    first = body["questions"][0]
+    statements: list[str] = []
+
+    def remember(conn, cursor, statement, parameters, context, executemany) -> None:  # type: ignore[no-untyped-def]
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", remember)
+    try:
+        huge = quiz.answer(body["attempt_id"], first["position"], list(range(1, 20_001)))
+        too_big = quiz.answer(body["attempt_id"], first["position"], [10**15])
+    finally:
+        event.remove(db.engine, "before_cursor_execute", remember)
+    assert huge.status_code == 400 and huge.get_json()["fields"]["options"] == "unknown"
+    assert too_big.status_code == 400
+    assert not [s for s in statements if s.lstrip().upper().startswith("UPDATE ATTEMPT_ITEMS")]
+    item = session.scalar(
+        select(AttemptItem).where(AttemptItem.attempt_id == body["attempt_id"], AttemptItem.position == 1)
+    )
+    assert item.chosen is None

@@ -71,3 +71,13 @@ def test_demo_shows_integrity_flags_and_a_disqualified_attempt(runner, session) 
 
     entry = session.scalar(select(AuditEntry).where(AuditEntry.action == "attempt.disqualify"))
     assert entry.target == f"attempt:{disqualified.id}"  # the decision is in the audit log
+
+
+def test_demo_is_refused_with_production_settings_unless_asked_for(make_app, session) -> None:
+    """The demo publishes an organizer's password: a production server does not load it by accident."""
+    app = make_app(ENV_NAME="production", TESTING=False)
+    with app.app_context():
+        refused = app.test_cli_runner().invoke(args=["demo"])
+        assert refused.exit_code == 1 and "--in-production" in refused.output
+        assert app.extensions["sqlalchemy"].session.scalar(select(User.id)) is None
+        assert app.test_cli_runner().invoke(args=["demo", "--in-production"]).exit_code == 0

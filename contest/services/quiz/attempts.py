@@ -24,6 +24,7 @@ from contest import clock
 from contest.models import Attempt, AttemptItem, Round, User
 from contest.models.attempts import ANSWER_GRACE, AttemptStatus
 from contest.models.contests import RoundState
+from contest.models.questions import MAX_OPTIONS
 from contest.numbers import whole_number
 from contest.services.errors import DomainError, Forbidden, InvalidInput, NotFound
 from contest.services.people.origins import ClientOrigin
@@ -350,6 +351,11 @@ def save_answer(
     if not isinstance(option_ids, list) or not all(isinstance(i, int) and not isinstance(i, bool) for i in option_ids):
         raise InvalidInput(_("Send the chosen options as a list of option ids."), {"options": "list"})
     chosen = sorted(set(option_ids))
+    if len(chosen) > MAX_OPTIONS or any(not 0 < option_id < SHOWN_ID_RANGE.stop for option_id in chosen):
+        # refused before anything is written: no question has more options, no attempt shows larger ids
+        raise InvalidInput(
+            _("These options do not belong to question %(position)d.", position=position), {"options": "unknown"}
+        )
     params = {
         "b_attempt_id": attempt_id,
         "b_user_id": user_id,
