@@ -98,7 +98,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     env.pop("REDIS_URL", None)
     SERVER_ENV.update(env)
     flask = [sys.executable, "-m", "flask", "--app", "wsgi"]
-    for command in (["db", "upgrade"], ["demo"]):
+    for command in (["db", "upgrade"], ["demo", "--in-production"]):  # production settings, on purpose
         subprocess.run(flask + command, cwd=ROOT, env=env, check=True, capture_output=True)
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "wsgi:app"],
