@@ -38,32 +38,61 @@
   function setStatus(text) { statusNode.textContent = text; }
 
   // ---- saving -------------------------------------------------------------------------------
+  // A choice leaves the queue only when the server stored it, or refused it for good ("invalid": the
+  // question does not take it). A stale CSRF token (cookie lost, key rotated) is renewed and the choice
+  // sent again; a lost login keeps the queue until the participant logs in again (another tab will do);
+  // a busy or unreachable server is tried again later, waiting longer each time (1 s, 2 s, ... 30 s).
   var sending = false;
+  var retryAt = 0;
+  var backoff = 1000;
+  var renewedAt = 0;
+  function renewToken() {
+    renewedAt = Date.now();
+    return fetch(data.csrfUrl, { credentials: "same-origin" })
+      .then(function (response) { return response.json(); })
+      .then(function (body) { csrf = body.csrf_token; });
+  }
+  function later() {
+    retryAt = Date.now() + backoff;
+    backoff = Math.min(backoff * 2, 30000);
+  }
   function flush() {
-    if (sending) return Promise.resolve();
+    if (sending || Date.now() < retryAt) return Promise.resolve();
     var positions = Object.keys(pending);
     if (!positions.length) { setStatus(msg.saved); return Promise.resolve(); }
     sending = true;
     setStatus(msg.saving);
     var position = positions[0];
     var options = pending[position];
+    function done() {
+      if (JSON.stringify(pending[position]) === JSON.stringify(options)) delete pending[position];
+      store(pendingKey, pending);
+    }
     return fetch(data.answerUrl + position, {
       method: "PUT",
       credentials: "same-origin",
       headers: { "Content-Type": "application/json", "X-CSRFToken": csrf },
       body: JSON.stringify({ options: options })
     }).then(function (response) {
-      sending = false;
-      if (response.ok || response.status === 400) {
-        // stored (or refused for good): either way it is no longer waiting
-        if (JSON.stringify(pending[position]) === JSON.stringify(options)) delete pending[position];
-        store(pendingKey, pending);
+      if (response.ok) {
+        sending = false;
+        backoff = 1000;
+        done();
         return flush();
       }
-      if (response.status === 409) { return finish(); }
-      throw new Error("status " + response.status);
+      if (response.status === 409) { sending = false; return finish(); }
+      return response.json().catch(function () { return {}; }).then(function (body) {
+        sending = false;
+        if (response.status === 400 && body.error === "invalid") { done(); return flush(); }
+        if (response.status === 400 && body.error === "csrf" && Date.now() - renewedAt > 2000) {
+          return renewToken().then(flush);
+        }
+        if (response.status === 401) { setStatus(msg.loggedOut); later(); return undefined; }
+        throw new Error("status " + response.status);
+      });
     }).catch(function () {
       sending = false;
+      later();
       setStatus(msg.offline);
     });
   }
@@ -135,6 +164,10 @@
     }).then(function (response) {
       return response.json().then(function (body) { return { ok: response.ok, body: body }; });
     }).then(function (answer) {
+      if (!answer.ok && answer.body.error === "csrf" && Date.now() - renewedAt > 2000) {
+        finishing = false;
+        return renewToken().then(finish);
+      }
       if (answer.ok) {
         try { localStorage.removeItem(pendingKey); localStorage.removeItem(flagKey); } catch (e) { /* ignore */ }
         window.location.assign(answer.body.result_url);
@@ -201,8 +234,8 @@
     }).catch(function () { /* offline: the report is lost, answers are not */ });
     flush();
   });
-  window.addEventListener("online", flush);
-  setInterval(function () { if (Object.keys(pending).length) flush(); }, 5000);
+  window.addEventListener("online", function () { retryAt = 0; backoff = 1000; flush(); });
+  setInterval(function () { if (Object.keys(pending).length) flush(); }, 1000);
   Array.prototype.forEach.call(document.querySelectorAll(".no-js-only"), function (node) { node.hidden = true; });
   nav.hidden = false;
   document.body.classList.add("quiz-js");
