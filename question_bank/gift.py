@@ -8,6 +8,7 @@ Answers with a percentage (`~%50%x`) are right when the weight is positive. Othe
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -45,7 +46,8 @@ def _blocks(source: str) -> tuple[list[_Block], list[tuple[int, str]]]:
     blocks: list[_Block] = []
     categories: list[tuple[int, str]] = []
     current: list[str] = []
-    start = 0
+    open_braces = 0  # of the current block, kept line by line: re-counting the block at every blank line
+    start = 0  # was quadratic in a long block whose braces never close
     for number, raw in enumerate(source.splitlines(), start=1):
         line = raw.rstrip()
         stripped = line.strip()
@@ -55,29 +57,29 @@ def _blocks(source: str) -> tuple[list[_Block], list[tuple[int, str]]]:
             categories.append((number, stripped[len("$CATEGORY:") :].strip()))
             continue
         if not stripped:
-            if current and _balanced("\n".join(current)):
+            if current and open_braces == 0:
                 blocks.append(_Block(start, "\n".join(current)))
                 current = []
             continue
         if not current:
-            start = number
+            start, open_braces = number, 0
         current.append(line)
+        open_braces += _brace_balance(line)
     if current:
         blocks.append(_Block(start, "\n".join(current)))
     return blocks, categories
 
 
-def _balanced(text: str) -> bool:
-    escaped = _escape(text)
-    return escaped.count("{") == escaped.count("}")
+def _brace_balance(line: str) -> int:
+    """Opening minus closing braces of a line, escaped ones (\\{ \\}) left out."""
+    escaped = _escape(line)
+    return escaped.count("{") - escaped.count("}")
 
 
-def _topic_at(line: int, categories: list[tuple[int, str]]) -> str:
-    topic = ""
-    for category_line, path in categories:
-        if category_line < line:
-            topic = path.split("/")[-1].replace("$course$", "").strip()
-    return topic
+def _topic_at(line: int, category_lines: list[int], categories: list[tuple[int, str]]) -> str:
+    """The topic of the last $CATEGORY before `line` (categories are in file order, `category_lines` their lines)."""
+    index = bisect.bisect_left(category_lines, line) - 1
+    return categories[index][1].split("/")[-1].replace("$course$", "").strip() if index >= 0 else ""
 
 
 def _parse_answers(body: str) -> tuple[list[tuple[bool, str]], str] | None:
@@ -106,6 +108,7 @@ def _parse_answers(body: str) -> tuple[list[tuple[bool, str]], str] | None:
 
 def read_gift(source: str) -> ReadResult:
     blocks, categories = _blocks(source.replace("\r\n", "\n").lstrip("\ufeff"))
+    category_lines = [category_line for category_line, _path in categories]
     questions: list[DraftQuestion] = []
     problems: list[FileProblem] = []
     skipped: list[FileProblem] = []
@@ -152,7 +155,7 @@ def read_gift(source: str) -> ReadResult:
                 line=block.line,
                 text=text,
                 options=options,
-                topic=_topic_at(block.line, categories),
+                topic=_topic_at(block.line, category_lines, categories),
                 explanation=_unescape(general),
             )
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import unicodedata
+import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
@@ -49,6 +50,12 @@ class Table:
     kind: str = "csv"  # "csv" or "xlsx": problems say "row" for both, as CONTRACT §3 does
     encoding: str = "utf-8"
 
+
+# Far beyond any real bank, unit tree or staff list, and within what one request should read.
+MAX_ROWS, MAX_COLUMNS = 100_000, 50
+MAX_XLSX_UNPACKED, MAX_XLSX_PARTS = 100_000_000, 1_000
+TOO_MANY_ROWS_MESSAGE = N_("The file has more than %(max)d rows: split it into several files.", max=MAX_ROWS)
+TOO_MANY_COLUMNS_MESSAGE = N_("The file has more than %(max)d columns: keep only the table's columns.", max=MAX_COLUMNS)
 
 # The files read_table reads, by suffix; forms that take a table accept these.
 XLSX_SUFFIXES, CSV_SUFFIXES = ("xlsx", "xlsm"), ("csv", "txt")
@@ -99,7 +106,11 @@ def read_csv(raw: bytes) -> Table:
     line = 1
     try:
         for cells in reader:
-            records.append(TableRow(line, [clean(cell) for cell in cells]))
+            if len(records) >= MAX_ROWS:
+                raise TableError(TOO_MANY_ROWS_MESSAGE)
+            if len(cells) > MAX_COLUMNS and any(cell.strip() for cell in cells[MAX_COLUMNS:]):
+                raise TableError(TOO_MANY_COLUMNS_MESSAGE)
+            records.append(TableRow(line, [clean(cell) for cell in cells[:MAX_COLUMNS]]))
             line = reader.line_num + 1
     except csv.Error as error:
         raise TableError(
@@ -132,20 +143,46 @@ def _xlsx_text(value: object, number_format: str | None) -> str:
     return clean(str(value))
 
 
-def read_xlsx(raw: bytes) -> Table:
+BROKEN_XLSX_MESSAGE = N_("The Excel file (.xlsx) cannot be opened: it is broken or not in the .xlsx format.")
+
+
+def _check_archive(raw: bytes) -> None:
+    """An .xlsx is a zip: refuse one that unpacks to far more than any real table before anything reads it
+    (a few KB can declare gigabytes). Python's zipfile never unpacks a part beyond its declared size."""
     try:
-        from openpyxl import load_workbook
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, ValueError) as error:
+        raise TableError(BROKEN_XLSX_MESSAGE) from error
+    if len(parts) > MAX_XLSX_PARTS or sum(part.file_size for part in parts) > MAX_XLSX_UNPACKED:
+        raise TableError(
+            N_(
+                "The Excel file unpacks to more than %(megabytes)d MB: save only the table in a new workbook.",
+                megabytes=MAX_XLSX_UNPACKED // 1_000_000,
+            )
+        )
+
+
+def read_xlsx(raw: bytes) -> Table:
+    _check_archive(raw)
+    try:
+        from openpyxl import load_workbook  # parses with defusedxml, which is installed
 
         workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many types for a broken or foreign file
-        raise TableError(
-            N_("The Excel file (.xlsx) cannot be opened: it is broken or not in the .xlsx format.")
-        ) from error
+        raise TableError(BROKEN_XLSX_MESSAGE) from error
     try:
         sheet = workbook.worksheets[0]
+        sheet.reset_dimensions()  # the size a sheet declares (up to 16,384 x 1,048,576) is not trusted
+        # Rows are read as far as the 51st column: a value there stops the reading with a message; anything
+        # further right is not read at all (each row would otherwise be as wide as its last cell).
         records: list[TableRow] = []
-        for row in sheet.iter_rows():
-            cells = [_xlsx_text(cell.value, getattr(cell, "number_format", None)) for cell in row]
+        for index, row in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS + 1), start=1):
+            if index > MAX_ROWS:
+                raise TableError(TOO_MANY_ROWS_MESSAGE)
+            if len(row) > MAX_COLUMNS and row[MAX_COLUMNS].value not in (None, ""):
+                raise TableError(TOO_MANY_COLUMNS_MESSAGE)
+            cells = [_xlsx_text(cell.value, getattr(cell, "number_format", None)) for cell in row[:MAX_COLUMNS]]
             number = next((cell.row for cell in row if getattr(cell, "row", None)), None)
             if number is None:
                 continue

@@ -111,3 +111,23 @@ def test_aiken_problems_carry_their_lines() -> None:
 def test_format_can_be_forced() -> None:
     result = read_questions("questions.dat", AIKEN.encode(), "aiken")
     assert len(result.questions) == 2
+
+
+def test_gift_reading_grows_with_the_file_not_with_its_square(monkeypatch) -> None:
+    """A brace opened and never closed, then thousands of blank-separated lines: every line is looked at a
+    bounded number of times (re-reading the open block at each blank line was quadratic)."""
+    from question_bank import gift
+
+    looked_at = 0
+    escape = gift._escape
+
+    def counting(text: str) -> str:
+        nonlocal looked_at
+        looked_at += len(text)
+        return escape(text)
+
+    monkeypatch.setattr(gift, "_escape", counting)
+    source = "::Q1:: Câu hỏi mở {\n" + "".join(f"=đáp án {n}\n\n" for n in range(5_000))
+    result = read_questions("bank.gift", source.encode())
+    assert result.problems or result.skipped  # the unclosed question is reported, not imported
+    assert looked_at <= 4 * len(source)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import unicodedata
+import zipfile
 from collections import Counter
 from datetime import datetime
 
@@ -10,6 +12,7 @@ import pytest
 from openpyxl import Workbook
 
 from question_bank.readers import read_questions
+from question_bank.tables import TableError, read_table
 from tests.helpers import DEMO_DATA
 from tests.question_bank.conftest import HEADER, csv_text, row, xlsx_bytes
 from tests.question_bank.vietnamese import vi
@@ -243,3 +246,57 @@ def test_broken_or_unknown_files_are_one_clear_problem() -> None:
     assert "Không nhận ra định dạng của tệp '.pdf'" in vi(unknown.problems[0].message)
     empty = read_questions("bank.csv", b"")
     assert "Tệp trống" in vi(empty.problems[0].message)
+
+
+def _xlsx_with_sheet_xml(sheet_xml: str) -> bytes:
+    """A real workbook whose first sheet's XML is replaced, as a crafted upload would be."""
+    source = zipfile.ZipFile(io.BytesIO(xlsx_bytes([row(1, "Câu hỏi?")])))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for part in source.infolist():
+            data = source.read(part.filename)
+            target.writestr(part, sheet_xml.encode() if part.filename == "xl/worksheets/sheet1.xml" else data)
+    return out.getvalue()
+
+
+SHEET = (
+    '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    '<dimension ref="{dim}"/><sheetData>{rows}</sheetData></worksheet>'
+)
+
+
+def test_a_sheet_declaring_a_million_rows_and_16384_columns_is_not_believed() -> None:
+    cells = '<c r="A1" t="inlineStr"><is><t>STT</t></is></c><c r="B1" t="inlineStr"><is><t>Câu hỏi</t></is></c>'
+    rows = f'<row r="1">{cells}</row>'
+    table = read_table("bank.xlsx", _xlsx_with_sheet_xml(SHEET.format(dim="A1:XFD1048576", rows=rows)))
+    assert table.headers == ["STT", "Câu hỏi"] and table.rows == []
+
+
+@pytest.mark.parametrize(
+    ("rows", "message"),
+    [
+        ('<row r="1048576"><c r="A1048576" t="inlineStr"><is><t>x</t></is></c></row>', "more than 100000 rows"),
+        ('<row r="1"><c r="AY1" t="inlineStr"><is><t>x</t></is></c></row>', "more than 50 columns"),  # the 51st
+    ],
+)
+def test_a_table_beyond_the_caps_stops_with_a_message(rows: str, message: str) -> None:
+    with pytest.raises(TableError) as refused:
+        read_table("bank.xlsx", _xlsx_with_sheet_xml(SHEET.format(dim="A1", rows=rows)))
+    assert message in refused.value.message.render()
+
+
+def test_a_zip_bomb_is_refused_before_it_is_unpacked() -> None:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive, archive.open("xl/bomb.xml", "w") as part:
+        zeros = b"\0" * 1_000_000
+        for _ in range(101):  # 101 MB of zeros: about 100 KB packed
+            part.write(zeros)
+    assert len(out.getvalue()) < 1_000_000
+    with pytest.raises(TableError) as refused:
+        read_table("bank.xlsx", out.getvalue())
+    assert "100 MB" in refused.value.message.render()
+
+
+def test_a_csv_beyond_the_row_cap_stops_with_a_message() -> None:
+    with pytest.raises(TableError):
+        read_table("units.csv", b"code,name\n" + b"a,b\n" * 100_001)
