@@ -29,6 +29,12 @@ def select_locale() -> str:
     return str(current_app.config["BABEL_DEFAULT_LOCALE"])
 
 
+def _limits_per_process(app: Flask) -> bool:
+    """Production settings with rate limits kept in each process's memory."""
+    storage = str(app.config.get("RATELIMIT_STORAGE_URI") or "memory://")
+    return app.config.get("ENV_NAME") == "production" and not app.testing and storage.startswith("memory")
+
+
 def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     app = Flask(
         __name__,
@@ -52,6 +58,11 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     limiter.init_app(app)
+    if _limits_per_process(app):
+        app.logger.warning(
+            "RATE LIMITS ARE COUNTED PER PROCESS: no REDIS_URL, so each gunicorn worker and host counts logins "
+            "and registrations alone (a limit of 10 becomes 10 per worker). Set REDIS_URL in production."
+        )
     login_manager.init_app(app)
     init_redis(app)
 

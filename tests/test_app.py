@@ -152,3 +152,11 @@ def test_url_for_keywords_in_the_query_do_not_break_the_page(client, query: str)
     assert response.status_code == 200
     link = response.get_data(as_text=True).split('hreflang="en"')[0].rsplit('href="', 1)[1].split('"', 1)[0]
     assert link.startswith("/login?") and "javascript" not in link
+
+
+def test_production_without_a_shared_rate_limit_store_says_so_loudly(make_app, caplog) -> None:
+    make_app(ENV_NAME="production", TESTING=False, RATELIMIT_STORAGE_URI="memory://")
+    assert "RATE LIMITS ARE COUNTED PER PROCESS" in caplog.text
+    caplog.clear()
+    make_app(ENV_NAME="production", TESTING=False, RATELIMIT_STORAGE_URI="redis://127.0.0.1:6379/15")
+    assert "PER PROCESS" not in caplog.text

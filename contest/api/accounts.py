@@ -9,7 +9,7 @@ from flask_login import login_user, logout_user
 from flask_wtf.csrf import generate_csrf
 
 from contest.api import bp
-from contest.auth.limits import LOGIN_LIMIT_PER_ADDRESS, LOGIN_LIMIT_PER_PHONE, REGISTER_LIMIT, phone_key
+from contest.auth.limits import REGISTER_LIMIT, login_failures, login_failures_per_phone, login_tries
 from contest.auth.registering import register_from
 from contest.extensions import db, limiter
 from contest.ids import int_arg
@@ -27,8 +27,9 @@ def csrf_token() -> ResponseReturnValue:
 
 
 @bp.post("/session")
-@limiter.limit(LOGIN_LIMIT_PER_ADDRESS)
-@limiter.limit(LOGIN_LIMIT_PER_PHONE, key_func=phone_key)
+@login_tries
+@login_failures
+@login_failures_per_phone
 def api_login() -> ResponseReturnValue:
     body = request.get_json(silent=True) or {}
     phone, password = body.get("phone"), body.get("password")

@@ -1,22 +1,54 @@
-"""Rate limits of the doors into accounts: logging in and registering, by page or by the JSON API."""
+"""Rate limits of the doors into accounts: logging in (page and JSON API share the counters) and registering.
+
+Only failed logins count, keyed by the phone tried and the address trying it together: a stranger guessing an
+organizer's password from elsewhere cannot lock the organizer out, and a person typing their own password
+right does not use up tries. A looser count per phone from any address slows a guess spread over many addresses."""
 
 from __future__ import annotations
 
-from flask import request
+from flask import Response, request
 from flask_limiter.util import get_remote_address
 
+from contest.extensions import limiter
 from contest.services.people.phones import normalise_phone
 
-# Offices share one address behind NAT: limit per phone tightly, per address loosely.
-LOGIN_LIMIT_PER_PHONE = "10 per minute;50 per hour"
-LOGIN_LIMIT_PER_ADDRESS = "120 per minute"
+LOGIN_FAILURES_PER_PHONE_AND_ADDRESS = "10 per minute;50 per hour"
+LOGIN_FAILURES_PER_PHONE = "300 per hour"
+LOGIN_TRIES_PER_ADDRESS = "120 per minute"  # offices share one address behind NAT: loose
 REGISTER_LIMIT = "30 per minute;300 per hour"
 
 
-def phone_key() -> str:
-    """The rate-limit key of a login: the phone it tries, however it is written."""
+def _phone_tried() -> str:
     body = request.get_json(silent=True) if request.is_json else request.form
     raw = body.get("phone") if isinstance(body, dict) or body is request.form else None
     if isinstance(raw, str) and raw.strip():
-        return "login-phone:" + (normalise_phone(raw) or raw.strip()[:20])
-    return "login-address:" + get_remote_address()
+        return normalise_phone(raw) or raw.strip()[:20]
+    return "-"
+
+
+def phone_key() -> str:
+    """The phone a login tries, however it is written."""
+    return "login-phone:" + _phone_tried()
+
+
+def phone_and_address_key() -> str:
+    return f"login:{_phone_tried()}:{get_remote_address()}"
+
+
+def failed(response: Response) -> bool:
+    """A refused login: the page answers 400, the API 401 (a success redirects or answers 200)."""
+    return response.status_code in (400, 401)
+
+
+# Each is one counter for both doors (/login and POST /api/session), whichever is used.
+login_failures = limiter.shared_limit(
+    LOGIN_FAILURES_PER_PHONE_AND_ADDRESS,
+    scope="login-failures",
+    key_func=phone_and_address_key,
+    deduct_when=failed,
+    methods=["POST"],
+)
+login_failures_per_phone = limiter.shared_limit(
+    LOGIN_FAILURES_PER_PHONE, scope="login-phone-failures", key_func=phone_key, deduct_when=failed, methods=["POST"]
+)
+login_tries = limiter.shared_limit(LOGIN_TRIES_PER_ADDRESS, scope="login-tries", methods=["POST"])

@@ -10,7 +10,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from contest import clock
 from contest.auth import bp
 from contest.auth.forms import DeleteAccountForm, LoginForm, PasswordChangeForm, RegisterForm
-from contest.auth.limits import LOGIN_LIMIT_PER_ADDRESS, LOGIN_LIMIT_PER_PHONE, REGISTER_LIMIT, phone_key
+from contest.auth.limits import REGISTER_LIMIT, login_failures, login_failures_per_phone, login_tries
 from contest.auth.redirects import safe_next
 from contest.auth.registering import register_from
 from contest.extensions import db, limiter
@@ -25,8 +25,9 @@ def _safe_next(target: str | None) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(LOGIN_LIMIT_PER_ADDRESS, methods=["POST"])
-@limiter.limit(LOGIN_LIMIT_PER_PHONE, methods=["POST"], key_func=phone_key)
+@login_tries
+@login_failures
+@login_failures_per_phone
 def login() -> ResponseReturnValue:
     if current_user.is_authenticated:
         return redirect(_safe_next(request.args.get("next")))

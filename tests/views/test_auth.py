@@ -112,3 +112,40 @@ def test_login_still_works_when_the_rate_limit_store_is_down(make_app, session, 
         "/api/session", json={"phone": "0912345678", "password": "mat-khau-123"}, headers={"X-CSRFToken": token}
     )
     assert right.status_code == 200
+
+
+def _api_login(client, password: str, address: str = "198.51.100.7"):  # type: ignore[no-untyped-def]
+    return client.post(
+        "/api/session",
+        json={"phone": "0912345678", "password": password},
+        headers={"X-CSRFToken": csrf_token(client)},
+        environ_base={"REMOTE_ADDR": address},
+    )
+
+
+def test_only_failed_logins_count(client, session, clock) -> None:
+    make_user(session, clock(), phone="0912345678")
+    session.commit()
+    assert [_api_login(client, "mat-khau-123").status_code for _ in range(15)] == [200] * 15
+
+
+def test_a_stranger_elsewhere_cannot_lock_an_organizer_out(app, session, clock) -> None:
+    make_user(session, clock(), phone="0912345678")
+    session.commit()
+    stranger, organizer = app.test_client(), app.test_client()
+    assert [_api_login(stranger, "sai", "203.0.113.66").status_code for _ in range(12)][-1] == 429
+    assert _api_login(organizer, "mat-khau-123", "198.51.100.7").status_code == 200
+
+
+def test_the_page_and_the_api_share_one_count_of_failures(client, session, clock) -> None:
+    make_user(session, clock(), phone="0912345678")
+    session.commit()
+    for _ in range(5):
+        page = client.post(
+            "/login",
+            data={"phone": "0912345678", "password": "sai", "csrf_token": csrf_token(client)},
+            environ_base={"REMOTE_ADDR": "198.51.100.7"},
+        )
+        assert page.status_code == 400
+    statuses = [_api_login(client, "sai").status_code for _ in range(6)]
+    assert statuses == [401] * 5 + [429]
