@@ -66,13 +66,14 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     login_manager.init_app(app)
     init_redis(app)
 
-    from contest import cli, errors, ids, input_guard, templating
+    from contest import cli, errors, ids, input_guard, security_headers, templating
     from contest.auth import loader as auth_loader
 
     ids.init_app(app)
     input_guard.init_app(app)
     auth_loader.init_app(app)
     templating.init_app(app)
+    security_headers.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
 
@@ -95,9 +96,6 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
         chosen = request.args.get("lang")
         if chosen is not None and chosen in app.config["LANGUAGES"] and chosen != request.cookies.get(LANG_COOKIE):
             response.set_cookie(LANG_COOKIE, chosen, max_age=365 * 24 * 3600, samesite="Lax")
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
         return response
 
     return app

@@ -5,12 +5,12 @@ from __future__ import annotations
 from flask import jsonify, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_login import login_user, logout_user
 from flask_wtf.csrf import generate_csrf
 
 from contest.api import bp
 from contest.auth.limits import REGISTER_LIMIT, login_failures, login_failures_per_phone, login_tries
 from contest.auth.registering import register_from
+from contest.auth.sessions import end_session, start_session
 from contest.extensions import db, limiter
 from contest.ids import int_arg
 from contest.services.errors import InvalidInput
@@ -43,13 +43,13 @@ def api_login() -> ResponseReturnValue:
         return jsonify(
             {"error": "invalid_credentials", "message": _("The phone number or password is not correct.")}
         ), 401
-    login_user(user, remember=True)
+    start_session(user)
     return jsonify({"id": user.id, "name": user.name, "role": user.role})
 
 
 @bp.delete("/session")
 def api_logout() -> ResponseReturnValue:
-    logout_user()
+    end_session()
     return jsonify({"logged_out": True})
 
 
@@ -61,7 +61,7 @@ def api_register() -> ResponseReturnValue:
         raise InvalidInput(_("Send the registration as a JSON object."), {})
     user = register_from(body)
     db.session.commit()
-    login_user(user, remember=True)
+    start_session(user)
     return jsonify(
         {"id": user.id, "name": user.name, "phone": user.phone, "unit_code": user.unit.code if user.unit else None}
     ), 201

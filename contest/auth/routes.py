@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 
 from contest import clock
 from contest.auth import bp
@@ -13,6 +13,7 @@ from contest.auth.forms import DeleteAccountForm, LoginForm, PasswordChangeForm,
 from contest.auth.limits import REGISTER_LIMIT, login_failures, login_failures_per_phone, login_tries
 from contest.auth.redirects import safe_next
 from contest.auth.registering import register_from
+from contest.auth.sessions import end_session, start_session
 from contest.extensions import db, limiter
 from contest.services.errors import InvalidInput
 from contest.services.people import accounts
@@ -35,7 +36,7 @@ def login() -> ResponseReturnValue:
     if form.validate_on_submit():
         user = authenticate(db.session(), form.phone.data or "", form.password.data or "")
         if user is not None:
-            login_user(user, remember=bool(form.remember.data))
+            start_session(user, remember=bool(form.remember.data))
             flash(_("Welcome, %(name)s.", name=user.name), "success")
             return redirect(_safe_next(request.args.get("next")))
         flash(_("The phone number or password is not correct."), "error")
@@ -45,7 +46,7 @@ def login() -> ResponseReturnValue:
 
 @bp.post("/logout")
 def logout() -> ResponseReturnValue:
-    logout_user()
+    end_session()
     flash(_("You have logged out."), "success")
     return redirect(url_for("public.index"))
 
@@ -76,7 +77,7 @@ def register() -> ResponseReturnValue:
                 status = 400
             else:
                 db.session.commit()
-                login_user(user, remember=True)
+                start_session(user)
                 flash(_("Your account is ready. Good luck in the contest!"), "success")
                 return redirect(_safe_next(request.args.get("next")))
     return render_template("auth/register.html", form=form, choices=choices, chosen=chosen), status
@@ -98,7 +99,7 @@ def account() -> ResponseReturnValue:
             password_form.new.errors = [*password_form.new.errors, str(error.message)]
         else:
             db.session.commit()
-            login_user(current_user, remember=True)  # this session goes on with the new token
+            start_session(current_user._get_current_object())  # this session goes on, with the new token
             flash(_("Your password was changed; other devices are logged out."), "success")
             return redirect(url_for("auth.account"))
     elif action == "delete" and delete_form.validate_on_submit():

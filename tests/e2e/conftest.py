@@ -137,8 +137,12 @@ def browser():  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def phone(browser):  # type: ignore[no-untyped-def]
-    """A phone-sized page; page errors fail the test."""
-    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2, locale="vi-VN")
+    """A phone-sized page; page errors fail the test. Contexts bypass the pages' Content-Security-Policy,
+    which forbids what Playwright itself runs (wait_for_function strings, the injected axe-core);
+    test_content_security_policy.py loads the pages under the real policy."""
+    context = browser.new_context(
+        bypass_csp=True, viewport={"width": 390, "height": 844}, device_scale_factor=2, locale="vi-VN"
+    )
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))

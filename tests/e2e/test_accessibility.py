@@ -66,7 +66,7 @@ ORGANIZER_PAGES = [
 
 
 def test_organizer_pages(server, browser) -> None:
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
+    context = browser.new_context(bypass_csp=True, viewport={"width": 1280, "height": 900}, locale="vi-VN")
     page = context.new_page()
     login(page, server, "0900000001")
     for path in ORGANIZER_PAGES:

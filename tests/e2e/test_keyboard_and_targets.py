@@ -61,7 +61,7 @@ def test_controls_are_at_least_44_px_tall(server, phone) -> None:
 
 
 def test_quiz_on_slow_3g(server, browser) -> None:
-    context = browser.new_context(viewport={"width": 390, "height": 844})
+    context = browser.new_context(bypass_csp=True, viewport={"width": 390, "height": 844})
     page = context.new_page()
     login(page, server, "0900000014")
     cdp = context.new_cdp_session(page)

@@ -9,12 +9,14 @@ QUIZ_BUDGET_BYTES = 150 * 1024
 
 
 def test_quiz_page_weighs_under_150_kb(server, browser) -> None:
-    context = browser.new_context(viewport={"width": 390, "height": 844})
+    context = browser.new_context(bypass_csp=True, viewport={"width": 390, "height": 844})
     page = context.new_page()
     login(page, server, "0900000002")
     start_quiz(page, server)
     sizes: list[int] = []
-    fresh = browser.new_context(viewport={"width": 390, "height": 844}, storage_state=context.storage_state())
+    fresh = browser.new_context(
+        bypass_csp=True, viewport={"width": 390, "height": 844}, storage_state=context.storage_state()
+    )
     measured = fresh.new_page()
     measured.on("response", lambda response: sizes.append(len(response.body())))
     measured.goto(server + "/rounds/1/take", wait_until="networkidle")
@@ -26,7 +28,7 @@ def test_quiz_page_weighs_under_150_kb(server, browser) -> None:
 
 
 def test_the_quiz_without_javascript(server, browser) -> None:
-    context = browser.new_context(viewport={"width": 390, "height": 844}, java_script_enabled=False)
+    context = browser.new_context(bypass_csp=True, viewport={"width": 390, "height": 844}, java_script_enabled=False)
     page = context.new_page()
     login(page, server, "0900000010")  # a demo participant with one attempt used of three
     page.goto(server + "/rounds/1/take")

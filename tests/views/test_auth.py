@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from tests.factories import make_user
 from tests.helpers import csrf_token
 
@@ -149,3 +151,67 @@ def test_the_page_and_the_api_share_one_count_of_failures(client, session, clock
         assert page.status_code == 400
     statuses = [_api_login(client, "sai").status_code for _ in range(6)]
     assert statuses == [401] * 5 + [429]
+
+
+def test_pages_carry_the_security_headers(client) -> None:
+    page = client.get("/")
+    policy = page.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "object-src 'none'" in policy and "frame-ancestors 'self'" in policy
+    assert "camera=()" in page.headers["Permissions-Policy"]
+    assert page.headers["X-Frame-Options"] == "SAMEORIGIN" and page.headers["X-Content-Type-Options"] == "nosniff"
+    assert "Strict-Transport-Security" not in page.headers  # plain http: HSTS only over https
+    secure = client.get("/", base_url="https://localhost")
+    assert secure.headers["Strict-Transport-Security"].startswith("max-age=")  # a year
+
+
+def test_pages_of_a_logged_in_person_are_not_stored(client, auth, session, clock) -> None:
+    assert "no-store" not in client.get("/").headers.get("Cache-Control", "")  # public, anonymous
+    make_user(session, clock(), phone="0912345678")
+    session.commit()
+    auth.login("0912345678")
+    for path in ("/account", "/account/data.json"):
+        assert client.get(path).headers["Cache-Control"] == "private, no-store", path
+
+
+def test_login_starts_a_new_session_and_remembers_staff_briefly(client, session, clock) -> None:
+    make_user(session, clock(), phone="0912345678")
+    make_user(session, clock(), phone="0912345679", role="organizer")
+    session.commit()
+    with client.session_transaction() as before:
+        before["planted"] = "by someone else"
+    _api_login(client, "mat-khau-123")
+    with client.session_transaction() as after:
+        assert "planted" not in after  # nothing of the earlier session survives the login
+    participant_cookie = client.get_cookie("remember_token")
+    assert participant_cookie is not None and participant_cookie.secure and participant_cookie.http_only
+    organizer = client.application.test_client()
+    organizer.post(
+        "/api/session",
+        json={"phone": "0912345679", "password": "mat-khau-123"},
+        headers={"X-CSRFToken": csrf_token(organizer)},
+    )
+    staff_cookie = organizer.get_cookie("remember_token")
+    assert staff_cookie is not None and staff_cookie.expires is not None and participant_cookie.expires is not None
+    assert (staff_cookie.expires - datetime.now(UTC)).total_seconds() < 13 * 3600
+    assert (participant_cookie.expires - datetime.now(UTC)).days >= 29
+
+
+def test_logout_ends_the_session_on_the_server(client, session, clock) -> None:
+    make_user(session, clock(), phone="0912345678")
+    session.commit()
+    _api_login(client, "mat-khau-123")
+    copied = client.application.test_client()
+    for cookie in ("session", "remember_token"):
+        value = client.get_cookie(cookie)
+        assert value is not None
+        copied.set_cookie(cookie, value.value)
+    assert "Đăng xuất" in copied.get("/").get_data(as_text=True)  # the copy works while the session lives
+    assert client.delete("/api/session", headers={"X-CSRFToken": csrf_token(client)}).status_code == 200
+    assert "Đăng xuất" not in copied.get("/").get_data(as_text=True)  # ended for every copy
+
+
+def test_organizer_pages_are_not_stored(client, auth, session, clock) -> None:
+    make_user(session, clock(), phone="0912345679", role="organizer")
+    session.commit()
+    auth.login("0912345679")
+    assert client.get("/admin/").headers["Cache-Control"] == "private, no-store"
