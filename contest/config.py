@@ -54,6 +54,11 @@ class Config:
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024  # question-bank uploads
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
     RATELIMIT_HEADERS_ENABLED = True
+    # Every route, per caller (an account, or an address when not signed in): a page polled every 5 s costs 12 a
+    # minute, so 600 leaves room for 50 screens behind one office address. Empty: no default limit (benchmarks).
+    DEFAULT_RATE_LIMIT = os.environ.get("DEFAULT_RATE_LIMIT", "600 per minute")
+    # Keys of the attempt receipts (HMAC), comma-separated, newest first; unset: derived from SECRET_KEY.
+    RECEIPT_KEYS: str | None = os.environ.get("RECEIPT_KEYS") or None
     # Proxies (nginx, a load balancer) in front of the app whose X-Forwarded-For is trusted: the client's
     # address is then the one they report (rate limits, integrity flags). 0: the socket's peer.
     PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))

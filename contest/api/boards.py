@@ -30,7 +30,7 @@ BOARD_TTL_S = 1.0
 @bp.get("/rounds/<int:round_id>/leaderboard")
 def round_leaderboard(round_id: int) -> ResponseReturnValue:
     limit = int_arg("limit", 50, low=1, high=leaderboard.MAX_PAGE)
-    offset = int_arg("offset", 0)
+    offset = int_arg("offset", 0, high=leaderboard.MAX_OFFSET)
 
     def build() -> dict[str, Any]:
         round_ = visible_round(db.session(), round_id)
@@ -48,7 +48,7 @@ def round_leaderboard(round_id: int) -> ResponseReturnValue:
 
 @bp.get("/rounds/<int:round_id>/units")
 def round_units(round_id: int) -> ResponseReturnValue:
-    parent = request.args.get("parent") or None
+    parent = leaderboard.unit_code_arg(request.args.get("parent"))
 
     def build() -> dict[str, Any]:
         round_ = visible_round(db.session(), round_id)

@@ -15,7 +15,7 @@ from contest.auth.redirects import safe_next
 from contest.auth.registering import register_from
 from contest.auth.sessions import end_session, start_session
 from contest.extensions import db, limiter
-from contest.services.errors import InvalidInput
+from contest.services.errors import Forbidden, InvalidInput
 from contest.services.people import accounts
 from contest.services.people.accounts import authenticate
 from contest.services.people.units import UnitChoice, find_unit, search_units
@@ -103,13 +103,22 @@ def account() -> ResponseReturnValue:
             flash(_("Your password was changed; other devices are logged out."), "success")
             return redirect(url_for("auth.account"))
     elif action == "delete" and delete_form.validate_on_submit():
-        if delete_form.confirm.data:
-            accounts.anonymise(db.session(), current_user, now=clock.now())
-            db.session.commit()
-            logout_user()
-            flash(_("Your account was deleted. Your results stay in your unit's counts, without your name."), "success")
-            return redirect(url_for("public.index"))
-        delete_form.confirm.errors = [*delete_form.confirm.errors, _("Tick the box to confirm.")]
+        if not delete_form.confirm.data:
+            delete_form.confirm.errors = [*delete_form.confirm.errors, _("Tick the box to confirm.")]
+        else:
+            try:
+                accounts.anonymise(db.session(), current_user, now=clock.now())
+            except Forbidden as error:
+                db.session.rollback()
+                delete_form.confirm.errors = [*delete_form.confirm.errors, str(error.message)]
+            else:
+                db.session.commit()
+                logout_user()
+                flash(
+                    _("Your account was deleted. Your results stay in your unit's counts, without your name."),
+                    "success",
+                )
+                return redirect(url_for("public.index"))
     refused = request.method == "POST"
     page = render_template("account/account.html", password_form=password_form, delete_form=delete_form)
     return page, 400 if refused else 200

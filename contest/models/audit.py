@@ -21,6 +21,8 @@ class AuditEntry(Base):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     # The operating-system account that ran a `flask` command; None for an action taken in the browser.
     cli_user: Mapped[str | None] = mapped_column(String(64))
+    # The account's name when it acted: the log still says who did what after the account is renamed or deleted.
+    actor_name: Mapped[str | None] = mapped_column(String(120))
     action: Mapped[str] = mapped_column(String(60))
     target: Mapped[str] = mapped_column(String(120), default="")
     before: Mapped[dict[str, Any] | None] = mapped_column(JSON)

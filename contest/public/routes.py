@@ -10,7 +10,7 @@ from flask.typing import ResponseReturnValue
 
 from contest import clock
 from contest.downloads import xlsx_download
-from contest.extensions import db, redis_client
+from contest.extensions import db, limiter, redis_client
 from contest.ids import int_arg
 from contest.models import Contest
 from contest.models.contests import DEFAULT_RANKING_CHAIN
@@ -22,6 +22,7 @@ from contest.services.ranking.bulletin import write_bulletin
 from contest.services.ranking.rules import LINK_LABELS
 
 PAGE_SIZE = 50
+MAX_PAGE_NUMBER = leaderboard.MAX_OFFSET // PAGE_SIZE
 
 
 @bp.get("/")
@@ -61,19 +62,22 @@ def leaderboard_page(slug: str) -> ResponseReturnValue:
         "whole": None,
     }
     if request.args.get("round") == "all":
-        offset = (int_arg("page", 1, low=1) - 1) * PAGE_SIZE
-        entries, total = contest_ranking.contest_individuals(db.session(), contest, limit=PAGE_SIZE, offset=offset)
+        offset = (int_arg("page", 1, low=1, high=MAX_PAGE_NUMBER) - 1) * PAGE_SIZE
+        entries, total = contest_ranking.cached_contest_individuals(
+            db.session(), contest, limit=PAGE_SIZE, offset=offset
+        )
         context.update(round=None, whole={"entries": entries, "total": total}, page_number=offset // PAGE_SIZE + 1)
     elif round_ is not None:
-        offset = (int_arg("page", 1, low=1) - 1) * PAGE_SIZE
+        offset = (int_arg("page", 1, low=1, high=MAX_PAGE_NUMBER) - 1) * PAGE_SIZE
         try:
             context["page"] = leaderboard.individual_page(db.session(), round_, limit=PAGE_SIZE, offset=offset)
         except leaderboard.BoardHidden:
             context["hidden"] = True
         if not context["hidden"]:
-            context["units"] = leaderboard.unit_ranking(db.session(), round_, context["parent"] or None)
+            parent = leaderboard.unit_code_arg(context["parent"])
+            context["units"] = leaderboard.unit_ranking(db.session(), round_, parent)
             if context["query"]:
-                context["found"] = leaderboard.search_entries(db.session(), round_, context["query"])
+                context["found"] = leaderboard.cached_search(db.session(), round_, context["query"])
         context["page_number"] = offset // PAGE_SIZE + 1
     return render_template("public/leaderboard.html", page_size=PAGE_SIZE, **context)
 
@@ -83,7 +87,7 @@ def _bulletin_rows(contest: Contest) -> tuple[datetime, list[tuple[bulletin.Bull
         at = bulletin.bulletin_moment(request.args.get("date"), request.args.get("hour", type=int))
     except ValueError:
         abort(400)
-    return at, bulletin.bulletin_with_increase(db.session(), contest, at)
+    return at, bulletin.cached_bulletin(db.session(), contest, at)
 
 
 @bp.get("/contests/<slug>/bulletin")
@@ -108,12 +112,14 @@ def screen_page(slug: str) -> ResponseReturnValue:
 
 
 @bp.get("/ping")
+@limiter.exempt
 def ping() -> ResponseReturnValue:
     """Liveness without touching the database, for load balancers (and the benchmark's baseline)."""
     return "ok", 200, {"Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store"}
 
 
 @bp.get("/healthz")
+@limiter.exempt
 def healthz() -> ResponseReturnValue:
     """200 when the database answers; Redis is reported, never fatal."""
     database, cache = health.database_state(db.session()), health.redis_state(redis_client())

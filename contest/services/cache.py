@@ -11,11 +11,15 @@ from collections.abc import Callable
 from typing import Any
 
 import redis
+from cachetools import TLRUCache
 from flask import current_app
 
 from contest.extensions import redis_client
 
 STALE_FACTOR = 30
+PROCESS_CACHE_CHARS = 64 * 1024 * 1024  # what one process keeps at most, in characters of JSON
+ENTRY_OVERHEAD = 256  # a key and its bookkeeping, counted so that many tiny entries are bounded too
+LOCK_STRIPES = 64
 
 
 def cached(key: str, ttl_s: float, compute: Callable[[], Any]) -> Any:
@@ -67,20 +71,57 @@ def _cached_in_redis(client: redis.Redis, key: str, ttl_s: float, compute: Calla
     return _text(stale) if stale is not None else _encode(compute())
 
 
+class ProcessCache:
+    """Each process's own copies: bounded in size (an attacker asking for many distinct pages evicts the
+    oldest, never grows memory), each copy expiring after its own TTL, and one computation per key at a
+    time (a lock per stripe of keys, so a slow page never holds up another key's readers)."""
+
+    def __init__(self, max_chars: int = PROCESS_CACHE_CHARS, stripes: int = LOCK_STRIPES) -> None:
+        self.entries: TLRUCache[str, tuple[float, str]] = TLRUCache(
+            maxsize=max_chars,
+            ttu=lambda _key, value, now: now + value[0],
+            timer=time.monotonic,
+            getsizeof=lambda value: len(value[1]) + ENTRY_OVERHEAD,
+        )
+        self.guard = threading.Lock()  # cachetools caches are not thread-safe themselves
+        self.stripes = [threading.Lock() for _ in range(stripes)]
+
+    def get(self, key: str) -> str | None:
+        with self.guard:
+            hit = self.entries.get(key)
+        return hit[1] if hit is not None else None
+
+    def get_or_compute(self, key: str, ttl_s: float, compute: Callable[[], str]) -> str:
+        hit = self.get(key)
+        if hit is not None:
+            return hit
+        with self.stripes[hash(key) % len(self.stripes)]:
+            hit = self.get(key)
+            if hit is not None:
+                return hit
+            value = compute()
+            if len(value) + ENTRY_OVERHEAD <= self.entries.maxsize:
+                with self.guard:
+                    self.entries[key] = (ttl_s, value)
+            return value
+
+    def forget(self, prefix: str) -> None:
+        with self.guard:
+            for key in [key for key in self.entries if key.startswith(prefix)]:
+                self.entries.pop(key, None)
+
+    def __len__(self) -> int:
+        with self.guard:
+            return len(self.entries)
+
+
+def process_cache() -> ProcessCache:
+    cache: ProcessCache = current_app.extensions.setdefault("process_cache", ProcessCache())
+    return cache
+
+
 def _cached_in_process(key: str, ttl_s: float, compute: Callable[[], str]) -> str:
-    store: dict[str, tuple[float, str]] = current_app.extensions.setdefault("process_cache", {})
-    lock: threading.Lock = current_app.extensions.setdefault("process_cache_lock", threading.Lock())
-    now = time.monotonic()
-    hit = store.get(key)
-    if hit is not None and hit[0] > now:
-        return hit[1]
-    with lock:
-        hit = store.get(key)
-        if hit is not None and hit[0] > time.monotonic():
-            return hit[1]
-        value = compute()
-        store[key] = (time.monotonic() + ttl_s, value)
-        return value
+    return process_cache().get_or_compute(key, ttl_s, compute)
 
 
 def forget(prefix: str) -> None:
@@ -91,6 +132,5 @@ def forget(prefix: str) -> None:
             names = list(client.scan_iter(match=f"cache:{prefix}*", count=500))
             if names:
                 client.delete(*names)
-    store = current_app.extensions.get("process_cache", {})
-    for key in [key for key in store if key.startswith(prefix) or key.startswith(f"shared:{prefix}")]:
-        store.pop(key, None)
+    process_cache().forget(prefix)
+    process_cache().forget(f"shared:{prefix}")

@@ -409,3 +409,40 @@ def test_an_options_list_longer_than_any_question_is_refused_before_it_is_writte
         select(AttemptItem).where(AttemptItem.attempt_id == body["attempt_id"], AttemptItem.position == 1)
     )
     assert item.chosen is None
+
+
+def test_a_finish_waits_for_a_save_in_flight_and_counts_it(app, quiz, session, clock) -> None:
+    """A save acknowledged while the attempt is being finished is in the score (#14 hole 10): the finish takes
+    the attempt row before it reads the answers, and a save holds the row (shared) until it commits."""
+    from sqlalchemy.orm import Session as OrmSession
+
+    from contest.extensions import db
+    from contest.services.quiz.attempts import finish_attempt, save_answer
+
+    attempt_id = quiz.start().get_json()["attempt_id"]
+    right = right_options(session, attempt_id)
+    session.commit()
+    saver = OrmSession(db.engine)
+    saved = save_answer(
+        saver, user_id=quiz.user.id, attempt_id=attempt_id, position=1, option_ids=right[1], now=clock()
+    )
+    assert saved == right[1]  # written, not yet committed
+
+    finished: list[int | None] = []
+
+    def finish() -> None:
+        with app.app_context(), OrmSession(db.engine) as finisher:
+            attempt = finisher.get(Attempt, attempt_id)
+            finish_attempt(finisher, attempt, now=clock(), finished_by="participant")
+            finisher.commit()
+            finished.append(attempt.score)
+
+    thread = threading.Thread(target=finish)
+    thread.start()
+    thread.join(0.5)
+    saver.commit()  # the participant is told "saved" now
+    saver.close()
+    thread.join(10)
+    assert finished == [1]
+    session.expire_all()
+    assert session.get(Attempt, attempt_id).score == 1

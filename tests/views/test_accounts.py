@@ -227,3 +227,51 @@ def test_every_protected_write_checks_the_role_first(app, people, session) -> No
         assert participant.post(url, data={"csrf_token": csrf_token(participant)}).status_code == 403, url
         assert visitor.post(url, data={"csrf_token": csrf_token(visitor)}).status_code == 302, url
     assert session.scalar(select(AuditEntry.id)) is None
+
+
+def test_the_data_download_holds_answers_prediction_place_prize_and_disqualification(app, people, session) -> None:
+    quiz = people["quiz"]
+    take_round(quiz.client, session, quiz.round.id, 5, 42)
+    attempt = session.scalar(select(Attempt).where(Attempt.user_id == quiz.user.id))
+    attempt.disqualification_reason = "Làm bài hộ"
+    session.commit()
+    data = json.loads(quiz.client.get("/account/data.json").data)["attempts"][0]
+    assert data["prediction"] == 42 and data["status"] == "submitted" and data["score"] == 5
+    assert data["disqualification_reason"] == "Làm bài hộ"
+    assert {"rank", "prize", "deadline", "duration_ms", "finished_by"} <= set(data)
+    answers = data["answers"]
+    assert len(answers) == quiz.round.question_count
+    answered = [answer for answer in answers if answer["chosen"]]
+    assert answered and all(answer["question"].startswith("Câu hỏi") for answer in answers)
+    assert all(text.startswith("Phương án") for answer in answered for text in answer["chosen"])
+    assert "correct" not in json.dumps(answers)  # the key is not handed out through the download
+
+
+def test_staff_cannot_delete_their_own_account_and_the_log_keeps_who_acted(app, people, session) -> None:
+    organizer = _client_for(app, "0900000001")
+    page = _post(organizer, "/account", action="delete", confirm="yes")
+    assert page.status_code == 400
+    assert "Tài khoản cán bộ không tự xóa được" in page.get_data(as_text=True)
+    user = session.scalar(select(User).where(User.phone == "0900000001"))
+    session.refresh(user)
+    assert user.name == "Vai trò organizer" and user.anonymised_at is None
+    # an entry the organizer made keeps their name even when the account is renamed later
+    _post(organizer, f"/admin/users/{people['quiz'].user.id}/reset")
+    user.name = "Tên khác"
+    session.commit()
+    admin = _client_for(app, "0900000002")
+    log = admin.get("/admin/audit").get_data(as_text=True)
+    assert "Vai trò organizer" in log
+    entry = session.scalar(select(AuditEntry).order_by(AuditEntry.id.desc()))
+    assert entry.actor_name == "Vai trò organizer"
+
+
+def test_a_deleted_account_leaves_the_live_board_at_once(board_redis, app, people, session, client) -> None:
+    quiz = people["quiz"]
+    take_round(quiz.client, session, quiz.round.id, 5)
+    assert board_redis.hlen(f"board:{quiz.round.id}:info") == 1  # the board is read from Redis
+    board = client.get(f"/api/rounds/{quiz.round.id}/leaderboard").get_json()["entries"]
+    assert [entry["name"] for entry in board] == ["Nguyễn V. A."]
+    _post(quiz.client, "/account", action="delete", confirm="yes")
+    board = client.get(f"/api/rounds/{quiz.round.id}/leaderboard").get_json()["entries"]
+    assert "Nguyễn V. A." not in str(board) and len(board) == 1

@@ -128,3 +128,28 @@ def test_a_tampered_form_is_refused_whole_and_changes_nothing(quiz, session) -> 
     session.expire_all()
     chosen = session.scalars(select(AttemptItem.chosen).where(AttemptItem.attempt_id == attempt.id)).all()
     assert chosen == [None] * len(chosen)  # not even question 1's valid answer was kept
+
+
+def test_a_receipt_needs_the_servers_key_and_survives_a_key_rotation(quiz, session, client, app) -> None:
+    """Someone who edits the database cannot recompute a receipt (#14 hole 10): it is an HMAC with the server's
+    key; a new key put first keeps old receipts valid while the old key stays listed after it."""
+    import base64
+    import hashlib
+
+    from contest.services.quiz import receipts
+
+    app.config["RECEIPT_KEYS"] = "old-key-2025"
+    body = quiz.start().get_json()
+    receipt = quiz.submit(body["attempt_id"]).get_json()["receipt"]
+    attempt = session.get(Attempt, body["attempt_id"])
+    items = list(session.scalars(select(AttemptItem).where(AttemptItem.attempt_id == attempt.id)))
+    finished = {"submitted_at": attempt.submitted_at, "score": attempt.score, "prediction": attempt.prediction}
+    document = receipts.attempt_document(attempt, items, finished)
+    plain = base64.b32encode(hashlib.sha256(document.encode()).digest()).decode()[:12]
+    assert receipt.replace("-", "") != plain  # the old scheme: anyone could recompute it
+
+    app.config["RECEIPT_KEYS"] = "new-key-2026, old-key-2025"
+    assert "Hợp lệ" in client.get(f"/verify/{receipt}").get_data(as_text=True)
+    assert receipts.receipt_code(attempt, items, finished) != receipt  # new receipts use the new key
+    app.config["RECEIPT_KEYS"] = "new-key-2026"  # the old key withdrawn: its receipts no longer check
+    assert "không còn khớp" in client.get(f"/verify/{receipt}").get_data(as_text=True)

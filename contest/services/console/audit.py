@@ -14,7 +14,7 @@ from typing import Any, BinaryIO, TypeVar
 
 from flask_babel import gettext as _
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from contest import clock
@@ -23,7 +23,7 @@ from contest.services.paging import paginate
 from question_bank.workbooks import new_workbook, save_workbook
 
 PAGE_SIZE = 100
-MAX_TARGET, MAX_CLI_USER = 120, 64  # the columns' lengths
+MAX_TARGET, MAX_CLI_USER, MAX_ACTOR_NAME = 120, 64, 120  # the columns' lengths
 _Selected = TypeVar("_Selected", bound=tuple[Any, ...] | AuditEntry | int)
 
 
@@ -62,6 +62,7 @@ def record(
         AuditEntry(
             at=now,
             user_id=actor.user.id if actor.user else None,
+            actor_name=actor.user.name[:MAX_ACTOR_NAME] if actor.user else None,
             cli_user=actor.cli_user[:MAX_CLI_USER] if actor.cli_user else None,
             action=action,
             target=target[:MAX_TARGET],  # a file's name can be long
@@ -110,6 +111,8 @@ def display_value(value: Any, limit: int = 300) -> str:
 def who(entry: AuditEntry) -> str:
     if entry.cli_user is not None:
         return _("Command line (%(user)s)", user=entry.cli_user)
+    if entry.actor_name is not None:
+        return entry.actor_name
     return entry.user.name if entry.user else "–"
 
 
@@ -124,13 +127,13 @@ class AuditFilter:
             statement = statement.where(AuditEntry.action == self.action)
         text = self.text.strip()
         if text:
-            pattern = f"%{text.lower()}%"
             statement = statement.where(
                 or_(
-                    func.lower(AuditEntry.target).like(pattern),
-                    func.lower(User.name).like(pattern),
-                    User.phone.like(f"%{text}%"),
-                    func.lower(AuditEntry.cli_user).like(pattern),
+                    AuditEntry.target.icontains(text, autoescape=True),
+                    AuditEntry.actor_name.icontains(text, autoescape=True),
+                    User.name.icontains(text, autoescape=True),
+                    User.phone.contains(text, autoescape=True),
+                    AuditEntry.cli_user.icontains(text, autoescape=True),
                 )
             )
         return statement

@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
+import logging
 import secrets
 from datetime import date, datetime
 from typing import Any
 
+import redis
 from flask_babel import gettext as _
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from contest.models import Attempt, Unit, User
+from contest.models import Attempt, RankingEntry, Unit, User
 from contest.models.users import ROLES, new_session_token
+from contest.services.cache import forget
 from contest.services.console.audit import Actor, record
 from contest.services.errors import Forbidden, InvalidInput, NotFound
 from contest.services.people.phones import normalise_phone
 from contest.services.people.units import find_unit
+from contest.services.ranking import live_board
 
 MIN_PASSWORD_LENGTH = 8
 MAX_PASSWORD_LENGTH = 200  # what the login form accepts: a longer password could never be used
@@ -107,6 +111,7 @@ def authenticate(session: Session, phone: str, password: str) -> User | None:
     return user if password_matches(user, password) else None
 
 
+log = logging.getLogger(__name__)
 ANONYMOUS_NAME = "Người dùng đã xóa"
 
 
@@ -181,8 +186,15 @@ def create_admin(session: Session, *, name: str, phone: str, password: str, acto
 
 
 def personal_data(session: Session, user: User) -> dict[str, Any]:
-    """Everything the platform keeps about the participant, for download."""
-    attempts = session.scalars(select(Attempt).where(Attempt.user_id == user.id).order_by(Attempt.id)).all()
+    """Everything the platform keeps about the participant, for download: the account, every attempt with its
+    answers and prediction, the place and prize of every ranked round, and any disqualification."""
+    attempts = session.scalars(
+        select(Attempt).where(Attempt.user_id == user.id).order_by(Attempt.id).options(selectinload(Attempt.items))
+    ).all()
+    placed = {
+        entry.attempt_id: entry
+        for entry in session.scalars(select(RankingEntry).where(RankingEntry.user_id == user.id))
+    }
     return {
         "name": user.name,
         "phone": user.phone,
@@ -194,27 +206,65 @@ def personal_data(session: Session, user: User) -> dict[str, Any]:
         "consent_at": user.consent_at.isoformat() if user.consent_at else None,
         "registered_from_address": user.registered_address,
         "registered_from_device": user.registered_device,
-        "attempts": [
+        "attempts": [_attempt_data(attempt, placed.get(attempt.id)) for attempt in attempts],
+    }
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _attempt_data(attempt: Attempt, placed: RankingEntry | None) -> dict[str, Any]:
+    return {
+        "round": attempt.round.name,
+        "contest": attempt.round.contest.title,
+        "number": attempt.number,
+        "status": attempt.status,
+        "started_at": attempt.started_at.isoformat(),
+        "deadline": attempt.deadline.isoformat(),
+        "submitted_at": _iso(attempt.submitted_at),
+        "finished_by": attempt.finished_by,
+        "score": attempt.score,
+        "total": attempt.total,
+        "duration_ms": attempt.duration_ms,
+        "prediction": attempt.prediction,
+        "receipt": attempt.receipt,
+        "rank": placed.rank if placed else None,
+        "prize": placed.prize if placed else None,
+        "disqualified_at": _iso(attempt.disqualified_at),
+        "disqualification_reason": attempt.disqualification_reason,
+        "started_from_address": attempt.client_address,
+        "started_from_device": attempt.device,
+        "time_away_from_the_page_ms": attempt.away_ms,
+        "long_absences": attempt.long_absences,
+        # the person's own answers, as the questions were shown to them (which options were right is not theirs
+        # to take from here: the round's review says when it is shown)
+        "answers": [
             {
-                "round": attempt.round.name,
-                "contest": attempt.round.contest.title,
-                "number": attempt.number,
-                "started_at": attempt.started_at.isoformat(),
-                "submitted_at": attempt.submitted_at.isoformat() if attempt.submitted_at else None,
-                "score": attempt.score,
-                "total": attempt.total,
-                "receipt": attempt.receipt,
-                "started_from_address": attempt.client_address,
-                "started_from_device": attempt.device,
-                "time_away_from_the_page_ms": attempt.away_ms,
+                "position": item.position,
+                "question": item.snapshot["text"],
+                "chosen": [
+                    option["text"] for option in item.snapshot["options"] if option["id"] in (item.chosen or ())
+                ],
+                "answered_at": _iso(item.answered_at),
             }
-            for attempt in attempts
+            for item in sorted(attempt.items, key=lambda item: item.position)
         ],
     }
 
 
 def anonymise(session: Session, user: User, *, now: datetime) -> None:
-    """Deletion on request: the person disappears; scores stay, counted for the unit, under no name."""
+    """Deletion on request: the person disappears; scores stay, counted for the unit, under no name.
+
+    Only a participant deletes their own account: staff act on the contest and answer for it, so an organizer
+    or unit admin is first made a participant by another organizer (recorded in the audit log)."""
+    if user.role != "participant":
+        raise Forbidden(
+            _(
+                "A staff account cannot be deleted by its holder: ask another organizer to make it a participant "
+                "account first."
+            )
+        )
     user.name = ANONYMOUS_NAME
     user.phone = f"x{user.id}"
     user.birth_date = None
@@ -226,6 +276,13 @@ def anonymise(session: Session, user: User, *, now: datetime) -> None:
     user.registered_address = user.registered_device = None
     # where they took part from is theirs too
     session.execute(update(Attempt).where(Attempt.user_id == user.id).values(client_address=None, device=None))
+    rounds = set(session.scalars(select(Attempt.round_id).where(Attempt.user_id == user.id)))
+    try:
+        live_board.rename(user.id, rounds, ANONYMOUS_NAME)
+    except redis.RedisError:
+        log.warning("the live boards still show account %s under its old name until rebuilt", user.id)
+    for round_id in rounds:
+        forget(f"board:{round_id}:")
 
 
 def find_accounts(session: Session, query: str, *, limit: int = 50) -> list[User]:

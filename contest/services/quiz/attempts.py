@@ -310,6 +310,9 @@ def _save_statement(check_login: bool) -> Any:
         open_attempt = open_attempt.join(User, User.id == Attempt.user_id).where(
             User.session_token == bindparam("b_token"), User.active.is_(True), User.anonymised_at.is_(None)
         )
+    # FOR SHARE (PostgreSQL): the attempt row stays as read until the save commits, so a finish, which takes the
+    # row first, waits for saves in flight and scores them; a save after a finish sees it finished.
+    open_attempt = open_attempt.with_for_update(read=True, of=Attempt)
     return (
         update(AttemptItem)
         .where(
@@ -453,7 +456,11 @@ def finish_attempt(
     """Score the attempt from the answers saved in time and record it, exactly once.
 
     The UPDATE only applies to an attempt still in progress, so of two racing submits one records
-    and the other reads what it recorded."""
+    and the other reads what it recorded. The attempt row is taken before the answers are read (a write:
+    a row lock on PostgreSQL, the database's write lock on SQLite): a save in flight commits first and counts."""
+    session.execute(
+        update(Attempt).where(Attempt.id == attempt.id, Attempt.status == "in_progress").values(status=Attempt.status)
+    )
     items = attempt_items(session, attempt)
     result = score_items(items)
     submitted_at = min(now, attempt.deadline)
@@ -530,5 +537,10 @@ def attempt_payload(attempt: Attempt, items: Sequence[AttemptItem | _Drawn], now
 
 def attempt_items(session: Session, attempt: Attempt) -> list[AttemptItem]:
     return list(
-        session.scalars(select(AttemptItem).where(AttemptItem.attempt_id == attempt.id).order_by(AttemptItem.position))
+        session.scalars(
+            select(AttemptItem)
+            .where(AttemptItem.attempt_id == attempt.id)
+            .order_by(AttemptItem.position)
+            .execution_options(populate_existing=True)  # as stored now, not as this session read them earlier
+        )
     )

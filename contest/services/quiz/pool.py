@@ -7,10 +7,10 @@ topic and difficulty) and the text of the questions are read once per bank revis
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
+from cachetools import LRUCache
 from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -62,9 +62,8 @@ class BankContentCache:
     """One per app: the latest content of the banks used most recently."""
 
     def __init__(self, size: int = CACHED_BANKS) -> None:
-        self.size = size
-        self.entries: OrderedDict[int, BankContent] = OrderedDict()
-        self.lock = threading.Lock()
+        self.entries: LRUCache[int, BankContent] = LRUCache(maxsize=size)
+        self.lock = threading.Lock()  # cachetools caches are not thread-safe themselves
 
 
 def _cache() -> BankContentCache:
@@ -84,7 +83,6 @@ def bank_content(session: Session, bank: QuestionBank) -> BankContent:
     with cache.lock:
         cached = cache.entries.get(bank.id)
         if cached is not None and cached.revision == revision:
-            cache.entries.move_to_end(bank.id)
             return cached
     questions = session.scalars(
         select(Question)
@@ -109,7 +107,4 @@ def bank_content(session: Session, bank: QuestionBank) -> BankContent:
     )
     with cache.lock:
         cache.entries[bank.id] = content
-        cache.entries.move_to_end(bank.id)
-        while len(cache.entries) > cache.size:
-            cache.entries.popitem(last=False)
     return content

@@ -1,16 +1,22 @@
-"""Receipts: a short code from a hash of the finished attempt, so a disputed result can be checked.
+"""Receipts: a short code from a keyed hash (HMAC-SHA256) of the finished attempt, so a disputed result can be
+checked.
 
 The hash covers the questions and their order as shown, the chosen options, the server's times and
-the score. `/verify/<code>` recomputes it from the database: a match shows nothing changed since.
+the score. `/verify/<code>` recomputes it from the database: a match shows nothing changed since. The key
+is the server's (RECEIPT_KEYS, newest first; derived from SECRET_KEY when unset): someone who can edit the
+database but not read the server's settings cannot make a changed attempt give a valid receipt. Rotation:
+put a new key first and keep the old ones after it for as long as their receipts must be checked.
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
+import hmac
 import json
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -23,7 +29,7 @@ def _iso(value: Any) -> Any:
     return value.isoformat() if hasattr(value, "isoformat") else value
 
 
-def attempt_digest(attempt: Attempt, items: list[AttemptItem], finished: dict[str, Any]) -> str:
+def attempt_document(attempt: Attempt, items: list[AttemptItem], finished: dict[str, Any]) -> str:
     document = {
         "attempt": attempt.id,
         "user": attempt.user_id,
@@ -47,14 +53,27 @@ def attempt_digest(attempt: Attempt, items: list[AttemptItem], finished: dict[st
             for item in sorted(items, key=lambda item: item.position)
         ],
     }
-    canonical = json.dumps(document, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    return json.dumps(document, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def receipt_keys() -> list[bytes]:
+    """The keys receipts are made with (the first) and checked against (any), from RECEIPT_KEYS."""
+    configured = str(current_app.config.get("RECEIPT_KEYS") or "")
+    keys = [key.strip().encode("utf-8") for key in configured.split(",") if key.strip()]
+    if keys:
+        return keys
+    secret = str(current_app.config["SECRET_KEY"]).encode("utf-8")
+    return [hmac.new(secret, b"attempt receipts", hashlib.sha256).digest()]
+
+
+def _code(key: bytes, document: str) -> str:
+    digest = hmac.new(key, document.encode("utf-8"), hashlib.sha256).digest()
+    letters = base64.b32encode(digest).decode("ascii")[:CODE_LENGTH]
+    return "-".join(letters[index : index + 4] for index in range(0, CODE_LENGTH, 4))
 
 
 def receipt_code(attempt: Attempt, items: list[AttemptItem], finished: dict[str, Any]) -> str:
-    digest = bytes.fromhex(attempt_digest(attempt, items, finished))
-    letters = base64.b32encode(digest).decode("ascii")[:CODE_LENGTH]
-    return "-".join(letters[index : index + 4] for index in range(0, CODE_LENGTH, 4))
+    return _code(receipt_keys()[0], attempt_document(attempt, items, finished))
 
 
 def normalise_code(raw: str) -> str:
@@ -68,5 +87,8 @@ def find_by_receipt(session: Session, code: str) -> Attempt | None:
 
 def verify(attempt: Attempt, items: list[AttemptItem]) -> bool:
     """Does the attempt as stored now still give its receipt?"""
+    if not attempt.receipt:
+        return False
     finished = {"submitted_at": attempt.submitted_at, "score": attempt.score, "prediction": attempt.prediction}
-    return attempt.receipt == receipt_code(attempt, items, finished)
+    document = attempt_document(attempt, items, finished)
+    return any(hmac.compare_digest(attempt.receipt, _code(key, document)) for key in receipt_keys())

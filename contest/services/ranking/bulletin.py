@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime, time, timedelta
 from typing import BinaryIO
 
@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from contest import clock
 from contest.models import Attempt, Contest, Round, Unit, User
 from contest.models.attempts import FINISHED
+from contest.services.cache import cached
 from question_bank.workbooks import new_workbook, save_workbook
 
 
@@ -83,7 +84,8 @@ def bulletin_moment(day: str | None, hour: int | None) -> datetime:
     if hour is not None and not 0 <= hour <= 23:
         raise ValueError(f"no hour {hour}")
     moment = datetime.combine(local_day, time(hour if hour is not None else 17), tzinfo=clock.VIETNAM)
-    return min(moment, now) if not day else moment
+    # to the minute: a bulletin "until now" is the same page for everyone within that minute (and one cache entry)
+    return min(moment, now.replace(second=0, microsecond=0)) if not day else moment
 
 
 def bulletin(session: Session, contest: Contest, at: datetime) -> list[BulletinRow]:
@@ -110,6 +112,19 @@ def bulletin(session: Session, contest: Contest, at: datetime) -> list[BulletinR
                 counts[int(part)][1] += attempts
     result = [BulletinRow(u.code, u.name, u.headcount, *counts[u.id]) for u in units]
     return sorted(result, key=lambda row: (-row.rate, -row.participants, row.code))
+
+
+BULLETIN_TTL_S = 30.0
+
+
+def cached_bulletin(session: Session, contest: Contest, at: datetime) -> list[tuple[BulletinRow, int]]:
+    """bulletin_with_increase computed by one reader at a time, shared for half a minute (page and xlsx alike)."""
+    rows = cached(
+        f"contest:{contest.slug}:bulletin:{at.isoformat()}",
+        BULLETIN_TTL_S,
+        lambda: [[asdict(row), increase] for row, increase in bulletin_with_increase(session, contest, at)],
+    )
+    return [(BulletinRow(**row), increase) for row, increase in rows]
 
 
 def bulletin_with_increase(session: Session, contest: Contest, at: datetime) -> list[tuple[BulletinRow, int]]:

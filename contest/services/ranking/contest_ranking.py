@@ -8,8 +8,23 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from contest.models import Attempt, Contest, Round, Unit, User
+from contest.services.cache import cached
 from contest.services.people.privacy import public_name
 from contest.services.ranking.rules import counted, public_as_of
+
+WHOLE_CONTEST_TTL_S = 5.0
+
+
+def cached_contest_individuals(
+    session: Session, contest: Contest, *, limit: int = 50, offset: int = 0
+) -> tuple[list[dict[str, Any]], int]:
+    """The same, computed by one reader every few seconds: it sums every round, too heavy to run per view."""
+    entries, total = cached(
+        f"contest:{contest.slug}:all:{limit}:{offset}",
+        WHOLE_CONTEST_TTL_S,
+        lambda: contest_individuals(session, contest, limit=limit, offset=offset),
+    )
+    return entries, total
 
 
 def contest_individuals(

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from contest import clock
 from contest.extensions import redis_client
 from contest.models import Attempt, Contest, RankingEntry, Round, Unit, User
+from contest.services.cache import cached
 from contest.services.errors import NotFound
 from contest.services.people.privacy import public_name
 from contest.services.ranking import live_board
@@ -242,6 +243,20 @@ class UnitRow:
         return data
 
 
+MAX_OFFSET = 500_000  # past any board's last place: a bigger offset would only make a new cache key
+MAX_UNIT_CODE = 64
+MAX_SEARCH = 100
+
+
+def unit_code_arg(raw: str | None) -> str | None:
+    """A unit code from an address, or None; a code longer than any unit's finds nothing (404)."""
+    if not raw:
+        return None
+    if len(raw) > MAX_UNIT_CODE:
+        raise NotFound(_("No unit has the code %(code)s.", code=raw[:MAX_UNIT_CODE] + "…"))
+    return raw
+
+
 def _children(session: Session, round_: Round, parent_code: str | None) -> tuple[Unit | None, list[Unit]]:
     if parent_code:
         parent = session.scalar(select(Unit).where(Unit.code == parent_code))
@@ -334,6 +349,20 @@ def _prize_points(session: Session, round_: Round, units: list[Unit]) -> dict[in
             if part and int(part) in wanted:
                 points[int(part)] = points.get(int(part), 0) + PRIZE_POINTS[prize]
     return points
+
+
+SEARCH_TTL_S = 5.0
+
+
+def cached_search(session: Session, round_: Round, text: str) -> list[dict[str, Any]]:
+    """search_entries, shared for a few seconds by everyone typing the same words (at most MAX_SEARCH characters)."""
+    words = " ".join(text.split())[:MAX_SEARCH]
+    if not words:
+        return []
+    found: list[dict[str, Any]] = cached(
+        f"board:{round_.id}:search:{words.casefold()}", SEARCH_TTL_S, lambda: search_entries(session, round_, words)
+    )
+    return found
 
 
 def search_entries(session: Session, round_: Round, text: str, limit: int = 50) -> list[dict[str, Any]]:

@@ -52,6 +52,17 @@ return 1
 """
 
 
+# KEYS: info hash; ARGV: user id, new name
+_RENAME = """
+local raw = redis.call('HGET', KEYS[1], ARGV[1])
+if not raw then return 0 end
+local info = cjson.decode(raw)
+info['name'] = ARGV[2]
+redis.call('HSET', KEYS[1], ARGV[1], cjson.encode(info))
+return 1
+"""
+
+
 def keys(round_id: int) -> list[str]:
     prefix = f"board:{round_id}"
     return [f"{prefix}:order", f"{prefix}:member", f"{prefix}:info", f"{prefix}:units", f"{prefix}:built"]
@@ -121,6 +132,21 @@ def record(records: Iterable[BoardRecord], client: redis.Redis | None = None, *,
     if count or mark_built is not None:
         pipe.execute()
     return count
+
+
+def rename(user_id: int, round_ids: Iterable[int], name: str, client: redis.Redis | None = None) -> None:
+    """Show the participant under `name` on the live boards of those rounds now (after a deletion), not after
+    the next rebuild."""
+    client = client or redis_client()
+    if client is None:
+        return
+    scripts: dict[str, Script] = current_app.extensions.setdefault("board_scripts", {})
+    if "rename" not in scripts:
+        scripts["rename"] = Script(client, _RENAME)
+    pipe = client.pipeline(transaction=False)
+    for round_id in round_ids:
+        scripts["rename"](keys=[keys(round_id)[2]], args=[user_id, name], client=pipe)
+    pipe.execute()
 
 
 def is_built(client: redis.Redis, round_id: int) -> bool:
