@@ -14,5 +14,8 @@ keepalive = 5
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "200000"))  # a worker restart reloads caches
 max_requests_jitter = 20000
 accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-") or None  # empty: no access log
+# The path without its query string and no Referer: searches carry phone numbers (?q=0912...), which do not
+# belong in logs kept for months.
+access_log_format = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(M)sms "%(a)s"'
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")

@@ -16,7 +16,10 @@ from contest.models.units import Unit
 CONTEST_STATUSES = ("draft", "published", "archived")  # ContestStatus's values, for the check constraint
 NAME_DISPLAYS = ("full", "masked")
 PREDICTION_TARGETS = ("full_score", "participants", "none")
-REVIEW_MODES = ("never", "after_attempt", "after_close")
+# after_attempt: the participant's own answers right after an attempt, the right ones once the round closes (while
+# it is open, a key shown after each attempt would let one collect the whole bank); after_attempt_with_key: the
+# right answers right away, when the organizer accepts that.
+REVIEW_MODES = ("never", "after_attempt", "after_attempt_with_key", "after_close")
 UNIT_RANKING_MODES = ("rate", "points")
 # The links a ranking chain may use, in CONTRACT §5's default order.
 RANKING_LINKS = ("score", "prediction", "duration", "submitted_at", "started_at", "top_score_attempts")
@@ -106,6 +109,12 @@ class Round(Base):
 
     def is_open(self, moment: datetime) -> bool:
         return self.closed_at is None and self.opens_at <= moment < self.closes_at
+
+    @property
+    def key_collectable(self) -> bool:
+        """The right answers shown after each attempt of a round that can be taken again: a participant can
+        gather the key of the bank (the organizer chose it, and is warned)."""
+        return self.review == "after_attempt_with_key" and (self.max_attempts is None or self.max_attempts > 1)
 
     def state(self, now: datetime) -> RoundState:
         if self.closed_at is not None or now >= self.closes_at:

@@ -163,7 +163,8 @@ PREDICTION_CHOICES = [
 ]
 REVIEW_CHOICES = [
     SelectChoice("after_close", _l("After the round closes")),
-    SelectChoice("after_attempt", _l("Right after their attempt")),
+    SelectChoice("after_attempt", _l("Their own answers right after their attempt, the right ones after the close")),
+    SelectChoice("after_attempt_with_key", _l("The right answers right after their attempt, while the round is open")),
     SelectChoice("never", _l("Never")),
 ]
 
@@ -194,7 +195,15 @@ class RoundForm(FlaskForm):
         ),
     )
     prediction = SelectField(_l("Prediction question"), choices=PREDICTION_CHOICES, default="full_score")
-    review = SelectField(_l("Participants see the right answers"), choices=REVIEW_CHOICES, default="after_close")
+    review = SelectField(
+        _l("Participants see the right answers"),
+        choices=REVIEW_CHOICES,
+        default="after_close",
+        description=_l(
+            "Showing the right answers right after an attempt, in a round that can be taken more than once, lets a "
+            "participant collect the whole key."
+        ),
+    )
     require_all = BooleanField(
         _l("An attempt counts only when every question is answered"), false_values=("", "false", "0", "off", "no")
     )

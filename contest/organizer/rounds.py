@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from wtforms import SelectChoice
 
 from contest import clock
@@ -65,6 +66,18 @@ def _save(form: RoundForm, banks: BankCounts, contest: Contest, round_: Round | 
         return None
 
 
+def _warn_if_key_collectable(round_: Round) -> None:
+    if round_.key_collectable:
+        flash(str(KEY_WARNING), "warning")
+
+
+KEY_WARNING = _l(
+    "Warning: this round shows the right answers after each attempt and can be taken again, so a participant can "
+    "collect the answers to the whole bank and score full marks on a later attempt. Limit the attempts to one, or "
+    "show the right answers after the close."
+)
+
+
 @bp.route("/contests/<slug>/rounds/new", methods=["GET", "POST"])
 @organizer_required
 def round_new(slug: str) -> ResponseReturnValue:
@@ -76,6 +89,7 @@ def round_new(slug: str) -> ResponseReturnValue:
     elif form.validate() and (round_ := _save(form, banks, contest, None)) is not None:
         db.session.commit()
         flash(_("The round %(name)s was created.", name=round_.name), "success")
+        _warn_if_key_collectable(round_)
         return redirect(url_for("organizer.round_detail", round_id=round_.id))
     return _render_form(form, banks, contest)
 
@@ -95,6 +109,7 @@ def round_edit(round_id: int) -> ResponseReturnValue:
     elif form.validate() and _save(form, banks, round_.contest, round_) is not None:
         db.session.commit()
         flash(_("The round %(name)s was saved.", name=round_.name), "success")
+        _warn_if_key_collectable(round_)
         return redirect(url_for("organizer.round_detail", round_id=round_.id))
     return _render_form(form, banks, round_.contest, round_)
 
@@ -111,6 +126,7 @@ def round_detail(round_id: int) -> ResponseReturnValue:
         state=round_.state(clock.now()),
         prize_names=prizes.PRIZE_NAMES_VI,
         prize_form=PrizeForm(data=round_.prize_plan or {}),
+        key_warning=KEY_WARNING,
     )
 
 

@@ -114,13 +114,15 @@ def result(attempt_id: int) -> ResponseReturnValue:
         db.session.commit()
     items = attempts.attempt_items(db.session(), attempt)
     review = attempts.review_allowed(attempt, now)
+    own_answers = attempts.own_answers_allowed(attempt, now)
     return render_template(
         "participant/result.html",
         attempt=attempt,
         round=attempt.round,
         rank=live_rank(db.session(), attempt),
-        items=items if review else [],
+        items=items if own_answers else [],
         review=review,
+        own_answers=own_answers,
         is_correct=attempts.is_correct,
     )
 

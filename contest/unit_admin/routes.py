@@ -25,8 +25,7 @@ from question_bank.tables import TableError, read_table
 ROSTER_STATUS = {
     "took_part": _l("Took part"),
     "registered": _l("Registered, has not taken part"),
-    "not_registered": _l("Not registered"),
-    "other_unit": _l("Registered with another unit"),
+    "not_registered": _l("Not registered in this unit"),
 }
 
 

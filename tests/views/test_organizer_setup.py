@@ -75,6 +75,30 @@ def test_create_a_contest_then_a_round(app, session, clock, runner) -> None:
     recorded = {entry.action: entry.after for entry in session.scalars(creations)}
     assert recorded["contest.create"]["scope"] == "HBX-TD" and recorded["contest.create"]["names"] == "full"
     assert recorded["round.create"]["opens"] == "2026-10-10T08:00" and recorded["round.create"]["attempts_per_day"] == 1
+    assert "gom đáp án" not in client.get(done.headers["Location"]).get_data(as_text=True)
+    # the right answers right after each of unlimited attempts: saved as the organizer chose, with a warning
+    edit_form = client.get(f"/admin/rounds/{round_.id}/edit").get_data(as_text=True)
+    assert "có thể gom đủ đáp án" in edit_form  # the form says it before the choice
+    edited = client.post(
+        f"/admin/rounds/{round_.id}/edit",
+        data={
+            "name": "Tuần 1",
+            "opens": "2026-10-10T08:00",
+            "closes": "2026-10-17T08:00",
+            "questions": "20",
+            "minutes": "15",
+            "attempts": "",
+            "bank": "CĐS",
+            "draw": ":Dễ:8,:Trung bình:8,:Khó:4",
+            "prediction": "participants",
+            "review": "after_attempt_with_key",
+            "csrf_token": csrf_token(client),
+        },
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert edited.count("người thi có thể gom đáp án của cả ngân hàng") == 2  # the flash and the round's page
+    session.refresh(round_)
+    assert round_.review == "after_attempt_with_key"
 
 
 def test_a_bad_new_contest_is_refused_in_vietnamese(app, session, clock, runner) -> None:

@@ -51,9 +51,19 @@ def test_start_page_then_quiz_then_save_reload_and_submit_without_javascript(qui
 
 def test_review_follows_the_round_setting(quiz, session, clock) -> None:
     body = quiz.start().get_json()
+    quiz.answer(body["attempt_id"], 1, [body["questions"][0]["options"][0]["id"]])
     quiz.submit(body["attempt_id"])
     url = f"/attempts/{body['attempt_id']}/result"
-    assert "Giải thích câu" in quiz.client.get(url).get_data(as_text=True)  # after_attempt
+    # after_attempt, round open: the participant's own choices, not the key (with more attempts left, a key
+    # shown now would be collected for the next one)
+    page = quiz.client.get(url).get_data(as_text=True)
+    assert "Giải thích câu" not in page and "✓" not in page and "Chưa đúng" not in page
+    assert page.count('<span class="tag">bạn chọn</span>') == 1 and "Câu hỏi 2" in page
+    assert "Đáp án đúng sẽ hiện ở đây sau khi đợt thi kết thúc" in page
+    quiz.round.review = "after_attempt_with_key"  # the organizer accepts it
+    session.commit()
+    page = quiz.client.get(url).get_data(as_text=True)
+    assert "Giải thích câu" in page and "✓ đáp án đúng" in page
     quiz.round.review = "never"
     session.commit()
     assert "Giải thích câu" not in quiz.client.get(url).get_data(as_text=True)

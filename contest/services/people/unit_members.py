@@ -71,12 +71,13 @@ class RosterLine:
     row: int
     name: str
     phone: str
-    status: str  # "took_part", "registered", "not_registered", "other_unit"
+    status: str  # "took_part", "registered", "not_registered" (in this unit: whether elsewhere is not said)
     account_name: str = ""
 
 
 def match_roster(session: Session, unit: Unit, round_: Round | None, table: Table) -> list[RosterLine]:
-    """A list of staff (columns name and phone, in Vietnamese or English) against the accounts."""
+    """A list of staff (columns name and phone, in Vietnamese or English) against the accounts of the unit's
+    subtree."""
     keys = [header_key(header) for header in table.headers]
     name_column = next((keys.index(k) for k in ("hovaten", "hoten", "name", "ten") if k in keys), None)
     phone_column = next((keys.index(k) for k in ("sodienthoai", "dienthoai", "sdt", "phone") if k in keys), None)
@@ -94,10 +95,8 @@ def match_roster(session: Session, unit: Unit, round_: Round | None, table: Tabl
                 RosterLine(record.number, name, phone, "took_part" if member.took_part else "registered", member.name)
             )
             continue
-        elsewhere = session.scalar(select(User.name).where(User.phone == phone))
-        lines.append(
-            RosterLine(record.number, name, phone, "other_unit" if elsewhere else "not_registered", elsewhere or "")
-        )
+        # Whether the phone has an account in another unit is that unit's business: a unit admin is not told.
+        lines.append(RosterLine(record.number, name, phone, "not_registered"))
     return lines
 
 

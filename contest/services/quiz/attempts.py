@@ -144,9 +144,14 @@ def history(session: Session, user: User, round_: Round) -> History:
 def review_allowed(attempt: Attempt, now: datetime) -> bool:
     """May the participant see the right answers of this attempt now, as the round's setting says?"""
     review = attempt.round.review
-    if review == "after_attempt":
+    if review == "after_attempt_with_key":
         return True
-    return review == "after_close" and attempt.round.state(now) == RoundState.CLOSED
+    return review in ("after_close", "after_attempt") and attempt.round.state(now) == RoundState.CLOSED
+
+
+def own_answers_allowed(attempt: Attempt, now: datetime) -> bool:
+    """May the participant see the questions and what they chose (without the key) now?"""
+    return attempt.round.review != "never" and (attempt.round.review != "after_close" or review_allowed(attempt, now))
 
 
 # Shown option ids are drawn from this range: far from any bank id, and within what every client and column holds.
