@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, jsonify, render_template, request
+import contextlib
+import time
+
+import redis
+from flask import Flask, Response, current_app, g, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy import exc as database_errors
 from werkzeug.exceptions import HTTPException
 
 from contest.services.errors import DomainError, InvalidInput
@@ -34,7 +39,45 @@ def _http_message(error: HTTPException) -> str:
     return messages.get(error.code or 500, _("Something went wrong. Please try again."))
 
 
+RETRY_AFTER_S = 5
+# A part the request needs does not answer (a database restarting, a connection cut, a full pool, Redis gone where
+# it is needed): the request is refused whole and can be sent again.
+UNAVAILABLE = (
+    database_errors.OperationalError,
+    database_errors.InterfaceError,
+    database_errors.TimeoutError,
+    redis.ConnectionError,
+    redis.TimeoutError,
+)
+
+
+def unavailable_response(error: Exception) -> ResponseReturnValue:
+    """503 with Retry-After, in the user's language; the page reads nothing from the database."""
+    from contest.extensions import db, login_manager
+
+    g._login_user = login_manager.anonymous_user()  # templates get a visitor: loading the account needs the database
+    current_app.logger.warning("503 for %s %s: %s", request.method, request.path, str(error).splitlines()[0][:300])
+    with contextlib.suppress(Exception):
+        db.session.rollback()
+    message = _("The service is busy or restarting. Please try again in a few seconds.")
+    headers = {"Retry-After": str(RETRY_AFTER_S), "Cache-Control": "no-store"}
+    if wants_json():
+        return jsonify({"error": "unavailable", "message": message, "retry_after": RETRY_AFTER_S}), 503, headers
+    return render_template("errors/unavailable.html", message=message), 503, headers
+
+
+def _seconds_to_wait() -> int:
+    """Until the window of the limit that refused the request ends."""
+    from contest.extensions import limiter
+
+    refused = limiter.current_limit
+    return max(1, int(refused.reset_at - time.time())) if refused is not None else 60
+
+
 def init_app(app: Flask) -> None:
+    for kind in UNAVAILABLE:
+        app.register_error_handler(kind, unavailable_response)
+
     @app.errorhandler(DomainError)
     def domain_error(error: DomainError) -> ResponseReturnValue:
         extra = {"fields": error.fields} if isinstance(error, InvalidInput) else {}
@@ -49,7 +92,10 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> ResponseReturnValue:
         code = error.code or 500
-        return error_response(code, error.name.lower().replace(" ", "_"), _http_message(error))
+        body, status = error_response(code, error.name.lower().replace(" ", "_"), _http_message(error))
+        if code == 429:
+            return body, status, {"Retry-After": str(_seconds_to_wait())}
+        return body, status
 
     @app.errorhandler(500)
     def server_error(error: Exception) -> ResponseReturnValue:
