@@ -9,6 +9,7 @@ import redis
 from flask import Flask, Response, current_app, g, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from flask_login import AnonymousUserMixin
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import exc as database_errors
 from werkzeug.exceptions import HTTPException
@@ -53,9 +54,9 @@ UNAVAILABLE = (
 
 def unavailable_response(error: Exception) -> ResponseReturnValue:
     """503 with Retry-After, in the user's language; the page reads nothing from the database."""
-    from contest.extensions import db, login_manager
+    from contest.extensions import db
 
-    g._login_user = login_manager.anonymous_user()  # templates get a visitor: loading the account needs the database
+    g._login_user = AnonymousUserMixin()  # templates get a visitor: loading the account needs the database
     current_app.logger.warning("503 for %s %s: %s", request.method, request.path, str(error).splitlines()[0][:300])
     with contextlib.suppress(Exception):
         db.session.rollback()
