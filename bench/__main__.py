@@ -15,10 +15,6 @@ import json
 import os
 import random
 import signal
-import socket
-import statistics
-import subprocess
-import sys
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -28,7 +24,8 @@ from typing import Any
 import redis
 
 from bench.http import Connection, Response
-from bench.setup import SECRET_KEY, Participant, build_app, load_board, load_round, recreate_database
+from bench.servers import free_port, start_gunicorn, worker_rss_mb
+from bench.setup import Participant, build_app, load_board, load_round, recreate_database
 
 ROOT = Path(__file__).resolve().parent.parent
 SLICE_S = 2.0
@@ -93,58 +90,6 @@ async def run_phase(
     await asyncio.gather(*(client() for _ in range(clients)))
     measure.elapsed = time.perf_counter() - began
     return measure
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def start_gunicorn(port: int, database_url: str, redis_url: str, workers: int | None) -> subprocess.Popen[bytes]:
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "REDIS_URL": redis_url,
-        "SECRET_KEY": SECRET_KEY,
-        "CONTEST_ENV": "production",
-        "SESSION_COOKIE_SECURE": "0",
-        "GUNICORN_BIND": f"127.0.0.1:{port}",
-        "GUNICORN_ACCESSLOG": "",
-    }
-    if workers:
-        env["GUNICORN_WORKERS"] = str(workers)
-    command = [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "wsgi:app"]
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    deadline = time.time() + 30
-    while time.time() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return process
-        except OSError:
-            if process.poll() is not None:
-                failure = (process.stderr.read() if process.stderr else b"").decode()[-2000:]
-                raise SystemExit("gunicorn did not start:\n" + failure) from None
-            time.sleep(0.2)
-    process.terminate()
-    raise SystemExit("gunicorn did not answer within 30 s")
-
-
-def worker_rss_mb(master: int) -> float:
-    """Average resident memory of the gunicorn workers (children of the master)."""
-    sizes = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            status = (entry / "status").read_text()
-        except OSError:
-            continue
-        fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
-        if fields.get("PPid", "").strip() == str(master) and "VmRSS" in fields:
-            sizes.append(int(fields["VmRSS"].split()[0]) / 1024)
-    return round(statistics.mean(sizes), 1) if sizes else 0.0
 
 
 async def benchmark(args: argparse.Namespace, port: int, round_id: int, people: list[Participant]) -> dict[str, Any]:
