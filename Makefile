@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLASK := CONTEST_ENV=development $(BIN)/flask --app wsgi
 
-.PHONY: run test lint format e2e lock bench faults bench-bank db-upgrade translations vendor clean
+.PHONY: run test lint format e2e lock bench faults fuzz bench-bank db-upgrade translations vendor clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -71,6 +71,10 @@ vendor: node_modules/axe-core/axe.min.js
 	cp node_modules/chart.js/LICENSE.md static/vendor/chart.js-LICENSE.md
 
 # Question-bank speed: import of a 10,000-question xlsx, draws of 30 questions.
+# The full fuzz run of the HTTP surface (`make test` runs a short one): 10,000 generated requests.
+fuzz: $(VENV)/.dev-installed
+	FUZZ_REQUESTS=$(or $(FUZZ_REQUESTS),10000) $(BIN)/python -m pytest tests/fuzz -s $(PYTEST_ARGS)
+
 # Fault run: saves through gunicorn while workers are killed and PostgreSQL and Redis restart (servers of its own).
 faults: $(VENV)/.dev-installed
 	$(BIN)/python -m bench.faults $(FAULTS_ARGS)

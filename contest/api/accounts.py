@@ -31,8 +31,8 @@ def csrf_token() -> ResponseReturnValue:
 @login_failures
 @login_failures_per_phone
 def api_login() -> ResponseReturnValue:
-    body = request.get_json(silent=True) or {}
-    phone, password = body.get("phone"), body.get("password")
+    body = request.get_json(silent=True)
+    phone, password = (body.get("phone"), body.get("password")) if isinstance(body, dict) else (None, None)
     if not isinstance(phone, str) or not isinstance(password, str) or not phone or not password:
         raise InvalidInput(
             _("Enter your phone number and password."),

@@ -172,3 +172,20 @@ def test_a_name_that_a_spreadsheet_would_run_is_refused(client, session, units, 
     response = client.post("/api/participants", json=body, headers={"X-CSRFToken": csrf_token(client)})
     assert response.status_code == 400 and "name" in response.get_json()["fields"]
     assert session.scalar(select(User.id)) is None
+
+
+@pytest.mark.parametrize("body", ["false", "[1, 2]", '"text"', '{"name": [1, 2]}'])
+def test_a_json_body_sent_to_a_page_is_refused_not_a_server_error(client, body) -> None:
+    """Flask-WTF would read it as the form: a body that is not an object broke the page (a 500, found by the fuzz)."""
+    response = client.post(
+        "/register", data=body, content_type="application/json", headers={"X-CSRFToken": csrf_token(client)}
+    )
+    assert response.status_code == 415 and "không nhận JSON" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("body", ["[1, 2]", "false", '"0912345678"', "12"])
+def test_a_login_that_is_not_a_json_object_is_a_400(client, body) -> None:
+    response = client.post(
+        "/api/session", data=body, content_type="application/json", headers={"X-CSRFToken": csrf_token(client)}
+    )
+    assert response.status_code == 400 and response.get_json()["error"] == "invalid"
