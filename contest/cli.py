@@ -121,6 +121,13 @@ def demo_command(in_production: bool) -> None:
             password=password,
         )
     )
+    click.echo(
+        _(
+            "unit administrator login: phone %(phone)s, password %(password)s",
+            phone=demo_service.UNIT_ADMIN_PHONE,
+            password=password,
+        )
+    )
 
 
 @users_cli.command("create-admin")

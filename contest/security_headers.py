@@ -22,7 +22,7 @@ CONTENT_SECURITY_POLICY = {
 PERMISSIONS_POLICY = {"camera": "()", "microphone": "()", "geolocation": "()", "payment": "()", "usb": "()"}
 PRIVATE = "private, no-store"
 PRIVATE_AREAS = ("organizer", "unit_admin")
-PRIVATE_PAGES = ("auth.account", "auth.account_data")
+PRIVATE_PAGES = ("auth.account", "auth.account_data", "participant.take", "participant.result")
 
 talisman = Talisman()
 
@@ -45,9 +45,8 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def private_pages_are_not_stored(response: Response) -> Response:
-        """The account, unit-administrator and organizer pages stay out of every cache, shared or the browser's.
-        (The quiz pages are left out for now: with no-store, Chromium stopped answering a browser test of the
-        quiz page's visibility reports; see the closing note of issue #14.)"""
+        """The account, quiz, unit-administrator and organizer pages stay out of every cache, shared or the
+        browser's (on a shared computer, Back after logging out shows nothing of them)."""
         if "Cache-Control" in response.headers:
             return response
         if request.blueprint in PRIVATE_AREAS or request.endpoint in PRIVATE_PAGES:

@@ -4,6 +4,7 @@ from contest.models.attempts import Attempt, AttemptItem
 from contest.models.audit import AuditEntry
 from contest.models.base import Base
 from contest.models.contests import Contest, Round
+from contest.models.eligibility import JoinRequest, StaffListEntry
 from contest.models.questions import BankUpload, Option, Question, QuestionBank
 from contest.models.rankings import RankingEntry
 from contest.models.units import Unit
@@ -16,11 +17,13 @@ __all__ = [
     "BankUpload",
     "Base",
     "Contest",
+    "JoinRequest",
     "Option",
     "Question",
     "QuestionBank",
     "RankingEntry",
     "Round",
+    "StaffListEntry",
     "Unit",
     "User",
 ]

@@ -21,6 +21,9 @@ PREDICTION_TARGETS = ("full_score", "participants", "none")
 # right answers right away, when the organizer accepts that.
 REVIEW_MODES = ("never", "after_attempt", "after_attempt_with_key", "after_close")
 UNIT_RANKING_MODES = ("rate", "points")
+# Who may take part (phones cannot be verified by SMS here): anyone registered in the scope; only phones on their
+# unit's staff list (uploaded by the unit admin); or anyone whose request the unit admin approved.
+ELIGIBILITY = ("anyone", "staff_list", "approval")
 # The links a ranking chain may use, in CONTRACT §5's default order.
 RANKING_LINKS = ("score", "prediction", "duration", "submitted_at", "started_at", "top_score_attempts")
 DEFAULT_RANKING_CHAIN = ["score", "prediction", "duration", "submitted_at"]
@@ -44,6 +47,7 @@ class Contest(Base):
         CheckConstraint(one_of("status", CONTEST_STATUSES), name="status_known"),
         CheckConstraint(one_of("name_display", NAME_DISPLAYS), name="name_display_known"),
         CheckConstraint(one_of("unit_ranking", UNIT_RANKING_MODES), name="unit_ranking_known"),
+        CheckConstraint(one_of("eligibility", ELIGIBILITY), name="eligibility_known"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -55,6 +59,7 @@ class Contest(Base):
     name_display: Mapped[str] = mapped_column(String(10), default="masked")
     ranking_chain: Mapped[list[str]] = mapped_column(JSON, default=lambda: list(DEFAULT_RANKING_CHAIN))
     unit_ranking: Mapped[str] = mapped_column(String(10), default="rate")
+    eligibility: Mapped[str] = mapped_column(String(20), default="anyone", server_default="anyone")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
     scope_unit: Mapped[Unit | None] = relationship()

@@ -113,6 +113,18 @@ class ContestForm(FlaskForm):
         ],
         default="rate",
     )
+    eligibility = SelectField(
+        _l("Who may take part"),
+        choices=[
+            SelectChoice("anyone", _l("Anyone registered (in the unit above, if one is set)")),
+            SelectChoice(
+                "staff_list", _l("Only phones on their unit's staff list (uploaded by the unit administrator)")
+            ),
+            SelectChoice("approval", _l("Anyone, once their unit administrator approves their request")),
+        ],
+        default="anyone",
+        description=_l("Phone numbers are not checked by SMS: a closed contest for civil servants uses staff lists."),
+    )
     status = SelectField(
         _l("Status"),
         choices=[SelectChoice("draft", _l("Draft (not visible)")), SelectChoice("published", _l("Published"))],
@@ -126,6 +138,7 @@ class ContestForm(FlaskForm):
         """Show a contest's settings (contest_settings) on a form that was not posted."""
         self.title.data, self.scope.data, self.rules.data = settings["title"], settings["scope"], settings["rules"]
         self.names.data, self.unit_ranking.data = settings["names"], settings["unit_ranking"]
+        self.eligibility.data = settings["eligibility"]
         for field, link in zip(self.chain_fields(), [*settings["chain"], *[""] * len(RANKING_LINKS)], strict=False):
             field.data = link
 
@@ -143,6 +156,7 @@ class ContestForm(FlaskForm):
             "names": self.names.data or "masked",
             "chain": ",".join(link for link in posted if link) if posted else None,
             "unit_ranking": self.unit_ranking.data if self.unit_ranking.raw_data else None,
+            "eligibility": self.eligibility.data if self.eligibility.raw_data else None,
         }
 
 

@@ -13,8 +13,10 @@ from contest.auth.permissions import current_origin
 from contest.extensions import db
 from contest.numbers import whole_number
 from contest.participant import bp
+from contest.services.console.contests import public_contest
 from contest.services.console.rounds import visible_round
 from contest.services.errors import DomainError, InvalidInput
+from contest.services.people import eligibility
 from contest.services.quiz import attempts, receipts
 from contest.services.ranking.rules import live_rank
 
@@ -61,6 +63,22 @@ def start(round_id: int) -> ResponseReturnValue:
         return redirect(url_for("participant.take", round_id=round_id))
     db.session.commit()
     return redirect(url_for("participant.take", round_id=round_id))
+
+
+@bp.post("/contests/<slug>/join")
+@login_required
+def join(slug: str) -> ResponseReturnValue:
+    """A request to take part in a contest that asks for approval."""
+    contest = public_contest(db.session(), slug)
+    try:
+        eligibility.request_to_join(db.session(), current_user, contest, now=clock.now())
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+    else:
+        db.session.commit()
+        flash(_("Your request was sent: your unit administrator approves it."), "success")
+    return redirect(url_for("public.contest_page", slug=slug))
 
 
 @bp.post("/attempts/<int:attempt_id>/answers")

@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import abort, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
+from flask_login import current_user
 
 from contest import clock
 from contest.downloads import xlsx_download
@@ -17,6 +18,7 @@ from contest.models.contests import DEFAULT_RANKING_CHAIN
 from contest.public import bp
 from contest.services import health
 from contest.services.console.contests import public_contest, public_contests
+from contest.services.people import eligibility
 from contest.services.ranking import bulletin, contest_ranking, leaderboard, live_counts
 from contest.services.ranking.bulletin import write_bulletin
 from contest.services.ranking.rules import LINK_LABELS
@@ -34,9 +36,11 @@ def index() -> ResponseReturnValue:
 @bp.get("/contests/<slug>")
 def contest_page(slug: str) -> ResponseReturnValue:
     contest = public_contest(db.session(), slug)
+    standing = eligibility.standing(db.session(), current_user, contest) if current_user.is_authenticated else None
     return render_template(
         "public/contest.html",
         contest=contest,
+        standing=standing,
         now=clock.now(),
         ranking_chain=contest.ranking_chain or DEFAULT_RANKING_CHAIN,
         link_labels=LINK_LABELS,

@@ -16,6 +16,7 @@ from contest.services.banks.importing import import_questions
 from contest.services.console.audit import Actor, record
 from contest.services.console.contests import create_contest
 from contest.services.console.rounds import create_round
+from contest.services.people import eligibility
 from contest.services.people.accounts import create_user, find_by_phone
 from contest.services.people.origins import ClientOrigin
 from contest.services.people.units import find_unit, import_units
@@ -33,6 +34,17 @@ ROUND_NAME = "Tuần 1"
 ORGANIZER_PHONE = "0900000001"
 ORGANIZER_PASSWORD = "Demo@2026"  # printed by `flask demo`; change it before any real use
 PARTICIPANT_PHONE = "0900000002"
+UNIT_ADMIN_PHONE = "0900000003"  # administers Sở Khoa học và Công nghệ (HBX-SKHCN)
+STAFF_UNIT = "HBX-SKHCN"
+# A contest closed to the staff on the department's list (the demo participant is on it).
+STAFF_CONTEST_SLUG = "cds-can-bo-skhcn-2026"
+STAFF_CONTEST_TITLE = "Hội thi tìm hiểu chuyển đổi số dành cho cán bộ Sở Khoa học và Công nghệ năm 2026"
+STAFF_LIST = [
+    ("Nguyễn Văn An", PARTICIPANT_PHONE),
+    ("Trần Thị Bích", "0912000101"),
+    ("Lê Văn Cường", "0912000102"),
+    ("Phạm Thị Dung", "0912000103"),
+]
 # Typed as an organizer would type it in the form: plain text, a blank line between paragraphs, "- " lists.
 CONTEST_RULES = """\
 Cuộc thi dành cho cán bộ, công chức, viên chức, đoàn viên, hội viên và người dân trên địa bàn tỉnh.
@@ -116,6 +128,7 @@ def load_demo(session: Session, *, actor: Actor, now: datetime) -> DemoReport:
             now=now,
         )
         created.append("participant account")
+    created += _demo_staff_contest(session, actor=actor, now=now)
     round_ = contest.rounds[0]
     if session.scalar(select(Attempt.id).where(Attempt.round_id == round_.id)) is None:
         count = _demo_attempts(session, round_, now)
@@ -123,6 +136,51 @@ def load_demo(session: Session, *, actor: Actor, now: datetime) -> DemoReport:
     if created:
         record(session, actor, "demo.load", after={"created": created}, now=now)
     return DemoReport(created)
+
+
+def _demo_staff_contest(session: Session, *, actor: Actor, now: datetime) -> list[str]:
+    """The department's unit admin, its staff list, and a contest only the listed staff may take."""
+    created = []
+    unit = find_unit(session, STAFF_UNIT)
+    if unit is not None and find_by_phone(session, UNIT_ADMIN_PHONE) is None:
+        admin = create_user(
+            session, name="Quản trị Sở KH&CN (demo)", phone=UNIT_ADMIN_PHONE, password=ORGANIZER_PASSWORD, now=now
+        )
+        admin.role, admin.managed_unit = "unit_admin", unit
+        created.append("unit admin account")
+    if unit is not None and not eligibility.staff_list_size(session, unit):
+        lines = [eligibility.StaffLine(row, name, phone) for row, (name, phone) in enumerate(STAFF_LIST, start=2)]
+        eligibility.save_staff_list(session, unit, lines, source="demo", actor=actor, now=now)
+        created.append(f"staff list of {STAFF_UNIT}")
+    if unit is not None and session.scalar(select(Contest.id).where(Contest.slug == STAFF_CONTEST_SLUG)) is None:
+        contest = create_contest(
+            session,
+            slug=STAFF_CONTEST_SLUG,
+            title=STAFF_CONTEST_TITLE,
+            scope_code=STAFF_UNIT,
+            rules="Dành cho cán bộ, công chức, viên chức có tên trong danh sách cán bộ của Sở.",
+            eligibility="staff_list",
+            names="full",
+            now=now,
+            actor=actor,
+        )
+        opens = now.replace(minute=0, second=0, microsecond=0) - timedelta(hours=1)
+        create_round(
+            session,
+            contest=contest,
+            actor=actor,
+            now=now,
+            name="Vòng sơ khảo",
+            opens_at=opens,
+            closes_at=opens + timedelta(days=14),
+            question_count=10,
+            minutes=10,
+            max_attempts=1,
+            bank_name=BANK_NAME,
+            draw=":Dễ:4,:Trung bình:4,:Khó:2",
+        )
+        created.append(f"contest {STAFF_CONTEST_SLUG}")
+    return created
 
 
 DEMO_NAMES = [

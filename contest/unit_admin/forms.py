@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import BooleanField
 
 from question_bank.tables import TABLE_SUFFIXES
 
@@ -20,3 +21,11 @@ class RosterForm(FlaskForm):
         ],
         id="roster-file",
     )
+    keep = BooleanField(
+        _l("Keep it as the unit's staff list: contests for listed staff accept only these phone numbers"),
+        false_values=("", "false", "0", "off", "no"),
+    )
+
+
+class DecisionForm(FlaskForm):
+    """Approve or refuse a request to take part (the button pressed says which)."""

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from flask import abort, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -15,11 +16,11 @@ from contest.extensions import db
 from contest.form_problems import problems
 from contest.models import Round, Unit
 from contest.services.console.rounds import rounds_newest_first
-from contest.services.people import unit_members
+from contest.services.people import eligibility, unit_members
 from contest.services.problems import FileProblems, translated
 from contest.services.ranking import leaderboard
 from contest.unit_admin import bp
-from contest.unit_admin.forms import RosterForm
+from contest.unit_admin.forms import DecisionForm, RosterForm
 from question_bank.tables import TableError, read_table
 
 ROSTER_STATUS = {
@@ -65,6 +66,7 @@ def _overview(form: RosterForm) -> str:
         children=leaderboard.unit_ranking(db.session(), round_, unit.code, public=False) if round_ else [],
         form=form,
         problems=problems(form),
+        staff_list_size=eligibility.staff_list_size(db.session(), unit),
     )
 
 
@@ -91,11 +93,56 @@ def roster() -> ResponseReturnValue:
         return _overview(form), 400
     upload = form.file.data
     try:
-        lines = unit_members.match_roster(db.session(), unit, round_, read_table(upload.filename, upload.read()))
+        table = read_table(upload.filename, upload.read())
+        lines = unit_members.match_roster(db.session(), unit, round_, table)
+        if form.keep.data:
+            kept = eligibility.save_staff_list(
+                db.session(),
+                unit,
+                eligibility.staff_lines(table),
+                source=upload.filename or "",
+                actor=current_actor(),
+                now=clock.now(),
+            )
     except (TableError, FileProblems) as error:
+        db.session.rollback()
         form.file.errors = [*form.file.errors, translated(error.message)]
         return _overview(form), 400
+    if form.keep.data:
+        db.session.commit()
+        flash(_("The staff list of %(unit)s now holds %(count)d phone numbers.", unit=unit.name, count=kept), "success")
     return render_template("unit_admin/roster.html", unit=unit, round=round_, lines=lines, status=ROSTER_STATUS)
+
+
+@bp.get("/requests")
+@roles_required("unit_admin", "organizer", "admin")
+def join_requests() -> ResponseReturnValue:
+    unit = _scope()
+    return render_template(
+        "unit_admin/requests.html",
+        unit=unit,
+        requests=eligibility.requests_to_decide(db.session(), unit),
+        form=DecisionForm(),
+    )
+
+
+@bp.post("/requests/<int:request_id>")
+@roles_required("unit_admin", "organizer", "admin")
+def decide_request(request_id: int) -> ResponseReturnValue:
+    form, decision = DecisionForm(), request.form.get("decision")
+    if not form.validate_on_submit() or decision not in ("approve", "refuse"):
+        abort(400)
+    decided = eligibility.decide(
+        db.session(), request_id, approve=decision == "approve", actor=current_actor(), now=clock.now()
+    )
+    db.session.commit()
+    message = (
+        _("%(name)s may take part in %(contest)s.")
+        if decided.status == "approved"
+        else _("The request of %(name)s to take part in %(contest)s was refused.")
+    )
+    flash(message % {"name": decided.user.name, "contest": decided.contest.title}, "success")
+    return redirect(url_for("unit_admin.join_requests", unit=request.args.get("unit")))
 
 
 @bp.post("/users/<int:user_id>/reset")

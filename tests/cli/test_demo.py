@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from contest.models import Contest, Option, Question, QuestionBank, Round, Unit, User
+from tests.helpers import csrf_token
 
 
 def _counts(session) -> dict[str, int]:
@@ -21,8 +22,8 @@ def test_demo_loads_units_bank_contest_open_round_and_accounts(runner, session, 
     counts = _counts(session)
     assert counts["Unit"] == 47
     assert counts["Question"] == 120 and counts["Option"] == 480
-    assert counts["Contest"] == 1 and counts["Round"] == 1
-    contest = session.scalar(select(Contest))
+    assert counts["Contest"] == 2 and counts["Round"] == 2  # the province's, and one closed to a department's staff
+    contest = session.scalar(select(Contest).where(Contest.slug == "cds-2026"))
     assert contest.status == "published" and contest.scope_unit.code == "HBX"
     assert contest.rounds[0].state(clock()) == "open"
     assert contest.rules.startswith("<p>Cuộc thi dành cho") and "<ul><li>Mỗi tuần một đợt thi" in contest.rules
@@ -36,6 +37,19 @@ def test_demo_loads_units_bank_contest_open_round_and_accounts(runner, session, 
     )  # as the rules announce
     organizer = session.scalar(select(User).where(User.phone == "0900000001"))
     assert organizer.role == "organizer"
+
+
+def test_demo_has_a_contest_for_listed_staff_that_its_participant_may_take(runner, client, session) -> None:
+    result = runner.invoke(args=["demo"])
+    assert "unit administrator login: phone 0900000003" in result.output
+    closed = session.scalar(select(Contest).where(Contest.eligibility == "staff_list"))
+    assert closed.scope_unit.code == "HBX-SKHCN"
+    client.post("/login", data={"phone": "0900000002", "password": "Demo@2026", "csrf_token": csrf_token(client)})
+    page = client.get(f"/contests/{closed.slug}").get_data(as_text=True)
+    assert "có trong danh sách của đơn vị: bạn được dự thi" in page
+    admin = client.application.test_client()
+    admin.post("/login", data={"phone": "0900000003", "password": "Demo@2026", "csrf_token": csrf_token(admin)})
+    assert "hiện có 4 số điện thoại" in admin.get("/unit/").get_data(as_text=True)
 
 
 def test_demo_twice_changes_nothing(runner, session) -> None:

@@ -181,6 +181,7 @@ def _protected_get_urls(app, session, round_id: int, method: str = "GET") -> lis
         "user_id": 1,
         "slug": "cds",
         "attempt_id": 1,
+        "request_id": 1,
     }
     urls = []
     for rule in app.url_map.iter_rules():

@@ -163,3 +163,12 @@ def test_a_receipt_needs_the_servers_key_and_survives_a_key_rotation(quiz, sessi
     assert receipts.receipt_code(attempt, items, finished) != receipt  # new receipts use the new key
     app.config["RECEIPT_KEYS"] = "new-key-2026"  # the old key withdrawn: its receipts no longer check
     assert "không còn khớp" in client.get(f"/verify/{receipt}").get_data(as_text=True)
+
+
+def test_the_quiz_and_result_pages_are_not_stored(quiz) -> None:
+    """On a shared computer, Back after logging out must not show the questions or the answers."""
+    body = quiz.start().get_json()
+    assert quiz.client.get(f"/rounds/{quiz.round.id}/take").headers["Cache-Control"] == "private, no-store"
+    quiz.submit(body["attempt_id"])
+    result = quiz.client.get(f"/attempts/{body['attempt_id']}/result")
+    assert result.status_code == 200 and result.headers["Cache-Control"] == "private, no-store"

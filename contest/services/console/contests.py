@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, selectinload
 from contest.models import Contest
 from contest.models.contests import (
     CONTEST_STATUSES,
+    ELIGIBILITY,
     NAME_DISPLAYS,
     RANKING_LINKS,
     UNIT_RANKING_MODES,
@@ -41,6 +42,7 @@ def create_contest(
     names: str | None = None,
     chain: str | None = None,
     unit_ranking: str | None = None,
+    eligibility: str | None = None,
 ) -> Contest:
     """A new contest; everything is checked before anything is stored (InvalidInput names the field)."""
     slug = slug.strip()
@@ -50,8 +52,9 @@ def create_contest(
         raise InvalidInput(_("A contest with the slug %(slug)s already exists.", slug=slug), {"slug": slug})
     if status not in CONTEST_STATUSES:
         raise InvalidInput(_("Unknown contest status."), {"status": status})
-    contest = Contest(slug=slug, status=status, created_at=now)
+    contest = Contest(slug=slug, status=status, created_at=now, eligibility="anyone")
     _set_contest_fields(session, contest, title=title, scope_code=scope_code, rules=rules)
+    _set_eligibility(contest, eligibility)
     _set_ranking_and_names(contest, chain=chain, unit_ranking=unit_ranking, names=names)
     session.add(contest)
     session.flush()
@@ -72,6 +75,14 @@ def _set_contest_fields(session: Session, contest: Contest, *, title: str, scope
     contest.title, contest.scope_unit, contest.rules = title.strip(), scope, clean_html(rules)
 
 
+def _set_eligibility(contest: Contest, eligibility: str | None) -> None:
+    if eligibility is None:
+        return
+    if eligibility not in ELIGIBILITY:
+        raise InvalidInput(_("Choose who may take part."), {"eligibility": eligibility})
+    contest.eligibility = eligibility
+
+
 def contest_settings(contest: Contest) -> dict[str, Any]:
     """What an organizer can change, as the audit log records it before and after."""
     return {
@@ -81,6 +92,7 @@ def contest_settings(contest: Contest) -> dict[str, Any]:
         "names": contest.name_display,
         "chain": list(contest.ranking_chain),
         "unit_ranking": contest.unit_ranking,
+        "eligibility": contest.eligibility,
     }
 
 
@@ -94,12 +106,15 @@ def update_contest(
     names: str,
     chain: str | None = None,
     unit_ranking: str | None = None,
+    eligibility: str | None = None,
     actor: Actor,
     now: datetime,
 ) -> None:
-    """Change the title, scope, rules, name display and ranking (the slug stays: it is in every link)."""
+    """Change the title, scope, rules, name display, ranking and who may take part (the slug stays: it is in
+    every link)."""
     before = contest_settings(contest)
     _set_contest_fields(session, contest, title=title, scope_code=scope_code, rules=rules)
+    _set_eligibility(contest, eligibility)
     _set_ranking_and_names(contest, names=names, chain=chain, unit_ranking=unit_ranking)
     session.flush()
     after = contest_settings(contest)

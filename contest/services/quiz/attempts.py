@@ -27,6 +27,7 @@ from contest.models.contests import RoundState
 from contest.models.questions import MAX_OPTIONS
 from contest.numbers import whole_number
 from contest.services.errors import DomainError, Forbidden, InvalidInput, NotFound
+from contest.services.people import eligibility
 from contest.services.people.origins import ClientOrigin
 from contest.services.quiz.pool import bank_content
 from contest.services.quiz.receipts import receipt_code
@@ -102,6 +103,7 @@ def _check_can_start(session: Session, user: User, round_: Round, now: datetime,
     if not in_scope(user, round_):
         scope = round_.contest.scope_unit
         raise Forbidden(_("This contest is for the members of %(unit)s.", unit=scope.name if scope else ""))
+    eligibility.check_may_take_part(session, user, round_.contest)
     state = round_.state(now)
     if state == "upcoming":
         raise RoundNotOpen(_("This round has not opened yet."))

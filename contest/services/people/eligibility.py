@@ -1,0 +1,199 @@
+"""Who may take part in a contest (phones cannot be verified by SMS here), as the organizer chose:
+
+- anyone registered in the contest's scope;
+- only phones on a staff list: the one of the participant's unit or of a unit above it, uploaded by that unit's
+  admin (closed contests for civil servants);
+- anyone whose request the admin of their unit (or of a unit above it), or an organizer, approved.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from flask_babel import gettext as _
+from sqlalchemy import delete, insert, select
+from sqlalchemy.orm import Session, joinedload
+
+from contest.models import Contest, JoinRequest, StaffListEntry, Unit, User
+from contest.services.console.audit import Actor, record
+from contest.services.errors import Forbidden, InvalidInput, NotFound
+from contest.services.people.phones import normalise_phone
+from contest.services.people.units import in_subtree
+from contest.services.problems import FileProblems, Problem
+from question_bank.messages import N_
+from question_bank.tables import Table
+from question_bank.text import header_key
+
+NAME_COLUMNS = ("hovaten", "hoten", "name", "ten")
+PHONE_COLUMNS = ("sodienthoai", "dienthoai", "sdt", "phone")
+MAX_NAME = 120
+
+
+class Standing(StrEnum):
+    """Where a participant stands with a contest's rule."""
+
+    OPEN = "open"  # anyone may take part
+    LISTED = "listed"  # on a staff list
+    NOT_LISTED = "not_listed"
+    NOT_REQUESTED = "not_requested"
+    PENDING = "pending"
+    APPROVED = "approved"
+    REFUSED = "refused"
+
+
+ALLOWED = (Standing.OPEN, Standing.LISTED, Standing.APPROVED)
+
+
+def _lineage(unit: Unit | None) -> list[int]:
+    """The unit and every unit above it, from its path (/1/5/9/)."""
+    if unit is None:
+        return []
+    return [int(part) for part in unit.path.strip("/").split("/") if part]
+
+
+def on_staff_list(session: Session, user: User) -> bool:
+    found = session.scalar(
+        select(StaffListEntry.id)
+        .where(StaffListEntry.phone == user.phone, StaffListEntry.unit_id.in_(_lineage(user.unit)))
+        .limit(1)
+    )
+    return found is not None
+
+
+def standing(session: Session, user: User, contest: Contest) -> Standing:
+    if contest.eligibility == "staff_list":
+        return Standing.LISTED if on_staff_list(session, user) else Standing.NOT_LISTED
+    if contest.eligibility == "approval":
+        status = session.scalar(
+            select(JoinRequest.status).where(JoinRequest.contest_id == contest.id, JoinRequest.user_id == user.id)
+        )
+        return Standing(status) if status else Standing.NOT_REQUESTED
+    return Standing.OPEN
+
+
+def check_may_take_part(session: Session, user: User, contest: Contest) -> None:
+    """Raise Forbidden, saying what to do, unless the participant may take part."""
+    found = standing(session, user, contest)
+    if found in ALLOWED:
+        return
+    unit = user.unit.name if user.unit else ""
+    messages = {
+        Standing.NOT_LISTED: _(
+            "This contest is for the staff on their unit's list. Your phone number is not on the list of %(unit)s: "
+            "ask your unit's administrator to add it.",
+            unit=unit,
+        ),
+        Standing.NOT_REQUESTED: _("This contest takes part on approval: send a request from the contest's page."),
+        Standing.PENDING: _("Your request to take part is waiting for your unit administrator's approval."),
+        Standing.REFUSED: _("Your request to take part was not approved. Ask your unit administrator."),
+    }
+    raise Forbidden(messages[found])
+
+
+def request_to_join(session: Session, user: User, contest: Contest, *, now: datetime) -> JoinRequest:
+    """Ask to take part (once: asking again changes nothing, whatever the answer was)."""
+    if contest.eligibility != "approval":
+        raise InvalidInput(_("This contest does not take requests."), {})
+    if user.role != "participant":
+        raise Forbidden(_("Only participants ask to take part."))
+    existing = session.scalar(
+        select(JoinRequest).where(JoinRequest.contest_id == contest.id, JoinRequest.user_id == user.id)
+    )
+    if existing is not None:
+        return existing
+    request = JoinRequest(contest=contest, user=user, status="pending", requested_at=now)
+    session.add(request)
+    session.flush()
+    return request
+
+
+def _can_decide(viewer: User, participant: User) -> bool:
+    if viewer.is_organizer:
+        return True
+    managed = viewer.managed_unit if viewer.role == "unit_admin" else None
+    return managed is not None and participant.unit is not None and managed.id in _lineage(participant.unit)
+
+
+def requests_to_decide(session: Session, unit: Unit) -> list[JoinRequest]:
+    """The requests of the unit's subtree: waiting first, then the latest decided ones."""
+    statement = (
+        select(JoinRequest)
+        .join(User, User.id == JoinRequest.user_id)
+        .join(Unit, Unit.id == User.unit_id)
+        .where(in_subtree(unit))
+        .options(joinedload(JoinRequest.user).joinedload(User.unit), joinedload(JoinRequest.contest))
+        .order_by((JoinRequest.status != "pending"), JoinRequest.requested_at.desc())
+        .limit(500)
+    )
+    return list(session.scalars(statement).unique())
+
+
+def decide(session: Session, request_id: int, *, approve: bool, actor: Actor, now: datetime) -> JoinRequest:
+    """Approve or refuse a request (a decision can be changed); only the participant's unit admin or above."""
+    request = session.get(JoinRequest, request_id)
+    if request is None or actor.user is None or not _can_decide(actor.user, request.user):
+        raise NotFound(_("This request does not exist."))
+    before = {"status": request.status}
+    request.status = "approved" if approve else "refused"
+    request.decided_at, request.decided_by_id = now, actor.user.id
+    record(
+        session,
+        actor,
+        "join.decide",
+        f"contest:{request.contest.slug}",
+        before={**before, "participant": request.user_id},
+        after={"status": request.status, "participant": request.user_id},
+        now=now,
+    )
+    return request
+
+
+@dataclass(frozen=True)
+class StaffLine:
+    row: int
+    name: str
+    phone: str
+
+
+def staff_lines(table: Table) -> list[StaffLine]:
+    """The rows of a staff list (columns name and phone, in Vietnamese or English); every unreadable phone is a
+    problem reported by row, and nothing is kept when there is one."""
+    keys = [header_key(header) for header in table.headers]
+    name_column = next((keys.index(k) for k in NAME_COLUMNS if k in keys), None)
+    phone_column = next((keys.index(k) for k in PHONE_COLUMNS if k in keys), None)
+    if phone_column is None:
+        raise FileProblems([Problem(table.header_row, N_('the column "Số điện thoại" (phone) is missing'))])
+    lines, problems = [], []
+    for row in table.rows:
+        raw = (row.get(phone_column) or "").strip()
+        phone = normalise_phone(raw)
+        if phone is None:
+            problems.append(Problem(row.number, N_("“%(phone)s” is not a Vietnamese phone number", phone=raw[:30])))
+            continue
+        lines.append(StaffLine(row.number, (row.get(name_column) or "").strip()[:MAX_NAME], phone))
+    if problems:
+        raise FileProblems(problems)
+    return lines
+
+
+def save_staff_list(
+    session: Session, unit: Unit, lines: list[StaffLine], *, source: str, actor: Actor, now: datetime
+) -> int:
+    """The unit's staff list becomes these phones (the previous list is replaced); returns how many."""
+    phones = {line.phone: line.name for line in lines}
+    before = len(session.scalars(select(StaffListEntry.id).where(StaffListEntry.unit_id == unit.id)).all())
+    session.execute(delete(StaffListEntry).where(StaffListEntry.unit_id == unit.id))
+    if phones:
+        session.execute(
+            insert(StaffListEntry),
+            [{"unit_id": unit.id, "phone": p, "name": n, "uploaded_at": now} for p, n in phones.items()],
+        )
+    after = {"file": source, "phones": len(phones)}
+    record(session, actor, "staff_list.save", f"unit:{unit.code}", before={"phones": before}, after=after, now=now)
+    return len(phones)
+
+
+def staff_list_size(session: Session, unit: Unit) -> int:
+    return len(session.scalars(select(StaffListEntry.id).where(StaffListEntry.unit_id == unit.id)).all())
