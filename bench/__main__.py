@@ -2,6 +2,7 @@
 machine, 64 concurrent clients, each endpoint measured beside a trivial one in the same run.
 
     python -m bench --profile quick|peak [--duration S] [--clients 64] [--workers W]
+    python -m bench --profile journey --participants N --think S [--ramp R] [--duration D] [--viewers V]
 
 The database named by BENCH_DATABASE_URL (default: contest_bench on the local PostgreSQL) is dropped
 and created again. The last line printed is one JSON object.
@@ -24,6 +25,7 @@ from typing import Any
 import redis
 
 from bench.http import Connection, Response
+from bench.journey import print_result, run_journey
 from bench.servers import free_port, start_gunicorn, worker_rss_mb
 from bench.setup import Participant, build_app, load_board, load_round, recreate_database
 
@@ -92,7 +94,9 @@ async def run_phase(
     return measure
 
 
-async def benchmark(args: argparse.Namespace, port: int, round_id: int, people: list[Participant]) -> dict[str, Any]:
+async def benchmark(
+    args: argparse.Namespace, port: int, bare_port: int, round_id: int, people: list[Participant]
+) -> dict[str, Any]:
     rng = random.Random(1)
     results: dict[str, Measure] = {}
 
@@ -164,7 +168,11 @@ async def benchmark(args: argparse.Namespace, port: int, round_id: int, people: 
     slices = max(1, round(args.duration / SLICE_S))
     for index in range(slices):
         for name, call in calls.items():
-            for label, work in (("trivial", trivial), (name, call)):
+            for label, work, target in (
+                ("bare_flask", trivial, bare_port),
+                ("trivial", trivial, port),
+                (name, call, port),
+            ):
                 if label in ("leaderboard", "screen"):
                     # readers measured while a few clients keep starting and submitting attempts
                     part, _ = await asyncio.gather(
@@ -172,7 +180,7 @@ async def benchmark(args: argparse.Namespace, port: int, round_id: int, people: 
                         run_phase(4, args.duration / slices, port, start_and_submit),
                     )
                 else:
-                    part = await run_phase(args.clients, args.duration / slices, port, work)
+                    part = await run_phase(args.clients, args.duration / slices, target, work)
                 results.setdefault(label, Measure()).merge(part)
         print(f"  slice {index + 1}/{slices} done", flush=True)
     return {"measures": results, "started": len(started), "submitted": len(submitted)}
@@ -180,13 +188,20 @@ async def benchmark(args: argparse.Namespace, port: int, round_id: int, people: 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--profile", choices=sorted(PROFILES), default="quick")
+    parser.add_argument("--profile", choices=[*sorted(PROFILES), "journey"], default="quick")
     parser.add_argument("--duration", type=float, help="seconds per endpoint")
     parser.add_argument("--clients", type=int, default=64)
     parser.add_argument("--workers", type=int, help="gunicorn workers (default: gunicorn.conf.py's)")
     parser.add_argument("--participants", type=int, help="participants who take the quiz during the run")
     parser.add_argument("--board", type=int, help="participants already on the board (finished attempts)")
+    parser.add_argument("--think", type=float, default=5.0, help="journey: seconds a person thinks per question")
+    parser.add_argument("--ramp", type=float, default=60.0, help="journey: seconds over which people arrive")
+    parser.add_argument("--viewers", type=int, default=200, help="journey: board and big-screen watchers")
+    parser.add_argument("--connections", type=int, default=256, help="journey: keep-alive connections to share")
     args = parser.parse_args()
+    if args.profile == "journey":
+        main_journey(args)
+        return
     profile = PROFILES[args.profile]
     args.duration = args.duration or profile["duration"]
     participants = int(args.participants or profile["participants"])
@@ -203,16 +218,19 @@ def main() -> None:
     print(f"putting {board_size} finished attempts on the board ...", flush=True)
     board_mb = load_board(app, round_id, board_size)
 
-    port = free_port()
+    port, bare_port = free_port(), free_port()
     server = start_gunicorn(port, database_url, redis_url, args.workers)
+    bare = start_gunicorn(bare_port, database_url, redis_url, args.workers, app="bench.bare:app")
     try:
-        outcome = asyncio.run(benchmark(args, port, round_id, people))
+        outcome = asyncio.run(benchmark(args, port, bare_port, round_id, people))
         rss = worker_rss_mb(server.pid)
     finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=30)
+        for process in (server, bare):
+            process.send_signal(signal.SIGTERM)
+            process.wait(timeout=30)
     measures: dict[str, Measure] = outcome["measures"]
     endpoints = {name: measure.summary() for name, measure in measures.items()}
+    ceiling = endpoints.pop("bare_flask")
     trivial_rps = endpoints["trivial"]["rps"] or 1.0
     for name, summary in endpoints.items():
         print(
@@ -232,12 +250,39 @@ def main() -> None:
             "leaderboard": round(endpoints["leaderboard"]["rps"] / trivial_rps, 3),
             "screen": round(endpoints["screen"]["rps"] / trivial_rps, 3),
         },
+        # the same rates against a ten-line Flask app under the same gunicorn settings (bench/bare.py)
+        "ceiling": {"rps": ceiling["rps"], "p99_ms": ceiling["p99_ms"]},
+        "ratios_to_ceiling": {
+            name: round(endpoints[name]["rps"] / (ceiling["rps"] or 1.0), 3)
+            for name in ("trivial", "start_attempt", "save_answer", "submit", "leaderboard", "screen")
+        },
         "rss_mb_per_worker": rss,
         "redis_mb": round(redis_client.info("memory")["used_memory"] / 1e6, 2),
         "board_participants": board_size,
         "redis_mb_per_100k_participants": round(board_mb * 100_000 / board_size, 1) if board_size else None,
     }
     print(json.dumps(result, ensure_ascii=False))
+
+
+def main_journey(args: argparse.Namespace) -> None:
+    participants = int(args.participants or 1000)
+    args.duration = args.duration or args.ramp + 30 * args.think + 30
+    database_url = os.environ.get("BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/contest_bench")
+    redis_url = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
+    print(f"setting up {participants} participants in {database_url.rsplit('/', 1)[-1]} ...", flush=True)
+    recreate_database(database_url)
+    redis.Redis.from_url(redis_url).flushdb()
+    app = build_app(database_url, redis_url)
+    round_id, people = load_round(app, participants)
+    port = free_port()
+    server = start_gunicorn(port, database_url, redis_url, args.workers)
+    print(f"{participants} people arrive over {args.ramp:.0f} s; the run lasts {args.duration:.0f} s ...", flush=True)
+    try:
+        result = asyncio.run(run_journey(args, port, server.pid, round_id, people))
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+    print_result(result)
 
 
 if __name__ == "__main__":

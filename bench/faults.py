@@ -289,23 +289,23 @@ def main() -> None:
         count for status, count in statuses.items() if status.isdigit() and int(status) >= 500 and status != "503"
     )
     load_cpu = (cpu_after.ru_utime + cpu_after.ru_stime) - (cpu_before.ru_utime + cpu_before.ru_stime)
-    result = {
-        "participants": args.participants,
-        "duration_s": round(elapsed, 1),
-        "saves_acknowledged": outcome["acknowledged"],
-        "saves_found": outcome["found"],
+    result = {  # CONTRACT §7's keys first
+        "acked": outcome["acknowledged"],
+        "found": outcome["found"],
         "lost": outcome["lost"],
         "kills": chaos.kills,
         "restarts": [restart["part"] for restart in chaos.restarts],
-        "responses": statuses,
+        "status": statuses,
+        "recovery_s": recovery,
+        "participants": args.participants,
+        "duration_s": round(elapsed, 1),
         "5xx_other_than_503": server_errors,
         "503_without_retry_after": tally.without_retry_after,
         "503_without_vietnamese_message": tally.not_vietnamese,
-        "recovery_s": recovery,
         "healthz_seen": dict(chaos.health_seen),
         "load_generator_cpu_share": round(load_cpu / elapsed / (os.cpu_count() or 1), 3),
     }
-    print(f"saves acknowledged {result['saves_acknowledged']}, found {result['saves_found']}, lost {result['lost']}")
+    print(f"saves acknowledged {result['acked']}, found {result['found']}, lost {result['lost']}")
     print(f"worker kills {chaos.kills}, restarts {', '.join(result['restarts'])}, responses {statuses}")
     print(f"recovery after each restart (s): {recovery}; /healthz said {dict(chaos.health_seen)}")
     print(json.dumps(result, ensure_ascii=False))

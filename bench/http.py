@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 
@@ -14,6 +14,7 @@ from typing import Any
 class Response:
     status: int
     body: bytes
+    cookies: dict[str, str] = field(default_factory=dict)  # what Set-Cookie headers set (name: value)
 
     def json(self) -> Any:
         return json.loads(self.body or b"null")
@@ -56,6 +57,7 @@ class Connection:
         length = 0
         close = False
         chunked = False
+        cookies: dict[str, str] = {}
         while True:
             line = await self.reader.readuntil(b"\r\n")
             if line == b"\r\n":
@@ -68,6 +70,9 @@ class Connection:
                 close = True
             elif name == "transfer-encoding" and "chunked" in value.lower():
                 chunked = True
+            elif name == "set-cookie":
+                cookie_name, _, rest = value.partition("=")
+                cookies[cookie_name.strip()] = rest.split(";", 1)[0]
         if chunked:
             data = b""
             while True:
@@ -81,7 +86,7 @@ class Connection:
             data = await self.reader.readexactly(length) if length else b""
         if close:
             await self.close()
-        return Response(status, data)
+        return Response(status, data, cookies)
 
     async def close(self) -> None:
         if self.writer is not None:

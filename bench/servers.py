@@ -34,6 +34,7 @@ def start_gunicorn(
     *,
     log: Path | None = None,
     extra_env: dict[str, str] | None = None,
+    app: str = "wsgi:app",
 ) -> subprocess.Popen[bytes]:
     """gunicorn.conf.py's settings on `port`; its log goes to `log` (else a pipe read only if it fails to start)."""
     env = {
@@ -50,7 +51,7 @@ def start_gunicorn(
     if workers:
         env["GUNICORN_WORKERS"] = str(workers)
     env.update(extra_env or {})
-    command = [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "wsgi:app"]
+    command = [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", app]
     errors = log.open("ab") if log is not None else subprocess.PIPE
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=errors)
     deadline = time.time() + 30

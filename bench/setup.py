@@ -37,6 +37,7 @@ class Participant:
     user_id: int
     cookie: str
     csrf: str
+    phone: str = ""
 
 
 def recreate_database(url: str) -> None:
@@ -109,23 +110,23 @@ def load_round(app: Flask, participants: int, seed: int = 7) -> tuple[int, list[
         for start in range(0, len(rows), 5000):
             session.execute(insert(User), rows[start : start + 5000])
         session.commit()
-        users = session.execute(select(User.id, User.session_token).order_by(User.id)).all()
+        users = session.execute(select(User.id, User.session_token, User.phone).order_by(User.id)).all()
         round_id = round_.id
         with app.test_request_context(environ_base={"REMOTE_ADDR": "127.0.0.1"}):
             # the identifier Flask-Login's session protection expects from the benchmark's client
             identifier = _create_identifier()
-            cookies = [_participant(app, user_id, token, identifier) for user_id, token in users]
+            cookies = [_participant(app, user_id, token, identifier, phone) for user_id, token, phone in users]
         db.engine.dispose()
     return round_id, cookies
 
 
-def _participant(app: Flask, user_id: int, token: str, identifier: str) -> Participant:
+def _participant(app: Flask, user_id: int, token: str, identifier: str, phone: str = "") -> Participant:
     """The session cookie and CSRF header a logged-in browser would hold (Flask-Login, Flask-WTF)."""
     raw_csrf = hashlib.sha1(secrets.token_bytes(32)).hexdigest()
     session = {"_user_id": f"{user_id}:{token}", "_fresh": True, "_id": identifier, "csrf_token": raw_csrf}
     cookie = app.session_interface.get_signing_serializer(app).dumps(session)  # type: ignore[attr-defined]
     csrf = URLSafeTimedSerializer(SECRET_KEY, salt="wtf-csrf-token").dumps(raw_csrf)
-    return Participant(user_id, f"session={cookie}", csrf)
+    return Participant(user_id, f"session={cookie}", csrf, phone)
 
 
 def load_board(app: Flask, round_id: int, count: int, seed: int = 11) -> float:

@@ -9,6 +9,7 @@ from flask import Flask, Response, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from contest.config import Config, config_for_environment, ensure_secret_key
+from contest.liveness import Liveness
 from contest.extensions import babel, csrf, db, init_redis, limiter, login_manager, migrate
 from contest.models.base import render_item
 
@@ -46,6 +47,7 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     if isinstance(config, dict):
         app.config.from_mapping(config)
     ensure_secret_key(app.config)
+    app.wsgi_app = Liveness(app.wsgi_app)  # type: ignore[method-assign]  # /ping, before every hook
     if app.config.get("PROXY_COUNT"):
         count = app.config["PROXY_COUNT"]
         # Flask's documented way to put middleware around the app; mypy sees the assignment as replacing a method.

@@ -56,7 +56,7 @@ class Config:
     # No X-RateLimit-* headers on every response (they would put a Retry-After on each, a 503's included); a
     # refusal (429) says when to come back in its own Retry-After.
     RATELIMIT_HEADERS_ENABLED = False
-    # Every route, per caller (an account, or an address when not signed in): a page polled every 5 s costs 12 a
+    # Every route, per address, for visitors (signed-in accounts are not counted): a page polled every 5 s costs 12 a
     # minute, so 600 leaves room for 50 screens behind one office address. Empty: no default limit (benchmarks).
     DEFAULT_RATE_LIMIT = os.environ.get("DEFAULT_RATE_LIMIT", "600 per minute")
     # Keys of the attempt receipts (HMAC), comma-separated, newest first; unset: derived from SECRET_KEY.

@@ -115,13 +115,6 @@ def screen_page(slug: str) -> ResponseReturnValue:
     return render_template("public/screen.html", contest=contest, data=live_counts.screen_data(db.session(), contest))
 
 
-@bp.get("/ping")
-@limiter.exempt
-def ping() -> ResponseReturnValue:
-    """Liveness without touching the database, for load balancers (and the benchmark's baseline)."""
-    return "ok", 200, {"Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store"}
-
-
 @bp.get("/healthz")
 @limiter.exempt
 def healthz() -> ResponseReturnValue:

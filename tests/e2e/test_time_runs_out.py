@@ -37,10 +37,10 @@ def test_the_attempt_is_finished_when_the_time_runs_out(server, phone) -> None:
         ],
         cwd=ROOT,
         env=SERVER_ENV,
-        check=True,
         capture_output=True,
         text=True,
     )
+    assert created.returncode == 0, created.stderr
     round_id = created.stdout.strip().splitlines()[-1]
     page = phone
     page.goto(server + "/login")

@@ -111,7 +111,7 @@ def test_a_search_longer_than_the_cap_is_cut(contest_day, client) -> None:
     assert keys and all(len(key) < leaderboard.MAX_SEARCH + 60 for key in keys)
 
 
-def test_anonymous_callers_have_a_default_limit_per_address_and_accounts_one_each(make_app, session) -> None:
+def test_visitors_have_a_default_limit_per_address(make_app, session) -> None:
     app = make_app(DEFAULT_RATE_LIMIT="3 per minute", RATELIMIT_STORAGE_URI="memory://")
     client = app.test_client()
     statuses = [client.get("/api/contests/nothing/stats").status_code for _ in range(4)]
@@ -125,7 +125,7 @@ def test_anonymous_callers_have_a_default_limit_per_address_and_accounts_one_eac
     assert all(client.get("/ping").status_code == 200 for _ in range(10))
 
 
-def test_a_signed_in_account_counts_alone_whatever_its_address(make_app, session, clock) -> None:
+def test_signed_in_accounts_are_not_counted_by_the_default_limit(make_app, session, clock) -> None:
     for phone in ("0912000001", "0912000002"):
         create_user(session, name="Người Thử", phone=phone, password="mat-khau-123", unit=None, now=clock())
     session.commit()
@@ -137,5 +137,5 @@ def test_a_signed_in_account_counts_alone_whatever_its_address(make_app, session
             json={"phone": phone, "password": "mat-khau-123"},
             headers={"X-CSRFToken": csrf_token(client)},
         )
-        statuses = [client.get("/api/csrf").status_code for _ in range(3)]
-        assert statuses == [200, 200, 200], phone  # the second account is not refused for the first one's reads
+        statuses = [client.get("/api/csrf").status_code for _ in range(5)]
+        assert statuses == [200] * 5, phone  # over the visitors' 3 a minute, from the same address

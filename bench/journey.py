@@ -1,0 +1,290 @@
+"""The journey profile: simulated people doing what a person does, with think time, while a crowd watches the
+boards (CONTRACT §7).
+
+    python -m bench --profile journey --participants N --think S [--ramp R] [--duration D] [--viewers V]
+
+Each participant arrives at a random moment of the ramp; a share of them log in through POST /api/session
+(password and all), the others hold a session made before the measured window by the app's own code. Then:
+the contest page, the quiz page, start, every question answered after a think time drawn around S seconds (now
+and then an answer changed), one reload of the quiz page (resume), the submission with a prediction, and a few
+looks at the board every 5 s. Meanwhile V viewers poll the big screen and the board every 5 s.
+
+The load generator is one asyncio process with a pool of keep-alive connections (people do not each hold one:
+nginx multiplexes them the same way); its own CPU is measured and reported beside the app's, PostgreSQL's and
+Redis's, from /proc.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import statistics
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bench.http import Connection, Response
+from bench.setup import Participant
+
+BOARD_POLL_S = 5.0
+LOGIN_SHARE = 0.05  # of participants log in during the run, with their password (the rest hold a session)
+CHANGE_SHARE = 0.1  # of answers are changed once more, like a person who reconsiders
+TARGET_P99_MS = {"save_answer": 150, "leaderboard": 150, "screen": 150, "start_attempt": 300, "submit": 300}
+
+
+@dataclass
+class Stats:
+    latencies: dict[str, list[float]] = field(default_factory=dict)
+    errors: Counter[str] = field(default_factory=Counter)
+    in_flight: int = 0
+    in_flight_samples: list[int] = field(default_factory=list)
+    completed: int = 0
+
+    def record(self, name: str, started: float, response: Response | None, expected: tuple[int, ...]) -> bool:
+        if response is None or response.status not in expected:
+            self.errors[f"{name} {response.status if response else 'no answer'}"] += 1
+            return False
+        self.latencies.setdefault(name, []).append(time.perf_counter() - started)
+        return True
+
+
+class Pool:
+    """Keep-alive connections shared by every simulated person: a request takes one and gives it back."""
+
+    def __init__(self, port: int, size: int) -> None:
+        self.free: asyncio.Queue[Connection] = asyncio.Queue()
+        for _ in range(size):
+            self.free.put_nowait(Connection("127.0.0.1", port))
+
+    async def call(
+        self, stats: Stats, name: str, method: str, path: str, expected: tuple[int, ...] = (200,), **kwargs: Any
+    ) -> Response | None:
+        connection = await self.free.get()
+        started = time.perf_counter()
+        try:
+            response: Response | None = await connection.request(method, path, **kwargs)
+        except (ConnectionError, asyncio.IncompleteReadError, OSError):
+            response = None
+        finally:
+            self.free.put_nowait(connection)
+        stats.record(name, started, response, expected)
+        return response
+
+    async def close(self) -> None:
+        while not self.free.empty():
+            await self.free.get_nowait().close()
+
+
+def _cookie_headers(cookie: str, csrf: str | None = None) -> dict[str, str]:
+    return {"Cookie": cookie, **({"X-CSRFToken": csrf} if csrf else {})}
+
+
+async def _log_in(pool: Pool, stats: Stats, phone: str) -> tuple[str, str] | None:
+    """Through the API, as the quiz page does after a lost session: a CSRF token, then POST /api/session."""
+    token = await pool.call(stats, "csrf", "GET", "/api/csrf")
+    if token is None or token.status != 200:
+        return None
+    cookie = f"session={token.cookies.get('session', '')}"
+    csrf = token.json()["csrf_token"]
+    body = {"phone": phone, "password": "bench-password"}
+    answer = await pool.call(stats, "login", "POST", "/api/session", headers=_cookie_headers(cookie, csrf), body=body)
+    if answer is None or answer.status != 200:
+        return None
+    # a login starts a new session, with a new CSRF token: the quiz page would carry it, the API hands it out
+    cookie = f"session={answer.cookies.get('session', '')}"
+    renewed = await pool.call(stats, "csrf", "GET", "/api/csrf", headers=_cookie_headers(cookie))
+    if renewed is None or renewed.status != 200:
+        return None
+    return f"session={renewed.cookies.get('session', answer.cookies.get('session', ''))}", renewed.json()["csrf_token"]
+
+
+async def journey(
+    pool: Pool, stats: Stats, person: Participant, round_id: int, think: float, rng: random.Random, logs_in: bool
+) -> None:
+    cookie, csrf = person.cookie, person.csrf
+    if logs_in:
+        fresh = await _log_in(pool, stats, person.phone)
+        if fresh is None:
+            return
+        cookie, csrf = fresh
+    headers = _cookie_headers(cookie, csrf)
+    await pool.call(stats, "contest_page", "GET", "/contests/bench", headers=headers)
+    await pool.call(stats, "quiz_page", "GET", f"/rounds/{round_id}/take", headers=headers)
+    started = await pool.call(
+        stats, "start_attempt", "POST", f"/api/rounds/{round_id}/attempts", (200, 201), headers=headers
+    )
+    if started is None or started.status not in (200, 201):
+        return
+    body = started.json()
+    attempt_id, questions = body["attempt_id"], body["questions"]
+    stats.in_flight += 1
+    try:
+        reload_at = rng.randrange(len(questions))
+        for index, question in enumerate(questions):
+            await asyncio.sleep(rng.uniform(0.5 * think, 1.5 * think))
+            options = [rng.choice(question["options"])["id"]]
+            path = f"/api/attempts/{attempt_id}/answers/{question['position']}"
+            await pool.call(stats, "save_answer", "PUT", path, headers=headers, body={"options": options})
+            if rng.random() < CHANGE_SHARE:
+                await asyncio.sleep(rng.uniform(0.2 * think, 0.6 * think))
+                options = [rng.choice(question["options"])["id"]]
+                await pool.call(stats, "save_answer", "PUT", path, headers=headers, body={"options": options})
+            if index == reload_at:  # the page reloaded: the same questions, answers and deadline come back
+                await pool.call(stats, "quiz_page", "GET", f"/rounds/{round_id}/take", headers=headers)
+        submitted = await pool.call(
+            stats,
+            "submit",
+            "POST",
+            f"/api/attempts/{attempt_id}/submit",
+            headers=headers,
+            body={"prediction": rng.randint(0, 20_000)},
+        )
+        if submitted is not None and submitted.status == 200:
+            stats.completed += 1
+    finally:
+        stats.in_flight -= 1
+    for _ in range(3):  # then watches the board for a while
+        await pool.call(stats, "leaderboard", "GET", f"/api/rounds/{round_id}/leaderboard?limit=50")
+        await asyncio.sleep(BOARD_POLL_S)
+
+
+async def viewer(pool: Pool, stats: Stats, round_id: int, stop_at: float, rng: random.Random) -> None:
+    await asyncio.sleep(rng.uniform(0, BOARD_POLL_S))
+    while time.perf_counter() < stop_at:
+        await pool.call(stats, "screen", "GET", "/api/contests/bench/screen")
+        await pool.call(stats, "leaderboard", "GET", f"/api/rounds/{round_id}/leaderboard?limit=50")
+        await asyncio.sleep(BOARD_POLL_S)
+
+
+def _cpu_ticks(pids: list[int]) -> int:
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total
+
+
+def _pids(names: tuple[str, ...], parent: int | None = None) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            status = dict(line.split(":", 1) for line in (entry / "status").read_text().splitlines() if ":" in line)
+        except OSError:
+            continue
+        name = status.get("Name", "").strip()
+        if parent is not None:
+            if status.get("PPid", "").strip() == str(parent) or entry.name == str(parent):
+                found.append(int(entry.name))
+        elif name in names:
+            found.append(int(entry.name))
+    return found
+
+
+class CpuWatch:
+    """CPU seconds of the app (gunicorn's master and workers), PostgreSQL, Redis and this process, over a window."""
+
+    def __init__(self, master: int) -> None:
+        self.master = master
+        self.started = self._read()
+        self.began = time.monotonic()
+
+    def _read(self) -> dict[str, int]:
+        return {
+            "app": _cpu_ticks(_pids((), parent=self.master)),
+            "postgres": _cpu_ticks(_pids(("postgres", "postmaster"))),
+            "redis": _cpu_ticks(_pids(("redis-server",))),
+            "loadgen": _cpu_ticks([os.getpid()]),
+        }
+
+    def shares(self) -> dict[str, float]:
+        """Each part's share of the machine's CPU (all cores: 1.0 is every core busy)."""
+        ended, elapsed = self._read(), time.monotonic() - self.began
+        ticks, cores = os.sysconf("SC_CLK_TCK"), os.cpu_count() or 1
+        return {part: round((ended[part] - self.started[part]) / ticks / elapsed / cores, 3) for part in ended}
+
+
+def _summary(latencies: list[float], elapsed: float) -> dict[str, float]:
+    ordered = sorted(latencies) or [0.0]
+
+    def pick(share: float) -> float:
+        return round(ordered[min(len(ordered) - 1, int(share * len(ordered)))] * 1000, 1)
+
+    return {"rps": round(len(latencies) / elapsed, 1), "p50_ms": pick(0.5), "p95_ms": pick(0.95), "p99_ms": pick(0.99)}
+
+
+async def run_journey(
+    args: argparse.Namespace, port: int, master: int, round_id: int, people: list[Participant]
+) -> dict[str, Any]:
+    rng = random.Random(5)
+    stats, pool = Stats(), Pool(port, args.connections)
+    began = time.perf_counter()
+    stop_at = began + args.duration
+    cpu = CpuWatch(master)
+
+    async def arrive(person: Participant, at: float) -> None:
+        await asyncio.sleep(at)
+        if time.perf_counter() < stop_at:
+            logs_in = rng.random() < LOGIN_SHARE
+            await journey(pool, stats, person, round_id, args.think, random.Random(person.user_id), logs_in)
+
+    async def sample() -> None:
+        while time.perf_counter() < stop_at:
+            stats.in_flight_samples.append(stats.in_flight)
+            await asyncio.sleep(1.0)
+
+    tasks = [asyncio.ensure_future(arrive(person, rng.uniform(0, args.ramp))) for person in people]
+    tasks += [asyncio.ensure_future(viewer(pool, stats, round_id, stop_at, rng)) for _ in range(args.viewers)]
+    sampler = asyncio.ensure_future(sample())
+    done, pending = await asyncio.wait(tasks, timeout=args.duration)
+    for task in pending:
+        task.cancel()
+    await asyncio.gather(*pending, return_exceptions=True)
+    await sampler
+    elapsed = time.perf_counter() - began
+    shares = cpu.shares()
+    await pool.close()
+    endpoints = {name: _summary(values, elapsed) for name, values in sorted(stats.latencies.items())}
+    steady = stats.in_flight_samples[len(stats.in_flight_samples) // 3 :] or [0]
+    failures = [f for f in (t.exception() for t in done if not t.cancelled()) if f is not None]
+    held = {name: endpoints[name]["p99_ms"] <= limit for name, limit in TARGET_P99_MS.items() if name in endpoints}
+    return {
+        "profile": "journey",
+        "participants": len(people),
+        "think_s": args.think,
+        "ramp_s": args.ramp,
+        "duration_s": round(elapsed, 1),
+        "in_flight_peak": max(stats.in_flight_samples or [0]),
+        "in_flight_sustained": int(statistics.median(steady)),
+        "completed_attempts": stats.completed,
+        "errors": sum(stats.errors.values()) + len(failures),
+        "errors_by_kind": dict(stats.errors.most_common(10)),
+        "endpoints": endpoints,
+        "p99_targets_held": held,
+        "cpu_share": shares,
+        "viewers": args.viewers,
+        "connections": args.connections,
+    }
+
+
+def print_result(result: dict[str, Any]) -> None:
+    for name, summary in result["endpoints"].items():
+        print(
+            f"{name:14} {summary['rps']:8.1f} req/s  p50 {summary['p50_ms']:6.1f} ms  "
+            f"p95 {summary['p95_ms']:6.1f} ms  p99 {summary['p99_ms']:7.1f} ms"
+        )
+    print(
+        f"in flight: peak {result['in_flight_peak']}, sustained {result['in_flight_sustained']}; "
+        f"completed {result['completed_attempts']}; errors {result['errors']} {result['errors_by_kind']}"
+    )
+    print(f"CPU share of the machine: {result['cpu_share']}; p99 targets held: {result['p99_targets_held']}")
+    print(json.dumps(result, ensure_ascii=False))
