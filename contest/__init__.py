@@ -9,8 +9,8 @@ from flask import Flask, Response, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from contest.config import Config, config_for_environment, ensure_secret_key
-from contest.liveness import Liveness
 from contest.extensions import babel, csrf, db, init_redis, limiter, login_manager, migrate
+from contest.liveness import Liveness
 from contest.models.base import render_item
 
 LANG_COOKIE = "lang"

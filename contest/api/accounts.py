@@ -8,10 +8,10 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import generate_csrf
 
 from contest.api import bp
-from contest.auth.limits import REGISTER_LIMIT, login_failures, login_failures_per_phone, login_tries
+from contest.auth.limits import login_failures, login_failures_per_phone, login_tries, register_limit
 from contest.auth.registering import register_from
 from contest.auth.sessions import end_session, start_session
-from contest.extensions import db, limiter
+from contest.extensions import db
 from contest.ids import int_arg
 from contest.services.errors import InvalidInput
 from contest.services.people.accounts import authenticate
@@ -54,7 +54,7 @@ def api_logout() -> ResponseReturnValue:
 
 
 @bp.post("/participants")
-@limiter.limit(REGISTER_LIMIT)
+@register_limit
 def api_register() -> ResponseReturnValue:
     body = request.get_json(silent=True)
     if not isinstance(body, dict):

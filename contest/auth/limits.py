@@ -51,4 +51,8 @@ login_failures = limiter.shared_limit(
 login_failures_per_phone = limiter.shared_limit(
     LOGIN_FAILURES_PER_PHONE, scope="login-phone-failures", key_func=phone_key, deduct_when=failed, methods=["POST"]
 )
-login_tries = limiter.shared_limit(LOGIN_TRIES_PER_ADDRESS, scope="login-tries", methods=["POST"])
+# by address, whoever is signed in on it (the limiter's own key counts a signed-in account instead)
+login_tries = limiter.shared_limit(
+    LOGIN_TRIES_PER_ADDRESS, scope="login-tries", key_func=get_remote_address, methods=["POST"]
+)
+register_limit = limiter.shared_limit(REGISTER_LIMIT, scope="register", key_func=get_remote_address, methods=["POST"])

@@ -10,11 +10,11 @@ from flask_login import current_user, login_required, logout_user
 from contest import clock
 from contest.auth import bp
 from contest.auth.forms import DeleteAccountForm, LoginForm, PasswordChangeForm, RegisterForm
-from contest.auth.limits import REGISTER_LIMIT, login_failures, login_failures_per_phone, login_tries
+from contest.auth.limits import login_failures, login_failures_per_phone, login_tries, register_limit
 from contest.auth.redirects import safe_next
 from contest.auth.registering import register_from
 from contest.auth.sessions import end_session, start_session
-from contest.extensions import db, limiter
+from contest.extensions import db
 from contest.services.errors import Forbidden, InvalidInput
 from contest.services.people import accounts
 from contest.services.people.accounts import authenticate
@@ -52,7 +52,7 @@ def logout() -> ResponseReturnValue:
 
 
 @bp.route("/register", methods=["GET", "POST"])
-@limiter.limit(REGISTER_LIMIT, methods=["POST"])
+@register_limit
 def register() -> ResponseReturnValue:
     """Registration works without JavaScript: "Find" posts the form back with the matching units."""
     form = RegisterForm()
@@ -127,6 +127,6 @@ def account() -> ResponseReturnValue:
 @bp.get("/account/data.json")
 @login_required
 def account_data() -> ResponseReturnValue:
-    response = jsonify(accounts.personal_data(db.session(), current_user))
+    response = jsonify(accounts.personal_data(db.session(), current_user, now=clock.now()))
     response.headers["Content-Disposition"] = "attachment; filename=du-lieu-ca-nhan.json"
     return response

@@ -89,6 +89,9 @@ def save_form(attempt_id: int) -> ResponseReturnValue:
     attempt = attempts.get_own_attempt(db.session(), current_user, attempt_id)
     if attempt.status == "in_progress":
         try:
+            # the attempt row first: several saves and a finish in one transaction, never interleaved with another
+            # request's saves of the same attempt (which would wait on one another's rows: a deadlock)
+            attempts.hold_attempt(db.session(), attempt)
             for item in attempts.attempt_items(db.session(), attempt):
                 picked = (whole_number(value) for value in request.form.getlist(f"q{item.position}"))
                 chosen = [number for number in picked if number is not None]

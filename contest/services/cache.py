@@ -116,7 +116,9 @@ class ProcessCache:
 
 
 def process_cache() -> ProcessCache:
-    cache: ProcessCache = current_app.extensions.setdefault("process_cache", ProcessCache())
+    cache: ProcessCache | None = current_app.extensions.get("process_cache")
+    if cache is None:  # the first reader of this app in this process (a rare race only makes a spare one)
+        cache = current_app.extensions.setdefault("process_cache", ProcessCache())
     return cache
 
 

@@ -248,6 +248,10 @@ def test_the_data_download_holds_answers_prediction_place_prize_and_disqualifica
     assert answered and all(answer["question"].startswith("Câu hỏi") for answer in answers)
     assert all(text.startswith("Phương án") for answer in answered for text in answer["chosen"])
     assert "correct" not in json.dumps(answers)  # the key is not handed out through the download
+    quiz.round.review = "never"  # a round that never shows its questions back: neither does the download
+    session.commit()
+    data = json.loads(quiz.client.get("/account/data.json").data)["attempts"][0]
+    assert data["answers"] is None and data["score"] == 5
 
 
 def test_staff_cannot_delete_their_own_account_and_the_log_keeps_who_acted(app, people, session) -> None:

@@ -189,3 +189,22 @@ def test_a_login_that_is_not_a_json_object_is_a_400(client, body) -> None:
         "/api/session", data=body, content_type="application/json", headers={"X-CSRFToken": csrf_token(client)}
     )
     assert response.status_code == 400 and response.get_json()["error"] == "invalid"
+
+
+def test_registering_while_signed_in_counts_against_the_address(app, client, runner, monkeypatch) -> None:
+    """Each registration signs the new account in: the registration limit must count the address, not the
+    account, or one address could register without end."""
+    from contest.auth import limits
+
+    assert runner.invoke(args=["units", "import", str(DEMO_DATA / "units.csv")]).exit_code == 0
+    statuses = []
+    for number in range(32):
+        response = client.post(
+            "/api/participants",
+            json={"name": "Người Thử", "phone": f"0913{number:06d}", "password": "mat-khau-123",
+                  "unit_code": "HBX-SKHCN", "consent": True},
+            headers={"X-CSRFToken": csrf_token(client)},
+        )  # fmt: skip
+        statuses.append(response.status_code)
+    assert statuses[0] == 201 and 429 in statuses, statuses
+    assert statuses.index(429) <= int(limits.REGISTER_LIMIT.split()[0])

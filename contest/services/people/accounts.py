@@ -185,7 +185,7 @@ def create_admin(session: Session, *, name: str, phone: str, password: str, acto
     return user
 
 
-def personal_data(session: Session, user: User) -> dict[str, Any]:
+def personal_data(session: Session, user: User, *, now: datetime) -> dict[str, Any]:
     """Everything the platform keeps about the participant, for download: the account, every attempt with its
     answers and prediction, the place and prize of every ranked round, and any disqualification."""
     attempts = session.scalars(
@@ -206,7 +206,7 @@ def personal_data(session: Session, user: User) -> dict[str, Any]:
         "consent_at": user.consent_at.isoformat() if user.consent_at else None,
         "registered_from_address": user.registered_address,
         "registered_from_device": user.registered_device,
-        "attempts": [_attempt_data(attempt, placed.get(attempt.id)) for attempt in attempts],
+        "attempts": [_attempt_data(attempt, placed.get(attempt.id), now) for attempt in attempts],
     }
 
 
@@ -214,7 +214,10 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def _attempt_data(attempt: Attempt, placed: RankingEntry | None) -> dict[str, Any]:
+def _attempt_data(attempt: Attempt, placed: RankingEntry | None, now: datetime) -> dict[str, Any]:
+    from contest.services.quiz.attempts import own_answers_allowed  # the quiz's rule, as the result page applies it
+
+    shown = own_answers_allowed(attempt, now)
     return {
         "round": attempt.round.name,
         "contest": attempt.round.contest.title,
@@ -237,9 +240,11 @@ def _attempt_data(attempt: Attempt, placed: RankingEntry | None) -> dict[str, An
         "started_from_device": attempt.device,
         "time_away_from_the_page_ms": attempt.away_ms,
         "long_absences": attempt.long_absences,
-        # the person's own answers, as the questions were shown to them (which options were right is not theirs
-        # to take from here: the round's review says when it is shown)
-        "answers": [
+        # the person's own answers, as the questions were shown to them, when the round's review shows them (which
+        # options were right is not theirs to take from here: the review says when it is shown)
+        "answers": None
+        if not shown
+        else [
             {
                 "position": item.position,
                 "question": item.snapshot["text"],

@@ -457,6 +457,14 @@ def submit_attempt(session: Session, attempt: Attempt, *, prediction: Any, now: 
     return finish_attempt(session, attempt, now=now, finished_by="participant", prediction=value)
 
 
+def hold_attempt(session: Session, attempt: Attempt) -> None:
+    """Take the attempt row until the transaction ends (a write: the row lock on PostgreSQL, the database's write
+    lock on SQLite): saves of other requests wait, and what this transaction reads next is final."""
+    session.execute(
+        update(Attempt).where(Attempt.id == attempt.id, Attempt.status == "in_progress").values(status=Attempt.status)
+    )
+
+
 def finish_attempt(
     session: Session, attempt: Attempt, *, now: datetime, finished_by: str, prediction: int | None = None
 ) -> Attempt:
@@ -465,9 +473,7 @@ def finish_attempt(
     The UPDATE only applies to an attempt still in progress, so of two racing submits one records
     and the other reads what it recorded. The attempt row is taken before the answers are read (a write:
     a row lock on PostgreSQL, the database's write lock on SQLite): a save in flight commits first and counts."""
-    session.execute(
-        update(Attempt).where(Attempt.id == attempt.id, Attempt.status == "in_progress").values(status=Attempt.status)
-    )
+    hold_attempt(session, attempt)
     items = attempt_items(session, attempt)
     result = score_items(items)
     submitted_at = min(now, attempt.deadline)
