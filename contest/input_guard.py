@@ -23,7 +23,7 @@ def _holds_nul(pairs: Iterable[tuple[str, list[str]]]) -> bool:
 
 
 def carries_nul() -> bool:
-    if _holds_nul(request.args.lists()):
+    if "\x00" in request.path or _holds_nul(request.args.lists()):
         return True
     if request.method in ("POST", "PUT", "PATCH") and request.mimetype in FORM_TYPES:
         return _holds_nul(request.form.lists())

@@ -17,9 +17,9 @@ CONTEST_STATUSES = ("draft", "published", "archived")  # ContestStatus's values,
 NAME_DISPLAYS = ("full", "masked")
 PREDICTION_TARGETS = ("full_score", "participants", "none")
 # after_attempt: the participant's own answers right after an attempt, the right ones once the round closes (while
-# it is open, a key shown after each attempt would let one collect the whole bank); after_attempt_with_key: the
+# it is open, a key shown after each attempt would let one collect the whole bank); attempt_with_key: the
 # right answers right away, when the organizer accepts that.
-REVIEW_MODES = ("never", "after_attempt", "after_attempt_with_key", "after_close")
+REVIEW_MODES = ("never", "after_attempt", "attempt_with_key", "after_close")
 UNIT_RANKING_MODES = ("rate", "points")
 # Who may take part (phones cannot be verified by SMS here): anyone registered in the scope; only phones on their
 # unit's staff list (uploaded by the unit admin); or anyone whose request the unit admin approved.
@@ -119,7 +119,7 @@ class Round(Base):
     def key_collectable(self) -> bool:
         """The right answers shown after each attempt of a round that can be taken again: a participant can
         gather the key of the bank (the organizer chose it, and is warned)."""
-        return self.review == "after_attempt_with_key" and (self.max_attempts is None or self.max_attempts > 1)
+        return self.review == "attempt_with_key" and (self.max_attempts is None or self.max_attempts > 1)
 
     def state(self, now: datetime) -> RoundState:
         if self.closed_at is not None or now >= self.closes_at:

@@ -178,7 +178,7 @@ PREDICTION_CHOICES = [
 REVIEW_CHOICES = [
     SelectChoice("after_close", _l("After the round closes")),
     SelectChoice("after_attempt", _l("Their own answers right after their attempt, the right ones after the close")),
-    SelectChoice("after_attempt_with_key", _l("The right answers right after their attempt, while the round is open")),
+    SelectChoice("attempt_with_key", _l("The right answers right after their attempt, while the round is open")),
     SelectChoice("never", _l("Never")),
 ]
 

@@ -18,12 +18,12 @@ def upgrade():
     with op.batch_alter_table('rounds', schema=None) as batch_op:
         batch_op.drop_constraint(op.f('ck_rounds_review_known'), type_='check')
         batch_op.create_check_constraint(
-            'review_known', "review IN ('never', 'after_attempt', 'after_attempt_with_key', 'after_close')"
+            'review_known', "review IN ('never', 'after_attempt', 'attempt_with_key', 'after_close')"
         )
 
 
 def downgrade():
-    op.execute("UPDATE rounds SET review = 'after_attempt' WHERE review = 'after_attempt_with_key'")
+    op.execute("UPDATE rounds SET review = 'after_attempt' WHERE review = 'attempt_with_key'")
     with op.batch_alter_table('rounds', schema=None) as batch_op:
         batch_op.drop_constraint(op.f('ck_rounds_review_known'), type_='check')
         batch_op.create_check_constraint('review_known', "review IN ('never', 'after_attempt', 'after_close')")

@@ -118,3 +118,11 @@ def test_digits_int_refuses_and_huge_counts_are_messages(runner, app, session, c
         assert refused.status_code == 400 and "Vui lòng nhập số nguyên" in refused.get_data(as_text=True)
     form = {"attempt": "9" * 5000, "reason": "Thi hộ người khác", "csrf_token": csrf_token(client)}
     assert client.post("/admin/rounds/1/disqualify", data=form).status_code == 400
+
+
+def test_a_nul_in_the_path_is_refused_with_a_message(client) -> None:
+    """PostgreSQL cannot compare a NUL in a slug (found by the fuzz run on PostgreSQL: a 500)."""
+    for path in ("/contests/%00", "/contests/cds%00x/leaderboard", "/api/contests/%00/stats"):
+        response = client.get(path)
+        assert response.status_code == 400, path
+        assert "NUL" in response.get_data(as_text=True)

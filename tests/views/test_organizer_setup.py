@@ -91,14 +91,14 @@ def test_create_a_contest_then_a_round(app, session, clock, runner) -> None:
             "bank": "CĐS",
             "draw": ":Dễ:8,:Trung bình:8,:Khó:4",
             "prediction": "participants",
-            "review": "after_attempt_with_key",
+            "review": "attempt_with_key",
             "csrf_token": csrf_token(client),
         },
         follow_redirects=True,
     ).get_data(as_text=True)
     assert edited.count("người thi có thể gom đáp án của cả ngân hàng") == 2  # the flash and the round's page
     session.refresh(round_)
-    assert round_.review == "after_attempt_with_key"
+    assert round_.review == "attempt_with_key"
 
 
 def test_a_bad_new_contest_is_refused_in_vietnamese(app, session, clock, runner) -> None:

@@ -60,7 +60,7 @@ def test_review_follows_the_round_setting(quiz, session, clock) -> None:
     assert "Giải thích câu" not in page and "✓" not in page and "Chưa đúng" not in page
     assert page.count('<span class="tag">bạn chọn</span>') == 1 and "Câu hỏi 2" in page
     assert "Đáp án đúng sẽ hiện ở đây sau khi đợt thi kết thúc" in page
-    quiz.round.review = "after_attempt_with_key"  # the organizer accepts it
+    quiz.round.review = "attempt_with_key"  # the organizer accepts it
     session.commit()
     page = quiz.client.get(url).get_data(as_text=True)
     assert "Giải thích câu" in page and "✓ đáp án đúng" in page

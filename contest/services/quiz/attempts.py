@@ -146,7 +146,7 @@ def history(session: Session, user: User, round_: Round) -> History:
 def review_allowed(attempt: Attempt, now: datetime) -> bool:
     """May the participant see the right answers of this attempt now, as the round's setting says?"""
     review = attempt.round.review
-    if review == "after_attempt_with_key":
+    if review == "attempt_with_key":
         return True
     return review in ("after_close", "after_attempt") and attempt.round.state(now) == RoundState.CLOSED
 
