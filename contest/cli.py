@@ -21,6 +21,7 @@ from sqlalchemy import select
 from contest import clock
 from contest.extensions import db, redis_client
 from contest.models import Contest, QuestionBank, Round, User
+from contest.models.contests import ELIGIBILITY
 from contest.services import demo as demo_service
 from contest.services.banks.importing import bank_questions, import_questions
 from contest.services.console.audit import Actor
@@ -225,22 +226,37 @@ def _parse_time(value: str, option: str) -> Any:
 @click.option("--chain", help="Ranking links in order, e.g. score,prediction,duration,submitted_at")
 @click.option("--unit-ranking", type=click.Choice(["rate", "points"]))
 @click.option("--names", type=click.Choice(["full", "masked"]), help="How public boards show names.")
+@click.option(
+    "--eligibility",
+    type=click.Choice(list(ELIGIBILITY)),
+    help="Who may take part: anyone, staff_list (phones on their unit's staff list) or approval (by the unit admin).",
+)
 @in_transaction
-def contest_configure(slug: str, chain: str | None, unit_ranking: str | None, names: str | None) -> None:
-    """Choose the ranking chain, the unit ranking (rate or points) and how names are shown."""
+def contest_configure(
+    slug: str, chain: str | None, unit_ranking: str | None, names: str | None, eligibility: str | None
+) -> None:
+    """Choose the ranking chain, the unit ranking (rate or points), how names are shown and who may take part."""
     contest = db.session.scalar(select(Contest).where(Contest.slug == slug))
     if contest is None:
         raise click.ClickException(_("no contest has the slug '%(slug)s'", slug=slug))
     configure_contest(
-        db.session(), contest, chain=chain, unit_ranking=unit_ranking, names=names, actor=_me(), now=clock.now()
+        db.session(),
+        contest,
+        chain=chain,
+        unit_ranking=unit_ranking,
+        names=names,
+        eligibility=eligibility,
+        actor=_me(),
+        now=clock.now(),
     )
     click.echo(
         _(
-            "contest %(slug)s: chain %(chain)s; units by %(units)s; names %(names)s",
+            "contest %(slug)s: chain %(chain)s; units by %(units)s; names %(names)s; who may take part: %(who)s",
             slug=slug,
             chain=",".join(contest.ranking_chain),
             units=contest.unit_ranking,
             names=contest.name_display,
+            who=contest.eligibility,
         )
     )
 

@@ -178,7 +178,7 @@ def test_contest_configure_chooses_the_chain_units_and_names(runner, contest_day
         ]
     )
     assert result.exit_code == 0, result.output
-    assert "chain score,submitted_at; units by points; names full" in result.output
+    assert "chain score,submitted_at; units by points; names full; who may take part: anyone" in result.output
     bad = runner.invoke(args=["contest", "configure", "--slug", "cds", "--chain", "score,luck"])
     assert bad.exit_code == 1 and "score, prediction" in bad.output
     dup = runner.invoke(args=["contest", "configure", "--slug", "cds", "--chain", "score,score"])

@@ -150,3 +150,14 @@ def test_an_open_contest_asks_nothing(staff, session) -> None:
     assert staff.round.contest.eligibility == "anyone"
     assert staff.start().status_code == 201
     assert session.scalar(select(func.count(User.id))) == 4
+
+
+def test_the_command_line_sets_who_may_take_part(runner, staff, session) -> None:
+    result = runner.invoke(args=["contest", "configure", "--slug", "cds", "--eligibility", "approval"])
+    assert result.exit_code == 0, result.output
+    assert "who may take part: approval" in result.output
+    assert "cần được phê duyệt" in staff.start().get_json()["message"]
+    bad = runner.invoke(args=["contest", "configure", "--slug", "cds", "--eligibility", "friends"])
+    assert bad.exit_code == 2 and "friends" in bad.output
+    entry = session.scalar(select(AuditEntry).where(AuditEntry.action == "contest.configure"))
+    assert entry.before["eligibility"] == "anyone" and entry.after["eligibility"] == "approval"

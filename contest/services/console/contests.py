@@ -130,10 +130,12 @@ def configure_contest(
     chain: str | None = None,
     unit_ranking: str | None = None,
     names: str | None = None,
+    eligibility: str | None = None,
 ) -> Contest:
-    """Only the ranking and the names (`contest configure`); what is not given stays as it is."""
+    """Only the ranking, the names and who may take part (`contest configure`); what is not given stays as it is."""
     before = contest_settings(contest)
     _set_ranking_and_names(contest, chain=chain, unit_ranking=unit_ranking, names=names)
+    _set_eligibility(contest, eligibility)
     after = contest_settings(contest)
     record(session, actor, "contest.configure", f"contest:{contest.slug}", before=before, after=after, now=now)
     return contest
