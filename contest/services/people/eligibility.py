@@ -13,21 +13,19 @@ from datetime import datetime
 from enum import StrEnum
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session, joinedload
 
 from contest.models import Contest, JoinRequest, StaffListEntry, Unit, User
 from contest.services.console.audit import Actor, record
 from contest.services.errors import Forbidden, InvalidInput, NotFound
 from contest.services.people.phones import normalise_phone
+from contest.services.people.unit_members import roster_columns
 from contest.services.people.units import in_subtree
 from contest.services.problems import FileProblems, Problem
 from question_bank.messages import N_
 from question_bank.tables import Table
-from question_bank.text import header_key
 
-NAME_COLUMNS = ("hovaten", "hoten", "name", "ten")
-PHONE_COLUMNS = ("sodienthoai", "dienthoai", "sdt", "phone")
 MAX_NAME = 120
 
 
@@ -160,11 +158,7 @@ class StaffLine:
 def staff_lines(table: Table) -> list[StaffLine]:
     """The rows of a staff list (columns name and phone, in Vietnamese or English); every unreadable phone is a
     problem reported by row, and nothing is kept when there is one."""
-    keys = [header_key(header) for header in table.headers]
-    name_column = next((keys.index(k) for k in NAME_COLUMNS if k in keys), None)
-    phone_column = next((keys.index(k) for k in PHONE_COLUMNS if k in keys), None)
-    if phone_column is None:
-        raise FileProblems([Problem(table.header_row, N_('the column "Số điện thoại" (phone) is missing'))])
+    name_column, phone_column = roster_columns(table)
     lines, problems = [], []
     for row in table.rows:
         raw = (row.get(phone_column) or "").strip()
@@ -183,7 +177,7 @@ def save_staff_list(
 ) -> int:
     """The unit's staff list becomes these phones (the previous list is replaced); returns how many."""
     phones = {line.phone: line.name for line in lines}
-    before = len(session.scalars(select(StaffListEntry.id).where(StaffListEntry.unit_id == unit.id)).all())
+    before = staff_list_size(session, unit)
     session.execute(delete(StaffListEntry).where(StaffListEntry.unit_id == unit.id))
     if phones:
         session.execute(
@@ -196,4 +190,4 @@ def save_staff_list(
 
 
 def staff_list_size(session: Session, unit: Unit) -> int:
-    return len(session.scalars(select(StaffListEntry.id).where(StaffListEntry.unit_id == unit.id)).all())
+    return session.scalar(select(func.count(StaffListEntry.id)).where(StaffListEntry.unit_id == unit.id)) or 0

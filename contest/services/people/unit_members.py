@@ -75,14 +75,24 @@ class RosterLine:
     account_name: str = ""
 
 
+NAME_COLUMNS = ("hovaten", "hoten", "name", "ten")
+PHONE_COLUMNS = ("sodienthoai", "dienthoai", "sdt", "phone")
+
+
+def roster_columns(table: Table) -> tuple[int | None, int]:
+    """The columns of a staff list: the name (if any) and the phone, headed in Vietnamese or English."""
+    keys = [header_key(header) for header in table.headers]
+    name_column = next((keys.index(k) for k in NAME_COLUMNS if k in keys), None)
+    phone_column = next((keys.index(k) for k in PHONE_COLUMNS if k in keys), None)
+    if phone_column is None:
+        raise FileProblems([Problem(table.header_row, N_('the column "Số điện thoại" (phone) is missing'))])
+    return name_column, phone_column
+
+
 def match_roster(session: Session, unit: Unit, round_: Round | None, table: Table) -> list[RosterLine]:
     """A list of staff (columns name and phone, in Vietnamese or English) against the accounts of the unit's
     subtree."""
-    keys = [header_key(header) for header in table.headers]
-    name_column = next((keys.index(k) for k in ("hovaten", "hoten", "name", "ten") if k in keys), None)
-    phone_column = next((keys.index(k) for k in ("sodienthoai", "dienthoai", "sdt", "phone") if k in keys), None)
-    if phone_column is None:
-        raise FileProblems([Problem(table.header_row, N_('the column "Số điện thoại" (phone) is missing'))])
+    name_column, phone_column = roster_columns(table)
     people = {member.phone: member for member in members(session, unit, round_)}
     lines = []
     for record in table.rows:
