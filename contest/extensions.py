@@ -21,15 +21,6 @@ csrf = CSRFProtect()
 babel = Babel()
 
 
-def caller_key() -> str:
-    """Who a default limit counts: a signed-in account by itself (wherever it connects from), anyone else by address."""
-    from flask_login import current_user
-
-    if current_user.is_authenticated:
-        return f"account:{current_user.get_id()}"
-    return str(get_remote_address())
-
-
 def _default_limit() -> str:
     return str(current_app.config.get("DEFAULT_RATE_LIMIT") or "")
 
@@ -44,7 +35,9 @@ def _no_default_limit() -> bool:
 
 # Every route has a default limit for visitors (DEFAULT_RATE_LIMIT, per address), on top of the stricter ones of
 # the login and registration doors; /ping, /healthz and static files are exempt.
-limiter = Limiter(key_func=caller_key, default_limits=[_default_limit], default_limits_exempt_when=_no_default_limit)
+limiter = Limiter(
+    key_func=get_remote_address, default_limits=[_default_limit], default_limits_exempt_when=_no_default_limit
+)
 
 
 def init_redis(app: Flask) -> None:

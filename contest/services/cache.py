@@ -134,5 +134,6 @@ def forget(prefix: str) -> None:
             names = list(client.scan_iter(match=f"cache:{prefix}*", count=500))
             if names:
                 client.delete(*names)
-    process_cache().forget(prefix)
-    process_cache().forget(f"shared:{prefix}")
+    store = process_cache()
+    store.forget(prefix)
+    store.forget(f"shared:{prefix}")

@@ -92,11 +92,12 @@ class BoardRecord:
     unit_ids: tuple[int, ...]  # every unit on the participant's path, root first
 
 
-def _script(client: redis.Redis) -> Script:
+def _script(client: redis.Redis, source: str = _RECORD) -> Script:
+    """One registered Lua script per source and app (its SHA is sent, not its text)."""
     scripts: dict[str, Script] = current_app.extensions.setdefault("board_scripts", {})
-    if "record" not in scripts:
-        scripts["record"] = Script(client, _RECORD)
-    return scripts["record"]
+    if source not in scripts:
+        scripts[source] = Script(client, source)
+    return scripts[source]
 
 
 def record(records: Iterable[BoardRecord], client: redis.Redis | None = None, *, mark_built: int | None = None) -> int:
@@ -140,12 +141,10 @@ def rename(user_id: int, round_ids: Iterable[int], name: str, client: redis.Redi
     client = client or redis_client()
     if client is None:
         return
-    scripts: dict[str, Script] = current_app.extensions.setdefault("board_scripts", {})
-    if "rename" not in scripts:
-        scripts["rename"] = Script(client, _RENAME)
+    script = _script(client, _RENAME)
     pipe = client.pipeline(transaction=False)
     for round_id in round_ids:
-        scripts["rename"](keys=[keys(round_id)[2]], args=[user_id, name], client=pipe)
+        script(keys=[keys(round_id)[2]], args=[user_id, name], client=pipe)
     pipe.execute()
 
 
