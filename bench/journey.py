@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.http import Connection, Response
+from bench.servers import worker_pids
 from bench.setup import Participant
 
 BOARD_POLL_S = 5.0
@@ -177,20 +178,17 @@ def _cpu_ticks(pids: list[int]) -> int:
     return total
 
 
-def _pids(names: tuple[str, ...], parent: int | None = None) -> list[int]:
+def _pids(names: tuple[str, ...]) -> list[int]:
+    """The processes with one of these names (PostgreSQL's backends, redis-server)."""
     found = []
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
-            status = dict(line.split(":", 1) for line in (entry / "status").read_text().splitlines() if ":" in line)
+            name = (entry / "comm").read_text().strip()
         except OSError:
             continue
-        name = status.get("Name", "").strip()
-        if parent is not None:
-            if status.get("PPid", "").strip() == str(parent) or entry.name == str(parent):
-                found.append(int(entry.name))
-        elif name in names:
+        if name in names:
             found.append(int(entry.name))
     return found
 
@@ -205,7 +203,7 @@ class CpuWatch:
 
     def _read(self) -> dict[str, int]:
         return {
-            "app": _cpu_ticks(_pids((), parent=self.master)),
+            "app": _cpu_ticks([self.master, *worker_pids(self.master)]),
             "postgres": _cpu_ticks(_pids(("postgres", "postmaster"))),
             "redis": _cpu_ticks(_pids(("redis-server",))),
             "loadgen": _cpu_ticks([os.getpid()]),
