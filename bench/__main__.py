@@ -16,9 +16,9 @@ import json
 import os
 import random
 import signal
+import subprocess
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +26,7 @@ import redis
 
 from bench.http import Connection, Response
 from bench.journey import print_result, run_journey
+from bench.measure import CpuWatch, Measure
 from bench.servers import free_port, start_gunicorn, worker_rss_mb
 from bench.setup import Participant, build_app, load_board, load_round, recreate_database
 
@@ -37,36 +38,17 @@ PROFILES = {
 }
 
 
-@dataclass
-class Measure:
-    latencies: list[float] = field(default_factory=list)
-    errors: int = 0
-    elapsed: float = 0.0
-
-    def merge(self, other: Measure) -> None:
-        self.latencies += other.latencies
-        self.errors += other.errors
-        self.elapsed += other.elapsed
-
-    def summary(self) -> dict[str, float]:
-        ordered = sorted(self.latencies) or [0.0]
-
-        def pick(share: float) -> float:
-            return round(ordered[min(len(ordered) - 1, int(share * len(ordered)))] * 1000, 1)
-
-        return {
-            "rps": round(len(self.latencies) / self.elapsed, 1) if self.elapsed else 0.0,
-            "p50_ms": pick(0.50),
-            "p95_ms": pick(0.95),
-            "p99_ms": pick(0.99),
-        }
-
-
 async def run_phase(
-    clients: int, duration: float, port: int, call: Callable[[Connection], Awaitable[Response | None]]
+    clients: int,
+    duration: float,
+    port: int,
+    call: Callable[[Connection], Awaitable[Response | None]],
+    master: int | None = None,
 ) -> Measure:
-    """`clients` connections call as fast as they can for `duration` seconds (or until `call` has no work)."""
+    """`clients` connections call as fast as they can for `duration` seconds (or until `call` has no work); with
+    `master` (the gunicorn serving `port`), the CPU each part of the machine used meanwhile is recorded too."""
     measure = Measure()
+    cpu = CpuWatch(master) if master is not None else None
     stop_at = time.perf_counter() + duration
 
     async def client() -> None:
@@ -91,12 +73,16 @@ async def run_phase(
     began = time.perf_counter()
     await asyncio.gather(*(client() for _ in range(clients)))
     measure.elapsed = time.perf_counter() - began
+    if cpu is not None:
+        measure.cpu_s = cpu.seconds()
     return measure
 
 
 async def benchmark(
-    args: argparse.Namespace, port: int, bare_port: int, round_id: int, people: list[Participant]
+    args: argparse.Namespace, masters: dict[int, int], round_id: int, people: list[Participant]
 ) -> dict[str, Any]:
+    """`masters`: the gunicorn master of each port, the app's first and the bare Flask app's second."""
+    port, bare_port = masters
     rng = random.Random(1)
     results: dict[str, Measure] = {}
 
@@ -163,6 +149,8 @@ async def benchmark(
         return await connection.request("GET", "/api/contests/bench/screen")
 
     calls = {"start_attempt": start, "save_answer": save, "submit": submit, "leaderboard": board, "screen": screen}
+    if args.only:  # one endpoint (start_attempt first, so saves and submits have attempts)
+        calls = {name: call for name, call in calls.items() if name in {args.only, "start_attempt"}}
     # The machine is shared and its speed drifts: endpoints are measured in short slices, each next
     # to a slice of the trivial endpoint, so every ratio compares measurements taken side by side.
     slices = max(1, round(args.duration / SLICE_S))
@@ -176,14 +164,24 @@ async def benchmark(
                 if label in ("leaderboard", "screen"):
                     # readers measured while a few clients keep starting and submitting attempts
                     part, _ = await asyncio.gather(
-                        run_phase(args.clients, args.duration / slices, port, work),
+                        run_phase(args.clients, args.duration / slices, port, work, masters[port]),
                         run_phase(4, args.duration / slices, port, start_and_submit),
                     )
                 else:
-                    part = await run_phase(args.clients, args.duration / slices, target, work)
+                    part = await run_phase(args.clients, args.duration / slices, target, work, masters[target])
                 results.setdefault(label, Measure()).merge(part)
         print(f"  slice {index + 1}/{slices} done", flush=True)
     return {"measures": results, "started": len(started), "submitted": len(submitted)}
+
+
+def start_profiler(master: int) -> list[subprocess.Popen[bytes]]:
+    """With BENCH_PYSPY=FILE, py-spy (installed apart: `pip install py-spy`) samples the app's workers for the
+    whole run and writes collapsed stacks (one line per stack and its count) to FILE when the run ends."""
+    target = os.environ.get("BENCH_PYSPY")
+    if not target:
+        return []
+    command = ["py-spy", "record", "--pid", str(master), "--subprocesses", "--format", "raw", "--rate", "200"]
+    return [subprocess.Popen([*command, "--output", target], stdout=subprocess.DEVNULL)]
 
 
 def main() -> None:
@@ -198,6 +196,11 @@ def main() -> None:
     parser.add_argument("--ramp", type=float, default=60.0, help="journey: seconds over which people arrive")
     parser.add_argument("--viewers", type=int, default=200, help="journey: board and big-screen watchers")
     parser.add_argument("--connections", type=int, default=256, help="journey: keep-alive connections to share")
+    parser.add_argument(
+        "--only",
+        choices=["start_attempt", "save_answer", "submit", "leaderboard", "screen"],
+        help="saturation: measure this endpoint (and the attempt starts it needs) only, e.g. under a profiler",
+    )
     args = parser.parse_args()
     if args.profile == "journey":
         main_journey(args)
@@ -221,10 +224,14 @@ def main() -> None:
     port, bare_port = free_port(), free_port()
     server = start_gunicorn(port, database_url, redis_url, args.workers)
     bare = start_gunicorn(bare_port, database_url, redis_url, args.workers, app="bench.bare:app")
+    profiler = start_profiler(server.pid)
     try:
-        outcome = asyncio.run(benchmark(args, port, bare_port, round_id, people))
+        outcome = asyncio.run(benchmark(args, {port: server.pid, bare_port: bare.pid}, round_id, people))
         rss = worker_rss_mb(server.pid)
     finally:
+        for spy in profiler:  # py-spy writes its file when interrupted
+            spy.send_signal(signal.SIGINT)
+            spy.wait(timeout=60)
         for process in (server, bare):
             process.send_signal(signal.SIGTERM)
             process.wait(timeout=30)
@@ -235,7 +242,8 @@ def main() -> None:
     for name, summary in endpoints.items():
         print(
             f"{name:14} {summary['rps']:8.1f} req/s  p50 {summary['p50_ms']:6.1f} ms  "
-            f"p95 {summary['p95_ms']:6.1f} ms  p99 {summary['p99_ms']:6.1f} ms  errors {measures[name].errors}"
+            f"p95 {summary['p95_ms']:6.1f} ms  p99 {summary['p99_ms']:6.1f} ms  errors {measures[name].errors}  "
+            f"CPU ms per request {measures[name].cpu_ms_per_request()}"
         )
     result = {
         "profile": args.profile,
@@ -245,17 +253,20 @@ def main() -> None:
         "attempts_per_s": endpoints["start_attempt"]["rps"],
         "endpoints": endpoints,
         "ratios": {
-            "start_attempt": round(endpoints["start_attempt"]["rps"] / trivial_rps, 3),
-            "save_answer": round(endpoints["save_answer"]["rps"] / trivial_rps, 3),
-            "leaderboard": round(endpoints["leaderboard"]["rps"] / trivial_rps, 3),
-            "screen": round(endpoints["screen"]["rps"] / trivial_rps, 3),
+            name: round(endpoints[name]["rps"] / trivial_rps, 3)
+            for name in ("start_attempt", "save_answer", "leaderboard", "screen")
+            if name in endpoints
         },
         # the same rates against a ten-line Flask app under the same gunicorn settings (bench/bare.py)
         "ceiling": {"rps": ceiling["rps"], "p99_ms": ceiling["p99_ms"]},
         "ratios_to_ceiling": {
             name: round(endpoints[name]["rps"] / (ceiling["rps"] or 1.0), 3)
             for name in ("trivial", "start_attempt", "save_answer", "submit", "leaderboard", "screen")
+            if name in endpoints
         },
+        # where the CPU goes: milliseconds of each part per answered request (a board's slices include the few
+        # starts and submits that run beside them)
+        "cpu_ms_per_request": {name: measure.cpu_ms_per_request() for name, measure in measures.items()},
         "rss_mb_per_worker": rss,
         "redis_mb": round(redis_client.info("memory")["used_memory"] / 1e6, 2),
         "board_participants": board_size,

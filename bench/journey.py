@@ -19,17 +19,16 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import random
 import statistics
 import time
 from collections import Counter
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from bench.http import Connection, Response
-from bench.servers import worker_pids
+from bench.measure import CpuWatch, summarize
 from bench.setup import Participant
 
 BOARD_POLL_S = 5.0
@@ -47,10 +46,20 @@ class Stats:
     in_flight: int = 0
     in_flight_samples: list[int] = field(default_factory=list)
     completed: int = 0
+    # (attempt id, position): the options of the last save the server acknowledged, and those sent after it that
+    # got no acknowledgement (each may or may not be stored)
+    acked: dict[tuple[int, int], list[int]] = field(default_factory=dict)
+    unacked: dict[tuple[int, int], list[list[int]]] = field(default_factory=dict)
+    retried: int = 0  # tries sent again after a failure, as the quiz page does
+    covered: int = 0  # requests that failed and then got through on a later try
+    uncovered: int = 0  # requests that failed and never got through
+    error_times: list[tuple[float, str]] = field(default_factory=list)  # when each unexpected answer came
 
     def record(self, name: str, started: float, response: Response | None, expected: tuple[int, ...]) -> bool:
         if response is None or response.status not in expected:
-            self.errors[f"{name} {response.status if response else 'no answer'}"] += 1
+            kind = f"{name} {response.status if response else 'no answer'}"
+            self.errors[kind] += 1
+            self.error_times.append((time.perf_counter(), kind))
             return False
         now = time.perf_counter()
         self.latencies.setdefault(name, []).append(now - started)
@@ -84,6 +93,42 @@ class Pool:
     async def close(self) -> None:
         while not self.free.empty():
             await self.free.get_nowait().close()
+
+
+RETRY_WAITS_S = (0.5, 1.0, 2.0, 4.0, 8.0)  # the quiz page's backoff, shortened
+
+
+async def _with_retries(
+    pool: Pool, stats: Stats, name: str, method: str, path: str, expected: tuple[int, ...], **kwargs: Any
+) -> Response | None:
+    """Send like the quiz page: an answer that is not expected (no answer, a 5xx) is sent again after a wait;
+    a refusal that another try would not change (4xx) is not."""
+    response = await pool.call(stats, name, method, path, expected, **kwargs)
+    failed = False
+    for wait in RETRY_WAITS_S:
+        if response is not None and (response.status in expected or response.status < 500):
+            break
+        failed = True
+        stats.retried += 1
+        await asyncio.sleep(wait)
+        response = await pool.call(stats, name, method, path, expected, **kwargs)
+    if failed and response is not None and response.status in expected:
+        stats.covered += 1
+    elif failed:
+        stats.uncovered += 1
+    return response
+
+
+async def _save(pool: Pool, stats: Stats, attempt_id: int, position: int, options: list[int], headers: Any) -> None:
+    key = (attempt_id, position)
+    stats.unacked.setdefault(key, []).append(options)
+    path = f"/api/attempts/{attempt_id}/answers/{position}"
+    response = await _with_retries(
+        pool, stats, "save_answer", "PUT", path, (200,), headers=headers, body={"options": options}
+    )
+    if response is not None and response.status == 200:
+        stats.acked[key] = response.json()["options"]
+        stats.unacked[key] = []
 
 
 def _cookie_headers(cookie: str, csrf: str | None = None) -> dict[str, str]:
@@ -121,8 +166,8 @@ async def journey(
     headers = _cookie_headers(cookie, csrf)
     await pool.call(stats, "contest_page", "GET", "/contests/bench", headers=headers)
     await pool.call(stats, "quiz_page", "GET", f"/rounds/{round_id}/take", headers=headers)
-    started = await pool.call(
-        stats, "start_attempt", "POST", f"/api/rounds/{round_id}/attempts", (200, 201), headers=headers
+    started = await _with_retries(
+        pool, stats, "start_attempt", "POST", f"/api/rounds/{round_id}/attempts", (200, 201), headers=headers
     )
     if started is None or started.status not in (200, 201):
         return
@@ -134,19 +179,20 @@ async def journey(
         for index, question in enumerate(questions):
             await asyncio.sleep(rng.uniform(0.5 * think, 1.5 * think))
             options = [rng.choice(question["options"])["id"]]
-            path = f"/api/attempts/{attempt_id}/answers/{question['position']}"
-            await pool.call(stats, "save_answer", "PUT", path, headers=headers, body={"options": options})
+            await _save(pool, stats, attempt_id, question["position"], options, headers)
             if rng.random() < CHANGE_SHARE:
                 await asyncio.sleep(rng.uniform(0.2 * think, 0.6 * think))
                 options = [rng.choice(question["options"])["id"]]
-                await pool.call(stats, "save_answer", "PUT", path, headers=headers, body={"options": options})
+                await _save(pool, stats, attempt_id, question["position"], options, headers)
             if index == reload_at:  # the page reloaded: the same questions, answers and deadline come back
                 await pool.call(stats, "quiz_page", "GET", f"/rounds/{round_id}/take", headers=headers)
-        submitted = await pool.call(
+        submitted = await _with_retries(
+            pool,
             stats,
             "submit",
             "POST",
             f"/api/attempts/{attempt_id}/submit",
+            (200,),
             headers=headers,
             body={"prediction": rng.randint(0, 20_000)},
         )
@@ -167,69 +213,22 @@ async def viewer(pool: Pool, stats: Stats, round_id: int, stop_at: float, rng: r
         await asyncio.sleep(BOARD_POLL_S)
 
 
-def _cpu_ticks(pids: list[int]) -> int:
-    total = 0
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += int(fields[11]) + int(fields[12])  # utime, stime
-    return total
-
-
-def _pids(names: tuple[str, ...]) -> list[int]:
-    """The processes with one of these names (PostgreSQL's backends, redis-server)."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            name = (entry / "comm").read_text().strip()
-        except OSError:
-            continue
-        if name in names:
-            found.append(int(entry.name))
-    return found
-
-
-class CpuWatch:
-    """CPU seconds of the app (gunicorn's master and workers), PostgreSQL, Redis and this process, over a window."""
-
-    def __init__(self, master: int) -> None:
-        self.master = master
-        self.started = self._read()
-        self.began = time.monotonic()
-
-    def _read(self) -> dict[str, int]:
-        return {
-            "app": _cpu_ticks([self.master, *worker_pids(self.master)]),
-            "postgres": _cpu_ticks(_pids(("postgres", "postmaster"))),
-            "redis": _cpu_ticks(_pids(("redis-server",))),
-            "loadgen": _cpu_ticks([os.getpid()]),
-        }
-
-    def shares(self) -> dict[str, float]:
-        """Each part's share of the machine's CPU (all cores: 1.0 is every core busy)."""
-        ended, elapsed = self._read(), time.monotonic() - self.began
-        ticks, cores = os.sysconf("SC_CLK_TCK"), os.cpu_count() or 1
-        return {part: round((ended[part] - self.started[part]) / ticks / elapsed / cores, 3) for part in ended}
-
-
-def _summary(latencies: list[float], elapsed: float) -> dict[str, float]:
-    ordered = sorted(latencies) or [0.0]
-
-    def pick(share: float) -> float:
-        return round(ordered[min(len(ordered) - 1, int(share * len(ordered)))] * 1000, 1)
-
-    return {"rps": round(len(latencies) / elapsed, 1), "p50_ms": pick(0.5), "p95_ms": pick(0.95), "p99_ms": pick(0.99)}
-
-
 async def run_journey(
-    args: argparse.Namespace, port: int, master: int, round_id: int, people: list[Participant]
+    args: argparse.Namespace,
+    port: int,
+    master: int | None,
+    round_id: int,
+    people: list[Participant],
+    *,
+    stats: Stats | None = None,
+    alongside: Callable[[], Awaitable[None]] | None = None,
 ) -> dict[str, Any]:
+    """The journey against the server on `port`. `master`: the app's gunicorn master (None: every gunicorn process
+    of the machine is the app). `stats` collects what the caller checks afterwards; `alongside` runs during the
+    journey (the topology run kills and restarts an app server from there)."""
     rng = random.Random(5)
-    stats, pool = Stats(), Pool(port, args.connections)
+    stats = stats if stats is not None else Stats()
+    pool = Pool(port, args.connections)
     began = time.perf_counter()
     stats.ramp_ends = began + args.ramp
     stop_at = began + args.duration
@@ -244,22 +243,26 @@ async def run_journey(
     async def sample() -> None:
         while time.perf_counter() < stop_at:
             stats.in_flight_samples.append(stats.in_flight)
+            cpu.sample()
             await asyncio.sleep(1.0)
 
     tasks = [asyncio.ensure_future(arrive(person, rng.uniform(0, args.ramp))) for person in people]
     tasks += [asyncio.ensure_future(viewer(pool, stats, round_id, stop_at, rng)) for _ in range(args.viewers)]
     sampler = asyncio.ensure_future(sample())
+    side = asyncio.ensure_future(alongside()) if alongside is not None else None
     done, pending = await asyncio.wait(tasks, timeout=args.duration)
     for task in pending:
         task.cancel()
     await asyncio.gather(*pending, return_exceptions=True)
     await sampler
+    if side is not None:
+        await side
     elapsed = time.perf_counter() - began
     shares = cpu.shares()
     await pool.close()
-    endpoints = {name: _summary(values, elapsed) for name, values in sorted(stats.latencies.items())}
+    endpoints = {name: summarize(values, elapsed) for name, values in sorted(stats.latencies.items())}
     steady_s = max(1.0, elapsed - args.ramp)
-    after_ramp = {name: _summary(values, steady_s) for name, values in sorted(stats.after_ramp.items())}
+    after_ramp = {name: summarize(values, steady_s) for name, values in sorted(stats.after_ramp.items())}
     steady = stats.in_flight_samples[len(stats.in_flight_samples) // 3 :] or [0]
     failures = [f for f in (t.exception() for t in done if not t.cancelled()) if f is not None]
     held = {name: endpoints[name]["p99_ms"] <= limit for name, limit in TARGET_P99_MS.items() if name in endpoints}
@@ -277,6 +280,10 @@ async def run_journey(
         "completed_attempts": stats.completed,
         "errors": sum(stats.errors.values()) + len(failures),
         "errors_by_kind": dict(stats.errors.most_common(10)),
+        "acked_saves": len(stats.acked),
+        "retried": stats.retried,
+        "retries_covered": stats.covered,
+        "retries_uncovered": stats.uncovered,
         "endpoints": endpoints,
         "p99_targets_held": held,
         # the same once everyone has arrived: the backlog of a steep ramp is not in these

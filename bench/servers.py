@@ -95,7 +95,7 @@ def worker_rss_mb(master: int) -> float:
     return round(statistics.mean(sizes), 1) if sizes else 0.0
 
 
-def _as_postgres(command: list[str]) -> list[str]:
+def as_postgres(command: list[str]) -> list[str]:
     """PostgreSQL's tools refuse to run as root: run them as the postgres account then."""
     return ["runuser", "-u", "postgres", "--", *command] if os.geteuid() == 0 else command
 
@@ -120,9 +120,7 @@ class PrivatePostgres:
         if os.geteuid() == 0:
             shutil.chown(self.directory, "postgres", "postgres")
         subprocess.run(
-            _as_postgres(
-                [_postgres_bin("initdb"), "-D", str(self.data), "-U", "postgres", "-A", "trust", "-E", "UTF8"]
-            ),
+            as_postgres([_postgres_bin("initdb"), "-D", str(self.data), "-U", "postgres", "-A", "trust", "-E", "UTF8"]),
             check=True,
             stdout=subprocess.DEVNULL,
         )
@@ -134,7 +132,7 @@ class PrivatePostgres:
 
     def _ctl(self, *args: str) -> None:
         command = [_postgres_bin("pg_ctl"), "-D", str(self.data), "-w", "-l", str(self.directory / "server.log"), *args]
-        subprocess.run(_as_postgres(command), check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(as_postgres(command), check=True, stdout=subprocess.DEVNULL)
 
     def start(self) -> None:
         options = f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.directory} -c max_connections=200"

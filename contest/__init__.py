@@ -8,7 +8,7 @@ from typing import Any
 from flask import Flask, Response, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from contest.config import Config, config_for_environment, ensure_secret_key
+from contest.config import Config, config_for_environment, engine_options, ensure_secret_key
 from contest.extensions import babel, csrf, db, init_redis, limiter, login_manager, migrate
 from contest.liveness import Liveness
 from contest.models.base import render_item
@@ -47,6 +47,7 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     if isinstance(config, dict):
         app.config.from_mapping(config)
     ensure_secret_key(app.config)
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config)
     app.wsgi_app = Liveness(app.wsgi_app)  # type: ignore[method-assign]  # /ping, before every hook
     if app.config.get("PROXY_COUNT"):
         count = app.config["PROXY_COUNT"]

@@ -82,7 +82,10 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def domain_error(error: DomainError) -> ResponseReturnValue:
         extra = {"fields": error.fields} if isinstance(error, InvalidInput) else {}
-        return error_response(error.status, error.code, str(error.message), **extra)
+        body, status = error_response(error.status, error.code, str(error.message), **extra)
+        if status == 503:  # try again: the quiz page sends it again after a moment
+            return body, status, {"Retry-After": "1", "Cache-Control": "no-store"}
+        return body, status
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError) -> ResponseReturnValue:

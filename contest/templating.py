@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import functools
+import hashlib
 from datetime import datetime
+from pathlib import Path
 
 from flask import Flask, request, url_for
 from flask_babel import format_datetime, format_decimal, format_percent, get_locale
@@ -64,7 +67,29 @@ def other_language_url(language: str) -> str:
     return url_for("public.index", lang=language)
 
 
+def static_version(folder: str, filename: str) -> str | None:
+    """A short hash of a static file's content, for its URL (?v=...): a browser or nginx may then keep the file a
+    year, and a changed file gets a new URL. Read once per file and process (static files change only with a
+    release, which restarts the workers)."""
+    return _static_version(folder, filename)
+
+
+@functools.lru_cache(maxsize=256)
+def _static_version(folder: str, filename: str) -> str | None:
+    path = (Path(folder) / filename).resolve()
+    if not path.is_relative_to(Path(folder).resolve()) or not path.is_file():
+        return None
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+
+
 def init_app(app: Flask) -> None:
+    @app.url_defaults
+    def version_static_urls(endpoint: str, values: dict[str, object]) -> None:
+        if endpoint == "static" and "v" not in values and app.static_folder:
+            version = static_version(app.static_folder, str(values.get("filename", "")))
+            if version:
+                values["v"] = version
+
     app.add_template_filter(vn_datetime, "vn_datetime")
     app.add_template_filter(clock.iso_utc, "iso_utc")
     app.add_template_filter(mask_name, "mask_name")

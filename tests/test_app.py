@@ -160,3 +160,43 @@ def test_production_without_a_shared_rate_limit_store_says_so_loudly(make_app, c
     caplog.clear()
     make_app(ENV_NAME="production", TESTING=False, RATELIMIT_STORAGE_URI="redis://127.0.0.1:6379/15")
     assert "PER PROCESS" not in caplog.text
+
+
+def test_static_urls_carry_a_hash_of_the_file_so_nginx_may_keep_them_a_year(app, client) -> None:
+    """deploy/nginx caches /static/ for a year when the URL has ?v=: the version must change with the content."""
+    import hashlib
+    from pathlib import Path
+
+    from flask import url_for
+
+    from contest.templating import static_version
+
+    script = Path(app.static_folder or "") / "js" / "quiz.js"
+    expected = hashlib.sha256(script.read_bytes()).hexdigest()[:12]
+    with app.test_request_context():
+        assert url_for("static", filename="js/quiz.js") == f"/static/js/quiz.js?v={expected}"
+        assert url_for("static", filename="no-such.js") == "/static/no-such.js"  # nothing to hash: no version
+        assert "v=" not in url_for("static", filename="../contest/config.py")  # outside static/: not read
+    page = client.get("/").get_data(as_text=True)
+    favicon = Path(app.static_folder or "") / "favicon.svg"
+    assert f"/static/favicon.svg?v={hashlib.sha256(favicon.read_bytes()).hexdigest()[:12]}" in page
+    served = client.get(f"/static/js/quiz.js?v={expected}")
+    assert served.status_code == 200 and served.data == script.read_bytes()
+    served.close()
+    assert static_version(app.static_folder or "", "js/quiz.js") == expected
+
+
+def test_prepared_statements_can_be_turned_off_for_pgbouncer() -> None:
+    """Behind PgBouncer before 1.21 in transaction pooling, psycopg must not prepare statements (they would be
+    missing on the next transaction's server connection)."""
+    from contest.config import engine_options
+
+    pg = "postgresql+psycopg://contest@127.0.0.1:6432/contest"
+    base = {"SQLALCHEMY_ENGINE_OPTIONS": {"pool_recycle": 1800}}
+    off = engine_options({**base, "SQLALCHEMY_DATABASE_URI": pg, "DATABASE_PREPARED_STATEMENTS": False})
+    assert off == {"pool_recycle": 1800, "connect_args": {"prepare_threshold": None}}
+    assert engine_options({**base, "SQLALCHEMY_DATABASE_URI": pg, "DATABASE_PREPARED_STATEMENTS": True}) == {
+        "pool_recycle": 1800
+    }
+    sqlite = engine_options({**base, "SQLALCHEMY_DATABASE_URI": "sqlite://", "DATABASE_PREPARED_STATEMENTS": False})
+    assert "connect_args" not in sqlite  # sqlite3 takes no such argument

@@ -12,7 +12,6 @@ from contest.auth.loader import session_credentials, unauthorized
 from contest.auth.permissions import current_origin
 from contest.extensions import db
 from contest.services.console.rounds import visible_round
-from contest.services.errors import InvalidInput
 from contest.services.quiz import attempts
 from contest.services.quiz.attempts import AttemptFinished
 
@@ -43,7 +42,8 @@ def save_answer(attempt_id: int, position: int) -> ResponseReturnValue:
     body = request.get_json(silent=True)
     options = body.get("options") if isinstance(body, dict) else None
     try:
-        chosen = attempts.save_answer(
+        # committed when it returns (one statement in its own transaction): acknowledged only once it is stored
+        chosen = attempts.save_answer_committed(
             db.session(),
             user_id=credentials[0],
             session_token=credentials[1],
@@ -55,10 +55,6 @@ def save_answer(attempt_id: int, position: int) -> ResponseReturnValue:
     except AttemptFinished:
         db.session.commit()  # the attempt may just have been finished at its deadline
         raise
-    except InvalidInput:
-        db.session.rollback()  # the choice was written before it was checked: undo it
-        raise
-    db.session.commit()  # acknowledged only once it is stored
     return jsonify({"position": position, "options": chosen, "saved_at": clock.iso_utc(now)})
 
 

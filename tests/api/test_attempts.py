@@ -87,6 +87,50 @@ def test_saving_is_idempotent_and_validated(quiz, session) -> None:
     assert session.get(AttemptItem, item.id).chosen is None
 
 
+def test_an_acknowledged_save_is_committed_and_a_choice_that_does_not_fit_writes_nothing(quiz, session, db) -> None:
+    """The API's save is one guarded UPDATE in a transaction of its own: another connection sees an acknowledged
+    answer at once; an option of another question, or two options for a single-answer question, change nothing and
+    are refused with the reason."""
+    body = quiz.start().get_json()
+    attempt_id = body["attempt_id"]
+    single = next(q for q in body["questions"] if not q["multiple"])
+    other = next(q for q in body["questions"] if q["position"] != single["position"])
+    ids = [o["id"] for o in single["options"]]
+    assert quiz.answer(attempt_id, single["position"], [ids[1]]).status_code == 200
+    with db.engine.connect() as elsewhere:  # a connection of its own: sees only what is committed
+        stored = elsewhere.execute(
+            select(AttemptItem.chosen).where(
+                AttemptItem.attempt_id == attempt_id, AttemptItem.position == single["position"]
+            )
+        ).scalar_one()
+    assert stored == [ids[1]]
+    foreign = quiz.answer(attempt_id, single["position"], [other["options"][0]["id"]])
+    assert foreign.status_code == 400 and foreign.get_json()["fields"]["options"] == "unknown"
+    two = quiz.answer(attempt_id, single["position"], [ids[0], ids[2]])
+    assert two.status_code == 400 and two.get_json()["fields"]["options"] == "single"
+    session.expire_all()
+    item = session.scalar(
+        select(AttemptItem).where(AttemptItem.attempt_id == attempt_id, AttemptItem.position == single["position"])
+    )
+    assert item.chosen == [ids[1]]
+
+
+def test_a_save_that_wrote_nothing_for_no_reason_it_can_find_asks_to_be_sent_again(quiz, monkeypatch) -> None:
+    """A refusal the read afterwards cannot explain (the attempt changed in between) is a 503 with Retry-After: the
+    quiz page sends the answer again, where a 409 would end its quiz."""
+    from contest.services.quiz import attempts
+
+    body = quiz.start().get_json()
+    question = body["questions"][0]
+    monkeypatch.setattr(attempts, "_write_choice", lambda *args, **kwargs: False)
+    refused = quiz.answer(body["attempt_id"], question["position"], [question["options"][0]["id"]])
+    assert refused.status_code == 503 and refused.headers["Retry-After"] == "1"
+    assert refused.get_json()["message"] == "Chưa lưu được câu trả lời vừa rồi. Vui lòng thử lại."
+    monkeypatch.undo()
+    again = quiz.answer(body["attempt_id"], question["position"], [question["options"][0]["id"]])
+    assert again.status_code == 200
+
+
 def test_writes_need_the_csrf_header(quiz) -> None:
     body = quiz.start().get_json()
     response = quiz.client.put(

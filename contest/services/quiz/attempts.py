@@ -7,6 +7,7 @@ submission.
 
 from __future__ import annotations
 
+import json
 import random
 import secrets
 from collections.abc import Sequence
@@ -15,7 +16,7 @@ from datetime import datetime, timedelta
 from typing import Any, NoReturn, cast
 
 from flask_babel import gettext as _
-from sqlalchemy import CursorResult, bindparam, func, insert, select, update
+from sqlalchemy import Connection, CursorResult, Integer, String, bindparam, func, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -304,9 +305,21 @@ _ITEM_TO_SAVE = (
 )
 
 
-def _save_statement(check_login: bool) -> Any:
-    """One guarded UPDATE ... RETURNING: the item of an attempt of this user, still in progress, before
-    its deadline and grace (and, with check_login, of an active account whose session token matches)."""
+# Whether the choice fits the question, in SQL (the item's snapshot is JSON): every chosen id is one of its options'
+# ids, and one at most unless it takes several. `b_probe` is the choice as [{"id": ...}, ...], `b_count` its length.
+_CHOICE_FITS = {
+    "postgresql": "CAST(attempt_items.snapshot AS JSONB) -> 'options' @> CAST(:b_probe AS JSONB)"
+    " AND (:b_count <= 1 OR attempt_items.snapshot ->> 'multiple' = 'true')",
+    "sqlite": "NOT EXISTS (SELECT 1 FROM json_each(:b_probe) AS chosen WHERE json_extract(chosen.value, '$.id')"
+    " NOT IN (SELECT json_extract(o.value, '$.id') FROM json_each(attempt_items.snapshot, '$.options') AS o))"
+    " AND (:b_count <= 1 OR json_extract(attempt_items.snapshot, '$.multiple') = 1)",
+}
+
+
+def _save_statement(dialect: str, check_login: bool) -> Any:
+    """One guarded UPDATE: the item of an attempt of this user, still in progress, before its deadline and grace,
+    with a choice that fits the question (and, with check_login, of an active account whose session token matches).
+    It writes nothing it has not checked, so it may run alone in its own transaction."""
     open_attempt = select(Attempt.id).where(
         Attempt.id == bindparam("b_attempt_id"),
         Attempt.user_id == bindparam("b_user_id"),
@@ -320,25 +333,71 @@ def _save_statement(check_login: bool) -> Any:
     # FOR SHARE (PostgreSQL): the attempt row stays as read until the save commits, so a finish, which takes the
     # row first, waits for saves in flight and scores them; a save after a finish sees it finished.
     open_attempt = open_attempt.with_for_update(read=True, of=Attempt)
+    fits = text(_CHOICE_FITS[dialect]).bindparams(
+        bindparam("b_probe", type_=String()), bindparam("b_count", type_=Integer())
+    )
     return (
         update(AttemptItem)
         .where(
             AttemptItem.attempt_id == bindparam("b_attempt_id"),
             AttemptItem.position == bindparam("b_position"),
             AttemptItem.attempt_id.in_(open_attempt),
+            fits,
         )
         .values(
             chosen=bindparam("b_chosen", type_=AttemptItem.__table__.c.chosen.type),
             answered_at=bindparam("b_answered_at", type_=AttemptItem.__table__.c.answered_at.type),
         )
-        .returning(AttemptItem.snapshot)
+        .returning(AttemptItem.id)
     )
 
 
-# Built once: a save runs prepared statements on the transaction's connection, with no expression
-# building and no ORM bookkeeping.
-_SAVE_CHOICE = _save_statement(check_login=False)
-_SAVE_CHOICE_OF_SESSION = _save_statement(check_login=True)
+# Built once per database kind: a save runs a prepared statement, with no expression building and no ORM bookkeeping.
+_SAVE_STATEMENTS = {
+    (dialect, check_login): _save_statement(dialect, check_login)
+    for dialect in _CHOICE_FITS
+    for check_login in (False, True)
+}
+
+
+def _checked_choice(option_ids: Any, position: int) -> list[int]:
+    """The chosen option ids, sorted and without repeats; refused before anything is written when they are not a
+    list of ids, or more than any question has, or outside the range an attempt shows."""
+    if not isinstance(option_ids, list) or not all(isinstance(i, int) and not isinstance(i, bool) for i in option_ids):
+        raise InvalidInput(_("Send the chosen options as a list of option ids."), {"options": "list"})
+    chosen = sorted(set(option_ids))
+    if len(chosen) > MAX_OPTIONS or any(not 0 < option_id < SHOWN_ID_RANGE.stop for option_id in chosen):
+        raise InvalidInput(
+            _("These options do not belong to question %(position)d.", position=position), {"options": "unknown"}
+        )
+    return chosen
+
+
+def _write_choice(
+    connection: Connection,
+    *,
+    user_id: int,
+    attempt_id: int,
+    position: int,
+    chosen: list[int],
+    now: datetime,
+    session_token: str | None,
+) -> bool:
+    """Run the guarded UPDATE on `connection`; whether it wrote the choice."""
+    params: dict[str, Any] = {
+        "b_attempt_id": attempt_id,
+        "b_user_id": user_id,
+        "b_position": position,
+        "b_limit": now - ANSWER_GRACE,
+        "b_chosen": chosen or None,
+        "b_answered_at": now if chosen else None,
+        "b_probe": json.dumps([{"id": option_id} for option_id in chosen]),
+        "b_count": len(chosen),
+    }
+    if session_token is not None:
+        params["b_token"] = session_token
+    statement = _SAVE_STATEMENTS[(connection.dialect.name, session_token is not None)]
+    return connection.execute(statement, params).first() is not None
 
 
 def save_answer(
@@ -351,50 +410,73 @@ def save_answer(
     now: datetime,
     session_token: str | None = None,
 ) -> list[int]:
-    """Store the chosen options of one question. Saving the same choice twice changes nothing.
+    """Store the chosen options of one question in the session's transaction. Saving the same choice twice changes
+    nothing.
 
-    The hot path of a contest is one statement: a guarded UPDATE that writes the choice and returns
-    the question it must fit. With `session_token` it also checks the login (an active account whose
-    token is the session cookie's), so the API saves answers without loading the user first.
-    A choice the question does not take raises InvalidInput after the UPDATE: the caller rolls back.
-    When nothing was written, a read tells why (login, attempt, question, finished, time up)."""
-    if not isinstance(option_ids, list) or not all(isinstance(i, int) and not isinstance(i, bool) for i in option_ids):
-        raise InvalidInput(_("Send the chosen options as a list of option ids."), {"options": "list"})
-    chosen = sorted(set(option_ids))
-    if len(chosen) > MAX_OPTIONS or any(not 0 < option_id < SHOWN_ID_RANGE.stop for option_id in chosen):
-        # refused before anything is written: no question has more options, no attempt shows larger ids
-        raise InvalidInput(
-            _("These options do not belong to question %(position)d.", position=position), {"options": "unknown"}
-        )
-    params = {
-        "b_attempt_id": attempt_id,
-        "b_user_id": user_id,
-        "b_position": position,
-        "b_limit": now - ANSWER_GRACE,
-        "b_chosen": chosen or None,
-        "b_answered_at": now if chosen else None,
-    }
-    connection = session.connection()
-    if session_token is None:
-        snapshot = connection.execute(_SAVE_CHOICE, params).scalar_one_or_none()
-    else:
-        snapshot = connection.execute(
-            _SAVE_CHOICE_OF_SESSION, {**params, "b_token": session_token}
-        ).scalar_one_or_none()
-    if snapshot is None:
-        _refuse_save(session, user_id, attempt_id, position, now, session_token)
-    allowed = {option["id"] for option in snapshot["options"]}
-    if any(option_id not in allowed for option_id in chosen):
-        raise InvalidInput(
-            _("These options do not belong to question %(position)d.", position=position), {"options": "unknown"}
-        )
-    if len(chosen) > 1 and not snapshot["multiple"]:
-        raise InvalidInput(_("Question %(position)d takes one answer.", position=position), {"options": "single"})
+    The write is one guarded UPDATE that checks everything (see `_save_statement`); with `session_token` it also
+    checks the login (an active account whose token is the session cookie's), so the user need not be loaded first.
+    When nothing was written, a read tells why (login, attempt, question, choice, finished, time up)."""
+    chosen = _checked_choice(option_ids, position)
+    written = _write_choice(
+        session.connection(),
+        user_id=user_id,
+        attempt_id=attempt_id,
+        position=position,
+        chosen=chosen,
+        now=now,
+        session_token=session_token,
+    )
+    if not written:
+        _refuse_save(session, user_id, attempt_id, position, chosen, now, session_token)
     return chosen
 
 
+def save_answer_committed(
+    session: Session,
+    *,
+    user_id: int,
+    attempt_id: int,
+    position: int,
+    option_ids: Any,
+    now: datetime,
+    session_token: str | None = None,
+) -> list[int]:
+    """The API's save: the guarded UPDATE alone in a transaction of its own (autocommit), committed when it returns.
+    One round trip to the database where a transaction of its own would take three (BEGIN, UPDATE, COMMIT): the
+    hottest write of a contest. `session` serves only to explain a refusal."""
+    chosen = _checked_choice(option_ids, position)
+    engine = session.get_bind().engine
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        written = _write_choice(
+            connection,
+            user_id=user_id,
+            attempt_id=attempt_id,
+            position=position,
+            chosen=chosen,
+            now=now,
+            session_token=session_token,
+        )
+    if not written:
+        _refuse_save(session, user_id, attempt_id, position, chosen, now, session_token)
+    return chosen
+
+
+class SaveRaced(DomainError):
+    """The save wrote nothing and the read that followed found nothing wrong (the attempt changed in between): the
+    browser sends it again."""
+
+    status = 503
+    code = "unavailable"
+
+
 def _refuse_save(
-    session: Session, user_id: int, attempt_id: int, position: int, now: datetime, session_token: str | None
+    session: Session,
+    user_id: int,
+    attempt_id: int,
+    position: int,
+    chosen: list[int],
+    now: datetime,
+    session_token: str | None,
 ) -> NoReturn:
     """Why a save wrote nothing, as the error to answer with."""
     if session_token is not None and not _logged_in(session, user_id, session_token):
@@ -406,13 +488,22 @@ def _refuse_save(
         if owned is None:
             raise NotFound(_("This attempt does not exist."))
         raise NotFound(_("This attempt has no question %(position)d.", position=position))
-    _snapshot, status, deadline = row
+    snapshot, status, deadline = row
     if status == "in_progress" and now > deadline + ANSWER_GRACE:
         attempt = session.get(Attempt, attempt_id)
         if attempt is not None:
             finish_attempt(session, attempt, now=now, finished_by="deadline")
         raise AttemptFinished(_("Time is up: answers saved before the deadline were counted."))
-    raise AttemptFinished(_("This attempt has been submitted; answers can no longer change."))
+    if status != "in_progress":
+        raise AttemptFinished(_("This attempt has been submitted; answers can no longer change."))
+    allowed = {option["id"] for option in snapshot["options"]}
+    if any(option_id not in allowed for option_id in chosen):
+        raise InvalidInput(
+            _("These options do not belong to question %(position)d.", position=position), {"options": "unknown"}
+        )
+    if len(chosen) > 1 and not snapshot["multiple"]:
+        raise InvalidInput(_("Question %(position)d takes one answer.", position=position), {"options": "single"})
+    raise SaveRaced(_("The answer could not be saved just now. Please try again."))
 
 
 @dataclass(frozen=True)
