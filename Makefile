@@ -3,8 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 FLASK := CONTEST_ENV=development $(BIN)/flask --app wsgi
+APT_INSTALL := DEBIAN_FRONTEND=noninteractive apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq
 
-.PHONY: run test lint format e2e lock bench faults fuzz bench-bank db-upgrade translations vendor clean
+.PHONY: run test lint format e2e lock bench faults fuzz topology bench-bank db-upgrade translations vendor clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -78,6 +79,13 @@ fuzz: $(VENV)/.dev-installed
 # Fault run: saves through gunicorn while workers are killed and PostgreSQL and Redis restart (servers of its own).
 faults: $(VENV)/.dev-installed
 	$(BIN)/python -m bench.faults $(FAULTS_ARGS)
+
+# The production topology on loopback (nginx, two app servers, PgBouncer, PostgreSQL, Redis), one app server killed
+# and started again mid-run: installs nginx and PgBouncer (Debian packages) when missing.
+topology: $(VENV)/.dev-installed
+	@command -v nginx >/dev/null 2>&1 || test -x /usr/sbin/nginx || { $(APT_INSTALL) nginx; }
+	@command -v pgbouncer >/dev/null 2>&1 || test -x /usr/sbin/pgbouncer || { $(APT_INSTALL) pgbouncer; }
+	$(BIN)/python -m bench.topology $(TOPOLOGY_ARGS)
 
 bench-bank: $(VENV)/.dev-installed
 	$(BIN)/python -m bench.bank
