@@ -8,7 +8,7 @@ nginx and PgBouncer run with the files under deploy/ (nginx: contest-http.conf, 
 contest-proxy-headers.conf as they are, around a generated upstream of the two servers; PgBouncer: deploy's
 pgbouncer.ini with this run's ports and paths), PostgreSQL and Redis are servers of the run's own (temporary
 directories, free ports). Needs the Debian packages nginx, pgbouncer and PostgreSQL's server (`make topology`
-installs what is missing). Prints the participants each app server served (distinct attempts in its access log),
+installs what is missing). Prints the requests and participants each app server served (from its access log),
 the acknowledged saves and those lost (0 is the pass), the errors while an app server was down and whether the
 retries the quiz page makes covered them, and the journey's figures. The last line printed is one JSON object.
 """
@@ -139,10 +139,16 @@ http {{
         self.process.wait(15)
 
 
-def served_by(logs: dict[str, Path]) -> dict[str, int]:
-    """Participants each app server served: the distinct attempts in the paths of its access log."""
+def served_by(logs: dict[str, Path]) -> tuple[dict[str, int], dict[str, int]]:
+    """Requests each app server answered (the lines of its access log), and participants it served (the distinct
+    attempts in those lines' paths)."""
     pattern = re.compile(r"/api/attempts/(\d+)/")
-    return {name: len(set(pattern.findall(path.read_text()))) if path.exists() else 0 for name, path in logs.items()}
+    requests, participants = {}, {}
+    for name, path in logs.items():
+        text = path.read_text() if path.exists() else ""
+        requests[name] = text.count("\n")
+        participants[name] = len(set(pattern.findall(text)))
+    return requests, participants
 
 
 def nginx_failovers(directory: Path) -> int:
@@ -245,7 +251,7 @@ def main() -> None:
             run_journey(args, proxy.port, None, round_id, people, stats=stats, alongside=kill_and_restart)
         )
         lost = lost_saves(stats, postgres.url)
-        shares = served_by(logs)
+        shares, people_served = served_by(logs)
         passed_on = nginx_failovers(directory)
     finally:
         if proxy is not None:
@@ -262,7 +268,8 @@ def main() -> None:
     window_end = failover.get("restarted", float("inf")) + 5.0
     during = [kind for at, kind in stats.error_times if failover.get("killed", float("inf")) <= at <= window_end]
     result = {
-        "served_by": shares,
+        "served_by": shares,  # requests each app server answered
+        "participants_served_by": people_served,
         "acked": len(stats.acked),
         "lost": lost,
         "failover_errors": len(during),
@@ -274,7 +281,7 @@ def main() -> None:
         "app1_down_s": round(failover.get("restarted", 0.0) - failover.get("killed", 0.0), 1),
         "journey": journey,
     }
-    print(f"participants served by each app server: {shares}")
+    print(f"requests answered by each app server: {shares}; participants each served: {people_served}")
     print(f"saves acknowledged (questions) {result['acked']}, lost {lost}")
     print(
         f"app1 killed and down {result['app1_down_s']} s: nginx passed {passed_on} requests to app2; "
