@@ -3,20 +3,19 @@ change a score by themselves."""
 
 from __future__ import annotations
 
-import hashlib
-import json
+import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from itertools import groupby
 from typing import Any
 
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from contest import clock
-from contest.models import Attempt, AttemptItem, Round, User
+from contest.models import Attempt, Round, User
 from contest.models.attempts import FINISHED
 from contest.services.banks.analysis import STREAM_ROWS, finished_items
 
@@ -44,19 +43,6 @@ class Flag:
     detail: str
 
 
-def _signature(items: list[tuple[int | None, dict[str, Any], list[int] | None]]) -> str | None:
-    """The same questions answered with the same options, whatever order they were shown in."""
-    answered = []
-    for question_id, snapshot, chosen in items:
-        if chosen:
-            texts = sorted(option["text"] for option in snapshot["options"] if option["id"] in chosen)
-            answered.append([question_id, texts])
-    if len(answered) < MIN_ANSWERS_FOR_SAME_SEQUENCE:
-        return None
-    answered.sort(key=lambda entry: entry[0] or 0)
-    return hashlib.sha256(json.dumps(answered, ensure_ascii=False).encode()).hexdigest()
-
-
 def flags(session: Session, round_: Round) -> list[Flag]:
     attempts = session.execute(
         select(Attempt.id, Attempt.user_id, Attempt.total, Attempt.duration_ms, Attempt.score, User.name)
@@ -67,23 +53,166 @@ def flags(session: Session, round_: Round) -> list[Flag]:
     for attempt_id, _user_id, total, duration, score, name in attempts:
         if score and duration is not None and duration < total * MIN_MS_PER_QUESTION:
             found.append(Flag("too_fast", attempt_id, name, f"{duration / 1000:.1f} s / {total}"))
-    people = {attempt_id: (user_id, name) for attempt_id, user_id, _total, _duration, _score, name in attempts}
-    rows = session.execute(
-        finished_items(round_.id).order_by(AttemptItem.attempt_id).execution_options(yield_per=STREAM_ROWS)
-    )
-    by_signature: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
-    for attempt_id, items in groupby(rows, key=lambda row: row[0]):  # one attempt's items in memory at a time
-        signature = _signature([(question_id, snapshot, chosen) for _, question_id, snapshot, chosen in items])
-        if signature is not None:
-            by_signature[signature].append((attempt_id, *people[attempt_id]))
-    for group in by_signature.values():
-        if len({user_id for _, user_id, _ in group}) > 1:
-            others = ", ".join(sorted({name for _, _, name in group}))
-            found.extend(Flag("same_answers", attempt_id, name, others) for attempt_id, _, name in group)
+    found += _same_answer_flags(session, round_)
     found += _crowd_flags(session, round_)
     found += _registration_flags(session, round_)
     found += _absence_flags(session, round_)
     return sorted(found, key=lambda flag: (FLAG_KINDS.index(flag.kind), flag.attempt_id))
+
+
+# Identical answers: two attempts are compared on the questions they share (each draws its own from the bank).
+# A pair is flagged when it chose the same wrong answer on at least MIN_SAME_WRONG questions and that many is
+# beyond chance: under Poisson(expected), where expected sums, over the shared questions, the chance that two
+# participants pick the same wrong option (from how the whole round answered, smoothed), P(at least that many)
+# < MAX_CHANCE.
+MIN_SAME_WRONG = 4
+MAX_CHANCE = 1e-6
+# Candidate pairs come from attempts that chose the same wrong answer: within a unit any such answer, across the
+# round only answers rare enough to say something (a distractor half the round picks says little).
+MAX_UNIT_GROUP = 500
+MAX_ROUND_GROUP = 50
+
+
+@dataclass
+class _Answers:
+    attempt_id: int
+    user_id: int
+    name: str
+    unit_id: int | None
+    started_at: datetime
+    # question id: the answer as a number (one per distinct answer of the round, negative when wrong): a national
+    # round holds millions of answers in memory here
+    chosen: dict[int, int]
+
+
+def _answer_key(snapshot: dict[str, Any], chosen: list[int]) -> tuple[Any, bool]:
+    """The chosen options as the bank knows them (whatever ids and order this attempt showed), and whether the
+    answer is wrong."""
+    picked = [option for option in snapshot["options"] if option["id"] in chosen]
+    key = tuple(sorted(str(option.get("option_id", option["text"])) for option in picked))
+    right = {option["id"] for option in snapshot["options"] if option["correct"]}
+    return key, set(chosen) != right
+
+
+def _poisson_tail(expected: float, at_least: int) -> float:
+    """P(X >= at_least) for X ~ Poisson(expected)."""
+    term = total = math.exp(-expected)
+    for k in range(1, at_least):
+        term *= expected / k
+        total += term
+    return max(0.0, 1.0 - total)
+
+
+@dataclass(frozen=True)
+class _Evidence:
+    shared: int
+    same_wrong: int
+    same: int
+    expected: float
+    chance: float
+
+
+def _compare(first: _Answers, second: _Answers, chance_of: dict[int, float]) -> _Evidence:
+    shared = first.chosen.keys() & second.chosen.keys()
+    same = [q for q in shared if first.chosen[q] == second.chosen[q]]
+    same_wrong = sum(1 for q in same if first.chosen[q] < 0)
+    expected = sum(chance_of.get(q, 0.0) for q in shared)
+    return _Evidence(len(shared), same_wrong, len(same), expected, _poisson_tail(expected, same_wrong))
+
+
+def _same_wrong_chance(wrong_picks: Counter[Any], answered: int, options: int) -> float:
+    """The chance that two participants give the same wrong answer to a question: the sum over its wrong answers
+    of (share of participants who chose it)², each share smoothed by one pick more of every option, so that a small
+    round does not make every shared wrong answer look impossible."""
+    share = 1 / (answered + options)
+    never_chosen = max(0, options - 1 - len(wrong_picks))  # wrong options nobody chose
+    return sum(((count + 1) * share) ** 2 for count in wrong_picks.values()) + never_chosen * share**2
+
+
+def _same_answer_flags(session: Session, round_: Round) -> list[Flag]:
+    """Pairs (and groups) of attempts by different accounts whose wrong answers agree far beyond chance on the
+    questions they share; the detail gives the evidence."""
+    people = {
+        attempt_id: _Answers(attempt_id, user_id, name, unit_id, started_at, {})
+        for attempt_id, user_id, name, unit_id, started_at in session.execute(
+            select(Attempt.id, Attempt.user_id, User.name, User.unit_id, Attempt.started_at)
+            .join(User, User.id == Attempt.user_id)
+            .where(Attempt.round_id == round_.id, Attempt.status.in_(FINISHED))
+        )
+    }
+    options_of: dict[int, int] = {}
+    picks: dict[int, Counter[Any]] = defaultdict(Counter)  # question: wrong answer: how many chose it
+    seen: Counter[int] = Counter()  # question: attempts that answered it
+    codes: dict[tuple[int, Any], int] = {}
+    rows = session.execute(finished_items(round_.id).execution_options(yield_per=STREAM_ROWS))
+    for attempt_id, question_id, snapshot, chosen in rows:
+        if question_id is None or not chosen or attempt_id not in people:
+            continue
+        key, wrong = _answer_key(snapshot, chosen)
+        code = codes.setdefault((question_id, key), len(codes) + 1)
+        people[attempt_id].chosen[question_id] = -code if wrong else code
+        options_of[question_id] = len(snapshot["options"])
+        seen[question_id] += 1
+        if wrong:
+            picks[question_id][code] += 1
+    chance_of = {
+        question_id: _same_wrong_chance(picks[question_id], answered, options_of[question_id])
+        for question_id, answered in seen.items()
+    }
+    candidates: Counter[tuple[int, int]] = Counter()
+    by_unit: dict[tuple[int, int], list[int]] = defaultdict(list)
+    by_round: dict[int, list[int]] = defaultdict(list)
+    for answers in people.values():
+        for code in answers.chosen.values():
+            if code < 0:  # a wrong answer (codes are per question)
+                if answers.unit_id is not None:
+                    by_unit[(answers.unit_id, code)].append(answers.attempt_id)
+                by_round[code].append(answers.attempt_id)
+    for groups, largest in ((by_unit.values(), MAX_UNIT_GROUP), (by_round.values(), MAX_ROUND_GROUP)):
+        for group in groups:
+            if 1 < len(group) <= largest:
+                for index, first in enumerate(group):
+                    for second in group[index + 1 :]:
+                        candidates[(min(first, second), max(first, second))] += 1
+    pairs: dict[tuple[int, int], _Evidence] = {}
+    for (first, second), _count in candidates.items():
+        a, b = people[first], people[second]
+        if a.user_id == b.user_id or (first, second) in pairs:
+            continue
+        evidence = _compare(a, b, chance_of)
+        if evidence.same_wrong >= MIN_SAME_WRONG and evidence.chance < MAX_CHANCE:
+            pairs[(first, second)] = evidence
+    return _group_flags(people, pairs)
+
+
+def _group_flags(people: dict[int, _Answers], pairs: dict[tuple[int, int], _Evidence]) -> list[Flag]:
+    """One flag per attempt of a flagged pair: its strongest pair's evidence, and everyone in its group."""
+    group_of = {attempt_id: {attempt_id} for pair in pairs for attempt_id in pair}
+    for first, second in pairs:
+        merged = group_of[first] | group_of[second]
+        for attempt_id in merged:
+            group_of[attempt_id] = merged
+    found = []
+    for attempt_id, group in group_of.items():
+        mine = [(pair, evidence) for pair, evidence in pairs.items() if attempt_id in pair]
+        (first, second), evidence = min(mine, key=lambda item: item[1].chance)
+        other = people[second if first == attempt_id else first]
+        others = ", ".join(sorted(people[member].name for member in group if member != attempt_id))
+        detail = _(
+            "With %(others)s. Strongest, with %(name)s: %(same_wrong)d identical wrong answers on %(shared)d shared "
+            "questions (by chance about %(expected)s), %(same)d identical answers in all; started %(mine)s and "
+            "%(theirs)s",
+            others=others,
+            name=other.name,
+            same_wrong=evidence.same_wrong,
+            shared=evidence.shared,
+            expected=format_decimal(round(evidence.expected, 1), format="#,##0.0"),
+            same=evidence.same,
+            mine=_vn_time(people[attempt_id].started_at),
+            theirs=_vn_time(other.started_at),
+        )
+        found.append(Flag("same_answers", attempt_id, people[attempt_id].name, detail))
+    return found
 
 
 @dataclass(frozen=True)
