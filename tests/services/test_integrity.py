@@ -85,7 +85,9 @@ def test_copied_wrong_answers_on_the_questions_two_attempts_share_are_flagged_wi
         return {index: 0 if rng.random() < 0.7 else rng.randint(1, 3) for index in indices}
 
     for _ in range(60):
-        _drawn_attempt(session, clock, round_, make_user(session, clock()), questions, honest(rng.sample(range(30), 20)))
+        _drawn_attempt(
+            session, clock, round_, make_user(session, clock()), questions, honest(rng.sample(range(30), 20))
+        )
     shared = list(range(14))
     source = {**{index: (rng.randint(1, 3) if index < 8 else 0) for index in shared}, **honest(list(range(14, 20)))}
     copy = {**{index: source[index] for index in shared}, **honest(list(range(20, 26)))}
