@@ -16,7 +16,16 @@ _sequence = count(1)
 
 
 def make_unit(session: Session, code: str = "U1", *, parent: Unit | None = None, headcount: int = 10) -> Unit:
-    unit = Unit(code=code, name=f"Đơn vị {code}", kind="department", headcount=headcount, parent=parent)
+    # the headcount as set by hand: it stays what the test says whatever units are made below
+    unit = Unit(
+        code=code,
+        name=f"Đơn vị {code}",
+        kind="department",
+        headcount=headcount,
+        staff=headcount,
+        headcount_override=headcount,
+        parent=parent,
+    )
     session.add(unit)
     session.flush()
     unit.path = f"{parent.path if parent else '/'}{unit.id}/"

@@ -14,3 +14,28 @@ def test_migrated_schema_matches_the_models(db) -> None:
         context = MigrationContext.configure(connection, opts={"compare_type": True, "render_item": render_item})
         differences = compare_metadata(context, Base.metadata)
     assert differences == []
+
+
+def test_existing_headcounts_keep_counting_after_the_rollup_migration(make_app, tmp_path) -> None:
+    """0015: a unit with units below keeps its typed headcount as set by hand, one without keeps it as its staff,
+    so no rate changes on the day of the upgrade."""
+    from flask_migrate import upgrade
+    from sqlalchemy import text
+
+    from contest.extensions import db
+
+    app = make_app(SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'old.db'}")
+    with app.app_context():
+        upgrade(revision="0014_eligibility")
+        db.session.execute(
+            text(
+                "INSERT INTO units (id, code, parent_id, name, kind, headcount, path, depth, active, search_text) "
+                "VALUES (1, 'P', NULL, 'Tỉnh', 'province', 5000, '/1/', 0, 1, ''),"
+                " (2, 'D', 1, 'Sở', 'department', 80, '/1/2/', 1, 1, ''),"
+                " (3, 'E', 1, 'Sở khác', 'department', 0, '/1/3/', 1, 1, '')"
+            )
+        )
+        db.session.commit()
+        upgrade()
+        rows = db.session.execute(text("SELECT code, headcount, staff, headcount_override FROM units ORDER BY id"))
+        assert [tuple(row) for row in rows] == [("P", 5000, 0, 5000), ("D", 80, 80, None), ("E", 0, 0, None)]

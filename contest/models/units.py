@@ -25,6 +25,10 @@ class Unit(Base):
     __tablename__ = "units"
     __table_args__ = (
         CheckConstraint("headcount >= 0", name="headcount_not_negative"),
+        CheckConstraint("staff >= 0", name="staff_not_negative"),
+        CheckConstraint(
+            "headcount_override IS NULL OR headcount_override >= 0", name="headcount_override_not_negative"
+        ),
         CheckConstraint(one_of("kind", UNIT_KINDS), name="kind_known"),
         CheckConstraint("depth >= 0", name="depth_not_negative"),
         Index("ix_units_path", "path"),
@@ -35,7 +39,11 @@ class Unit(Base):
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("units.id", ondelete="RESTRICT"), index=True)
     name: Mapped[str] = mapped_column(String(255))
     kind: Mapped[str] = mapped_column(String(20), default="other")
+    # The people a unit expects to take part, the rates' denominator: its own staff plus the headcounts of the
+    # units below it (units.refresh_headcounts keeps it), unless an organizer set it by hand (headcount_override).
     headcount: Mapped[int] = mapped_column(default=0)
+    staff: Mapped[int] = mapped_column(default=0, server_default="0")
+    headcount_override: Mapped[int | None]
     # Materialised path of ids, "/1/7/": a subtree is one indexed prefix match.
     path: Mapped[str] = mapped_column(String(512), default="/")
     depth: Mapped[int] = mapped_column(default=0)

@@ -290,7 +290,12 @@ class RoundForm(FlaskForm):
 
 class UnitForm(FlaskForm):
     name = StringField(_l("Unit name"))
-    headcount = StringField(_l("Expected participants (headcount)"), render_kw={"inputmode": "numeric"})
+    staff = StringField(_l("Own staff (people of this unit itself)"), render_kw={"inputmode": "numeric"})
+    headcount = StringField(
+        _l("Expected participants (headcount)"),
+        description=_l("For a unit with units below: leave it empty to count its own staff plus the units below."),
+        render_kw={"inputmode": "numeric"},
+    )
     parent_code = StringField(_l("Parent unit (code)"))
     kind = SelectField(_l("Kind"), choices=[SelectChoice(kind, label) for kind, label in UNIT_KIND_LABELS.items()])
 

@@ -15,7 +15,14 @@ from contest.form_problems import problems, show_problems
 from contest.organizer import bp
 from contest.organizer.forms import UnitFileForm, UnitForm
 from contest.services.errors import InvalidInput, NotFound
-from contest.services.people.units import find_unit, import_units, root_units, search_units, update_unit
+from contest.services.people.units import (
+    find_unit,
+    headcount_worked_out,
+    import_units,
+    root_units,
+    search_units,
+    update_unit,
+)
 from contest.services.problems import FileProblems, translated
 from question_bank.tables import TableError, read_table
 
@@ -79,7 +86,9 @@ def unit_edit(code: str) -> ResponseReturnValue:
         form.process(
             data={
                 "name": unit.name,
-                "headcount": unit.headcount,
+                "staff": unit.staff,
+                # a unit with units below shows a headcount only when it was set by hand
+                "headcount": unit.headcount_override if unit.children else unit.staff,
                 "parent_code": unit.parent.code if unit.parent else "",
                 "kind": unit.kind,
             }
@@ -92,6 +101,7 @@ def unit_edit(code: str) -> ResponseReturnValue:
                 name=form.name.data or "",
                 kind=form.kind.data or "",
                 headcount=form.headcount.data or "",
+                staff=(form.staff.data or "") if unit.children else None,
                 parent_code=form.parent_code.data or "",
                 actor=current_actor(),
                 now=clock.now(),
@@ -104,4 +114,6 @@ def unit_edit(code: str) -> ResponseReturnValue:
             flash(_("The unit %(name)s was saved.", name=unit.name), "success")
             return redirect(url_for("organizer.unit_edit", code=unit.code))
     found = problems(form)
-    return render_template("organizer/unit_edit.html", unit=unit, form=form, problems=found), (400 if found else 200)
+    return render_template(
+        "organizer/unit_edit.html", unit=unit, form=form, problems=found, worked_out=headcount_worked_out(unit)
+    ), (400 if found else 200)

@@ -20,7 +20,7 @@ def test_demo_loads_units_bank_contest_open_round_and_accounts(runner, session, 
     assert result.exit_code == 0, result.output
     assert "organizer login: phone 0900000001, password Demo@2026" in result.output
     counts = _counts(session)
-    assert counts["Unit"] == 47
+    assert counts["Unit"] == 50
     assert counts["Question"] == 120 and counts["Option"] == 480
     assert counts["Contest"] == 2 and counts["Round"] == 2  # the province's, and one closed to a department's staff
     contest = session.scalar(select(Contest).where(Contest.slug == "cds-2026"))

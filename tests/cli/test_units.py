@@ -27,13 +27,17 @@ def _count(session) -> int:
 def test_import_sample_units(runner, session) -> None:
     result = runner.invoke(args=["units", "import", str(DEMO_DATA / "units.csv")])
     assert result.exit_code == 0, result.output
-    assert "47 created, 0 updated" in result.output
+    assert "50 created, 0 updated" in result.output
     root = session.scalar(select(Unit).where(Unit.code == "HBX"))
     assert root.parent is None and root.depth == 0 and root.headcount == 59333
     assert len(root.children) == 46
     commune = session.scalar(select(Unit).where(Unit.code == "HBX-X01"))
     assert commune.parent == root and commune.depth == 1 and commune.path == f"{root.path}{commune.id}/"
-    assert session.scalar(select(func.count(Unit.id)).where(in_subtree(root))) == 47
+    assert session.scalar(select(func.count(Unit.id)).where(in_subtree(root))) == 50
+    # Sở Nội vụ's headcount is left empty in the file: its own 30 plus its three offices (40, 28, 30)
+    home_affairs = session.scalar(select(Unit).where(Unit.code == "HBX-SNV"))
+    assert (home_affairs.staff, home_affairs.headcount_override, home_affairs.headcount) == (30, None, 128)
+    assert root.headcount_override == 59333  # typed for the province: kept as set by hand
     assert session.scalar(select(func.count(Unit.id)).where(in_subtree(commune))) == 1
 
 
@@ -49,7 +53,7 @@ def test_import_again_updates_by_code(runner, session, tmp_path) -> None:
     assert (unit.name, unit.headcount) == ("Sở Tư pháp tỉnh", 50)
     new = session.scalar(select(Unit).where(Unit.code == "HBX-NEW"))
     assert new.parent == unit and new.depth == 2 and new.path.startswith(unit.path)
-    assert _count(session) == 48
+    assert _count(session) == 51
 
 
 def test_children_may_come_before_their_parent(runner, session, tmp_path) -> None:

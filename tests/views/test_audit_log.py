@@ -54,7 +54,7 @@ def test_commands_that_change_data_are_recorded_with_the_servers_user(runner, se
         "round.create",
     ]
     assert all(entry.user_id is None and entry.cli_user == command_line_user() for entry in entries)
-    assert entries[0].after == {"created": 47, "updated": 0}
+    assert entries[0].after == {"created": 50, "updated": 0}
     assert entries[1].after == {"file": "sample_bank.xlsx", "questions": 120}
     assert entries[3].before["names"] == "masked" and entries[3].after["names"] == "full"
     assert entries[2].after["scope"] == "HBX" and entries[2].after["title"] == "Thi CĐS"

@@ -30,7 +30,7 @@ def _upload(client, data: bytes, name: str = "units.csv", lang: str = "vi"):  # 
 
 def test_import_then_edit_and_move(organizer, session) -> None:
     assert _upload(organizer, (DEMO_DATA / "units.csv").read_bytes()).status_code == 302
-    assert session.scalar(select(func.count(Unit.id))) == 47
+    assert session.scalar(select(func.count(Unit.id))) == 50
     page = organizer.get("/admin/units?q=y te").get_data(as_text=True)
     assert "Sở Y tế" in page
     form = {
@@ -48,6 +48,22 @@ def test_import_then_edit_and_move(organizer, session) -> None:
     assert too_long.status_code == 400 and "Tên đơn vị dài tối đa 255 ký tự." in too_long.get_data(as_text=True)
     session.refresh(unit)
     assert unit.name == "Sở Y tế tỉnh"
+
+
+def test_a_parent_units_headcount_is_worked_out_unless_set_by_hand(organizer, session) -> None:
+    """Sở Nội vụ: its own 30 plus its offices (40, 28, 30); the page says which, and the organizer may set it."""
+    _upload(organizer, (DEMO_DATA / "units.csv").read_bytes())
+    page = organizer.get("/admin/units/HBX-SNV").get_data(as_text=True)
+    assert "Số người dự kiến đang dùng: 128, tính tự động" in page
+    form = {"name": "Sở Nội vụ", "kind": "department", "staff": "35", "headcount": "", "parent_code": "HBX"}
+    assert organizer.post("/admin/units/HBX-SNV", data={**form, "csrf_token": csrf_token(organizer)}).status_code == 302
+    unit = session.scalar(select(Unit).where(Unit.code == "HBX-SNV"))
+    session.refresh(unit)
+    assert (unit.staff, unit.headcount, unit.headcount_override) == (35, 133, None)
+    by_hand = {**form, "headcount": "300", "csrf_token": csrf_token(organizer)}
+    assert organizer.post("/admin/units/HBX-SNV", data=by_hand).status_code == 302
+    page = organizer.get("/admin/units/HBX-SNV").get_data(as_text=True)
+    assert "Số người dự kiến đang dùng: 300, do ban tổ chức nhập (nếu tính tự động sẽ là 133)" in page
 
 
 def test_bad_unit_file_is_reported_and_changes_nothing(organizer, session) -> None:

@@ -22,6 +22,8 @@ from question_bank.tables import Table
 from question_bank.text import header_key, without_accents
 
 UNIT_COLUMNS = ("code", "parent_code", "name", "kind", "headcount")
+# Optional: a unit's own staff, for a unit with units below it (whose headcount is then worked out).
+STAFF_COLUMN = "staff"
 MAX_CODE_LENGTH = 32
 MAX_NAME_LENGTH = 255  # the column's length
 MAX_HEADCOUNT = 200_000_000  # more people than the country has: a typo, and beyond the integer column soon
@@ -35,6 +37,7 @@ class UnitRow:
     name: str
     kind: str
     headcount: int
+    staff: int | None = None  # the optional staff column, when filled
 
 
 @dataclass
@@ -61,6 +64,7 @@ def parse_unit_rows(table: Table) -> tuple[list[UnitRow], list[Problem]]:
         )
         return [], [Problem(table.header_row, message)]
     index = {column: keys.index(header_key(column)) for column in UNIT_COLUMNS}
+    staff_index = keys.index(header_key(STAFF_COLUMN)) if header_key(STAFF_COLUMN) in keys else None
     rows: list[UnitRow] = []
     problems: list[Problem] = []
     seen: dict[str, int] = {}
@@ -70,6 +74,8 @@ def parse_unit_rows(table: Table) -> tuple[list[UnitRow], list[Problem]]:
         kind = record.get(index["kind"]).strip().lower() or "other"
         headcount_text = record.get(index["headcount"]).strip() or "0"
         headcount = _parse_headcount(headcount_text)
+        staff_text = record.get(staff_index).strip() if staff_index is not None else ""
+        staff = _parse_headcount(staff_text) if staff_text else None
         errors: list[Message] = []
         if not code:
             errors.append(N_("the unit code (code) is missing"))
@@ -91,12 +97,20 @@ def parse_unit_rows(table: Table) -> tuple[list[UnitRow], list[Problem]]:
                     max=MAX_HEADCOUNT,
                 )
             )
+        if staff_text and staff is None:
+            errors.append(
+                N_(
+                    "the staff '%(value)s' must be a whole number from 0 to %(max)d",
+                    value=staff_text,
+                    max=MAX_HEADCOUNT,
+                )
+            )
         problems.extend(Problem(record.number, error) for error in errors)
         if code and code not in seen:
             seen[code] = record.number
         if not errors:
             parent_code = record.get(index["parent_code"]).strip()
-            rows.append(UnitRow(record.number, code, parent_code, name, kind, headcount or 0))
+            rows.append(UnitRow(record.number, code, parent_code, name, kind, headcount or 0, staff))
     return rows, problems
 
 
@@ -121,6 +135,7 @@ def import_units(session: Session, table: Table, *, source: str, actor: Actor, n
 
     created = updated = 0
     units = dict(existing)
+    parent_codes = {parent for parent in parent_of.values() if parent}
     for row in rows:
         unit = units.get(row.code)
         if unit is None:
@@ -128,19 +143,58 @@ def import_units(session: Session, table: Table, *, source: str, actor: Actor, n
             session.add(unit)
             units[row.code] = unit
             created += 1
-        elif (unit.name, unit.kind, unit.headcount) != (row.name, row.kind, row.headcount) or (
-            parent_of[row.code] != (unit.parent.code if unit.parent else "")
-        ):
+        elif _changed(unit, row, parent_of, has_units_below=row.code in parent_codes):
             updated += 1
-        unit.name, unit.kind, unit.headcount = row.name, row.kind, row.headcount
+        unit.name, unit.kind = row.name, row.kind
+        _set_headcount(unit, row, has_units_below=row.code in parent_codes)
         unit.search_text = unit_search_text(row.code, row.name)
     for row in rows:
         units[row.code].parent = units[row.parent_code] if row.parent_code else None
     session.flush()
     refresh_paths(session)
+    refresh_headcounts(session)
     summary = UnitImportSummary(created=created, updated=updated)
     audit.record(session, actor, "units.import", source, after={"created": created, "updated": updated}, now=now)
     return summary
+
+
+def _set_headcount(unit: Unit, row: UnitRow, *, has_units_below: bool) -> None:
+    """The file's headcount is the unit's own staff when no unit is below it; for a unit with units below, a
+    headcount set by hand (blank or 0: worked out from its staff and the units below), its staff from the staff
+    column (kept when that is empty)."""
+    if has_units_below:
+        unit.headcount_override = row.headcount or None
+        if row.staff is not None:
+            unit.staff = row.staff
+    else:
+        unit.staff = row.staff if row.staff is not None else row.headcount
+        unit.headcount_override = None
+
+
+def _changed(unit: Unit, row: UnitRow, parent_of: dict[str, str], *, has_units_below: bool) -> bool:
+    before = (unit.name, unit.kind, unit.staff, unit.headcount_override, unit.parent.code if unit.parent else "")
+    probe = Unit(staff=unit.staff, headcount_override=unit.headcount_override)
+    _set_headcount(probe, row, has_units_below=has_units_below)
+    after = (row.name, row.kind, probe.staff, probe.headcount_override, parent_of[row.code])
+    return before != after
+
+
+def refresh_headcounts(session: Session) -> None:
+    """Every unit's headcount in use: set by hand, or its own staff plus the headcounts of the units below it."""
+    units = list(session.scalars(select(Unit)))
+    below: dict[int | None, list[Unit]] = {}
+    for unit in units:
+        below.setdefault(unit.parent_id, []).append(unit)
+    for unit in sorted(units, key=lambda unit: -unit.depth):  # the deepest first: children are final before parents
+        worked_out = unit.staff + sum(child.headcount for child in below.get(unit.id, []))
+        total = unit.headcount_override if unit.headcount_override is not None else worked_out
+        if unit.headcount != total:
+            unit.headcount = total
+
+
+def headcount_worked_out(unit: Unit) -> int:
+    """Own staff plus the units below, whatever was set by hand."""
+    return unit.staff + sum(child.headcount for child in unit.children)
 
 
 def unit_search_text(code: str, name: str) -> str:
@@ -201,11 +255,16 @@ def update_unit(
     parent_code: str,
     actor: Actor,
     now: datetime,
+    staff: str | int | None = None,
 ) -> Unit:
-    """Edit a unit or move it under another; its whole subtree moves with it."""
+    """Edit a unit or move it under another; its whole subtree moves with it. `staff`: its own people; `headcount`:
+    for a unit with units below, set by hand (blank: its staff plus the units below); for one without, its staff
+    when `staff` is not given."""
     before = unit_state(unit)
     fields: dict[str, str] = {}
-    count = _parse_headcount(str(headcount).strip() or "0")
+    headcount_text = str(headcount).strip()
+    count = _parse_headcount(headcount_text or "0")
+    own = _parse_headcount(str(staff).strip() or "0") if staff is not None else None
     if not name.strip():
         fields["name"] = _("Enter the unit's name.")
     elif len(name.strip()) > MAX_NAME_LENGTH:
@@ -214,6 +273,8 @@ def update_unit(
         fields["kind"] = _("Choose the kind of unit.")
     if count is None:
         fields["headcount"] = _("The headcount is a whole number from 0 to %(max)d.", max=MAX_HEADCOUNT)
+    if staff is not None and own is None:
+        fields["staff"] = _("The staff is a whole number from 0 to %(max)d.", max=MAX_HEADCOUNT)
     parent = None
     if parent_code.strip():
         parent = find_unit(session, parent_code)
@@ -223,11 +284,18 @@ def update_unit(
             fields["parent_code"] = _("A unit cannot move under itself or one of its own units.")
     if fields:
         raise InvalidInput(" ".join(fields.values()), fields)
-    unit.name, unit.kind, unit.headcount = name.strip(), kind, count or 0
+    unit.name, unit.kind = name.strip(), kind
+    if unit.children:
+        unit.headcount_override = count if headcount_text else None
+        unit.staff = own if own is not None else unit.staff
+    else:
+        unit.staff = own if own is not None else count or 0
+        unit.headcount_override = None
     unit.search_text = unit_search_text(unit.code, unit.name)
     unit.parent = parent
     session.flush()
     refresh_paths(session)
+    refresh_headcounts(session)
     audit.record(session, actor, "unit.edit", f"unit:{unit.code}", before=before, after=unit_state(unit), now=now)
     return unit
 
@@ -238,6 +306,8 @@ def unit_state(unit: Unit) -> dict[str, Any]:
         "name": unit.name,
         "kind": unit.kind,
         "headcount": unit.headcount,
+        "staff": unit.staff,
+        "headcount_set_by_hand": unit.headcount_override is not None,
         "parent": unit.parent.code if unit.parent else None,
     }
 
