@@ -112,6 +112,16 @@ def read_spreadsheet(table: Table) -> ReadResult:
         ]
         if len(options) < 2:
             row_problems.append(N_("at least 2 options are needed, there are %(count)d", count=len(options)))
+        last_filled = max((option.position for option in options), default=-1)
+        gaps = [letter for letter in LETTERS[:last_filled] if not cell(f"option_{letter}")]
+        if gaps:  # re-lettering would turn the file's "C" into "B" and point the answer elsewhere
+            row_problems.append(
+                N_(
+                    'option %(empty)s is empty but a later option is filled: fill the options from "Phương án A" '
+                    "without gaps",
+                    empty=", ".join(gaps),
+                )
+            )
         answer_text = cell("answer")
         letters = parse_answer(answer_text)
         if not answer_text:

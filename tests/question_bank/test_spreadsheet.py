@@ -157,6 +157,24 @@ def test_every_problem_is_reported_with_its_row_and_column() -> None:
     ]
 
 
+def test_a_gap_between_options_is_a_problem_not_a_relettering() -> None:
+    """Option B empty and C filled: read as A, B the file's "C" would become "B" and the answer "C" would point at
+    nothing or at the wrong option. The row is refused, saying which option is empty (#17)."""
+    data = xlsx_bytes(
+        [
+            row(1, "Khoảng trống?", options=("Một", "", "Ba"), answer="C"),  # row 2
+            row(2, "Hai khoảng trống?", options=("Một", "", "", "Bốn"), answer="A"),  # row 3
+            row(3, "Không trống?", options=("Một", "Hai", "Ba"), answer="C"),  # row 4
+        ]
+    )
+    result = read_questions("bank.xlsx", data)
+    assert _messages(result) == [
+        '2: phương án B để trống nhưng có phương án sau được điền: hãy điền các phương án liền nhau từ "Phương án A"',
+        '3: phương án B, C để trống nhưng có phương án sau được điền: hãy điền các phương án liền nhau từ "Phương án A"',
+    ]
+    assert [question.text for question in result.questions] == ["Không trống?"]
+
+
 def test_missing_required_columns_are_named() -> None:
     data = xlsx_bytes([["Câu?", "A"]], ["Câu hỏi", "Phương án A"])
     result = read_questions("bank.xlsx", data)
