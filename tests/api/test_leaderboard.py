@@ -9,8 +9,10 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
+from contest.clock import to_vietnam as clock_to_vietnam
 from contest.models import Attempt, RankingEntry, User
 from contest.services.console.audit import Actor
+from contest.services.people.accounts import anonymise
 from contest.services.ranking import contest_ranking, leaderboard, live_board
 from contest.services.ranking.board_settings import set_board_frozen, set_board_hidden
 from tests.helpers import participant_client, take_round
@@ -98,8 +100,24 @@ def test_round_close_ranks_with_the_prediction_and_exports(contest_day, runner, 
     assert exported.exit_code == 0, exported.output
     book = load_workbook(target)
     assert book.sheetnames == ["Xếp hạng cá nhân", "Xếp hạng đơn vị", "Quy tắc xếp hạng"]
-    people = list(book["Xếp hạng cá nhân"].iter_rows(min_row=2, values_only=True))
+    sheet = book["Xếp hạng cá nhân"]
+    people = list(sheet.iter_rows(min_row=2, values_only=True))
     assert people[0][:3] == (1, "Nguyễn Văn An", "0912345678") and people[1][-1] == "dự đoán gần đúng hơn"
+    assert sheet["M1"].value == "Người liền trên xếp trước vì có"  # the column says why the one above is above
+    # real date-times in Vietnam time and one format for every duration (#17)
+    first = entries[0]
+    assert sheet["K2"].value == clock_to_vietnam(first.submitted_at).replace(tzinfo=None, microsecond=0)
+    assert sheet["K2"].number_format == "dd/mm/yyyy hh:mm:ss.000" and sheet["J2"].number_format == "0.000"
+    assert sheet["J2"].value == pytest.approx(first.duration_ms / 1000)
+    # the category, in words; a deleted account keeps its place and loses its phone number
+    last_user = session.get(User, entries[-1].user_id)
+    last_user.category = "civil_servant"
+    anonymise(session, session.get(User, entries[1].user_id), now=clock())
+    session.commit()
+    assert runner.invoke(args=["results", "export", str(contest_day.round.id), str(target)]).exit_code == 0
+    again = list(load_workbook(target)["Xếp hạng cá nhân"].iter_rows(min_row=2, values_only=True))
+    assert again[-1][4] == "Cán bộ, công chức, viên chức" and again[0][4] is None
+    assert again[1][2] is None and "x" not in str(again[1][2])
     rules = dict(book["Quy tắc xếp hạng"].iter_rows(values_only=True))
     assert rules["Giá trị thực tế"] == "3" and rules["Thứ tự xét"].startswith("1. điểm cao hơn; 2. dự đoán")
 

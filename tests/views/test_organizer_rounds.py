@@ -70,7 +70,7 @@ def test_prizes_with_a_share_cap_are_given_at_close(organizer_client, five_done,
     assert "Giải Nhất" in page and "Tải kết quả" in page
     download = organizer_client.get(f"{url}/results.xlsx")
     rows = list(load_workbook(io.BytesIO(download.data))["Xếp hạng cá nhân"].iter_rows(min_row=2, values_only=True))
-    assert rows[0][10] == "Giải Nhất" and not rows[3][10]
+    assert rows[0][11] == "Giải Nhất" and not rows[3][11]
     export = session.scalar(select(AuditEntry).where(AuditEntry.action == "results.export"))
     assert export.target == f"round:{five_done.id}" and export.user.phone == "0900000001"  # personal data left
 

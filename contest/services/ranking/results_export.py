@@ -6,6 +6,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from flask_babel import force_locale
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -15,6 +16,7 @@ from sqlalchemy.orm import Session
 from contest import clock
 from contest.models import RankingEntry, Round, Unit, User
 from contest.services.console.audit import Actor, record
+from contest.services.people.registration import CATEGORY_LABELS
 from contest.services.ranking.leaderboard import unit_ranking
 from contest.services.ranking.prizes import PRIZE_NAMES_VI
 from contest.services.ranking.rules import LINK_LABELS, chain_of
@@ -35,6 +37,12 @@ LINK_NAMES_VI = {
     "record_order": "bài được ghi nhận trước",
 }
 assert set(LINK_NAMES_VI) == set(LINK_LABELS)
+
+
+def _category_names() -> dict[str, str]:
+    """The participant categories as the registration form says them in Vietnamese (the workbook is Vietnamese)."""
+    with force_locale("vi"):
+        return {key: str(label) for key, label in CATEGORY_LABELS.items()}
 
 
 def _header(sheet: Worksheet, titles: list[str], widths: list[int]) -> None:
@@ -60,6 +68,7 @@ def write_results(
             "Họ và tên",
             "Số điện thoại",
             "Đơn vị",
+            "Đối tượng",
             "Điểm",
             "Số câu",
             "Dự đoán",
@@ -67,34 +76,40 @@ def write_results(
             "Thời gian làm bài (giây)",
             "Nộp bài lúc (giờ Việt Nam)",
             "Giải",
-            "Xếp trên người liền trước vì",
+            "Người liền trên xếp trước vì có",
         ],
-        [7, 28, 14, 36, 7, 8, 10, 12, 14, 22, 12, 30],
+        [7, 28, 14, 36, 24, 7, 8, 10, 12, 14, 24, 12, 30],
     )
     rows = session.execute(
-        select(RankingEntry, User.name, User.phone, Unit.name)
+        select(RankingEntry, User.name, User.phone, User.anonymised_at, User.category, Unit.name)
         .join(User, User.id == RankingEntry.user_id)
         .outerjoin(Unit, Unit.id == User.unit_id)
         .where(RankingEntry.round_id == round_.id)
         .order_by(RankingEntry.rank)
     ).all()
-    for entry, name, phone, unit in rows:
+    categories = _category_names()
+    for entry, name, phone, anonymised_at, category, unit in rows:
         people.append(
             [
                 entry.rank,
                 name,
-                phone,
+                "" if anonymised_at is not None else phone,  # a deleted account keeps no phone number
                 unit or "",
+                categories.get(category or "", ""),
                 entry.score,
                 entry.total,
                 entry.prediction,
                 entry.prediction_distance,
-                round(entry.duration_ms / 1000, 3),
-                clock.to_vietnam(entry.submitted_at).strftime("%d/%m/%Y %H:%M:%S.%f")[:-3],
+                entry.duration_ms / 1000,
+                # a real date and time (Excel has no time zones: Vietnam time, as the heading says)
+                clock.to_vietnam(entry.submitted_at).replace(tzinfo=None),
                 PRIZE_NAMES_VI.get(entry.prize or "", ""),
                 LINK_NAMES_VI.get(entry.decided_by or "", ""),
             ]
         )
+        last = people.max_row
+        people.cell(row=last, column=10).number_format = "0.000"  # every duration in seconds, to the millisecond
+        people.cell(row=last, column=11).number_format = "dd/mm/yyyy hh:mm:ss.000"
 
     units = workbook.create_sheet("Xếp hạng đơn vị")
     _header(
