@@ -328,5 +328,11 @@ class RoleForm(FlaskForm):
 
 
 class DisqualifyForm(FlaskForm):
-    attempt = StringField(_l("Attempt number"), render_kw={"type": "number", "inputmode": "numeric"})
+    attempt = StringField(
+        _l("Attempt code"),
+        description=_l(
+            "The code in the first column (filled in by “Disqualify…”), not the participant's attempt number."
+        ),
+        render_kw={"type": "number", "inputmode": "numeric"},
+    )
     reason = TextAreaField(_l("Reason"), render_kw={"rows": 3, "maxlength": 500})

@@ -70,10 +70,12 @@ def round_questions_xlsx(round_id: int) -> ResponseReturnValue:
 
 
 def _integrity_page(round_: Round, form: DisqualifyForm) -> ResponseReturnValue:
+    flags = integrity.flags(db.session(), round_)
     return render_template(
         "organizer/integrity.html",
         round=round_,
-        flags=integrity.flags(db.session(), round_),
+        flags=flags,
+        numbers=integrity.attempt_numbers(db.session(), {flag.attempt_id for flag in flags}),
         disqualified=disqualification.disqualified_attempts(db.session(), round_.id),
         flag_labels=INTEGRITY_FLAG_LABELS,
         form=form,

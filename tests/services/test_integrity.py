@@ -106,12 +106,17 @@ def test_integrity_page(session, clock, client, auth) -> None:
     bank = make_bank(session, clock(), questions=6)
     round_ = make_round(session, make_contest(session, clock()), clock(), bank=bank, questions=6)
     fast = _attempt(session, clock, round_, bank.questions, duration_ms=5_000, picks=[0] * 6)
+    fast.number = 3  # the participant's third attempt at the round
     _attempt(session, clock, round_, bank.questions, duration_ms=6_000, picks=[0] * 6)
     organizer = make_user(session, clock(), phone="0900000001", role="organizer")
     session.commit()
     auth.login("0900000001")
     page = client.get(f"/admin/rounds/{round_.id}/integrity").get_data(as_text=True)
     assert "Dấu hiệu bất thường" in page and "5.0 s / 6" in page and "Đã loại" not in page
+    # the attempt's code (what the disqualify form takes) and, apart, the participant's attempt number (#17)
+    row = page[page.rindex("<tr>", 0, page.index("5.0 s / 6")) : page.index("5.0 s / 6")]
+    assert f'<td class="numeric">{fast.id}</td><td class="numeric">3</td>' in row
+    assert "Mã bài thi" in page
     disqualify(session, fast, by=organizer, reason="Làm bài trong 5 giây", now=clock())
     session.commit()
     page = client.get(f"/admin/rounds/{round_.id}/integrity").get_data(as_text=True)

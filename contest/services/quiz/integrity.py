@@ -215,6 +215,14 @@ def _group_flags(people: dict[int, _Answers], pairs: dict[tuple[int, int], _Evid
     return found
 
 
+def attempt_numbers(session: Session, attempt_ids: set[int]) -> dict[int, int]:
+    """Each attempt's number among its participant's attempts at the round (1, 2, ...), as people count them."""
+    if not attempt_ids:
+        return {}
+    rows = session.execute(select(Attempt.id, Attempt.number).where(Attempt.id.in_(sorted(attempt_ids))))
+    return {row.id: row.number for row in rows}
+
+
 @dataclass(frozen=True)
 class _Start:
     """An attempt started, or an account registered (attempt_id 0), by an account at a moment."""
