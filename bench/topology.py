@@ -115,6 +115,7 @@ http {{
     upstream contest_app {{
 {servers}
         keepalive 64;
+        keepalive_timeout 4s;
     }}
     include contest-http.conf;
     server {{

@@ -18,7 +18,7 @@ def test_migrated_schema_matches_the_models(db) -> None:
 
 def test_existing_headcounts_keep_counting_after_the_rollup_migration(make_app, tmp_path) -> None:
     """0015: a unit with units below keeps its typed headcount as set by hand, one without keeps it as its staff,
-    so no rate changes on the day of the upgrade."""
+    so no typed number changes on the day of the upgrade; one with units below and nothing typed is worked out."""
     from flask_migrate import upgrade
     from sqlalchemy import text
 
@@ -32,10 +32,16 @@ def test_existing_headcounts_keep_counting_after_the_rollup_migration(make_app, 
                 "INSERT INTO units (id, code, parent_id, name, kind, headcount, path, depth, active, search_text) "
                 "VALUES (1, 'P', NULL, 'Tỉnh', 'province', 5000, '/1/', 0, 1, ''),"
                 " (2, 'D', 1, 'Sở', 'department', 80, '/1/2/', 1, 1, ''),"
-                " (3, 'E', 1, 'Sở khác', 'department', 0, '/1/3/', 1, 1, '')"
+                " (3, 'E', 1, 'Sở khác', 'department', 0, '/1/3/', 1, 1, ''),"
+                " (4, 'F', 3, 'Phòng', 'other', 12, '/1/3/4/', 2, 1, '')"
             )
         )
         db.session.commit()
         upgrade()
         rows = db.session.execute(text("SELECT code, headcount, staff, headcount_override FROM units ORDER BY id"))
-        assert [tuple(row) for row in rows] == [("P", 5000, 0, 5000), ("D", 80, 80, None), ("E", 0, 0, None)]
+        assert [tuple(row) for row in rows] == [
+            ("P", 5000, 0, 5000),  # typed for a unit with units below: kept, as set by hand
+            ("D", 80, 80, None),  # no unit below: its own staff
+            ("E", 12, 0, None),  # nothing typed: worked out at once from the unit below it
+            ("F", 12, 12, None),
+        ]

@@ -33,6 +33,18 @@ def upgrade():
         "UPDATE units SET staff = headcount "
         "WHERE NOT EXISTS (SELECT 1 FROM units AS below WHERE below.parent_id = units.id)"
     )
+    # A unit with units below and no typed headcount is worked out now, not at the next edit of some other unit.
+    connection = op.get_bind()
+    rows = connection.execute(sa.text("SELECT id, parent_id, staff, headcount_override, depth FROM units")).all()
+    total = {}
+    below = {}
+    for row in rows:
+        below.setdefault(row.parent_id, []).append(row.id)
+    for row in sorted(rows, key=lambda row: -row.depth):
+        worked_out = row.staff + sum(total[child] for child in below.get(row.id, []))
+        total[row.id] = row.headcount_override if row.headcount_override is not None else worked_out
+    for unit_id, headcount in total.items():
+        connection.execute(sa.text("UPDATE units SET headcount = :count WHERE id = :id"), {"count": headcount, "id": unit_id})
 
 
 def downgrade():

@@ -72,8 +72,9 @@ def _drawn_attempt(session, clock, round_, user, questions, picks: dict[int, int
 
 def test_copied_wrong_answers_on_the_questions_two_attempts_share_are_flagged_with_the_evidence(session, clock) -> None:
     """20 questions drawn from 30 for each of 60 people who answer honestly (70% right, a random wrong option
-    otherwise). Two colleagues share 14 questions and give the same answers on all of them, 8 of them the same wrong
-    one: they are flagged, with each other's name and the evidence; nobody else is. A fingerprint of the whole set
+    otherwise). Two colleagues share 14 questions and give the same answers on all of them, 12 of them the same wrong
+    one: they are flagged, with each other's name and the evidence; nobody else is, not even 20 weak colleagues who
+    share many wrong answers because they pick the same popular distractor. A fingerprint of the whole set
     of questions never matched here (their sets differ)."""
     rng = random.Random(20261010)
     bank = make_bank(session, clock(), questions=30)
@@ -88,8 +89,11 @@ def test_copied_wrong_answers_on_the_questions_two_attempts_share_are_flagged_wi
         _drawn_attempt(
             session, clock, round_, make_user(session, clock()), questions, honest(rng.sample(range(30), 20))
         )
+    for _ in range(20):  # weak colleagues of the same unit, wrong 70% of the time, mostly on the same distractor
+        picks = {i: 0 if rng.random() < 0.3 else rng.choice((1, 1, 2, 3)) for i in rng.sample(range(30), 20)}
+        _drawn_attempt(session, clock, round_, make_user(session, clock(), unit=unit), questions, picks)
     shared = list(range(14))
-    source = {**{index: (rng.randint(1, 3) if index < 8 else 0) for index in shared}, **honest(list(range(14, 20)))}
+    source = {**{index: (rng.randint(1, 3) if index < 12 else 0) for index in shared}, **honest(list(range(14, 20)))}
     copy = {**{index: source[index] for index in shared}, **honest(list(range(20, 26)))}
     first = _drawn_attempt(session, clock, round_, make_user(session, clock(), unit=unit), questions, source)
     second = _drawn_attempt(session, clock, round_, make_user(session, clock(), unit=unit), questions, copy)
@@ -98,7 +102,7 @@ def test_copied_wrong_answers_on_the_questions_two_attempts_share_are_flagged_wi
     assert sorted(flag.attempt_id for flag in found) == sorted([first.id, second.id])
     detail = {flag.attempt_id: flag.detail for flag in found}
     assert first.user.name in detail[second.id] and second.user.name in detail[first.id]
-    assert "8 identical wrong answers on 14 shared questions" in detail[first.id]
+    assert "12 identical wrong answers on the 12 questions both got wrong, of 14 shared" in detail[first.id]
     assert "14 identical answers in all" in detail[first.id]
 
 

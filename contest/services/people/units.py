@@ -286,7 +286,7 @@ def update_unit(
         raise InvalidInput(" ".join(fields.values()), fields)
     unit.name, unit.kind = name.strip(), kind
     if unit.children:
-        unit.headcount_override = count if headcount_text else None
+        unit.headcount_override = count or None  # empty or 0: worked out, as in a units file
         unit.staff = own if own is not None else unit.staff
     else:
         unit.staff = own if own is not None else count or 0

@@ -3,7 +3,6 @@ change a score by themselves."""
 
 from __future__ import annotations
 
-import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -60,17 +59,22 @@ def flags(session: Session, round_: Round) -> list[Flag]:
     return sorted(found, key=lambda flag: (FLAG_KINDS.index(flag.kind), flag.attempt_id))
 
 
-# Identical answers: two attempts are compared on the questions they share (each draws its own from the bank).
-# A pair is flagged when it chose the same wrong answer on at least MIN_SAME_WRONG questions and that many is
-# beyond chance: under Poisson(expected), where expected sums, over the shared questions, the chance that two
-# participants pick the same wrong option (from how the whole round answered, smoothed), P(at least that many)
-# < MAX_CHANCE.
+# Identical answers: two attempts are compared on the questions they share (each draws its own from the bank), and
+# only on those both got wrong: how often a participant is wrong depends on what they know, but which wrong option
+# two people pick independently of each other follows how the round picked its wrong options. On the questions
+# both got wrong, the number of identical wrong answers then follows a sum of independent chances (one per
+# question: the sum over its wrong options of their share among wrong answers, squared). A pair is flagged when
+# at least MIN_SAME_WRONG agree and the chance of that many is below FALSE_FLAG_RATE / pairs compared, so a round
+# without copying raises a false flag about once in a hundred rounds.
 MIN_SAME_WRONG = 4
-MAX_CHANCE = 1e-6
+FALSE_FLAG_RATE = 0.01
 # Candidate pairs come from attempts that chose the same wrong answer: within a unit any such answer, across the
-# round only answers rare enough to say something (a distractor half the round picks says little).
-MAX_UNIT_GROUP = 500
+# round only answers rare enough to say something. Groups are taken smallest first, up to MAX_PAIRS pairs, so a
+# national round costs what a big one does.
+MAX_UNIT_GROUP = 200
 MAX_ROUND_GROUP = 50
+MAX_PAIRS = 200_000
+MAX_NAMES = 10  # of a group, named in a flag's detail
 
 
 @dataclass
@@ -94,18 +98,21 @@ def _answer_key(snapshot: dict[str, Any], chosen: list[int]) -> tuple[Any, bool]
     return key, set(chosen) != right
 
 
-def _poisson_tail(expected: float, at_least: int) -> float:
-    """P(X >= at_least) for X ~ Poisson(expected)."""
-    term = total = math.exp(-expected)
-    for k in range(1, at_least):
-        term *= expected / k
-        total += term
-    return max(0.0, 1.0 - total)
+def _tail(chances: list[float], at_least: int) -> float:
+    """P(at least `at_least` of independent events with these chances happen), exactly (a few dozen at most)."""
+    counts = [1.0]  # counts[k]: P(exactly k so far)
+    for chance in chances:
+        counts = [
+            (counts[k] if k < len(counts) else 0.0) * (1 - chance) + (counts[k - 1] * chance if k else 0.0)
+            for k in range(len(counts) + 1)
+        ]
+    return max(0.0, min(1.0, sum(counts[at_least:])))
 
 
 @dataclass(frozen=True)
 class _Evidence:
     shared: int
+    both_wrong: int
     same_wrong: int
     same: int
     expected: float
@@ -114,19 +121,45 @@ class _Evidence:
 
 def _compare(first: _Answers, second: _Answers, chance_of: dict[int, float]) -> _Evidence:
     shared = first.chosen.keys() & second.chosen.keys()
-    same = [q for q in shared if first.chosen[q] == second.chosen[q]]
-    same_wrong = sum(1 for q in same if first.chosen[q] < 0)
-    expected = sum(chance_of.get(q, 0.0) for q in shared)
-    return _Evidence(len(shared), same_wrong, len(same), expected, _poisson_tail(expected, same_wrong))
+    same = sum(1 for q in shared if first.chosen[q] == second.chosen[q])
+    both_wrong = [q for q in shared if first.chosen[q] < 0 and second.chosen[q] < 0]
+    same_wrong = sum(1 for q in both_wrong if first.chosen[q] == second.chosen[q])
+    chances = [chance_of.get(q, 1.0) for q in both_wrong]
+    return _Evidence(len(shared), len(both_wrong), same_wrong, same, sum(chances), _tail(chances, same_wrong))
 
 
-def _same_wrong_chance(wrong_picks: Counter[Any], answered: int, options: int) -> float:
-    """The chance that two participants give the same wrong answer to a question: the sum over its wrong answers
-    of (share of participants who chose it)², each share smoothed by one pick more of every option, so that a small
-    round does not make every shared wrong answer look impossible."""
-    share = 1 / (answered + options)
-    never_chosen = max(0, options - 1 - len(wrong_picks))  # wrong options nobody chose
-    return sum(((count + 1) * share) ** 2 for count in wrong_picks.values()) + never_chosen * share**2
+def _same_wrong_chance(wrong_picks: Counter[Any], options: int) -> float:
+    """The chance that two participants who both got a question wrong chose the same wrong answer: the sum over its
+    wrong answers of (their share of the wrong answers)², each smoothed by one pick more, so that a small round does
+    not make every agreement look impossible."""
+    wrong_options = max(options - 1, len(wrong_picks), 1)
+    total = sum(wrong_picks.values()) + wrong_options
+    never_chosen = wrong_options - len(wrong_picks)
+    return sum(((count + 1) / total) ** 2 for count in wrong_picks.values()) + never_chosen * (1 / total) ** 2
+
+
+def _candidate_pairs(people: dict[int, _Answers]) -> set[tuple[int, int]]:
+    """Pairs of attempts by different accounts that gave one same wrong answer: within a unit, or across the round
+    on a rare one; the smallest groups first, MAX_PAIRS at most."""
+    by_unit: dict[tuple[int, int], list[int]] = defaultdict(list)
+    by_round: dict[int, list[int]] = defaultdict(list)
+    for answers in people.values():
+        for code in answers.chosen.values():
+            if code < 0:  # a wrong answer (codes are per question)
+                if answers.unit_id is not None:
+                    by_unit[(answers.unit_id, code)].append(answers.attempt_id)
+                by_round[code].append(answers.attempt_id)
+    groups = [group for group in by_unit.values() if 1 < len(group) <= MAX_UNIT_GROUP]
+    groups += [group for group in by_round.values() if 1 < len(group) <= MAX_ROUND_GROUP]
+    pairs: set[tuple[int, int]] = set()
+    for group in sorted(groups, key=len):
+        for index, first in enumerate(group):
+            for second in group[index + 1 :]:
+                if people[first].user_id != people[second].user_id:
+                    pairs.add((min(first, second), max(first, second)))
+        if len(pairs) >= MAX_PAIRS:
+            break
+    return pairs
 
 
 def _same_answer_flags(session: Session, round_: Round) -> list[Flag]:
@@ -142,7 +175,6 @@ def _same_answer_flags(session: Session, round_: Round) -> list[Flag]:
     }
     options_of: dict[int, int] = {}
     picks: dict[int, Counter[Any]] = defaultdict(Counter)  # question: wrong answer: how many chose it
-    seen: Counter[int] = Counter()  # question: attempts that answered it
     codes: dict[tuple[int, Any], int] = {}
     rows = session.execute(finished_items(round_.id).execution_options(yield_per=STREAM_ROWS))
     for attempt_id, question_id, snapshot, chosen in rows:
@@ -152,59 +184,46 @@ def _same_answer_flags(session: Session, round_: Round) -> list[Flag]:
         code = codes.setdefault((question_id, key), len(codes) + 1)
         people[attempt_id].chosen[question_id] = -code if wrong else code
         options_of[question_id] = len(snapshot["options"])
-        seen[question_id] += 1
         if wrong:
             picks[question_id][code] += 1
     chance_of = {
-        question_id: _same_wrong_chance(picks[question_id], answered, options_of[question_id])
-        for question_id, answered in seen.items()
+        question_id: _same_wrong_chance(picks[question_id], options) for question_id, options in options_of.items()
     }
-    candidates: Counter[tuple[int, int]] = Counter()
-    by_unit: dict[tuple[int, int], list[int]] = defaultdict(list)
-    by_round: dict[int, list[int]] = defaultdict(list)
-    for answers in people.values():
-        for code in answers.chosen.values():
-            if code < 0:  # a wrong answer (codes are per question)
-                if answers.unit_id is not None:
-                    by_unit[(answers.unit_id, code)].append(answers.attempt_id)
-                by_round[code].append(answers.attempt_id)
-    for groups, largest in ((by_unit.values(), MAX_UNIT_GROUP), (by_round.values(), MAX_ROUND_GROUP)):
-        for group in groups:
-            if 1 < len(group) <= largest:
-                for index, first in enumerate(group):
-                    for second in group[index + 1 :]:
-                        candidates[(min(first, second), max(first, second))] += 1
+    candidates = _candidate_pairs(people)
+    bar = FALSE_FLAG_RATE / max(1, len(candidates))
     pairs: dict[tuple[int, int], _Evidence] = {}
-    for (first, second), _count in candidates.items():
-        a, b = people[first], people[second]
-        if a.user_id == b.user_id or (first, second) in pairs:
-            continue
-        evidence = _compare(a, b, chance_of)
-        if evidence.same_wrong >= MIN_SAME_WRONG and evidence.chance < MAX_CHANCE:
+    for first, second in candidates:
+        evidence = _compare(people[first], people[second], chance_of)
+        if evidence.same_wrong >= MIN_SAME_WRONG and evidence.chance < bar:
             pairs[(first, second)] = evidence
     return _group_flags(people, pairs)
 
 
 def _group_flags(people: dict[int, _Answers], pairs: dict[tuple[int, int], _Evidence]) -> list[Flag]:
-    """One flag per attempt of a flagged pair: its strongest pair's evidence, and everyone in its group."""
+    """One flag per attempt of a flagged pair: its strongest pair's evidence, and the others in its group."""
     group_of = {attempt_id: {attempt_id} for pair in pairs for attempt_id in pair}
-    for first, second in pairs:
+    strongest: dict[int, tuple[int, _Evidence]] = {}  # attempt: its partner in its least likely pair
+    for (first, second), evidence in pairs.items():
         merged = group_of[first] | group_of[second]
         for attempt_id in merged:
             group_of[attempt_id] = merged
+        for mine, theirs in ((first, second), (second, first)):
+            if mine not in strongest or evidence.chance < strongest[mine][1].chance:
+                strongest[mine] = (theirs, evidence)
     found = []
     for attempt_id, group in group_of.items():
-        mine = [(pair, evidence) for pair, evidence in pairs.items() if attempt_id in pair]
-        (first, second), evidence = min(mine, key=lambda item: item[1].chance)
-        other = people[second if first == attempt_id else first]
-        others = ", ".join(sorted(people[member].name for member in group if member != attempt_id))
+        partner, evidence = strongest[attempt_id]
+        other = people[partner]
+        names = sorted(people[member].name for member in group if member != attempt_id)
+        others = ", ".join(names[:MAX_NAMES]) + (f" (+{len(names) - MAX_NAMES})" if len(names) > MAX_NAMES else "")
         detail = _(
-            "With %(others)s. Strongest, with %(name)s: %(same_wrong)d identical wrong answers on %(shared)d shared "
-            "questions (by chance about %(expected)s), %(same)d identical answers in all; started %(mine)s and "
-            "%(theirs)s",
+            "With %(others)s. Strongest, with %(name)s: %(same_wrong)d identical wrong answers on the %(both_wrong)d "
+            "questions both got wrong, of %(shared)d shared (by chance about %(expected)s); %(same)d identical answers "
+            "in all; started %(mine)s and %(theirs)s",
             others=others,
             name=other.name,
             same_wrong=evidence.same_wrong,
+            both_wrong=evidence.both_wrong,
             shared=evidence.shared,
             expected=format_decimal(round(evidence.expected, 1), format="#,##0.0"),
             same=evidence.same,
