@@ -27,11 +27,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, select
-
 from bench.servers import PrivatePostgres, PrivateRedis, free_port, start_gunicorn, worker_pids
-from bench.setup import Participant, build_app, load_round, recreate_database
-from contest.models import AttemptItem
+from bench.setup import Participant, build_app, load_round, recreate_database, stored_answers
 
 VIETNAMESE_503 = "Hệ thống đang bận"
 
@@ -136,15 +133,7 @@ class Person(threading.Thread):
 def check(people: list[Person], database_url: str) -> dict[str, int]:
     """Each question's stored answer against the participant's log: it must be the last acknowledged choice, or
     one sent after it without an answer (a save cut after its commit)."""
-    engine = create_engine(database_url)
-    with engine.connect() as connection:
-        stored = {
-            (attempt_id, position): chosen
-            for attempt_id, position, chosen in connection.execute(
-                select(AttemptItem.attempt_id, AttemptItem.position, AttemptItem.chosen)
-            )
-        }
-    engine.dispose()
+    stored = stored_answers(database_url)
     acknowledged = found = lost = 0
     for person in people:
         by_position: dict[int, list[Sent]] = {}

@@ -19,7 +19,7 @@ from werkzeug.security import generate_password_hash
 
 from contest import create_app
 from contest.extensions import db
-from contest.models import Unit, User
+from contest.models import AttemptItem, Unit, User
 from contest.services.banks.importing import import_questions
 from contest.services.console.audit import Actor
 from contest.services.console.contests import create_contest
@@ -195,3 +195,18 @@ def load_board(app: Flask, round_id: int, count: int, seed: int = 11) -> float:
         after = int(client.info("memory")["used_memory"])
         db.engine.dispose()
     return (after - before) / 1e6
+
+
+def stored_answers(database_url: str) -> dict[tuple[int, int], list[int] | None]:
+    """Every question's stored answer, by (attempt id, position): what the runs under faults check their
+    acknowledged saves against."""
+    engine = create_engine(database_url)
+    with engine.connect() as connection:
+        stored = {
+            (attempt_id, position): chosen
+            for attempt_id, position, chosen in connection.execute(
+                select(AttemptItem.attempt_id, AttemptItem.position, AttemptItem.chosen)
+            )
+        }
+    engine.dispose()
+    return stored

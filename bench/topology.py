@@ -29,12 +29,9 @@ import subprocess
 import time
 from pathlib import Path
 
-from sqlalchemy import create_engine, select
-
 from bench.journey import Stats, run_journey
 from bench.servers import ROOT, PrivatePostgres, PrivateRedis, as_postgres, free_port, start_gunicorn, worker_pids
-from bench.setup import build_app, load_round, recreate_database
-from contest.models import AttemptItem
+from bench.setup import build_app, load_round, recreate_database, stored_answers
 
 DEPLOY = ROOT / "deploy"
 NGINX_FILES = ("contest-http.conf", "contest-proxy.conf", "contest-proxy-headers.conf")
@@ -161,15 +158,7 @@ def nginx_failovers(directory: Path) -> int:
 
 def lost_saves(stats: Stats, database_url: str) -> int:
     """Questions whose stored answer is neither the last acknowledged choice nor one sent after it."""
-    engine = create_engine(database_url)
-    with engine.connect() as connection:
-        stored = {
-            (attempt_id, position): chosen
-            for attempt_id, position, chosen in connection.execute(
-                select(AttemptItem.attempt_id, AttemptItem.position, AttemptItem.chosen)
-            )
-        }
-    engine.dispose()
+    stored = stored_answers(database_url)
     return sum(
         1
         for key, options in stats.acked.items()

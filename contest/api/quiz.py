@@ -43,7 +43,7 @@ def save_answer(attempt_id: int, position: int) -> ResponseReturnValue:
     options = body.get("options") if isinstance(body, dict) else None
     try:
         # committed when it returns (one statement in its own transaction): acknowledged only once it is stored
-        chosen = attempts.save_answer_committed(
+        chosen = attempts.save_answer(
             db.session(),
             user_id=credentials[0],
             session_token=credentials[1],
@@ -51,6 +51,7 @@ def save_answer(attempt_id: int, position: int) -> ResponseReturnValue:
             position=position,
             option_ids=options,
             now=now,
+            own_transaction=True,
         )
     except AttemptFinished:
         db.session.commit()  # the attempt may just have been finished at its deadline

@@ -7,6 +7,7 @@ submission.
 
 from __future__ import annotations
 
+import functools
 import json
 import random
 import secrets
@@ -409,16 +410,19 @@ def save_answer(
     option_ids: Any,
     now: datetime,
     session_token: str | None = None,
+    own_transaction: bool = False,
 ) -> list[int]:
-    """Store the chosen options of one question in the session's transaction. Saving the same choice twice changes
-    nothing.
+    """Store the chosen options of one question. Saving the same choice twice changes nothing.
 
     The write is one guarded UPDATE that checks everything (see `_save_statement`); with `session_token` it also
     checks the login (an active account whose token is the session cookie's), so the user need not be loaded first.
-    When nothing was written, a read tells why (login, attempt, question, choice, finished, time up)."""
+    In the session's transaction by default; with `own_transaction` (the API's save, the hottest write of a
+    contest) the UPDATE runs alone in a transaction of its own (autocommit) and is committed when it returns: one
+    round trip where BEGIN, UPDATE and COMMIT take three. When nothing was written, a read in the session tells why
+    (login, attempt, question, choice, finished, time up)."""
     chosen = _checked_choice(option_ids, position)
-    written = _write_choice(
-        session.connection(),
+    write = functools.partial(
+        _write_choice,
         user_id=user_id,
         attempt_id=attempt_id,
         position=position,
@@ -426,36 +430,11 @@ def save_answer(
         now=now,
         session_token=session_token,
     )
-    if not written:
-        _refuse_save(session, user_id, attempt_id, position, chosen, now, session_token)
-    return chosen
-
-
-def save_answer_committed(
-    session: Session,
-    *,
-    user_id: int,
-    attempt_id: int,
-    position: int,
-    option_ids: Any,
-    now: datetime,
-    session_token: str | None = None,
-) -> list[int]:
-    """The API's save: the guarded UPDATE alone in a transaction of its own (autocommit), committed when it returns.
-    One round trip to the database where a transaction of its own would take three (BEGIN, UPDATE, COMMIT): the
-    hottest write of a contest. `session` serves only to explain a refusal."""
-    chosen = _checked_choice(option_ids, position)
-    engine = session.get_bind().engine
-    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-        written = _write_choice(
-            connection,
-            user_id=user_id,
-            attempt_id=attempt_id,
-            position=position,
-            chosen=chosen,
-            now=now,
-            session_token=session_token,
-        )
+    if own_transaction:
+        with session.get_bind().engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            written = write(connection)
+    else:
+        written = write(session.connection())
     if not written:
         _refuse_save(session, user_id, attempt_id, position, chosen, now, session_token)
     return chosen
