@@ -24,7 +24,7 @@ from contest.models import Contest, QuestionBank, Round, User
 from contest.models.contests import ELIGIBILITY
 from contest.services import demo as demo_service
 from contest.services.banks.importing import bank_questions, import_questions
-from contest.services.console.audit import Actor
+from contest.services.console.audit import Actor, record
 from contest.services.console.contests import configure_contest, create_contest
 from contest.services.console.rounds import create_round
 from contest.services.errors import DomainError
@@ -36,6 +36,8 @@ from contest.services.ranking.closing import close_round
 from contest.services.ranking.leaderboard import rebuild
 from contest.services.ranking.prizes import set_prize_plan
 from contest.services.ranking.results_export import write_results
+from contest.services.results import certificates
+from contest.services.results.publishing import publish_results
 from question_bank.export import write_bank_xlsx
 from question_bank.readers import FORMATS, read_questions
 from question_bank.tables import TableError, read_table
@@ -50,6 +52,7 @@ round_cli = AppGroup("round", help="Rounds of a contest.")
 attempts_cli = AppGroup("attempts", help="Attempts of participants.")
 results_cli = AppGroup("results", help="Results of rounds.")
 leaderboard_cli = AppGroup("leaderboard", help="Live boards.")
+certificates_cli = AppGroup("certificates", help="Certificates of published rounds.")
 
 
 @contextmanager
@@ -420,6 +423,45 @@ def results_export(round_id: int, file: Path) -> None:
     )
 
 
+@results_cli.command("publish")
+@click.argument("round_id", type=int)
+@in_transaction
+def results_publish(round_id: int) -> None:
+    """Make the closed round's results public at /contests/<slug>/results and issue its certificates."""
+    round_ = _round(round_id)
+    report = publish_results(db.session(), round_, actor=_me(), now=clock.now())
+    click.echo(
+        _(
+            "results of round %(id)d published: /contests/%(slug)s/results?round=%(id)d; certificates in force: "
+            "%(valid)d (new or changed %(issued)d, withdrawn %(revoked)d)",
+            id=round_id,
+            slug=round_.contest.slug,
+            valid=report.valid,
+            issued=report.issued,
+            revoked=report.revoked,
+        )
+    )
+
+
+@certificates_cli.command("export")
+@click.argument("round_id", type=int)
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+def certificates_export(round_id: int, directory: Path) -> None:
+    """Write one PDF per certificate in force of the round (participation and prize) into DIRECTORY."""
+    round_ = _round(round_id)
+    if round_.results_published_at is None:
+        raise click.ClickException(
+            _("the results of round %(id)d are not published: run `results publish %(id)d` first", id=round_id)
+        )
+    try:
+        count = sum(1 for _path in certificates.export(db.session(), round_, directory))
+    except OSError as error:
+        raise click.ClickException(_("cannot write to %(dir)s: %(why)s", dir=directory, why=error.strerror)) from error
+    record(db.session(), _me(), "certificates.export", f"round:{round_id}", after={"files": count}, now=clock.now())
+    db.session.commit()
+    click.echo(_("wrote %(count)d certificates of round %(id)d to %(dir)s", count=count, id=round_id, dir=directory))
+
+
 @leaderboard_cli.command("rebuild")
 @click.option("--round", "round_id", type=int, help="One round (default: every round not yet closed).")
 def leaderboard_rebuild(round_id: int | None) -> None:
@@ -436,5 +478,15 @@ def leaderboard_rebuild(round_id: int | None) -> None:
 
 def init_app(app: Flask) -> None:
     app.cli.add_command(demo_command)
-    for group in (users_cli, units_cli, bank_cli, contest_cli, round_cli, attempts_cli, results_cli, leaderboard_cli):
+    for group in (
+        users_cli,
+        units_cli,
+        bank_cli,
+        contest_cli,
+        round_cli,
+        attempts_cli,
+        results_cli,
+        leaderboard_cli,
+        certificates_cli,
+    ):
         app.cli.add_command(group)

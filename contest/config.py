@@ -54,6 +54,9 @@ class Config:
     # them from one transaction to the next).
     DATABASE_PREPARED_STATEMENTS = os.environ.get("DATABASE_PREPARED_STATEMENTS", "1") != "0"
     REDIS_URL: str | None = os.environ.get("REDIS_URL") or None
+    # The site's public address (https://thi.example.gov.vn): certificates' QR codes link to it, the same from the
+    # `certificates export` command as from a page. Unset: the address a request came to (or 127.0.0.1:5000).
+    PUBLIC_URL: str = os.environ.get("PUBLIC_URL", "").rstrip("/")
     BABEL_DEFAULT_LOCALE = "vi"
     BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
     LANGUAGES = ("vi", "en")

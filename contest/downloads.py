@@ -1,4 +1,4 @@
-"""Excel files sent to the browser as downloads."""
+"""Excel and PDF files sent to the browser as downloads."""
 
 from __future__ import annotations
 
@@ -17,3 +17,10 @@ def xlsx_download(write: Callable[[BinaryIO], Any], name: str) -> Response:
     write(buffer)
     buffer.seek(0)
     return send_file(buffer, mimetype=XLSX, as_attachment=True, download_name=name)
+
+
+def pdf_download(content: bytes, name: str, *, inline: bool = False) -> Response:
+    """A PDF: shown in the browser (inline) or saved (attachment) under `name`."""
+    response = send_file(io.BytesIO(content), mimetype="application/pdf", as_attachment=not inline, download_name=name)
+    response.headers["Cache-Control"] = "private, max-age=300"
+    return response

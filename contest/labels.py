@@ -55,7 +55,18 @@ AUDIT_ACTION_LABELS = {
     "members.export": _l("Downloaded a unit's member list"),
     "audit.export": _l("Downloaded the audit log"),
     "demo.load": _l("Loaded the demo data"),
+    "round.results_publish": _l("Published the results"),
+    "round.results_republish": _l("Published the results again"),
+    "contest.documents": _l("Set the results' documents and certificates"),
+    "certificates.export": _l("Exported certificates"),
 }
+PRIZE_LABELS = {
+    "first": _l("First prize"),
+    "second": _l("Second prize"),
+    "third": _l("Third prize"),
+    "consolation": _l("Consolation prize"),
+}
+CERTIFICATE_KIND_LABELS = {"participation": _l("Certificate of participation"), "prize": _l("Prize certificate")}
 INTEGRITY_FLAG_LABELS = {
     "too_fast": _l("finished impossibly fast"),
     "same_answers": _l("the same answers as other participants"),

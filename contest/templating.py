@@ -12,7 +12,14 @@ from flask_babel import format_datetime, format_decimal, format_percent, get_loc
 from werkzeug.routing import BuildError
 
 from contest import clock
-from contest.labels import AUDIT_ACTION_LABELS, CONTEST_STATUS_LABELS, ROLE_LABELS, UNIT_KIND_LABELS
+from contest.labels import (
+    AUDIT_ACTION_LABELS,
+    CERTIFICATE_KIND_LABELS,
+    CONTEST_STATUS_LABELS,
+    PRIZE_LABELS,
+    ROLE_LABELS,
+    UNIT_KIND_LABELS,
+)
 from contest.services.console import audit
 from contest.services.people.privacy import mask_name
 
@@ -107,6 +114,8 @@ def init_app(app: Flask) -> None:
             "unit_kind_labels": UNIT_KIND_LABELS,
             "audit_action_labels": AUDIT_ACTION_LABELS,
             "contest_status_labels": CONTEST_STATUS_LABELS,
+            "prize_labels": PRIZE_LABELS,
+            "certificate_kind_labels": CERTIFICATE_KIND_LABELS,
             "current_language": str(locale) if locale else app.config["BABEL_DEFAULT_LOCALE"],
             "now_utc": clock.now(),
             "other_language_url": other_language_url,

@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 from contest import create_app
 from contest.config import database_url
 from contest.extensions import db as _db
+from contest.extensions import limiter
 from contest.models import Base
 from tests.helpers import csrf_token
 
@@ -307,6 +308,9 @@ def make_app(database_uri: str) -> Iterator[Callable[..., Flask]]:
         client = built.extensions.get("redis_client")
         if client is not None:
             client.close()
+    # One Limiter serves every app of this process; an app whose limit store was down left it marked dead, and the
+    # next app's limits would go to the in-memory fallback (no shared limits) until a timed re-check: a flake.
+    limiter._storage_dead = False
 
 
 @pytest.fixture

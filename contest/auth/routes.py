@@ -19,6 +19,7 @@ from contest.services.errors import Forbidden, InvalidInput
 from contest.services.people import accounts
 from contest.services.people.accounts import authenticate
 from contest.services.people.units import UnitChoice, find_unit, search_units
+from contest.services.results import certificates
 
 
 def _safe_next(target: str | None) -> str:
@@ -120,7 +121,12 @@ def account() -> ResponseReturnValue:
                 )
                 return redirect(url_for("public.index"))
     refused = request.method == "POST"
-    page = render_template("account/account.html", password_form=password_form, delete_form=delete_form)
+    page = render_template(
+        "account/account.html",
+        password_form=password_form,
+        delete_form=delete_form,
+        certificates=certificates.of_user(db.session(), current_user.id),
+    )
     return page, 400 if refused else 200
 
 

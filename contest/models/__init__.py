@@ -3,6 +3,7 @@
 from contest.models.attempts import Attempt, AttemptItem
 from contest.models.audit import AuditEntry
 from contest.models.base import Base
+from contest.models.certificates import Certificate
 from contest.models.contests import Contest, Round
 from contest.models.eligibility import JoinRequest, StaffListEntry
 from contest.models.questions import BankUpload, Option, Question, QuestionBank
@@ -16,6 +17,7 @@ __all__ = [
     "AuditEntry",
     "BankUpload",
     "Base",
+    "Certificate",
     "Contest",
     "JoinRequest",
     "Option",

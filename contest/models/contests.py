@@ -6,8 +6,8 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from contest.models.base import Base, UTCDateTime, one_of
 from contest.models.questions import QuestionBank
@@ -61,6 +61,16 @@ class Contest(Base):
     unit_ranking: Mapped[str] = mapped_column(String(10), default="rate")
     eligibility: Mapped[str] = mapped_column(String(20), default="anyone", server_default="anyone")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # What the results' documents and the certificates say of who issues them (the organizer's settings page).
+    issuer: Mapped[str] = mapped_column(String(255), default="", server_default="")  # the organizing body
+    parent_body: Mapped[str] = mapped_column(String(255), default="", server_default="")  # the body above it
+    place: Mapped[str] = mapped_column(String(120), default="", server_default="")  # "Hòa Bình Xanh", for the date line
+    signer_title: Mapped[str] = mapped_column(String(255), default="", server_default="")
+    signer_name: Mapped[str] = mapped_column(String(120), default="", server_default="")
+    certificate_text: Mapped[str] = mapped_column(Text, default="", server_default="")  # optional wording
+    # Optional pictures, PNG re-encoded on upload; loaded only when a certificate is drawn.
+    certificate_background: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
+    certificate_seal: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
 
     scope_unit: Mapped[Unit | None] = relationship()
     rounds: Mapped[list[Round]] = relationship(
@@ -108,6 +118,8 @@ class Round(Base):
     board_hidden: Mapped[bool] = mapped_column(default=False, server_default="0")
     # {"first": 1, "second": 2, "third": 3, "consolation": 10, "max_share": 0.1, "one_per_person": true}
     prize_plan: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # When the organizer made the closed round's results public (`results publish`); None: a draft only staff see.
+    results_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     contest: Mapped[Contest] = relationship(back_populates="rounds")
     bank: Mapped[QuestionBank | None] = relationship()

@@ -1,5 +1,6 @@
 """The organizer area under /admin, one module per domain: banks, contests, rounds (settings, board, prizes,
-closing), round_review (monitoring, question analysis, integrity), units, accounts, audit_log."""
+closing), results (publishing, winners, documents), round_review (monitoring, question analysis, integrity),
+units, accounts, audit_log."""
 
 from flask import Blueprint
 
@@ -10,6 +11,7 @@ from contest.organizer import (  # noqa: E402,F401
     audit_log,
     banks,
     contests,
+    results,
     round_review,
     rounds,
     units,

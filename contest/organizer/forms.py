@@ -336,3 +336,26 @@ class DisqualifyForm(FlaskForm):
         render_kw={"type": "number", "inputmode": "numeric"},
     )
     reason = TextAreaField(_l("Reason"), render_kw={"rows": 3, "maxlength": 500})
+
+
+PICTURE_FILES = FileAllowed(["png", "jpg", "jpeg"], _l("Use a PNG or JPEG picture."))
+
+
+class DocumentsForm(FlaskForm):
+    """Who issues the results' documents and the certificates, and how the certificates look."""
+
+    parent_body = StringField(
+        _l("Body above the organizers (first line of the heading)"),
+        description=_l("For example: UBND TỈNH HÒA BÌNH XANH. May stay empty."),
+    )
+    issuer = StringField(_l("Organizing body"), description=_l("For example: BAN TỔ CHỨC CUỘC THI."))
+    place = StringField(_l("Place, for the date line"), description=_l("For example: Hòa Bình Xanh."))
+    signer_title = StringField(_l("Signer's title"), description=_l("For example: TM. BAN TỔ CHỨC / TRƯỞNG BAN."))
+    signer_name = StringField(_l("Signer's name"))
+    text = TextAreaField(_l("Extra wording on certificates (optional)"), render_kw={"rows": 2, "maxlength": 600})
+    background = FileField(
+        _l("Background picture of the certificates (optional, A4 landscape)"), validators=[PICTURE_FILES]
+    )
+    remove_background = BooleanField(_l("Remove the background picture"))
+    seal = FileField(_l("Seal or logo (optional)"), validators=[PICTURE_FILES])
+    remove_seal = BooleanField(_l("Remove the seal or logo"))

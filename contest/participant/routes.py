@@ -3,13 +3,14 @@ question at a time, autosave, an offline queue and the countdown."""
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from contest import clock
 from contest.auth.permissions import current_origin
+from contest.downloads import pdf_download
 from contest.extensions import db
 from contest.numbers import whole_number
 from contest.participant import bp
@@ -19,6 +20,7 @@ from contest.services.errors import DomainError, InvalidInput
 from contest.services.people import eligibility
 from contest.services.quiz import attempts, receipts
 from contest.services.ranking.rules import live_rank
+from contest.services.results import certificates
 
 
 @bp.get("/rounds/<int:round_id>/take")
@@ -144,6 +146,7 @@ def result(attempt_id: int) -> ResponseReturnValue:
         items=items if own_answers else [],
         review=review,
         own_answers=own_answers,
+        certificates=[c for c in certificates.of_user(db.session(), current_user.id) if c.round_id == attempt.round_id],
         is_correct=attempts.is_correct,
     )
 
@@ -161,6 +164,31 @@ def verify(code: str) -> ResponseReturnValue:
     code = receipts.normalise_code(code)
     attempt = receipts.find_by_receipt(db.session(), code)
     if attempt is None:
+        certificate = certificates.find(db.session(), code)
+        if certificate is not None and certificate.round.results_published_at is not None:
+            return render_template(
+                "participant/verify.html",
+                attempt=None,
+                certificate=certificate,
+                code=code,
+                valid=certificates.matches(certificate),
+            )
         return render_template("participant/verify.html", attempt=None, code=code, valid=False), 404
     valid = receipts.verify(attempt, attempts.attempt_items(db.session(), attempt))
     return render_template("participant/verify.html", attempt=attempt, code=code, valid=valid)
+
+
+@bp.get("/certificates/<code>.pdf")
+@login_required
+def certificate_pdf(code: str) -> ResponseReturnValue:
+    """A certificate, for its owner, their unit's administrator and the organizers (anyone else: not found)."""
+    certificate = certificates.find(db.session(), code)
+    if (
+        certificate is None
+        or certificate.revoked_at is not None
+        or certificate.round.results_published_at is None
+        or not certificates.may_download(current_user, certificate)
+    ):
+        abort(404)
+    content = certificates.pdf_bytes(db.session(), certificate)
+    return pdf_download(content, certificates.file_name(certificate), inline=True)

@@ -10,7 +10,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from contest import clock
-from contest.downloads import xlsx_download
+from contest.downloads import pdf_download, xlsx_download
 from contest.extensions import db, limiter, redis_client
 from contest.ids import int_arg
 from contest.models import Contest
@@ -22,6 +22,7 @@ from contest.services.people import eligibility
 from contest.services.ranking import bulletin, contest_ranking, leaderboard, live_counts
 from contest.services.ranking.bulletin import write_bulletin
 from contest.services.ranking.rules import LINK_LABELS
+from contest.services.results import announcement, documents
 
 PAGE_SIZE = 50
 MAX_PAGE_NUMBER = leaderboard.MAX_OFFSET // PAGE_SIZE
@@ -113,6 +114,41 @@ def bulletin_xlsx(slug: str) -> ResponseReturnValue:
 def screen_page(slug: str) -> ResponseReturnValue:
     contest = public_contest(db.session(), slug)
     return render_template("public/screen.html", contest=contest, data=live_counts.screen_data(db.session(), contest))
+
+
+def _results(slug: str) -> announcement.RoundResults:
+    contest = public_contest(db.session(), slug)
+    staff = current_user.is_authenticated and current_user.is_organizer
+    round_ = announcement.chosen_round(contest, request.args.get("round", type=int), staff=staff)
+    return announcement.round_results(db.session(), round_)
+
+
+@bp.get("/contests/<slug>/results")
+def results_page(slug: str) -> ResponseReturnValue:
+    results = _results(slug)
+    return render_template(
+        "public/results.html",
+        results=results,
+        contest=results.contest,
+        rounds=announcement.published_rounds(results.contest),
+        link_labels=LINK_LABELS,
+    )
+
+
+def _results_name(results: announcement.RoundResults, suffix: str) -> str:
+    return f"ket-qua-{results.contest.slug}-dot-{results.round.id}.{suffix}"
+
+
+@bp.get("/contests/<slug>/results.pdf")
+def results_pdf(slug: str) -> ResponseReturnValue:
+    results = _results(slug)
+    return pdf_download(documents.results_pdf(results), _results_name(results, "pdf"), inline=True)
+
+
+@bp.get("/contests/<slug>/results.xlsx")
+def results_xlsx(slug: str) -> ResponseReturnValue:
+    results = _results(slug)
+    return xlsx_download(lambda target: documents.results_xlsx(results, target), _results_name(results, "xlsx"))
 
 
 @bp.get("/healthz")

@@ -22,7 +22,10 @@ from contest.services.people.origins import ClientOrigin
 from contest.services.people.units import find_unit, import_units
 from contest.services.quiz.attempts import attempt_items, save_answer, start_attempt, submit_attempt
 from contest.services.quiz.disqualification import disqualify
+from contest.services.ranking.closing import close_round
 from contest.services.ranking.prizes import set_prize_plan
+from contest.services.results.publishing import publish_results
+from contest.services.results.settings import set_documents
 from question_bank.readers import read_questions
 from question_bank.tables import read_table
 
@@ -30,7 +33,8 @@ DEMO_DATA = Path(__file__).resolve().parent.parent / "demo_data"
 BANK_NAME = "Ngân hàng mẫu chuyển đổi số"
 CONTEST_SLUG = "cds-2026"
 CONTEST_TITLE = "Cuộc thi trực tuyến tìm hiểu về chuyển đổi số tỉnh Hòa Bình Xanh năm 2026"
-ROUND_NAME = "Tuần 1"
+ROUND_NAME = "Tuần 2"  # open now (the first round made: its id is 1)
+PAST_ROUND_NAME = "Tuần 1"  # last week's, closed, its results published with certificates
 ORGANIZER_PHONE = "0900000001"
 ORGANIZER_PASSWORD = "Demo@2026"  # printed by `flask demo`; change it before any real use
 PARTICIPANT_PHONE = "0900000002"
@@ -54,6 +58,14 @@ Cuộc thi dành cho cán bộ, công chức, viên chức, đoàn viên, hội 
 - Giải tuần: 1 giải Nhất, 2 giải Nhì, 3 giải Ba và 10 giải Khuyến khích; mỗi người chỉ nhận một giải trong cả cuộc thi.
 """
 DEMO_PRIZES = {"first": 1, "second": 2, "third": 3, "consolation": 10, "one_per_person": True}
+DEMO_DOCUMENTS = {
+    "parent_body": "UBND tỉnh Hòa Bình Xanh",
+    "issuer": "Ban Tổ chức Cuộc thi",
+    "place": "Hòa Bình Xanh",
+    "signer_title": "TM. Ban Tổ chức - Trưởng ban",
+    "signer_name": "Trần Quốc Việt",
+    "text": "",
+}
 
 
 @dataclass
@@ -89,23 +101,26 @@ def load_demo(session: Session, *, actor: Actor, now: datetime) -> DemoReport:
         )
         created.append(f"contest {CONTEST_SLUG}")
     if not contest.rounds:
-        opens = now.replace(minute=0, second=0, microsecond=0) - timedelta(hours=1)
-        round_ = create_round(
-            session,
-            contest=contest,
-            actor=actor,
-            now=now,
-            name=ROUND_NAME,
-            opens_at=opens,
-            closes_at=opens + timedelta(days=30),
-            question_count=20,
-            minutes=15,
-            max_attempts=3,
-            bank_name=BANK_NAME,
-            draw=":Dễ:8,:Trung bình:8,:Khó:4",
-        )
-        set_prize_plan(session, round_, DEMO_PRIZES, actor=actor, now=now)  # as the rules say; given at the close
-        created.append(f"round {ROUND_NAME}")
+        # one round a week, as the rules say: this week's open now, last week's closed yesterday
+        opens = now.replace(minute=0, second=0, microsecond=0) - timedelta(days=1)
+        for name, start in ((ROUND_NAME, opens), (PAST_ROUND_NAME, opens - timedelta(days=7))):
+            round_ = create_round(
+                session,
+                contest=contest,
+                actor=actor,
+                now=now,
+                name=name,
+                opens_at=start,
+                closes_at=start + timedelta(days=7),
+                question_count=20,
+                minutes=15,
+                max_attempts=3,
+                bank_name=BANK_NAME,
+                draw=":Dễ:8,:Trung bình:8,:Khó:4",
+            )
+            set_prize_plan(session, round_, DEMO_PRIZES, actor=actor, now=now)  # given at the close
+            created.append(f"round {name}")
+        set_documents(session, contest, DEMO_DOCUMENTS, actor=actor, now=now)
     if find_by_phone(session, ORGANIZER_PHONE) is None:
         create_user(
             session,
@@ -129,10 +144,13 @@ def load_demo(session: Session, *, actor: Actor, now: datetime) -> DemoReport:
         )
         created.append("participant account")
     created += _demo_staff_contest(session, actor=actor, now=now)
-    round_ = contest.rounds[0]
+    round_ = next(r for r in contest.rounds if r.name == ROUND_NAME)
     if session.scalar(select(Attempt.id).where(Attempt.round_id == round_.id)) is None:
         count = _demo_attempts(session, round_, now)
         created.append(f"{count} finished attempts")
+    past = next((r for r in contest.rounds if r.name == PAST_ROUND_NAME), None)
+    if past is not None and past.results_published_at is None:
+        created.append(_demo_past_round(session, past, actor=actor, now=now))
     if created:
         record(session, actor, "demo.load", after={"created": created}, now=now)
     return DemoReport(created)
@@ -226,8 +244,8 @@ def _demo_attempts(session: Session, round_: Round, now: datetime) -> int:
             role="participant",
             unit=rng.choice(units),
             category="civil_servant",
-            created_at=started_at,
-            consent_at=started_at,
+            created_at=started_at - timedelta(days=10),  # registered before last week's round
+            consent_at=started_at - timedelta(days=10),
             registered_address=_demo_origin(index).address,
             registered_device=_demo_origin(index).device,
         )
@@ -257,6 +275,37 @@ def _demo_attempts(session: Session, round_: Round, now: datetime) -> int:
     if organizer is not None:
         disqualify(session, attempts[SHARED_DEVICE[-1]], by=organizer, reason=DISQUALIFY_REASON, now=now)
     return len(DEMO_NAMES)
+
+
+def _demo_past_round(session: Session, round_: Round, *, actor: Actor, now: datetime) -> str:
+    """Last week's round: the demo participant and most demo people took it; it was closed and its results
+    published, so the results page, the winners' list and the certificates have something to show."""
+    rng = random.Random(2025)
+    people = [find_by_phone(session, PARTICIPANT_PHONE)]
+    demo_people = select(User).where(User.name.in_(DEMO_NAMES)).order_by(User.id).limit(19)
+    people += session.scalars(demo_people).all()
+    for index, user in enumerate(person for person in people if person is not None):
+        moment = round_.opens_at + timedelta(hours=3, minutes=7 * index)
+        attempt = start_attempt(session, user, round_, now=moment, origin=_demo_origin(index)).attempt
+        skill = 0.95 if user.phone == PARTICIPANT_PHONE else rng.uniform(0.5, 1.0)
+        for item in attempt_items(session, attempt):
+            right = [o["id"] for o in item.snapshot["options"] if o["correct"]]
+            wrong = [o["id"] for o in item.snapshot["options"] if not o["correct"]]
+            chosen = right if rng.random() < skill else [rng.choice(wrong)]
+            save_answer(
+                session,
+                user_id=user.id,
+                attempt_id=attempt.id,
+                position=item.position,
+                option_ids=chosen,
+                now=moment + timedelta(seconds=25 * item.position),
+            )
+        submit_attempt(
+            session, attempt, prediction=rng.randint(1, 8), now=moment + timedelta(seconds=rng.randint(300, 880))
+        )
+    close_round(session, round_, actor=actor, now=round_.closes_at + timedelta(minutes=5))
+    report = publish_results(session, round_, actor=actor, now=round_.closes_at + timedelta(hours=2))
+    return f"round {round_.name} closed and published, {report.valid} certificates"
 
 
 # Three demo accounts take the round from one phone within minutes (an integrity flag; the last one is

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+import io
+
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -19,6 +21,7 @@ from contest.services.console.rounds import rounds_newest_first
 from contest.services.people import eligibility, unit_members
 from contest.services.problems import FileProblems, translated
 from contest.services.ranking import leaderboard
+from contest.services.results import certificates
 from contest.unit_admin import bp
 from contest.unit_admin.forms import DecisionForm, RosterForm
 from question_bank.tables import TableError, read_table
@@ -67,6 +70,27 @@ def _overview(form: RosterForm) -> str:
         form=form,
         problems=problems(form),
         staff_list_size=eligibility.staff_list_size(db.session(), unit),
+        certificate_count=len(certificates.in_force(db.session(), round_, under_unit=unit))
+        if round_ is not None and round_.results_published_at is not None
+        else 0,
+    )
+
+
+@bp.get("/certificates.zip")
+@roles_required("unit_admin", "organizer", "admin")
+def certificates_zip() -> ResponseReturnValue:
+    """Every certificate in force of the unit's people (its whole subtree) for one published round, as one zip."""
+    unit, (_rounds_list, round_) = _scope(), _rounds()
+    if round_ is None:
+        abort(404)
+    if round_.results_published_at is None:
+        abort(409)  # not published yet
+    content = certificates.zip_of(db.session(), certificates.in_force(db.session(), round_, under_unit=unit))
+    return send_file(
+        io.BytesIO(content),
+        mimetype="application/zip",
+        as_attachment=True,
+        download_name=f"giay-chung-nhan-{unit.code}-dot-{round_.id}.zip",
     )
 
 

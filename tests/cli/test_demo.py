@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy import func, select
 
 from contest.models import Contest, Option, Question, QuestionBank, Round, Unit, User
@@ -22,12 +24,16 @@ def test_demo_loads_units_bank_contest_open_round_and_accounts(runner, session, 
     counts = _counts(session)
     assert counts["Unit"] == 50
     assert counts["Question"] == 120 and counts["Option"] == 480
-    assert counts["Contest"] == 2 and counts["Round"] == 2  # the province's, and one closed to a department's staff
+    # the province's contest with last week's round and this week's, and one closed to a department's staff
+    assert counts["Contest"] == 2 and counts["Round"] == 3
     contest = session.scalar(select(Contest).where(Contest.slug == "cds-2026"))
     assert contest.status == "published" and contest.scope_unit.code == "HBX"
-    assert contest.rounds[0].state(clock()) == "open"
+    past, current = contest.rounds  # in order of opening: one a week, as the rules say
+    assert current.state(clock()) == "open" and current.id == 1 and current.name == "Tuần 2"
+    assert past.state(clock()) == "closed" and past.closes_at == current.opens_at
+    assert current.closes_at - current.opens_at == timedelta(days=7)
     assert contest.rules.startswith("<p>Cuộc thi dành cho") and "<ul><li>Mỗi tuần một đợt thi" in contest.rules
-    plan = contest.rounds[0].prize_plan
+    plan = current.prize_plan
     assert (plan["first"], plan["second"], plan["third"], plan["consolation"], plan["one_per_person"]) == (
         1,
         2,
@@ -64,7 +70,7 @@ def test_demo_twice_changes_nothing(runner, session) -> None:
 def test_demo_contest_page_shows_the_open_round(runner, client) -> None:
     runner.invoke(args=["demo"])
     page = client.get("/contests/cds-2026").get_data(as_text=True)
-    assert "Tuần 1" in page and "Đang mở" in page
+    assert "Tuần 2" in page and "Đang mở" in page
 
 
 def test_demo_shows_integrity_flags_and_a_disqualified_attempt(runner, session) -> None:
@@ -73,7 +79,7 @@ def test_demo_shows_integrity_flags_and_a_disqualified_attempt(runner, session) 
     from contest.services.ranking.leaderboard import individual_page
 
     assert runner.invoke(args=["demo"]).exit_code == 0
-    round_ = session.scalar(select(Round))
+    round_ = session.scalar(select(Round).where(Round.name == "Tuần 2"))
     kinds = {flag.kind for flag in flags(session, round_)}
     assert {"same_device", "long_absences"} <= kinds
     disqualified = session.scalar(select(Attempt).where(Attempt.disqualified_at.is_not(None)))
@@ -95,3 +101,19 @@ def test_demo_is_refused_with_production_settings_unless_asked_for(make_app, ses
         assert refused.exit_code == 1 and "--in-production" in refused.output
         assert app.extensions["sqlalchemy"].session.scalar(select(User.id)) is None
         assert app.test_cli_runner().invoke(args=["demo", "--in-production"]).exit_code == 0
+
+
+def test_demo_has_last_weeks_results_published_with_certificates(runner, client, session) -> None:
+    """Last week's round is closed, its results public, a winners' list ready and certificates issued, the demo
+    participant's among them (shown on their account page)."""
+    from contest.models import Certificate
+
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    past = session.scalar(select(Round).where(Round.name == "Tuần 1"))
+    assert past.finalized_at is not None and past.results_published_at is not None
+    page = client.get("/contests/cds-2026/results").get_data(as_text=True)
+    assert "Kết quả Tuần 1" in page and "Giải Nhất" in page and "Giải Khuyến khích" in page
+    kinds = session.scalars(select(Certificate.kind).where(Certificate.round_id == past.id)).all()
+    assert kinds.count("participation") == 20 and kinds.count("prize") == 16  # 1 + 2 + 3 + 10 prizes
+    client.post("/login", data={"phone": "0900000002", "password": "Demo@2026", "csrf_token": csrf_token(client)})
+    assert "Giấy chứng nhận tham gia" in client.get("/account").get_data(as_text=True)

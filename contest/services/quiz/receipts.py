@@ -66,14 +66,14 @@ def receipt_keys() -> list[bytes]:
     return [hmac.new(secret, b"attempt receipts", hashlib.sha256).digest()]
 
 
-def _code(key: bytes, document: str) -> str:
+def keyed_code(key: bytes, document: str) -> str:
     digest = hmac.new(key, document.encode("utf-8"), hashlib.sha256).digest()
     letters = base64.b32encode(digest).decode("ascii")[:CODE_LENGTH]
     return "-".join(letters[index : index + 4] for index in range(0, CODE_LENGTH, 4))
 
 
 def receipt_code(attempt: Attempt, items: list[AttemptItem], finished: dict[str, Any]) -> str:
-    return _code(receipt_keys()[0], attempt_document(attempt, items, finished))
+    return keyed_code(receipt_keys()[0], attempt_document(attempt, items, finished))
 
 
 def normalise_code(raw: str) -> str:
@@ -91,4 +91,4 @@ def verify(attempt: Attempt, items: list[AttemptItem]) -> bool:
         return False
     finished = {"submitted_at": attempt.submitted_at, "score": attempt.score, "prediction": attempt.prediction}
     document = attempt_document(attempt, items, finished)
-    return any(hmac.compare_digest(attempt.receipt, _code(key, document)) for key in receipt_keys())
+    return any(hmac.compare_digest(attempt.receipt, keyed_code(key, document)) for key in receipt_keys())

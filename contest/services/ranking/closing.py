@@ -12,6 +12,7 @@ from contest.services.console.audit import Actor, record
 from contest.services.quiz.attempts import finish_attempt
 from contest.services.ranking.board_settings import forget_boards
 from contest.services.ranking.rules import Ranked, finalize_ranking
+from contest.services.results.certificates import issue_for_round
 
 
 def close_round(session: Session, round_: Round, *, actor: Actor, now: datetime) -> list[Ranked]:
@@ -28,6 +29,8 @@ def close_round(session: Session, round_: Round, *, actor: Actor, now: datetime)
         finish_attempt(session, attempt, now=min(now, attempt.deadline, ended), finished_by="round_closed")
     session.flush()
     ranked = finalize_ranking(session, round_, now)
+    if round_.results_published_at is not None:  # closed again after its results went out: certificates follow
+        issue_for_round(session, round_, now)
     forget_boards(round_)
     after = {"ranked": len(ranked), "actual_value": round_.actual_value}
     record(session, actor, "round.close", f"round:{round_.id}", after=after, now=now)

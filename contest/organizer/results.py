@@ -1,0 +1,102 @@
+"""A round's results: publishing them (with the certificates), the official list of winners, and the contest's
+settings for these documents."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+
+from contest import clock
+from contest.auth.permissions import current_actor, organizer_required
+from contest.downloads import pdf_download, xlsx_download
+from contest.extensions import db
+from contest.form_problems import problems, show_problems
+from contest.organizer import bp
+from contest.organizer.forms import DocumentsForm
+from contest.services.console import contests, rounds
+from contest.services.errors import DomainError, InvalidInput
+from contest.services.results import announcement, documents, publishing, settings
+
+
+@bp.post("/rounds/<int:round_id>/results/publish")
+@organizer_required
+def results_publish(round_id: int) -> ResponseReturnValue:
+    round_ = rounds.find_round(db.session(), round_id)
+    try:
+        report = publishing.publish_results(db.session(), round_, actor=current_actor(), now=clock.now())
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+        return redirect(url_for("organizer.round_detail", round_id=round_id))
+    db.session.commit()
+    flash(
+        _(
+            "The results are public. Certificates in force: %(valid)d (new or changed: %(issued)d, withdrawn: "
+            "%(revoked)d).",
+            valid=report.valid,
+            issued=report.issued,
+            revoked=report.revoked,
+        ),
+        "success",
+    )
+    return redirect(url_for("public.results_page", slug=round_.contest.slug, round=round_.id))
+
+
+def _ranked_results(round_id: int) -> announcement.RoundResults:
+    round_ = rounds.find_round(db.session(), round_id)
+    if round_.finalized_at is None:
+        abort(409)
+    return announcement.round_results(db.session(), round_)
+
+
+@bp.get("/rounds/<int:round_id>/winners.xlsx")
+@organizer_required
+def winners_xlsx(round_id: int) -> ResponseReturnValue:
+    results = _ranked_results(round_id)
+    return xlsx_download(lambda target: documents.winners_xlsx(results, target), f"danh-sach-dat-giai-{round_id}.xlsx")
+
+
+@bp.get("/rounds/<int:round_id>/winners.pdf")
+@organizer_required
+def winners_pdf(round_id: int) -> ResponseReturnValue:
+    results = _ranked_results(round_id)
+    return pdf_download(documents.winners_pdf(results), f"danh-sach-dat-giai-{round_id}.pdf")
+
+
+@bp.route("/contests/<slug>/documents", methods=["GET", "POST"])
+@organizer_required
+def contest_documents(slug: str) -> ResponseReturnValue:
+    contest = contests.find_contest(db.session(), slug)
+    form = DocumentsForm()
+    if not form.is_submitted():
+        form.process(data=settings.document_settings(contest))
+    elif form.validate():
+        remove = tuple(kind for kind in ("background", "seal") if form[f"remove_{kind}"].data)
+        try:
+            settings.set_documents(
+                db.session(),
+                contest,
+                {name: form[name].data or "" for name in settings.LIMITS},
+                background=form.background.data.read() if form.background.data else None,
+                seal=form.seal.data.read() if form.seal.data else None,
+                remove=remove,
+                actor=current_actor(),
+                now=clock.now(),
+            )
+        except InvalidInput as error:
+            db.session.rollback()
+            show_problems(form, error, "issuer")
+        else:
+            db.session.commit()
+            flash(_("Saved. Certificates already issued change when the results are published again."), "success")
+            return redirect(url_for("organizer.contest_documents", slug=slug))
+    has_background, has_seal = settings.has_pictures(db.session(), contest)
+    return render_template(
+        "organizer/documents.html",
+        form=form,
+        contest=contest,
+        problems=problems(form),
+        has_background=has_background,
+        has_seal=has_seal,
+    ), (400 if problems(form) else 200)

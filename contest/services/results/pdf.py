@@ -1,0 +1,93 @@
+"""PDF pages with fpdf2: the shipped font (DejaVu Serif, open-licensed, every Vietnamese letter), A4, the national
+heading and the signature block of official Vietnamese documents."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from fpdf import FPDF
+from fpdf.enums import XPos, YPos
+
+from contest import clock
+from contest.models import Contest
+
+FONTS = Path(__file__).resolve().parent.parent.parent / "fonts"
+FAMILY = "DejaVuSerif"
+NATION = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+MOTTO = "Độc lập - Tự do - Hạnh phúc"
+
+
+def new_pdf(*, landscape: bool = False, title: str = "") -> FPDF:
+    pdf = FPDF(orientation="L" if landscape else "P", unit="mm", format="A4")
+    pdf.add_font(FAMILY, "", str(FONTS / "DejaVuSerif.ttf"))
+    pdf.add_font(FAMILY, "B", str(FONTS / "DejaVuSerif-Bold.ttf"))
+    pdf.add_font(FAMILY, "I", str(FONTS / "DejaVuSerif-Italic.ttf"))
+    pdf.set_font(FAMILY, "", 11)
+    pdf.set_margins(20, 15, 15)
+    pdf.set_auto_page_break(True, margin=15)
+    pdf.set_title(title)
+    pdf.set_creator("Cuộc thi trực tuyến")
+    pdf.set_lang("vi")
+    return pdf
+
+
+def date_line(place: str, moment: datetime) -> str:
+    """ "Hòa Bình Xanh, ngày 03 tháng 12 năm 2026", as official documents write it (in Vietnam's time)."""
+    local = clock.to_vietnam(moment)
+    date = f"ngày {local:%d} tháng {local:%m} năm {local:%Y}"
+    return f"{place}, {date}" if place else date.capitalize()
+
+
+def line(pdf: FPDF, text: str, *, size: float = 11, style: str = "", align: str = "C", height: float = 6) -> None:
+    pdf.set_font(FAMILY, style, size)
+    pdf.multi_cell(0, height, text, align=align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+
+def national_heading(pdf: FPDF, contest: Contest, moment: datetime) -> None:
+    """The organizing body on the left, the nation and its motto on the right, each underlined; the place and date
+    below on the right."""
+    width = pdf.epw
+    left_w, right_w = width * 0.42, width * 0.58
+    top, x0 = pdf.get_y(), pdf.l_margin
+    pdf.set_xy(x0, top)
+    pdf.set_font(FAMILY, "", 11)
+    if contest.parent_body:
+        pdf.multi_cell(left_w, 5.5, contest.parent_body.upper(), align="C", new_x=XPos.LEFT, new_y=YPos.NEXT)
+    pdf.set_font(FAMILY, "B", 11)
+    pdf.multi_cell(left_w, 5.5, (contest.issuer or "BAN TỔ CHỨC").upper(), align="C", new_x=XPos.LEFT, new_y=YPos.NEXT)
+    left_bottom = pdf.get_y()
+    pdf.line(x0 + left_w * 0.35, left_bottom + 0.5, x0 + left_w * 0.65, left_bottom + 0.5)
+    pdf.set_xy(x0 + left_w, top)
+    pdf.set_font(FAMILY, "B", 11)
+    pdf.multi_cell(right_w, 5.5, NATION, align="C", new_x=XPos.LEFT, new_y=YPos.NEXT)
+    pdf.set_font(FAMILY, "B", 12)
+    pdf.multi_cell(right_w, 6, MOTTO, align="C", new_x=XPos.LEFT, new_y=YPos.NEXT)
+    right_bottom = pdf.get_y()
+    motto_w = pdf.get_string_width(MOTTO)
+    middle = x0 + left_w + right_w / 2
+    pdf.line(middle - motto_w / 2, right_bottom + 0.5, middle + motto_w / 2, right_bottom + 0.5)
+    pdf.set_xy(x0 + left_w, max(left_bottom, right_bottom) + 3)
+    pdf.set_font(FAMILY, "I", 11)
+    pdf.multi_cell(right_w, 6, date_line(contest.place, moment), align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.ln(4)
+
+
+def signature_block(pdf: FPDF, contest: Contest) -> None:
+    """The signer's title and name on the right, with room for the signature and seal between them."""
+    if pdf.will_page_break(40):
+        pdf.add_page()
+    width = pdf.epw * 0.5
+    x = pdf.l_margin + pdf.epw - width
+    pdf.ln(6)
+    pdf.set_x(x)
+    pdf.set_font(FAMILY, "B", 11)
+    pdf.multi_cell(width, 5.5, (contest.signer_title or "TM. BAN TỔ CHỨC").upper(), align="C")
+    pdf.ln(22)
+    pdf.set_x(x)
+    pdf.set_font(FAMILY, "B", 11)
+    pdf.multi_cell(width, 5.5, contest.signer_name, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+
+def output(pdf: FPDF) -> bytes:
+    return bytes(pdf.output())
