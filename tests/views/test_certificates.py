@@ -55,7 +55,7 @@ def test_the_owner_downloads_a_pdf_that_states_who_what_and_how_to_verify(app, s
     text = reader.pages[0].extract_text()
     for said in ("GIẤY CHỨNG NHẬN", "Nguyễn Văn An", contest_day.unit.name, "Tuần 1", "Thi CĐS", prize.code):
         assert said in text, said
-    assert "Giải " in text and f"/verify/{prize.code}" in text
+    assert "đã đạt GIẢI" in text and f"/verify/{prize.code}" in text
     fonts = {str(font.get("/BaseFont")) for font in _fonts(reader)}
     assert any("DejaVuSerif" in name for name in fonts)  # the shipped font, embedded
     assert len(reader.pages[0].images) == 1  # the QR code
@@ -154,4 +154,4 @@ def test_certificates_export_writes_one_pdf_each_and_refuses_an_unpublished_roun
     assert len(files) == 8 and " 8 " in result.output  # "wrote 8 certificates of round 1 to DIR"
     texts = [pdf_text(path.read_bytes()) for path in files]
     assert all("GIẤY CHỨNG NHẬN" in text for text in texts)
-    assert sum("ĐẠT GIẢI" in text for text in texts) == 3  # the prize certificates say so
+    assert sum("đã đạt GIẢI" in text for text in texts) == 3  # the prize certificates say so

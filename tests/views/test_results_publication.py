@@ -113,7 +113,7 @@ def test_winners_document_has_the_national_heading_the_body_and_the_signer(app, 
     values = [cell for row in sheet.iter_rows(values_only=True) for cell in row if cell]
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in values and "Trần Quốc Việt" in values
     header = values.index("STT")
-    assert values[header : header + 6] == ["STT", "Họ và tên", "Đơn vị", "Giải", "Điểm", "Thời gian làm bài"]
+    assert values[header : header + 6] == ["STT", "Họ và tên", "Đơn vị", "Giải", "Điểm", "Thời gian (phút:giây)"]
     assert values[header + 6] == 1  # numbered
 
 

@@ -263,20 +263,18 @@ def draw(
     pdf.set_y(52)
     prize = statement.get("prize")
     paper.line(pdf, "GIẤY CHỨNG NHẬN", size=30, style="B", height=14)
-    if prize:
-        paper.line(pdf, "ĐẠT GIẢI", size=16, style="B", height=8)
     pdf.ln(2)
-    paper.line(pdf, "chứng nhận", size=13, style="I")
+    paper.line(pdf, "chứng nhận ông/bà", size=13, style="I")
     paper.line(pdf, statement["name"], size=24, style="B", height=12)
     if statement["unit"]:
         paper.line(pdf, statement["unit"], size=13)
     pdf.ln(2)
     if prize:
-        achieved = f"đã đạt {PRIZE_NAMES_VI.get(prize, prize)} {statement['round']}"
+        paper.line(pdf, f"đã đạt {PRIZE_NAMES_VI.get(prize, prize).upper()}", size=17, style="B", height=9)
     else:
-        achieved = f"đã tham gia {statement['round']}"
-    paper.line(pdf, f"{achieved} – {statement['contest']}", size=14, height=7)
-    paper.line(pdf, f"Điểm: {statement['score']}/{statement['total']}", size=12)
+        paper.line(pdf, "đã tham gia", size=14, height=7)
+    paper.line(pdf, f"{statement['round']} – {statement['contest']}", size=14, style="B", height=7)
+    paper.line(pdf, f"với số điểm {statement['score']}/{statement['total']}", size=12)
     if statement["text"]:
         pdf.ln(1)
         paper.line(pdf, statement["text"], size=12, style="I")

@@ -20,10 +20,12 @@ from question_bank.workbooks import new_workbook, save_workbook
 
 
 def duration_text(ms: int) -> str:
-    """432123 -> "7 phút 12,123 giây" (the time a tie-break compares, to the millisecond)."""
+    """432123 -> "7:12,123" (minutes:seconds, to the millisecond a tie-break compares)."""
     minutes, rest = divmod(ms, 60_000)
-    seconds = f"{rest / 1000:.3f}".replace(".", ",")
-    return f"{minutes} phút {seconds} giây" if minutes else f"{seconds} giây"
+    return f"{minutes}:{rest / 1000:06.3f}".replace(".", ",")
+
+
+DURATION_HEADING = "Thời gian (phút:giây)"
 
 
 def rate_text(rate: float | None) -> str:
@@ -88,7 +90,7 @@ def results_pdf(results: RoundResults) -> bytes:
         _table(
             pdf,
             (12, 48, 58, 17, 35),
-            ["Hạng", "Họ và tên", "Đơn vị", "Điểm", "Thời gian"],
+            ["Hạng", "Họ và tên", "Đơn vị", "Điểm", DURATION_HEADING],
             [[str(w.rank), w.name, w.unit, f"{w.score}/{w.total}", duration_text(w.duration_ms)] for w in tier.winners],
             ("CENTER", "LEFT", "LEFT", "CENTER", "RIGHT"),
         )
@@ -119,8 +121,8 @@ def winners_pdf(results: RoundResults) -> bytes:
     pdf.ln(3)
     _table(
         pdf,
-        (11, 42, 50, 27, 15, 30),
-        ["STT", "Họ và tên", "Đơn vị", "Giải", "Điểm", "Thời gian làm bài"],
+        (11, 40, 48, 35, 14, 27),
+        ["STT", "Họ và tên", "Đơn vị", "Giải", "Điểm", DURATION_HEADING],
         [
             [
                 str(number),
@@ -226,7 +228,7 @@ def winners_xlsx(results: RoundResults, target: Path | str | BinaryIO) -> None:
         sheet.cell(row=row, column=1).font = Font(bold=True, size=size)
         sheet.cell(row=row, column=1).alignment = Alignment(horizontal="center", wrap_text=True)
     sheet.append([])
-    sheet.append(["STT", "Họ và tên", "Đơn vị", "Giải", "Điểm", "Thời gian làm bài"])
+    sheet.append(["STT", "Họ và tên", "Đơn vị", "Giải", "Điểm", DURATION_HEADING])
     _bold_row(sheet)
     for number, w in enumerate(results.winners, start=1):
         sheet.append(

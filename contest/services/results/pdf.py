@@ -57,7 +57,7 @@ def national_heading(pdf: FPDF, contest: Contest, moment: datetime) -> None:
     pdf.set_font(FAMILY, "B", 11)
     pdf.multi_cell(left_w, 5.5, (contest.issuer or "BAN TỔ CHỨC").upper(), align="C", new_x=XPos.LEFT, new_y=YPos.NEXT)
     left_bottom = pdf.get_y()
-    pdf.line(x0 + left_w * 0.35, left_bottom + 0.5, x0 + left_w * 0.65, left_bottom + 0.5)
+    pdf.line(x0 + left_w * 0.35, left_bottom + 1.2, x0 + left_w * 0.65, left_bottom + 1.2)
     pdf.set_xy(x0 + left_w, top)
     pdf.set_font(FAMILY, "B", 11)
     pdf.multi_cell(right_w, 5.5, NATION, align="C", new_x=XPos.LEFT, new_y=YPos.NEXT)
@@ -66,7 +66,7 @@ def national_heading(pdf: FPDF, contest: Contest, moment: datetime) -> None:
     right_bottom = pdf.get_y()
     motto_w = pdf.get_string_width(MOTTO)
     middle = x0 + left_w + right_w / 2
-    pdf.line(middle - motto_w / 2, right_bottom + 0.5, middle + motto_w / 2, right_bottom + 0.5)
+    pdf.line(middle - motto_w / 2, right_bottom + 1.2, middle + motto_w / 2, right_bottom + 1.2)
     pdf.set_xy(x0 + left_w, max(left_bottom, right_bottom) + 3)
     pdf.set_font(FAMILY, "I", 11)
     pdf.multi_cell(right_w, 6, date_line(contest.place, moment), align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
@@ -75,7 +75,7 @@ def national_heading(pdf: FPDF, contest: Contest, moment: datetime) -> None:
 
 def signature_block(pdf: FPDF, contest: Contest) -> None:
     """The signer's title and name on the right, with room for the signature and seal between them."""
-    if pdf.will_page_break(40):
+    if pdf.will_page_break(36):
         pdf.add_page()
     width = pdf.epw * 0.5
     x = pdf.l_margin + pdf.epw - width
@@ -83,7 +83,7 @@ def signature_block(pdf: FPDF, contest: Contest) -> None:
     pdf.set_x(x)
     pdf.set_font(FAMILY, "B", 11)
     pdf.multi_cell(width, 5.5, (contest.signer_title or "TM. BAN TỔ CHỨC").upper(), align="C")
-    pdf.ln(22)
+    pdf.ln(18)
     pdf.set_x(x)
     pdf.set_font(FAMILY, "B", 11)
     pdf.multi_cell(width, 5.5, contest.signer_name, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
