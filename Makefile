@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 FLASK := CONTEST_ENV=development $(BIN)/flask --app wsgi
 APT_INSTALL := DEBIAN_FRONTEND=noninteractive apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq
 
-.PHONY: run test lint format e2e lock bench faults fuzz topology bench-bank db-upgrade translations vendor clean
+.PHONY: run test lint format e2e lock bench faults fuzz topology bench-bank bench-certificates db-upgrade translations vendor clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -89,6 +89,9 @@ topology: $(VENV)/.dev-installed
 
 bench-bank: $(VENV)/.dev-installed
 	$(BIN)/python -m bench.bank
+
+bench-certificates: $(VENV)/.dev-installed
+	$(BIN)/python -m bench.certificates
 
 # Regenerate the locks after editing requirements*.txt (the direct dependencies), for Python 3.11 on
 # Linux x86_64: the runtime lock first, then the others constrained to its versions. Pins still allowed
