@@ -1,38 +1,46 @@
 // The big screen: polls one cached JSON document every few seconds (cheap for the server however
-// many screens watch) and redraws the totals and the two lists.
+// many screens watch) and redraws the totals and the two lists. Ranks are numbered, the top three
+// marked; unit bars are scaled to the highest rate shown, so rates of a few percent stay visible;
+// once the round is ranked for good it says "Final results" and shows the prizes.
 (function () {
   "use strict";
   var config = JSON.parse(document.getElementById("screen-config").textContent);
   var lang = document.documentElement.lang === "en" ? "en" : "vi";
   var format = new Intl.NumberFormat(lang);
+  var percent = new Intl.NumberFormat(lang, { style: "percent", minimumFractionDigits: 1, maximumFractionDigits: 1 });
   var clock = new Intl.DateTimeFormat(lang, {
     hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23", timeZone: "Asia/Ho_Chi_Minh"
   });
 
-  function item(className, who, detail, score, rate) {
+  function span(className, text) {
+    var element = document.createElement("span");
+    element.className = className;
+    element.textContent = text;
+    return element;
+  }
+
+  function row(rank, who, detail, score, extra) {
     var li = document.createElement("li");
-    var name = document.createElement("span");
-    name.className = "who";
-    name.textContent = who;
+    if (rank <= 3) li.className = "podium podium-" + rank;
+    li.appendChild(span("rank", String(rank)));
+    var name = span("who", who);
     if (detail) {
       var small = document.createElement("small");
       small.textContent = detail;
       name.appendChild(small);
     }
     li.appendChild(name);
-    if (rate !== null) {
-      var bar = document.createElement("span");
-      bar.className = "bar";
-      var fill = document.createElement("span");
-      fill.style.width = Math.min(100, rate) + "%";
-      bar.appendChild(fill);
-      li.appendChild(bar);
-    }
-    var value = document.createElement("span");
-    value.className = "score";
-    value.textContent = score;
-    li.appendChild(value);
+    if (extra) li.appendChild(extra);
+    li.appendChild(span("score", score));
     return li;
+  }
+
+  function bar(share) {
+    var outer = span("bar", "");
+    var fill = document.createElement("span");
+    fill.style.width = Math.min(100, Math.round(share * 1000) / 10) + "%";
+    outer.appendChild(fill);
+    return outer;
   }
 
   function draw(data) {
@@ -40,14 +48,19 @@
     document.getElementById("stat-attempts").textContent = format.format(data.stats.attempts);
     document.getElementById("stat-full").textContent = format.format(data.stats.full_score);
     document.getElementById("round-name").textContent = data.round ? data.round.name : "";
+    var final = Boolean(data.round && data.round.final);
+    document.getElementById("final-title").hidden = !final;
     var top = document.getElementById("top");
     top.textContent = "";
-    data.top.forEach(function (entry) { top.appendChild(item("", entry.name, entry.unit, entry.score, null)); });
+    data.top.forEach(function (entry) {
+      var prize = final && entry.prize ? span("prize", config.prizes[entry.prize] || "") : null;
+      top.appendChild(row(entry.rank, entry.name, entry.unit, String(entry.score), prize));
+    });
     var units = document.getElementById("units");
     units.textContent = "";
-    data.units.forEach(function (row) {
-      var rate = Math.round(row.rate * 1000) / 10;
-      units.appendChild(item("", row.name, "", format.format(rate) + "%", rate));
+    var highest = data.units.reduce(function (most, unit) { return Math.max(most, unit.rate); }, 0);
+    data.units.forEach(function (unit) {
+      units.appendChild(row(unit.rank, unit.name, "", percent.format(unit.rate), bar(highest ? unit.rate / highest : 0)));
     });
     var updated = document.querySelector("#updated time");
     updated.dateTime = data.generated_at;

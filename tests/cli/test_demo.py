@@ -111,6 +111,8 @@ def test_demo_has_last_weeks_results_published_with_certificates(runner, client,
     assert runner.invoke(args=["demo"]).exit_code == 0
     past = session.scalar(select(Round).where(Round.name == "Tuần 1"))
     assert past.finalized_at is not None and past.results_published_at is not None
+    contest_page = client.get("/contests/cds-2026").get_data(as_text=True)
+    assert f'href="/contests/cds-2026/results?round={past.id}"' in contest_page  # the ended round links to them
     page = client.get("/contests/cds-2026/results").get_data(as_text=True)
     assert "Kết quả Tuần 1" in page and "Giải Nhất" in page and "Giải Khuyến khích" in page
     kinds = session.scalars(select(Certificate.kind).where(Certificate.round_id == past.id)).all()

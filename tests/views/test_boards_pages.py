@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 from babel.numbers import format_percent
 from sqlalchemy import select
@@ -40,9 +41,10 @@ def test_unit_drill_down_and_unknown_unit(runner, client) -> None:
 def test_big_screen_shows_totals_and_polls_its_data(runner, client) -> None:
     runner.invoke(args=["demo"])
     page = client.get("/contests/cds-2026/screen").get_data(as_text=True)
-    assert 'id="stat-participants">24<' in page and "Đơn vị dẫn đầu về tỷ lệ tham gia" in page
+    # 24 people took this week's round; the demo participant took only last week's: 25 in the contest
+    assert 'id="stat-participants">25<' in page and "Đơn vị dẫn đầu về tỷ lệ tham gia" in page
     data = client.get("/api/contests/cds-2026/screen").get_json()
-    assert data["stats"]["participants"] == 24 and len(data["top"]) == 10 and data["round"]["state"] == "open"
+    assert data["stats"]["participants"] == 25 and len(data["top"]) == 10 and data["round"]["state"] == "open"
     assert "user_id" not in data["top"][0]
     # a decimal comma in Vietnamese; Babel rounds the decimal value half to even (0.0435 is 4,4%, not 4,3%)
     first_rate = format_percent(data["units"][0]["rate"], "#,##0.0%", locale="vi")
@@ -55,3 +57,49 @@ def test_unknown_contest_boards_are_404(client) -> None:
     assert client.get("/contests/nope/leaderboard").status_code == 404
     assert client.get("/contests/nope/screen").status_code == 404
     assert client.get("/api/contests/nope/stats").status_code == 404
+
+
+def test_big_screen_numbers_ranks_marks_the_top_three_and_scales_bars_to_the_highest_rate(runner, client) -> None:
+    runner.invoke(args=["demo"])
+    page = client.get("/contests/cds-2026/screen").get_data(as_text=True)
+    data = client.get("/api/contests/cds-2026/screen").get_json()
+    assert [entry["rank"] for entry in data["top"]] == list(range(1, 11))
+    assert page.count('class="podium podium-') == 3 and '<span class="rank">1</span>' in page
+    widths = [float(width) for width in re.findall(r'class="bar"><span style="width: ([\d.]+)%"', page)]
+    rates = [row["rate"] for row in data["units"]]
+    assert widths[0] == 100.0 and max(rates) < 0.5  # a few percent fills the longest bar, not a sliver of it
+    assert all(abs(width - 100 * rate / max(rates)) < 0.1 for width, rate in zip(widths, rates, strict=True))
+    assert "Kết quả chung cuộc" not in page.replace("hidden>Kết quả chung cuộc", "")  # shown only after the close
+    assert all("prize" not in entry for entry in data["top"])  # prizes are given at the close, not before
+
+
+def test_big_screen_after_the_close_shows_the_final_results_with_prizes(app, session, clock, contest_day) -> None:
+    from tests.views.test_results_publication import _close, _organizer
+
+    round_ = contest_day.round
+    round_.closes_at = clock() + timedelta(minutes=1)
+    session.commit()
+    _close(_organizer(app, session, clock), round_.id)
+    clock.advance(minutes=2)
+    visitor = app.test_client()
+    data = visitor.get(f"/api/contests/{round_.contest.slug}/screen").get_json()
+    assert data["round"]["final"] is True and data["round"]["state"] == "closed"
+    assert [entry.get("prize") for entry in data["top"]][:3] == ["first", "second", "third"]
+    page = visitor.get(f"/contests/{round_.contest.slug}/screen").get_data(as_text=True)
+    assert 'class="final-title">Kết quả chung cuộc' in page and '<span class="prize">Giải Nhất</span>' in page
+
+
+def test_leaderboard_page_refreshes_itself_only_while_its_round_is_open(app, session, clock, contest_day) -> None:
+    from tests.views.test_results_publication import _close, _organizer
+
+    slug, round_ = contest_day.round.contest.slug, contest_day.round
+    visitor = app.test_client()
+    live = visitor.get(f"/contests/{slug}/leaderboard?round={round_.id}").get_data(as_text=True)
+    assert 'id="board-config"' in live and "js/leaderboard.js" in live and "Cập nhật lúc" in live
+    config = re.search(r'id="board-config">(.*?)</script>', live).group(1)
+    assert f"/api/rounds/{round_.id}/leaderboard?limit=50" in config.replace("\\u0026", "&")
+    searching = visitor.get(f"/contests/{slug}/leaderboard?round={round_.id}&q=Tr").get_data(as_text=True)
+    assert 'id="board-config"' not in searching  # a search's matches stay as found
+    _close(_organizer(app, session, clock), round_.id)
+    final = visitor.get(f"/contests/{slug}/leaderboard?round={round_.id}").get_data(as_text=True)
+    assert 'id="board-config"' not in final and "js/leaderboard.js" not in final

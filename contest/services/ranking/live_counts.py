@@ -63,10 +63,15 @@ def screen_payload(session: Session, contest: Contest) -> dict[str, Any]:
             "closes_at": clock.iso_utc(round_.closes_at),
             "state": round_.state(clock.now()),
             "hidden": round_.board_hidden and not round_.finalized_at,
+            # ranked for good: the screen shows "Kết quả chung cuộc" and the prizes
+            "final": round_.finalized_at is not None,
         }
         if not data["round"]["hidden"]:
             page = individual_page(session, round_, limit=10)
             data["top"] = [{k: v for k, v in entry.items() if k != "user_id"} for entry in page.entries]
+            if not data["round"]["final"]:
+                for entry in data["top"]:
+                    entry.pop("prize", None)
             data["units"] = [row.as_json() for row in unit_ranking(session, round_)[:10]]
     data["generated_at"] = clock.iso_utc(clock.now())
     return data

@@ -1,0 +1,84 @@
+"""#16 in the browser: the big screen on a 1920 x 1080 projector, the public leaderboard refreshing itself, last
+week's published results on a phone, the organizer's results section and the certificate check."""
+
+from __future__ import annotations
+
+import re
+
+from tests.e2e.conftest import ARTIFACTS, login, start_quiz
+
+
+def test_big_screen_fits_a_full_hd_screen_with_ranks_podium_and_visible_bars(server, browser) -> None:
+    context = browser.new_context(bypass_csp=True, viewport={"width": 1920, "height": 1080}, locale="vi-VN")
+    screen = context.new_page()
+    screen.goto(server + "/contests/cds-2026/screen")
+    size = screen.evaluate(
+        """() => ({scroll: document.documentElement.scrollHeight, footer: document.querySelector('footer')
+                     .getBoundingClientRect().bottom, rows: document.querySelectorAll('#top li').length,
+                   unitRows: document.querySelectorAll('#units li').length})"""
+    )
+    assert size["rows"] == 10 and size["unitRows"] >= 5
+    assert size["scroll"] <= 1080 and size["footer"] <= 1080  # ten rows of each list and the update time in view
+    assert screen.locator("#top li.podium").count() == 3
+    assert screen.locator("#top li .rank").all_text_contents()[:3] == ["1", "2", "3"]
+    widths = screen.evaluate(
+        "() => [...document.querySelectorAll('#units .bar')].map(bar => bar.firstChild.getBoundingClientRect().width"
+        " / bar.getBoundingClientRect().width)"
+    )
+    assert widths[0] > 0.99 and all(width > 0.05 for width in widths if width)  # a few percent is a visible bar
+    screen.screenshot(path=ARTIFACTS / "14-screen-full-hd.png")
+    context.close()
+
+
+def test_public_leaderboard_refreshes_itself_without_reloading(server, browser, phone) -> None:
+    phone.goto(server + "/contests/cds-2026/leaderboard")
+    phone.evaluate("window.sameDocument = true")
+    first = phone.inner_text("#board-updated time")
+    participant_context = browser.new_context(bypass_csp=True, viewport={"width": 390, "height": 844})
+    participant = participant_context.new_page()
+    login(participant, server, "0900000013")
+    start_quiz(participant, server)
+    participant.click("#review")
+    participant.once("dialog", lambda dialog: dialog.accept())
+    participant.click("#submit-button")
+    participant.wait_for_url("**/result")
+    participant_context.close()
+    phone.wait_for_function(f"document.querySelector('#board-updated time').textContent !== {first!r}", timeout=25_000)
+    assert phone.evaluate("window.sameDocument") is True  # redrawn in place, not reloaded
+    assert phone.locator("#people-rows tr").count() >= 10
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390 + 1
+    phone.screenshot(path=ARTIFACTS / "15-leaderboard-live.png", full_page=True)
+
+
+def test_published_results_on_a_phone_and_a_certificate_checked(server, phone) -> None:
+    phone.goto(server + "/contests/cds-2026/results")
+    text = phone.inner_text("main")
+    assert "Kết quả Tuần 1" in text and "Giải Nhất" in text and "Giải Khuyến khích" in text
+    assert "Bản nháp" not in text
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390 + 1  # nothing wider than the phone
+    phone.screenshot(path=ARTIFACTS / "16-results-phone.png", full_page=True)
+    login(phone, server, "0900000002")
+    phone.goto(server + "/account")
+    link = phone.locator("a[href^='/verify/']").first
+    code = link.inner_text()
+    assert re.fullmatch(r"[A-Z2-7]{4}-[A-Z2-7]{4}-[A-Z2-7]{4}", code)
+    phone.screenshot(path=ARTIFACTS / "17-account-certificates.png", full_page=True)
+    link.click()
+    assert "Hợp lệ" in phone.inner_text("main") and "Nguyễn Văn An" in phone.inner_text("main")
+    phone.screenshot(path=ARTIFACTS / "18-verify-certificate.png", full_page=True)
+    response = phone.request.get(f"{server}/certificates/{code}.pdf")
+    assert response.status == 200 and response.body().startswith(b"%PDF")
+
+
+def test_organizer_sees_the_results_section_and_the_documents_settings(server, browser) -> None:
+    context = browser.new_context(bypass_csp=True, viewport={"width": 1366, "height": 768}, locale="vi-VN")
+    page = context.new_page()
+    login(page, server, "0900000001")
+    page.goto(server + "/admin/rounds/2")
+    section = page.inner_text("#results-title >> xpath=..")
+    assert "Đã công bố lúc" in section and "Danh sách người đạt giải (PDF)" in section
+    page.screenshot(path=ARTIFACTS / "19-round-results-section.png", full_page=True)
+    page.goto(server + "/admin/contests/cds-2026/documents")
+    assert page.input_value("#signer_name") == "Trần Quốc Việt"
+    page.screenshot(path=ARTIFACTS / "20-documents-settings.png", full_page=True)
+    context.close()
