@@ -55,6 +55,15 @@ def decimal(value: float | None, digits: int = 2) -> str:
     return "" if value is None else format_decimal(value, _digits_pattern(digits))
 
 
+def minutes_seconds(ms: int | None) -> str:
+    """432123 ms -> 7:12,123 in Vietnamese (7:12.123 in English): a duration to the millisecond a tie-break uses."""
+    if ms is None:
+        return ""
+    minutes, rest = divmod(int(ms), 60_000)
+    seconds = decimal(rest / 1000, 3)
+    return f"{minutes}:{'0' if rest < 10_000 else ''}{seconds}"
+
+
 def percent(share: float | None, digits: int = 1) -> str:
     """A share (0..1) as 12,5% in Vietnamese, 12.5% in English."""
     return "" if share is None else format_percent(share, _digits_pattern(digits) + "%")
@@ -104,6 +113,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(decimal, "decimal")
     app.add_template_filter(vn_clock, "vn_clock")
     app.add_template_filter(percent, "percent")
+    app.add_template_filter(minutes_seconds, "minutes_seconds")
     app.add_template_filter(audit.display_value, "audit_value")
 
     @app.context_processor

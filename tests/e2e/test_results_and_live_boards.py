@@ -36,7 +36,7 @@ def test_public_leaderboard_refreshes_itself_without_reloading(server, browser, 
     first = phone.inner_text("#board-updated time")
     participant_context = browser.new_context(bypass_csp=True, viewport={"width": 390, "height": 844})
     participant = participant_context.new_page()
-    login(participant, server, "0900000013")
+    login(participant, server, "0900000018")  # a demo participant no other browser test uses
     start_quiz(participant, server)
     participant.click("#review")
     participant.once("dialog", lambda dialog: dialog.accept())
@@ -80,5 +80,5 @@ def test_organizer_sees_the_results_section_and_the_documents_settings(server, b
     page.screenshot(path=ARTIFACTS / "19-round-results-section.png", full_page=True)
     page.goto(server + "/admin/contests/cds-2026/documents")
     assert page.input_value("#signer_name") == "Trần Quốc Việt"
-    page.screenshot(path=ARTIFACTS / "20-documents-settings.png", full_page=True)
+    page.screenshot(path=ARTIFACTS / "21-documents-settings.png", full_page=True)
     context.close()

@@ -4,6 +4,7 @@ organizers see before; the official list of winners with the national heading an
 from __future__ import annotations
 
 import io
+import re
 
 from openpyxl import load_workbook
 from pypdf import PdfReader
@@ -58,7 +59,8 @@ def test_results_are_a_draft_for_organizers_until_published_then_public(app, ses
     for tier in ("Giải Nhất", "Giải Nhì", "Giải Ba"):
         assert tier in page
     assert "Nguyễn V. A." in page and "Nguyễn Văn An" not in page
-    assert "Số người tham gia</dt><dd>5<" in page  # five ranked participants
+    assert "Số người tham gia</dt><dd>5<" in page
+    assert re.search(r'<td class="numeric">\d+:\d\d,\d{3}</td>', page)  # times as min:s,ms (Vietnamese comma)  # five ranked participants
     entry = session.scalar(select(AuditEntry).where(AuditEntry.action == "round.results_publish"))
     assert entry is not None and entry.target == f"round:{round_.id}"
 
