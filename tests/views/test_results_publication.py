@@ -59,8 +59,8 @@ def test_results_are_a_draft_for_organizers_until_published_then_public(app, ses
     for tier in ("Giải Nhất", "Giải Nhì", "Giải Ba"):
         assert tier in page
     assert "Nguyễn V. A." in page and "Nguyễn Văn An" not in page
-    assert "Số người tham gia</dt><dd>5<" in page
-    assert re.search(r'<td class="numeric">\d+:\d\d,\d{3}</td>', page)  # times as min:s,ms (Vietnamese comma)  # five ranked participants
+    assert "Số người tham gia</dt><dd>5<" in page  # five ranked participants
+    assert re.search(r'<td class="numeric">\d+:\d\d,\d{3}</td>', page)  # times as min:s,ms (Vietnamese comma)
     entry = session.scalar(select(AuditEntry).where(AuditEntry.action == "round.results_publish"))
     assert entry is not None and entry.target == f"round:{round_.id}"
 
