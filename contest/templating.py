@@ -22,6 +22,7 @@ from contest.labels import (
 )
 from contest.services.console import audit
 from contest.services.people.privacy import mask_name
+from contest.services.people.registration import CATEGORY_LABELS
 
 
 def vn_datetime(moment: datetime | None) -> str:
@@ -126,6 +127,7 @@ def init_app(app: Flask) -> None:
             "contest_status_labels": CONTEST_STATUS_LABELS,
             "prize_labels": PRIZE_LABELS,
             "certificate_kind_labels": CERTIFICATE_KIND_LABELS,
+            "category_labels": CATEGORY_LABELS,
             "current_language": str(locale) if locale else app.config["BABEL_DEFAULT_LOCALE"],
             "now_utc": clock.now(),
             "other_language_url": other_language_url,

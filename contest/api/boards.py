@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, request
+from flask import Response, abort, request
 from flask.typing import ResponseReturnValue
 
 from contest import clock
@@ -17,6 +17,7 @@ from contest.services.cache import cached_json
 from contest.services.console.contests import public_contest
 from contest.services.console.rounds import visible_round
 from contest.services.ranking import leaderboard, live_counts
+from contest.services.ranking.tables import TABLE_KEYS
 
 
 def _public_json(text: str) -> Response:
@@ -31,19 +32,24 @@ BOARD_TTL_S = 1.0
 def round_leaderboard(round_id: int) -> ResponseReturnValue:
     limit = int_arg("limit", 50, low=1, high=leaderboard.MAX_PAGE)
     offset = int_arg("offset", 0, high=leaderboard.MAX_OFFSET)
+    table_key = (request.args.get("table") or "").strip().upper()
+    if table_key and table_key not in TABLE_KEYS:  # checked before it becomes part of a cache key
+        abort(404)
 
     def build() -> dict[str, Any]:
         round_ = visible_round(db.session(), round_id)
-        page = leaderboard.individual_page(db.session(), round_, limit=limit, offset=offset)
+        table = leaderboard.table_arg(round_.contest, table_key)
+        page = leaderboard.individual_page(db.session(), round_, limit=limit, offset=offset, table=table)
         return {
             "entries": [{key: value for key, value in entry.items() if key != "user_id"} for entry in page.entries],
             "total": page.total,
             "final": round_.finalized_at is not None,
             "frozen_at": clock.iso_utc(round_.board_frozen_at) or None,
+            **({"table": table} if table else {}),
         }
 
     # a reader of a cached page touches neither the database nor the board
-    return _public_json(cached_json(f"board:{round_id}:{limit}:{offset}", BOARD_TTL_S, build))
+    return _public_json(cached_json(f"board:{round_id}:{limit}:{offset}:{table_key}", BOARD_TTL_S, build))
 
 
 @bp.get("/rounds/<int:round_id>/units")

@@ -52,3 +52,15 @@ class PasswordChangeForm(FlaskForm):
 
 class DeleteAccountForm(FlaskForm):
     confirm = BooleanField(_l("I want to delete my account"))
+
+
+class ProfileForm(FlaskForm):
+    """The participant's own name and category (and, for organizers, the unit), until the first attempt."""
+
+    name = StringField(_l("Full name"), render_kw={"autocomplete": "name", "maxlength": 120})
+    category = SelectField(
+        _l("You are"),
+        choices=[SelectChoice("", _l("Choose...")), *(SelectChoice(k, v) for k, v in CATEGORY_LABELS.items())],
+        default="",
+    )
+    unit = StringField(_l("Unit (code)"))

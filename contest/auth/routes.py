@@ -9,14 +9,16 @@ from flask_login import current_user, login_required, logout_user
 
 from contest import clock
 from contest.auth import bp
-from contest.auth.forms import DeleteAccountForm, LoginForm, PasswordChangeForm, RegisterForm
+from contest.auth.forms import DeleteAccountForm, LoginForm, PasswordChangeForm, ProfileForm, RegisterForm
 from contest.auth.limits import login_failures, login_failures_per_phone, login_tries, register_limit
+from contest.auth.permissions import current_actor
 from contest.auth.redirects import safe_next
 from contest.auth.registering import register_from
 from contest.auth.sessions import end_session, start_session
 from contest.extensions import db
+from contest.form_problems import show_problems
 from contest.services.errors import Forbidden, InvalidInput
-from contest.services.people import accounts
+from contest.services.people import accounts, profile
 from contest.services.people.accounts import authenticate
 from contest.services.people.units import UnitChoice, find_unit, search_units
 from contest.services.results import certificates
@@ -89,8 +91,32 @@ def register() -> ResponseReturnValue:
 def account() -> ResponseReturnValue:
     """The participant's own account: change the password, download the data, delete the account."""
     password_form, delete_form = PasswordChangeForm(), DeleteAccountForm()
+    profile_form = ProfileForm(data={"name": current_user.name, "category": current_user.category or ""})
     action = request.form.get("action")
-    if action == "password" and password_form.validate_on_submit():
+    if action == "profile" and profile_form.validate_on_submit():
+        try:
+            changed = profile.update_profile(
+                db.session(),
+                current_user,
+                name=profile_form.name.data or "",
+                unit_code=None,  # the unit is kept; the unit administrator or an organizer moves a person
+                category=profile_form.category.data or None,
+                by_staff=False,
+                actor=current_actor(),
+                now=clock.now(),
+            )
+        except Forbidden as error:
+            db.session.rollback()
+            profile_form.name.errors = [*profile_form.name.errors, str(error.message)]
+        except InvalidInput as error:
+            db.session.rollback()
+            show_problems(profile_form, error, "name")
+        else:
+            db.session.commit()
+            if changed:
+                flash(_("Your details were saved."), "success")
+            return redirect(url_for("auth.account"))
+    elif action == "password" and password_form.validate_on_submit():
         try:
             accounts.change_password(
                 current_user, current=password_form.current.data or "", new=password_form.new.data or ""
@@ -125,6 +151,8 @@ def account() -> ResponseReturnValue:
         "account/account.html",
         password_form=password_form,
         delete_form=delete_form,
+        profile_form=profile_form,
+        can_edit_profile=not profile.has_taken_part(db.session(), current_user),
         certificates=certificates.of_user(db.session(), current_user.id),
     )
     return page, 400 if refused else 200

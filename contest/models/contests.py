@@ -60,6 +60,9 @@ class Contest(Base):
     ranking_chain: Mapped[list[str]] = mapped_column(JSON, default=lambda: list(DEFAULT_RANKING_CHAIN))
     unit_ranking: Mapped[str] = mapped_column(String(10), default="rate")
     eligibility: Mapped[str] = mapped_column(String(20), default="anyone", server_default="anyone")
+    # Separate tables by participant category, each ranked and given prizes apart (services.ranking.tables):
+    # [{"key": "A", "name": "Bảng A: Cán bộ, công chức, viên chức", "categories": ["civil_servant"]}, ...]; None: one.
+    tables: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     # What the results' documents and the certificates say of who issues them (the organizer's settings page).
     issuer: Mapped[str] = mapped_column(String(255), default="", server_default="")  # the organizing body

@@ -31,6 +31,10 @@ class RankingEntry(Base):
     # The link of the ranking chain that put this entry below the one before it ("score", ...).
     decided_by: Mapped[str | None] = mapped_column(String(30))
     prize: Mapped[str | None] = mapped_column(String(20))
+    # In a contest with tables: the participant's table (by their category at the close) and the place in it;
+    # prizes are given by that place. None without tables, or for a participant whose category is in no table.
+    table_key: Mapped[str | None] = mapped_column(String(8))
+    table_rank: Mapped[int | None]
 
     user: Mapped[User] = relationship()
     attempt: Mapped[Attempt] = relationship()

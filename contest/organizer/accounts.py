@@ -1,4 +1,5 @@
-"""Accounts: finding people by phone or name, resetting a password, changing a role (administrators)."""
+"""Accounts: finding people by phone or name, resetting a password, correcting name, unit or category, changing a
+role (administrators)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from contest import clock
-from contest.auth.permissions import organizer_required
+from contest.auth.forms import ProfileForm
+from contest.auth.permissions import current_actor, organizer_required
 from contest.auth.resets import reset_and_show
 from contest.extensions import db
 from contest.models import User
@@ -16,7 +18,7 @@ from contest.models.users import ROLES
 from contest.organizer import bp
 from contest.organizer.forms import RoleForm
 from contest.services.errors import Forbidden, InvalidInput
-from contest.services.people import accounts
+from contest.services.people import accounts, profile
 
 
 def role_form(user: User) -> RoleForm:
@@ -25,6 +27,11 @@ def role_form(user: User) -> RoleForm:
     )
     form.role.choices = list(ROLES)
     return form
+
+
+def profile_form(user: User) -> ProfileForm:
+    data = {"name": user.name, "category": user.category or "", "unit": user.unit.code if user.unit else ""}
+    return ProfileForm(formdata=None, data=data)
 
 
 @bp.get("/users")
@@ -36,6 +43,7 @@ def user_search() -> ResponseReturnValue:
         query=query,
         found=accounts.find_accounts(db.session(), query),
         role_form=role_form,
+        profile_form=profile_form,
         can_manage=accounts.can_manage,
     )
 
@@ -71,4 +79,33 @@ def user_role(user_id: int) -> ResponseReturnValue:
         return redirect(url_for("organizer.user_search", q=target.phone))
     db.session.commit()
     flash(_("The role of %(name)s was changed.", name=target.name), "success")
+    return redirect(url_for("organizer.user_search", q=target.phone))
+
+
+@bp.post("/users/<int:user_id>/profile")
+@organizer_required
+def user_profile(user_id: int) -> ResponseReturnValue:
+    """An organizer corrects a person's name, unit or category at any time (recorded in the audit log)."""
+    target = accounts.find_account(db.session(), user_id)
+    form = ProfileForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        changed = profile.update_profile(
+            db.session(),
+            target,
+            name=form.name.data or "",
+            unit_code=(form.unit.data or "").strip() or None,
+            category=form.category.data or None,
+            by_staff=True,
+            actor=current_actor(),
+            now=clock.now(),
+        )
+    except InvalidInput as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+        return redirect(url_for("organizer.user_search", q=target.phone))
+    db.session.commit()
+    if changed:
+        flash(_("The details of %(name)s were saved.", name=target.name), "success")
     return redirect(url_for("organizer.user_search", q=target.phone))

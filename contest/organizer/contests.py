@@ -18,6 +18,8 @@ from contest.services.console import contests
 from contest.services.errors import InvalidInput
 from contest.services.people.units import scope_choices
 
+FIELD_ALIASES = {"chain": "chain_1", "scope_code": "scope", "tables": "table_civil_servant"}  # service -> form
+
 
 @bp.get("/contests")
 @organizer_required
@@ -54,7 +56,7 @@ def contest_new() -> ResponseReturnValue:
             )
         except InvalidInput as error:
             db.session.rollback()
-            show_problems(form, error, "slug", {"chain": "chain_1", "scope_code": "scope"})
+            show_problems(form, error, "slug", FIELD_ALIASES)
         else:
             db.session.commit()
             flash(_("The contest %(title)s was created.", title=contest.title), "success")
@@ -74,7 +76,7 @@ def contest_edit(slug: str) -> ResponseReturnValue:
             contests.update_contest(db.session(), contest, actor=current_actor(), now=clock.now(), **form.settings())
         except InvalidInput as error:
             db.session.rollback()
-            show_problems(form, error, "title", {"chain": "chain_1", "scope_code": "scope"})
+            show_problems(form, error, "title", FIELD_ALIASES)
         else:
             db.session.commit()
             flash(_("The contest %(title)s was saved.", title=contest.title), "success")

@@ -16,9 +16,12 @@ from wtforms.validators import DataRequired, Length
 from contest import clock
 from contest.labels import UNIT_KIND_LABELS
 from contest.models.contests import RANKING_LINKS
+from contest.models.users import CATEGORIES
 from contest.numbers import whole_number
+from contest.services.people.registration import CATEGORY_LABELS
 from contest.services.ranking.prizes import PRIZE_NAMES_VI, PRIZES
 from contest.services.ranking.rules import LINK_LABELS
+from contest.services.ranking.tables import TABLE_KEYS
 from question_bank.difficulty import DIFFICULTIES
 from question_bank.draw import DrawPart
 from question_bank.model import LETTERS
@@ -134,11 +137,32 @@ class ContestForm(FlaskForm):
     def chain_fields(self) -> list[SelectField]:
         return [self[f"chain_{n}"] for n in range(1, len(RANKING_LINKS) + 1)]
 
+    def table_name_fields(self) -> list[StringField]:
+        return [self[f"table_name_{key}"] for key in TABLE_KEYS]
+
+    def table_category_fields(self) -> list[SelectField]:
+        return [self[f"table_{category}"] for category in CATEGORIES]
+
+    def fill_tables(self, tables: list[dict[str, Any]] | None) -> None:
+        for table in tables or []:
+            self[f"table_name_{table['key']}"].data = table["name"]
+            for category in table["categories"]:
+                self[f"table_{category}"].data = table["key"]
+
+    def tables(self) -> tuple[dict[str, str], dict[str, str]] | None:
+        """The table names by key and each category's table, as validate_tables reads them; None when the form
+        did not carry them (the tables stay as they are)."""
+        if not any(field.raw_data is not None for field in self.table_category_fields()):
+            return None
+        names = {key: self[f"table_name_{key}"].data or "" for key in TABLE_KEYS}
+        return names, {category: self[f"table_{category}"].data or "" for category in CATEGORIES}
+
     def fill(self, settings: dict[str, Any]) -> None:
         """Show a contest's settings (contest_settings) on a form that was not posted."""
         self.title.data, self.scope.data, self.rules.data = settings["title"], settings["scope"], settings["rules"]
         self.names.data, self.unit_ranking.data = settings["names"], settings["unit_ranking"]
         self.eligibility.data = settings["eligibility"]
+        self.fill_tables(settings.get("tables"))
         for field, link in zip(self.chain_fields(), [*settings["chain"], *[""] * len(RANKING_LINKS)], strict=False):
             field.data = link
 
@@ -157,7 +181,18 @@ class ContestForm(FlaskForm):
             "chain": ",".join(link for link in posted if link) if posted else None,
             "unit_ranking": self.unit_ranking.data if self.unit_ranking.raw_data else None,
             "eligibility": self.eligibility.data if self.eligibility.raw_data else None,
+            "tables": self.tables(),
         }
+
+
+def _table_choices() -> list[SelectChoice]:
+    return [SelectChoice("", _l("(no separate table)")), *(SelectChoice(key, key) for key in TABLE_KEYS)]
+
+
+for _key in TABLE_KEYS:
+    setattr(ContestForm, f"table_name_{_key}", StringField(_l("Name of table %(key)s", key=_key)))
+for _category, _label in CATEGORY_LABELS.items():
+    setattr(ContestForm, f"table_{_category}", SelectField(_label, choices=_table_choices, default=""))
 
 
 # One select per place of the ranking chain (chain-1, chain-2, ...; a blank one is skipped), as many as there

@@ -19,7 +19,7 @@ from contest.public import bp
 from contest.services import health
 from contest.services.console.contests import public_contest, public_contests
 from contest.services.people import eligibility
-from contest.services.ranking import bulletin, contest_ranking, leaderboard, live_counts
+from contest.services.ranking import bulletin, contest_ranking, leaderboard, live_counts, tables
 from contest.services.ranking.bulletin import write_bulletin
 from contest.services.ranking.rules import LINK_LABELS
 from contest.services.results import announcement, documents
@@ -65,6 +65,8 @@ def leaderboard_page(slug: str) -> ResponseReturnValue:
         "query": request.args.get("q", ""),
         "parent": request.args.get("parent", ""),
         "whole": None,
+        "tables": tables.tables_of(contest),
+        "table": leaderboard.table_arg(contest, request.args.get("table")),
     }
     if request.args.get("round") == "all":
         offset = (int_arg("page", 1, low=1, high=MAX_PAGE_NUMBER) - 1) * PAGE_SIZE
@@ -75,7 +77,9 @@ def leaderboard_page(slug: str) -> ResponseReturnValue:
     elif round_ is not None:
         offset = (int_arg("page", 1, low=1, high=MAX_PAGE_NUMBER) - 1) * PAGE_SIZE
         try:
-            context["page"] = leaderboard.individual_page(db.session(), round_, limit=PAGE_SIZE, offset=offset)
+            context["page"] = leaderboard.individual_page(
+                db.session(), round_, limit=PAGE_SIZE, offset=offset, table=context["table"]
+            )
         except leaderboard.BoardHidden:
             context["hidden"] = True
         if not context["hidden"]:

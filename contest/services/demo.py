@@ -55,9 +55,15 @@ Cuộc thi dành cho cán bộ, công chức, viên chức, đoàn viên, hội 
 
 - Mỗi tuần một đợt thi; mỗi đợt 20 câu hỏi trắc nghiệm chọn ngẫu nhiên, làm trong 15 phút.
 - Mỗi người được thi tối đa 3 lần trong một đợt; kết quả cao nhất được tính.
-- Giải tuần: 1 giải Nhất, 2 giải Nhì, 3 giải Ba và 10 giải Khuyến khích; mỗi người chỉ nhận một giải trong cả cuộc thi.
+- Hai bảng: Bảng A cho cán bộ, công chức, viên chức; Bảng B cho đoàn viên, hội viên, người lao động, người dân.
+- Giải tuần mỗi bảng: 1 giải Nhất, 1 giải Nhì, 1 giải Ba, 2 giải Khuyến khích; mỗi người nhận tối đa một giải.
 """
-DEMO_PRIZES = {"first": 1, "second": 2, "third": 3, "consolation": 10, "one_per_person": True}
+DEMO_PRIZES = {"first": 1, "second": 1, "third": 1, "consolation": 2, "one_per_person": True}  # in each table
+DEMO_TABLES = (
+    {"A": "Bảng A: Cán bộ, công chức, viên chức", "B": "Bảng B: Đoàn viên, hội viên, người lao động và người dân"},
+    {"civil_servant": "A", "union_member": "B", "association_member": "B", "worker": "B", "citizen": "B"},
+)
+DEMO_CATEGORIES = ("civil_servant", "union_member", "citizen", "civil_servant", "association_member", "worker")
 DEMO_DOCUMENTS = {
     "parent_body": "UBND tỉnh Hòa Bình Xanh",
     "issuer": "Ban Tổ chức Cuộc thi",
@@ -96,6 +102,7 @@ def load_demo(session: Session, *, actor: Actor, now: datetime) -> DemoReport:
             title=CONTEST_TITLE,
             scope_code="HBX",
             rules=CONTEST_RULES,
+            tables=DEMO_TABLES,
             now=now,
             actor=actor,
         )
@@ -243,7 +250,7 @@ def _demo_attempts(session: Session, round_: Round, now: datetime) -> int:
             password_hash=password_hash,
             role="participant",
             unit=rng.choice(units),
-            category="civil_servant",
+            category=DEMO_CATEGORIES[index % len(DEMO_CATEGORIES)],
             created_at=started_at - timedelta(days=10),  # registered before last week's round
             consent_at=started_at - timedelta(days=10),
             registered_address=_demo_origin(index).address,

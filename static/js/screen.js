@@ -50,11 +50,18 @@
     document.getElementById("round-name").textContent = data.round ? data.round.name : "";
     var final = Boolean(data.round && data.round.final);
     document.getElementById("final-title").hidden = !final;
+    function leaders(list, entries) {
+      list.textContent = "";
+      entries.forEach(function (entry) {
+        var prize = final && entry.prize ? span("prize", config.prizes[entry.prize] || "") : null;
+        list.appendChild(row(entry.rank, entry.name, entry.unit, String(entry.score), prize));
+      });
+    }
     var top = document.getElementById("top");
-    top.textContent = "";
-    data.top.forEach(function (entry) {
-      var prize = final && entry.prize ? span("prize", config.prizes[entry.prize] || "") : null;
-      top.appendChild(row(entry.rank, entry.name, entry.unit, String(entry.score), prize));
+    if (top) leaders(top, data.top);
+    (data.tables || []).forEach(function (table) {
+      var list = document.getElementById("top-" + table.key);
+      if (list) leaders(list, table.top);
     });
     var units = document.getElementById("units");
     units.textContent = "";

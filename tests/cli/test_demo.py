@@ -34,13 +34,15 @@ def test_demo_loads_units_bank_contest_open_round_and_accounts(runner, session, 
     assert current.closes_at - current.opens_at == timedelta(days=7)
     assert contest.rules.startswith("<p>Cuộc thi dành cho") and "<ul><li>Mỗi tuần một đợt thi" in contest.rules
     plan = current.prize_plan
+    # as the rules announce, in each of the two tables
     assert (plan["first"], plan["second"], plan["third"], plan["consolation"], plan["one_per_person"]) == (
         1,
+        1,
+        1,
         2,
-        3,
-        10,
         True,
-    )  # as the rules announce
+    )
+    assert [table["key"] for table in contest.tables] == ["A", "B"] and "Hai bảng" in contest.rules
     organizer = session.scalar(select(User).where(User.phone == "0900000001"))
     assert organizer.role == "organizer"
 
@@ -115,7 +117,12 @@ def test_demo_has_last_weeks_results_published_with_certificates(runner, client,
     assert f'href="/contests/cds-2026/results?round={past.id}"' in contest_page  # the ended round links to them
     page = client.get("/contests/cds-2026/results").get_data(as_text=True)
     assert "Kết quả Tuần 1" in page and "Giải Nhất" in page and "Giải Khuyến khích" in page
+    assert "Bảng A: Cán bộ, công chức, viên chức" in page and "Bảng B: Đoàn viên" in page  # winners by table
     kinds = session.scalars(select(Certificate.kind).where(Certificate.round_id == past.id)).all()
-    assert kinds.count("participation") == 20 and kinds.count("prize") == 16  # 1 + 2 + 3 + 10 prizes
+    assert kinds.count("participation") == 20 and kinds.count("prize") == 10  # 1 + 1 + 1 + 2 in each table
+    prizes = session.scalars(
+        select(Certificate.statement).where(Certificate.round_id == past.id, Certificate.kind == "prize")
+    ).all()
+    assert sorted(p["prize"] for p in prizes if p["prize"] == "first") == ["first", "first"]  # one per table
     client.post("/login", data={"phone": "0900000002", "password": "Demo@2026", "csrf_token": csrf_token(client)})
     assert "Giấy chứng nhận tham gia" in client.get("/account").get_data(as_text=True)

@@ -64,7 +64,11 @@ def test_big_screen_numbers_ranks_marks_the_top_three_and_scales_bars_to_the_hig
     page = client.get("/contests/cds-2026/screen").get_data(as_text=True)
     data = client.get("/api/contests/cds-2026/screen").get_json()
     assert [entry["rank"] for entry in data["top"]] == list(range(1, 11))
-    assert page.count('class="podium podium-') == 3 and '<span class="rank">1</span>' in page
+    # the demo contest has two tables: the leaders of each, five each to fit the screen's ten rows
+    assert [table["key"] for table in data["tables"]] == ["A", "B"]
+    assert all([entry["rank"] for entry in table["top"]] == [1, 2, 3, 4, 5] for table in data["tables"])
+    assert "Bảng A: Cán bộ, công chức, viên chức" in page
+    assert page.count('class="podium podium-') == 6 and '<span class="rank">1</span>' in page
     widths = [float(width) for width in re.findall(r'class="bar"><span style="width: ([\d.]+)%"', page)]
     rates = [row["rate"] for row in data["units"]]
     assert widths[0] == 100.0 and max(rates) < 0.5  # a few percent fills the longest bar, not a sliver of it

@@ -24,6 +24,7 @@ from contest.services.console.rich_text import clean_html
 from contest.services.errors import InvalidInput, NotFound
 from contest.services.people.units import find_unit
 from contest.services.ranking.rules import LINK_LABELS
+from contest.services.ranking.tables import validate_tables
 
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]{1,63}")
 MAX_TITLE = 255  # the columns' lengths: longer text is refused with a message, not by the database
@@ -43,6 +44,7 @@ def create_contest(
     chain: str | None = None,
     unit_ranking: str | None = None,
     eligibility: str | None = None,
+    tables: tuple[dict[str, str], dict[str, str]] | None = None,
 ) -> Contest:
     """A new contest; everything is checked before anything is stored (InvalidInput names the field)."""
     slug = slug.strip()
@@ -56,6 +58,8 @@ def create_contest(
     _set_contest_fields(session, contest, title=title, scope_code=scope_code, rules=rules)
     _set_eligibility(contest, eligibility)
     _set_ranking_and_names(contest, chain=chain, unit_ranking=unit_ranking, names=names)
+    if tables is not None:
+        contest.tables = validate_tables(*tables)
     session.add(contest)
     session.flush()
     record(session, actor, "contest.create", f"contest:{contest.slug}", after=contest_settings(contest), now=now)
@@ -93,6 +97,7 @@ def contest_settings(contest: Contest) -> dict[str, Any]:
         "chain": list(contest.ranking_chain),
         "unit_ranking": contest.unit_ranking,
         "eligibility": contest.eligibility,
+        "tables": contest.tables,
     }
 
 
@@ -107,6 +112,7 @@ def update_contest(
     chain: str | None = None,
     unit_ranking: str | None = None,
     eligibility: str | None = None,
+    tables: tuple[dict[str, str], dict[str, str]] | None = None,
     actor: Actor,
     now: datetime,
 ) -> None:
@@ -116,6 +122,8 @@ def update_contest(
     _set_contest_fields(session, contest, title=title, scope_code=scope_code, rules=rules)
     _set_eligibility(contest, eligibility)
     _set_ranking_and_names(contest, names=names, chain=chain, unit_ranking=unit_ranking)
+    if tables is not None:
+        contest.tables = validate_tables(*tables)
     session.flush()
     after = contest_settings(contest)
     record(session, actor, "contest.edit", f"contest:{contest.slug}", before=before, after=after, now=now)

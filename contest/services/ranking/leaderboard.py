@@ -27,6 +27,7 @@ from contest.services.ranking import live_board
 from contest.services.ranking.live_board import BoardPage, BoardRecord
 from contest.services.ranking.prizes import PRIZE_POINTS
 from contest.services.ranking.rules import best_attempts, live_order
+from contest.services.ranking.tables import table_names, tables_of
 
 log = logging.getLogger(__name__)
 REBUILD_LOCK_S = 60
@@ -129,17 +130,26 @@ def rebuild(session: Session, round_: Round, client: redis.Redis | None = None) 
     return len(records)
 
 
-def _database_page(session: Session, round_: Round, limit: int, offset: int, until: datetime | None) -> BoardPage:
+def _database_page(
+    session: Session,
+    round_: Round,
+    limit: int,
+    offset: int,
+    until: datetime | None,
+    categories: tuple[str, ...] | None = None,
+) -> BoardPage:
     best = best_attempts(round_.id, until=until)
-    total = session.scalar(select(func.count()).select_from(best)) or 0
-    rows = session.execute(
+    counted_people = select(func.count()).select_from(best)
+    query = (
         select(best.c.user_id, best.c.score, best.c.duration_ms, best.c.submitted_at, User.name, Unit.name)
         .join(User, User.id == best.c.user_id)
         .outerjoin(Unit, Unit.id == User.unit_id)
-        .order_by(*live_order(best))
-        .limit(limit)
-        .offset(offset)
-    ).all()
+    )
+    if categories is not None:  # one table's people only
+        counted_people = counted_people.join(User, User.id == best.c.user_id).where(User.category.in_(categories))
+        query = query.where(User.category.in_(categories))
+    total = session.scalar(counted_people) or 0
+    rows = session.execute(query.order_by(*live_order(best)).limit(limit).offset(offset)).all()
     display = round_.contest.name_display
     entries = [
         {
@@ -156,21 +166,24 @@ def _database_page(session: Session, round_: Round, limit: int, offset: int, unt
     return BoardPage(entries, total)
 
 
-def _final_page(session: Session, round_: Round, limit: int, offset: int) -> BoardPage:
-    total = session.scalar(select(func.count(RankingEntry.id)).where(RankingEntry.round_id == round_.id)) or 0
+def _final_page(session: Session, round_: Round, limit: int, offset: int, table: str | None = None) -> BoardPage:
+    where = [RankingEntry.round_id == round_.id]
+    if table is not None:
+        where.append(RankingEntry.table_key == table)
+    total = session.scalar(select(func.count(RankingEntry.id)).where(*where)) or 0
     rows = session.execute(
         select(RankingEntry, User.name, Unit.name)
         .join(User, User.id == RankingEntry.user_id)
         .outerjoin(Unit, Unit.id == User.unit_id)
-        .where(RankingEntry.round_id == round_.id)
-        .order_by(RankingEntry.rank)
+        .where(*where)
+        .order_by(RankingEntry.table_rank if table is not None else RankingEntry.rank)
         .limit(limit)
         .offset(offset)
     ).all()
     display = round_.contest.name_display
     entries = [
         {
-            "rank": entry.rank,
+            "rank": entry.table_rank if table is not None else entry.rank,
             "user_id": entry.user_id,
             "name": public_name(name, display),
             "unit": unit or "",
@@ -188,14 +201,52 @@ class BoardHidden(NotFound):
     code = "board_hidden"
 
 
+TABLE_BOARD_TTL_S = 3.0
+
+
+def table_arg(contest: Contest, raw: str | None) -> str | None:
+    """A table's key from an address (?table=A), or None; a key the contest does not have is not found."""
+    if not raw:
+        return None
+    key = raw.strip().upper()
+    if key not in table_names(contest):
+        raise NotFound(_("This contest has no table %(key)s.", key=raw[:8]))
+    return key
+
+
+def _table_page(
+    session: Session, round_: Round, table: str, limit: int, offset: int, until: datetime | None
+) -> BoardPage:
+    """One table's live standings, from the database (the Redis board holds the whole round), shared a few
+    seconds between readers."""
+    categories = next(t.categories for t in tables_of(round_.contest) if t.key == table)
+    moment = clock.iso_utc(until) if until else "live"
+
+    def compute() -> dict[str, Any]:
+        page = _database_page(session, round_, limit, offset, until, categories)
+        return {"entries": page.entries, "total": page.total}
+
+    data = cached(f"board:{round_.id}:table:{table}:{limit}:{offset}:{moment}", TABLE_BOARD_TTL_S, compute)
+    return BoardPage(data["entries"], data["total"])
+
+
 def individual_page(
-    session: Session, round_: Round, *, limit: int = 50, offset: int = 0, public: bool = True
+    session: Session,
+    round_: Round,
+    *,
+    limit: int = 50,
+    offset: int = 0,
+    public: bool = True,
+    table: str | None = None,
 ) -> BoardPage:
     limit, offset = max(1, min(limit, MAX_PAGE)), max(0, offset)
     if round_.finalized_at is not None:
-        return _final_page(session, round_, limit, offset)
+        return _final_page(session, round_, limit, offset, table)
     if public and round_.board_hidden:
         raise BoardHidden(_("The organizers have hidden this board for now."))
+    frozen = round_.board_frozen_at if public else None
+    if table is not None:
+        return _table_page(session, round_, table, limit, offset, frozen)
     if public and round_.board_frozen_at is not None:
         return _database_page(session, round_, limit, offset, round_.board_frozen_at)
     client = redis_client()

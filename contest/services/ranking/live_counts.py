@@ -12,6 +12,7 @@ from contest.models import Attempt, Contest, Round
 from contest.services.cache import cached
 from contest.services.ranking.leaderboard import individual_page, unit_ranking
 from contest.services.ranking.rules import public_as_of
+from contest.services.ranking.tables import tables_of
 
 STATS_TTL_S = 2.0
 SCREEN_TTL_S = 3.0
@@ -69,8 +70,22 @@ def screen_payload(session: Session, contest: Contest) -> dict[str, Any]:
         if not data["round"]["hidden"]:
             page = individual_page(session, round_, limit=10)
             data["top"] = [{k: v for k, v in entry.items() if k != "user_id"} for entry in page.entries]
+            per_table = tables_of(contest)
+            if per_table:  # each table's leaders, as many as fit in the screen's ten rows
+                shown = max(3, 10 // len(per_table))
+                data["tables"] = [
+                    {
+                        "key": table.key,
+                        "name": table.name,
+                        "top": [
+                            {k: v for k, v in entry.items() if k != "user_id"}
+                            for entry in individual_page(session, round_, limit=shown, table=table.key).entries
+                        ],
+                    }
+                    for table in per_table
+                ]
             if not data["round"]["final"]:
-                for entry in data["top"]:
+                for entry in [*data["top"], *(e for t in data.get("tables", []) for e in t["top"])]:
                     entry.pop("prize", None)
             data["units"] = [row.as_json() for row in unit_ranking(session, round_)[:10]]
     data["generated_at"] = clock.iso_utc(clock.now())

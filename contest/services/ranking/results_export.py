@@ -20,6 +20,7 @@ from contest.services.people.registration import CATEGORY_LABELS
 from contest.services.ranking.leaderboard import unit_ranking
 from contest.services.ranking.prizes import PRIZE_NAMES_VI
 from contest.services.ranking.rules import LINK_LABELS, chain_of
+from contest.services.ranking.tables import table_names, tables_of
 from question_bank.workbooks import new_workbook, save_workbook
 
 PREDICTION_TARGETS = {
@@ -61,9 +62,12 @@ def write_results(
     """Write the workbook; the round must have been closed (`round close`). The export is recorded: the
     workbook holds phone numbers."""
     workbook, people = new_workbook("Xếp hạng cá nhân")
+    names = table_names(round_.contest)  # with tables: each table's place first, rows by table
+    table_columns = ["Bảng", "Hạng trong bảng"] if names else []
     _header(
         people,
         [
+            *table_columns,
             "Hạng",
             "Họ và tên",
             "Số điện thoại",
@@ -76,21 +80,24 @@ def write_results(
             "Thời gian làm bài (giây)",
             "Nộp bài lúc (giờ Việt Nam)",
             "Giải",
-            "Người liền trên xếp trước vì có",
+            "Người liền trên trong bảng xếp trước vì có" if names else "Người liền trên xếp trước vì có",
         ],
-        [7, 28, 14, 36, 24, 7, 8, 10, 12, 14, 24, 12, 30],
+        [*([24, 9] if names else []), 7, 28, 14, 36, 24, 7, 8, 10, 12, 14, 24, 12, 30],
     )
     rows = session.execute(
         select(RankingEntry, User.name, User.phone, User.anonymised_at, User.category, Unit.name)
         .join(User, User.id == RankingEntry.user_id)
         .outerjoin(Unit, Unit.id == User.unit_id)
         .where(RankingEntry.round_id == round_.id)
-        .order_by(RankingEntry.rank)
+        .order_by(RankingEntry.table_key.is_(None), RankingEntry.table_key, RankingEntry.table_rank, RankingEntry.rank)
     ).all()
     categories = _category_names()
+    shift = len(table_columns)
     for entry, name, phone, anonymised_at, category, unit in rows:
+        table = [names.get(entry.table_key or "", "ngoài các bảng"), entry.table_rank] if names else []
         people.append(
             [
+                *table,
                 entry.rank,
                 name,
                 "" if anonymised_at is not None else phone,  # a deleted account keeps no phone number
@@ -108,8 +115,8 @@ def write_results(
             ]
         )
         last = people.max_row
-        people.cell(row=last, column=10).number_format = "0.000"  # every duration in seconds, to the millisecond
-        people.cell(row=last, column=11).number_format = "dd/mm/yyyy hh:mm:ss.000"
+        people.cell(row=last, column=10 + shift).number_format = "0.000"  # every duration in seconds, to the ms
+        people.cell(row=last, column=11 + shift).number_format = "dd/mm/yyyy hh:mm:ss.000"
 
     units = workbook.create_sheet("Xếp hạng đơn vị")
     _header(
@@ -157,6 +164,10 @@ def write_results(
         ("Câu hỏi dự đoán", PREDICTION_TARGETS[round_.prediction]),
         ("Giá trị thực tế", "" if round_.actual_value is None else str(round_.actual_value)),
         ("Số người xếp hạng", str(len(rows))),
+        *(
+            (table.name, "đối tượng: " + ", ".join(_category_names()[category] for category in table.categories))
+            for table in tables_of(round_.contest)
+        ),
         (
             "Tính lúc (giờ Việt Nam)",
             f"{clock.to_vietnam(round_.finalized_at):%d/%m/%Y %H:%M:%S}" if round_.finalized_at else "",

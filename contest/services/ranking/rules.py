@@ -17,9 +17,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, Subquery, and_, delete, func, insert, or_, select
 from sqlalchemy.orm import QueryableAttribute, Session
 
-from contest.models import Attempt, RankingEntry, Round
+from contest.models import Attempt, RankingEntry, Round, User
 from contest.models.attempts import FINISHED
 from contest.models.contests import DEFAULT_RANKING_CHAIN
+from contest.services.ranking import tables
 from contest.services.ranking.prizes import allocate
 
 LAST_LINK = "record_order"
@@ -211,30 +212,56 @@ def rank_candidates(candidates: Sequence[Candidate], chain: Sequence[str], actua
 
 
 def finalize_ranking(session: Session, round_: Round, now: datetime) -> list[Ranked]:
-    """Compute the final ranking and store it (replacing an earlier one)."""
+    """Compute the final ranking and store it (replacing an earlier one). In a contest with tables each table is
+    ranked apart too (same chain, same actual value): its places, the link that decided each pair of neighbours in
+    it, and its prizes."""
     candidates = load_candidates(session, round_)
     actual = actual_value(round_, candidates)
-    ranked = rank_candidates(candidates, chain_of(round_), actual)
+    chain = chain_of(round_)
+    ranked = rank_candidates(candidates, chain, actual)
     session.execute(delete(RankingEntry).where(RankingEntry.round_id == round_.id))
-    prizes = allocate(session, round_, [entry.candidate.user_id for entry in ranked])
-    rows = [
-        {
-            "round_id": round_.id,
-            "rank": entry.rank,
-            "user_id": entry.candidate.user_id,
-            "attempt_id": entry.candidate.attempt_id,
-            "score": entry.candidate.score,
-            "total": entry.candidate.total,
-            "duration_ms": entry.candidate.duration_ms,
-            "started_at": entry.candidate.started_at,
-            "submitted_at": entry.candidate.submitted_at,
-            "prediction": entry.candidate.prediction,
-            "prediction_distance": entry.prediction_distance,
-            "decided_by": entry.decided_by,
-            "prize": prizes.get(entry.candidate.user_id),
-        }
-        for entry in ranked
-    ]
+    in_table: dict[int, tuple[str, Ranked]] = {}
+    table_of = tables.table_of_category(round_.contest)
+    if table_of:
+        took_part = select(Attempt.user_id).where(Attempt.round_id == round_.id)
+        categories = dict(session.execute(select(User.id, User.category).where(User.id.in_(took_part))).all())
+        members: dict[str, list[Candidate]] = {}
+        for entry in ranked:  # in the round's order: each table's list keeps it
+            key = table_of.get(categories.get(entry.candidate.user_id) or "")
+            if key is not None:
+                members.setdefault(key, []).append(entry.candidate)
+        prizes: dict[int, str] = {}
+        for key, people in members.items():
+            for table_place in rank_candidates(people, chain, actual):
+                in_table[table_place.candidate.user_id] = (key, table_place)
+            prizes.update(allocate(session, round_, [candidate.user_id for candidate in people]))
+    else:
+        prizes = allocate(session, round_, [entry.candidate.user_id for entry in ranked])
+    rows = []
+    for entry in ranked:
+        table_key: str | None = None
+        placed: Ranked | None = None
+        if entry.candidate.user_id in in_table:
+            table_key, placed = in_table[entry.candidate.user_id]
+        rows.append(
+            {
+                "round_id": round_.id,
+                "rank": entry.rank,
+                "user_id": entry.candidate.user_id,
+                "attempt_id": entry.candidate.attempt_id,
+                "score": entry.candidate.score,
+                "total": entry.candidate.total,
+                "duration_ms": entry.candidate.duration_ms,
+                "started_at": entry.candidate.started_at,
+                "submitted_at": entry.candidate.submitted_at,
+                "prediction": entry.candidate.prediction,
+                "prediction_distance": entry.prediction_distance,
+                "decided_by": placed.decided_by if placed is not None else entry.decided_by,
+                "prize": prizes.get(entry.candidate.user_id),
+                "table_key": table_key,
+                "table_rank": placed.rank if placed is not None else None,
+            }
+        )
     for start in range(0, len(rows), 5000):
         session.execute(insert(RankingEntry), rows[start : start + 5000])
     round_.actual_value = actual

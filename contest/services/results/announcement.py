@@ -17,6 +17,7 @@ from contest.services.people.privacy import public_name
 from contest.services.ranking.leaderboard import UnitRow, unit_ranking
 from contest.services.ranking.prizes import PRIZE_NAMES_VI, PRIZE_ORDER, PRIZES
 from contest.services.ranking.rules import counted
+from contest.services.ranking.tables import table_names
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,7 @@ class Winner:
     decided_by: str | None
     prize: str
     user_id: int
+    table_rank: int | None = None  # the place in the table, in a contest with tables
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,8 @@ class Tier:
     prize: str
     label: str  # "Giải Nhất"
     winners: list[Winner]
+    table: str | None = None  # the table's key, in a contest with tables
+    table_name: str = ""
 
 
 @dataclass(frozen=True)
@@ -104,15 +108,17 @@ def round_results(session: Session, round_: Round) -> RoundResults:
         .join(User, User.id == RankingEntry.user_id)
         .outerjoin(Unit, Unit.id == User.unit_id)
         .where(RankingEntry.round_id == round_.id, RankingEntry.prize.is_not(None))
-        .order_by(RankingEntry.rank)
+        .order_by(RankingEntry.table_key, RankingEntry.table_rank, RankingEntry.rank)
     ).all()
-    by_prize: dict[str, list[Winner]] = {prize: [] for prize in PRIZES}
+    names = table_names(contest)
+    keys: list[str | None] = list(names) if names else [None]
+    by_prize: dict[tuple[str | None, str], list[Winner]] = {(key, prize): [] for key in keys for prize in PRIZES}
     for entry, name, unit in rows:
-        if entry.prize not in PRIZE_ORDER:
+        if entry.prize not in PRIZE_ORDER or (entry.table_key, entry.prize) not in by_prize:
             continue
-        by_prize[entry.prize].append(
+        by_prize[(entry.table_key, entry.prize)].append(
             Winner(
-                rank=entry.rank,
+                rank=entry.table_rank or entry.rank,  # in a contest with tables, the place in the table
                 name=public_name(name, contest.name_display),
                 full_name=name,
                 unit=unit or "",
@@ -122,9 +128,14 @@ def round_results(session: Session, round_: Round) -> RoundResults:
                 decided_by=entry.decided_by,
                 prize=entry.prize,
                 user_id=entry.user_id,
+                table_rank=entry.table_rank,
             )
         )
-    tiers = [Tier(prize, PRIZE_NAMES_VI[prize], winners) for prize, winners in by_prize.items() if winners]
+    tiers = [
+        Tier(prize, PRIZE_NAMES_VI[prize], winners, key, names.get(key or "", ""))
+        for (key, prize), winners in by_prize.items()
+        if winners
+    ]
     units = unit_ranking(session, round_, public=False)
     return RoundResults(contest, round_, tiers, units, _figures(session, round_, units))
 

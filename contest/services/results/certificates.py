@@ -31,6 +31,7 @@ from contest.extensions import redis_client
 from contest.models import Certificate, Contest, RankingEntry, Round, Unit, User
 from contest.services.quiz.receipts import keyed_code, normalise_code, receipt_keys
 from contest.services.ranking.prizes import PRIZE_NAMES_VI
+from contest.services.ranking.tables import table_names
 from contest.services.results import pdf as paper
 
 PDF_CACHE_TTL_S = 24 * 3600
@@ -48,6 +49,7 @@ def statement_of(
         "name": name,
         "unit": unit,
         "prize": entry.prize if kind == "prize" else None,
+        "table": table_names(contest).get(entry.table_key or "") if entry.table_key else None,
         "score": entry.score,
         "total": entry.total,
         "issuer": contest.issuer,
@@ -270,7 +272,14 @@ def draw(
         paper.line(pdf, statement["unit"], size=13)
     pdf.ln(2)
     if prize:
-        paper.line(pdf, f"đã đạt {PRIZE_NAMES_VI.get(prize, prize).upper()}", size=17, style="B", height=9)
+        won = PRIZE_NAMES_VI.get(prize, prize).upper()
+        paper.line(
+            pdf,
+            f"đã đạt {won}" + (f" – {statement['table']}" if statement.get("table") else ""),
+            size=17,
+            style="B",
+            height=9,
+        )
     else:
         paper.line(pdf, "đã tham gia", size=14, height=7)
     paper.line(pdf, f"{statement['round']} – {statement['contest']}", size=14, style="B", height=7)

@@ -84,8 +84,12 @@ def results_pdf(results: RoundResults) -> bytes:
     pdf.ln(3)
     for label, value in _heading_rows(results):
         paper.line(pdf, f"{label}: {value}", size=10, align="L", height=5)
+    shown_table: str | None = None
     for tier in results.tiers:
         pdf.ln(3)
+        if tier.table and tier.table != shown_table:
+            paper.line(pdf, tier.table_name, size=13, style="B", align="L")
+            shown_table = tier.table
         paper.line(pdf, f"{tier.label} ({len(tier.winners)})", size=12, style="B", align="L")
         _table(
             pdf,
@@ -143,7 +147,9 @@ def winners_pdf(results: RoundResults) -> bytes:
 
 
 def _prize_label(results: RoundResults, winner: Winner) -> str:
-    return next(tier.label for tier in results.tiers if tier.prize == winner.prize)
+    """ "Giải Nhất", or "Giải Nhất – Bảng A" in a contest with tables."""
+    tier = next(tier for tier in results.tiers if winner in tier.winners)
+    return f"{tier.label} – Bảng {tier.table}" if tier.table else tier.label
 
 
 # Workbooks
@@ -162,8 +168,10 @@ def _bold_row(sheet: Worksheet) -> None:
 def results_xlsx(results: RoundResults, target: Path | str | BinaryIO) -> None:
     """The public announcement as a workbook: winners, unit ranking, figures (no phone numbers)."""
     workbook, winners = new_workbook("Người đạt giải")
+    with_tables = any(tier.table for tier in results.tiers)
     winners.append(
         [
+            *(["Bảng"] if with_tables else []),
             "Giải",
             "Hạng",
             "Họ và tên",
@@ -177,11 +185,12 @@ def results_xlsx(results: RoundResults, target: Path | str | BinaryIO) -> None:
     _bold_row(winners)
     for tier in results.tiers:
         for w in tier.winners:
+            table = [tier.table_name] if with_tables else []
             winners.append(
-                [tier.label, w.rank, w.name, w.unit, w.score, w.total, w.duration_ms / 1000, decided_text(w)]
+                [*table, tier.label, w.rank, w.name, w.unit, w.score, w.total, w.duration_ms / 1000, decided_text(w)]
             )
-            winners.cell(row=winners.max_row, column=7).number_format = "0.000"
-    _columns(winners, [18, 7, 28, 40, 7, 7, 14, 30])
+            winners.cell(row=winners.max_row, column=7 + len(table)).number_format = "0.000"
+    _columns(winners, [*([30] if with_tables else []), 18, 7, 28, 40, 7, 7, 14, 30])
     units = workbook.create_sheet("Xếp hạng đơn vị")
     units.append(["Hạng", "Mã đơn vị", "Đơn vị", "Người tham gia", "Số người", "Tỷ lệ tham gia", "Điểm trung bình"])
     _bold_row(units)

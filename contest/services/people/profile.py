@@ -1,0 +1,89 @@
+"""A person's name, unit and category after registration. The participant changes them until their first
+attempt (they decide the tables and the unit counts from then on); afterwards only an organizer does, and the
+change is in the audit log."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import Any
+
+import redis
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from contest.models import Attempt, Round, User
+from contest.models.users import CATEGORIES
+from contest.services.console.audit import Actor, record
+from contest.services.errors import Forbidden, InvalidInput
+from contest.services.people.privacy import public_name
+from contest.services.people.registration import FORMULA_STARTS
+from contest.services.people.units import find_unit
+from contest.services.ranking import live_board
+
+MAX_NAME = 120
+log = logging.getLogger(__name__)
+
+
+def has_taken_part(session: Session, user: User) -> bool:
+    return session.scalar(select(Attempt.id).where(Attempt.user_id == user.id).limit(1)) is not None
+
+
+def profile_of(user: User) -> dict[str, Any]:
+    return {"name": user.name, "unit": user.unit.code if user.unit else None, "category": user.category}
+
+
+def update_profile(
+    session: Session,
+    user: User,
+    *,
+    name: str,
+    unit_code: str | None,
+    category: str | None,
+    by_staff: bool,
+    actor: Actor,
+    now: datetime,
+) -> bool:
+    """Change what differs; True when something did. Refused (Forbidden) for the participant themself once they
+    have an attempt; InvalidInput names the field and changes nothing."""
+    if not by_staff and has_taken_part(session, user):
+        raise Forbidden(
+            _(
+                "You have taken part already: your name, unit and category can now be changed only by the "
+                "organizers."
+            )
+        )
+    name = " ".join(name.split())
+    if not name:
+        raise InvalidInput(_("Enter your full name."), {"name": name})
+    if len(name) > MAX_NAME:
+        raise InvalidInput(_("The name is too long."), {"name": name})
+    if name.startswith(FORMULA_STARTS):
+        raise InvalidInput(_("A name cannot begin with = + - or @."), {"name": name})
+    if category and category not in CATEGORIES:
+        raise InvalidInput(_("Choose who you are from the list."), {"category": category})
+    unit = user.unit
+    if unit_code and (unit is None or unit.code != unit_code):
+        unit = find_unit(session, unit_code)
+        if unit is None or not unit.active:
+            raise InvalidInput(_("No unit has the code %(code)s.", code=unit_code), {"unit": unit_code})
+    before = profile_of(user)
+    user.name, user.unit, user.category = name, unit, category or None
+    after = profile_of(user)
+    if after == before:
+        return False
+    record(session, actor, "user.profile", f"user:{user.id}", before=before, after=after, now=now)
+    if after["name"] != before["name"]:  # the live boards show the new name at once, as each contest shows names
+        open_rounds = session.scalars(
+            select(Round)
+            .join(Attempt, Attempt.round_id == Round.id)
+            .where(Attempt.user_id == user.id, Round.finalized_at.is_(None))
+            .distinct()
+        ).all()
+        try:
+            for round_ in open_rounds:
+                live_board.rename(user.id, [round_.id], public_name(name, round_.contest.name_display))
+        except redis.RedisError as error:  # the next rebuild of the board brings the new name
+            log.warning("live boards not renamed: %s", error)
+    return True
