@@ -49,10 +49,7 @@ def update_profile(
     have an attempt; InvalidInput names the field and changes nothing."""
     if not by_staff and has_taken_part(session, user):
         raise Forbidden(
-            _(
-                "You have taken part already: your name, unit and category can now be changed only by the "
-                "organizers."
-            )
+            _("You have taken part already: your name, unit and category can now be changed only by the organizers.")
         )
     name = " ".join(name.split())
     if not name:
