@@ -58,6 +58,17 @@ def test_published_results_on_a_phone_and_a_certificate_checked(server, phone) -
     assert "Bản nháp" not in text
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390 + 1  # nothing wider than the phone
     phone.screenshot(path=ARTIFACTS / "16-results-phone.png", full_page=True)
+    phone.set_viewport_size({"width": 794, "height": 1123})  # A4 at 96 dpi, as printed
+    phone.emulate_media(media="print")
+    printed = phone.evaluate(
+        """() => ({header: getComputedStyle(document.querySelector('.site-header')).display,
+                   buttons: getComputedStyle(document.querySelector('.actions')).display,
+                   wide: document.documentElement.scrollWidth})"""
+    )
+    assert printed == {"header": "none", "buttons": "none", "wide": 794}  # the content only, within the page
+    phone.screenshot(path=ARTIFACTS / "16-results-print.png", full_page=True)
+    phone.emulate_media(media="screen")
+    phone.set_viewport_size({"width": 390, "height": 844})
     login(phone, server, "0900000002")
     phone.goto(server + "/account")
     link = phone.locator("a[href^='/verify/']").first
