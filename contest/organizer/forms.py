@@ -18,6 +18,7 @@ from contest.labels import UNIT_KIND_LABELS
 from contest.models.contests import RANKING_LINKS
 from contest.models.users import CATEGORIES
 from contest.numbers import whole_number
+from contest.services.errors import InvalidInput
 from contest.services.people.registration import CATEGORY_LABELS
 from contest.services.ranking.prizes import PRIZE_NAMES_VI, PRIZES
 from contest.services.ranking.rules import LINK_LABELS
@@ -346,13 +347,39 @@ class PrizeForm(FlaskForm):
     second = _number_input(PRIZE_NAMES_VI["second"], 0)
     third = _number_input(PRIZE_NAMES_VI["third"], 0)
     consolation = _number_input(PRIZE_NAMES_VI["consolation"], 0)
-    max_share = StringField(_l("At most this share of entrants (0-1)"), render_kw={"inputmode": "decimal"})
+    max_share = StringField(
+        _l("At most this percentage of entrants win a prize (%)"),
+        description=_l("For example 10: at most one entrant in ten wins. Empty: no cap."),
+        render_kw={"inputmode": "decimal"},
+    )
     one_per_person = BooleanField(_l("One prize per person across the contest"))
 
+    @classmethod
+    def of_plan(cls, plan: dict[str, Any] | None) -> PrizeForm:
+        """The form showing a round's plan: its share as a percentage."""
+        data = dict(plan or {})
+        if data.get("max_share"):
+            data["max_share"] = f"{data['max_share'] * 100:g}"
+        return cls(data=data)
+
     def plan(self) -> dict[str, Any]:
-        """The fields as validate_plan reads them (it checks every number and says which is wrong)."""
+        """The fields as validate_plan reads them (it checks every number and says which is wrong); the percentage
+        becomes a share (10 % -> 0.1)."""
         raw: dict[str, Any] = {prize: self[prize].data for prize in PRIZES}  # blank is refused, not 0
-        raw["max_share"] = self.max_share.data or ""
+        typed = (self.max_share.data or "").strip().rstrip("%").strip().replace(",", ".")
+        if typed:
+            try:
+                percent = float(typed)
+            except ValueError:
+                percent = -1.0
+            if not 0 < percent <= 100:
+                raise InvalidInput(
+                    _("The percentage of winners is a number above 0 and at most 100 (for example 10)."),
+                    {"max_share": typed},
+                )
+            raw["max_share"] = percent / 100
+        else:
+            raw["max_share"] = ""
         raw["one_per_person"] = "1" if self.one_per_person.data else ""
         return raw
 

@@ -122,10 +122,12 @@ def round_detail(round_id: int) -> ResponseReturnValue:
         "organizer/round.html",
         round=round_,
         counts=rounds.round_counts(db.session(), round_),
-        top=leaderboard.individual_page(db.session(), round_, limit=20, public=False),
+        top=leaderboard.with_full_names(
+            db.session(), leaderboard.individual_page(db.session(), round_, limit=20, public=False)
+        ),
         state=round_.state(clock.now()),
         prize_names=prizes.PRIZE_NAMES_VI,
-        prize_form=PrizeForm(data=round_.prize_plan or {}),
+        prize_form=PrizeForm.of_plan(round_.prize_plan),
         key_warning=KEY_WARNING,
     )
 

@@ -90,6 +90,8 @@ def test_personal_data_download_and_deletion(app, people, session, client) -> No
     assert tuple(kept) == (None, None)
     units = client.get(f"/api/rounds/{quiz.round.id}/units?parent=P").get_json()["entries"]
     assert {row["code"]: row["participants"] for row in units}["P-A"] == 1  # still counted for the unit
+    board = client.get(f"/api/rounds/{quiz.round.id}/leaderboard").get_json()["entries"]
+    assert [entry["name"] for entry in board] == ["Người dùng đã xóa"]  # in words, not masked to "Người d. đ. x."
     assert "Đăng xuất" not in _client_for(app, "0912345678").get("/").get_data(as_text=True)
 
 

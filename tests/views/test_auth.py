@@ -215,3 +215,9 @@ def test_organizer_pages_are_not_stored(client, auth, session, clock) -> None:
     session.commit()
     auth.login("0912345679")
     assert client.get("/admin/").headers["Cache-Control"] == "private, no-store"
+
+
+def test_login_page_leads_to_registration_and_explains_a_forgotten_password(client) -> None:
+    page = client.get("/login").get_data(as_text=True)
+    assert 'href="/register"' in page and "Đăng ký dự thi" in page
+    assert "<summary>Quên mật khẩu?</summary>" in page and "người quản trị của đơn vị bạn" in page

@@ -62,11 +62,15 @@ def test_freeze_and_hide_from_the_round_page(organizer_client, five_done, client
 
 def test_prizes_with_a_share_cap_are_given_at_close(organizer_client, five_done, session) -> None:
     url = f"/admin/rounds/{five_done.id}"
-    _post(organizer_client, f"{url}/prizes", first="1", second="1", third="1", consolation="2", max_share="0.6")
+    _post(organizer_client, f"{url}/prizes", first="1", second="1", third="1", consolation="2", max_share="60")
     _post(organizer_client, f"{url}/close")
     prizes = session.scalars(select(RankingEntry.prize).order_by(RankingEntry.rank)).all()
     assert prizes == ["first", "second", "third", None, None]  # 60 % of 5 entrants: 3 prizes
     page = organizer_client.get(url).get_data(as_text=True)
+    assert 'value="60"' in page  # the share shown as typed, in percent
+    top = page.split('id="top-title"')[1]
+    names = session.scalars(select(User.name).join(RankingEntry, RankingEntry.user_id == User.id)).all()
+    assert all(name in top for name in names)  # the organizers' top 20 gives full names, not "Nguyễn V. A."
     assert "Giải Nhất" in page and "Tải kết quả" in page
     download = organizer_client.get(f"{url}/results.xlsx")
     rows = list(load_workbook(io.BytesIO(download.data))["Xếp hạng cá nhân"].iter_rows(min_row=2, values_only=True))
@@ -77,7 +81,8 @@ def test_prizes_with_a_share_cap_are_given_at_close(organizer_client, five_done,
 
 def test_bad_prize_numbers_are_refused(organizer_client, five_done, session) -> None:
     _post(organizer_client, f"/admin/rounds/{five_done.id}/prizes", first="-1")
-    _post(organizer_client, f"/admin/rounds/{five_done.id}/prizes", first="1", max_share="2")
+    _post(organizer_client, f"/admin/rounds/{five_done.id}/prizes", first="1", max_share="200")
+    _post(organizer_client, f"/admin/rounds/{five_done.id}/prizes", first="1", max_share="mười")
     _post(organizer_client, f"/admin/rounds/{five_done.id}/prizes", first="", second="2")  # blank is not 0
     session.expire_all()
     assert session.get(Round, five_done.id).prize_plan is None

@@ -19,6 +19,7 @@ from contest.services.cache import forget
 from contest.services.console.audit import Actor, record
 from contest.services.errors import Forbidden, InvalidInput, NotFound
 from contest.services.people.phones import normalise_phone
+from contest.services.people.privacy import DELETED_ACCOUNT_NAME
 from contest.services.people.units import find_unit
 from contest.services.ranking import live_board
 
@@ -112,7 +113,7 @@ def authenticate(session: Session, phone: str, password: str) -> User | None:
 
 
 log = logging.getLogger(__name__)
-ANONYMOUS_NAME = "Người dùng đã xóa"
+ANONYMOUS_NAME = DELETED_ACCOUNT_NAME
 
 
 def change_password(user: User, *, current: str, new: str) -> None:

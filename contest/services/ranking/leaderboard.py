@@ -266,6 +266,14 @@ def individual_page(
     return _database_page(session, round_, limit, offset, None)
 
 
+def with_full_names(session: Session, page: BoardPage) -> BoardPage:
+    """The same entries with full names, for staff pages (public boards show names as the contest chooses)."""
+    ids = [entry["user_id"] for entry in page.entries]
+    names = dict(session.execute(select(User.id, User.name).where(User.id.in_(ids))).all()) if ids else {}
+    entries = [{**entry, "name": names.get(entry["user_id"], entry["name"])} for entry in page.entries]
+    return BoardPage(entries, page.total)
+
+
 @dataclass(frozen=True)
 class UnitRow:
     rank: int
