@@ -12,7 +12,7 @@ from contest.auth.permissions import current_actor, organizer_required
 from contest.downloads import pdf_download, xlsx_download
 from contest.extensions import db
 from contest.form_problems import problems, show_problems
-from contest.organizer import bp
+from contest.organizer import bp, confirmation
 from contest.organizer.forms import DocumentsForm
 from contest.services.console import contests, rounds
 from contest.services.errors import DomainError, InvalidInput
@@ -23,6 +23,15 @@ from contest.services.results import announcement, documents, publishing, settin
 @organizer_required
 def results_publish(round_id: int) -> ResponseReturnValue:
     round_ = rounds.find_round(db.session(), round_id)
+    if not confirmation.confirmed() and round_.finalized_at is not None:
+        return confirmation.ask(
+            _("Publish the results of %(name)s?", name=round_.name),
+            _(
+                "The results page becomes public, and every ranked participant gets a certificate of participation "
+                "and every winner a prize certificate, each with a code anyone can check."
+            ),
+            back=url_for("organizer.round_detail", round_id=round_id),
+        )
     try:
         report = publishing.publish_results(db.session(), round_, actor=current_actor(), now=clock.now())
     except DomainError as error:

@@ -15,7 +15,7 @@ from contest.form_problems import problems, show_problems
 from contest.ids import as_id
 from contest.labels import INTEGRITY_FLAG_LABELS
 from contest.models import Round
-from contest.organizer import bp
+from contest.organizer import bp, confirmation
 from contest.organizer.forms import DisqualifyForm
 from contest.services.banks import analysis
 from contest.services.console import monitoring, rounds
@@ -100,6 +100,22 @@ def round_disqualify(round_id: int) -> ResponseReturnValue:
         form.attempt.errors = [*form.attempt.errors, _("Enter the number of the attempt.")]
         return _integrity_page(round_, form)
     attempt = disqualification.round_attempt(db.session(), round_.id, attempt_id)
+    if not confirmation.confirmed():
+        try:
+            disqualification.check_disqualification(attempt, form.reason.data or "")
+        except InvalidInput as error:
+            show_problems(form, error, "reason")
+            return _integrity_page(round_, form)
+        return confirmation.ask(
+            _("Disqualify attempt %(id)d?", id=attempt.id),
+            _(
+                "The attempt of %(name)s leaves every ranking (live boards, final ranking, prizes) with the reason "
+                "“%(reason)s”, recorded in the audit log. It can be reinstated later.",
+                name=attempt.user.name,
+                reason=form.reason.data or "",
+            ),
+            back=url_for("organizer.round_integrity", round_id=round_.id),
+        )
     try:
         disqualification.disqualify(
             db.session(), attempt, by=current_user, reason=form.reason.data or "", now=clock.now()

@@ -15,7 +15,7 @@ from contest.downloads import xlsx_download
 from contest.extensions import db
 from contest.form_problems import problems, show_problems
 from contest.models import Contest, QuestionBank, Round
-from contest.organizer import bp
+from contest.organizer import bp, confirmation
 from contest.organizer.forms import NEW_ROUND, PrizeForm, RoundForm
 from contest.services.banks.questions import banks_with_counts
 from contest.services.console import contests, rounds
@@ -24,6 +24,26 @@ from contest.services.ranking import board_settings, leaderboard, prizes
 from contest.services.ranking.closing import close_round
 from contest.services.ranking.results_export import write_results
 
+CLOSE_MESSAGE = _l(
+    "The round ends now: attempts still open are finished with the answers saved so far, nobody can start again, "
+    "the final ranking is computed with the prediction and the prizes are given."
+)
+CLOSE_AGAIN_MESSAGE = _l(
+    "The final ranking and the prizes are computed again from the attempts as they are now (after a "
+    "disqualification, for example); published certificates follow the new ranking."
+)
+ASKED_BOARD_ACTIONS = {
+    "freeze": (
+        _l("Freeze the public board?"),
+        _l(
+            "The public boards keep showing the standings of this moment until you unfreeze them; attempts still count."
+        ),
+    ),
+    "hide": (
+        _l("Hide the public board?"),
+        _l("Visitors see no standings of this round until you show the board again; attempts still count."),
+    ),
+}
 BankCounts = list[tuple[QuestionBank, list[str], dict[tuple[str, str], int]]]
 
 
@@ -129,6 +149,8 @@ def round_detail(round_id: int) -> ResponseReturnValue:
         prize_names=prizes.PRIZE_NAMES_VI,
         prize_form=PrizeForm.of_plan(round_.prize_plan),
         key_warning=KEY_WARNING,
+        board_questions={action: f"{title} {message}" for action, (title, message) in ASKED_BOARD_ACTIONS.items()},
+        close_question=CLOSE_AGAIN_MESSAGE if round_.finalized_at else CLOSE_MESSAGE,
     )
 
 
@@ -137,6 +159,9 @@ def round_detail(round_id: int) -> ResponseReturnValue:
 def round_board(round_id: int) -> ResponseReturnValue:
     round_ = rounds.find_round(db.session(), round_id)
     action = request.form.get("action")
+    if action in ASKED_BOARD_ACTIONS and not confirmation.confirmed():
+        title, message = ASKED_BOARD_ACTIONS[action]
+        return confirmation.ask(str(title), str(message), back=url_for("organizer.round_detail", round_id=round_id))
     if action in ("freeze", "unfreeze"):
         board_settings.set_board_frozen(
             db.session(), round_, action == "freeze", actor=current_actor(), now=clock.now()
@@ -172,6 +197,15 @@ def round_prizes(round_id: int) -> ResponseReturnValue:
 @organizer_required
 def round_close(round_id: int) -> ResponseReturnValue:
     round_ = rounds.find_round(db.session(), round_id)
+    if not confirmation.confirmed():
+        again = round_.finalized_at is not None
+        return confirmation.ask(
+            _("Compute the ranking of %(name)s again?", name=round_.name)
+            if again
+            else _("Close %(name)s now?", name=round_.name),
+            str(CLOSE_AGAIN_MESSAGE if again else CLOSE_MESSAGE),
+            back=url_for("organizer.round_detail", round_id=round_id),
+        )
     ranked = close_round(db.session(), round_, actor=current_actor(), now=clock.now())
     db.session.commit()
     flash(_("The round is closed: %(count)d participants ranked.", count=len(ranked)), "success")

@@ -45,7 +45,7 @@ def test_a_disqualified_attempt_leaves_the_live_boards_until_reinstated(
     leader = _attempt_of(session, "Trần Văn Bình")
     response = organizer.post(
         f"/admin/rounds/{round_.id}/disqualify",
-        data={"attempt": str(leader.id), "reason": REASON, "csrf_token": csrf_token(organizer)},
+        data={"attempt": str(leader.id), "reason": REASON, "csrf_token": csrf_token(organizer), "confirmed": "1"},
     )
     assert response.status_code == 302
     assert _board_names(client, round_.id)[0] == "Lê T. C." and "Trần V. B." not in _board_names(client, round_.id)
@@ -75,7 +75,12 @@ def test_disqualifying_after_the_close_ranks_the_round_again(contest_day, sessio
     organizer = _organizer(app, session, clock)
     organizer.post(
         f"/admin/rounds/{round_.id}/disqualify",
-        data={"attempt": str(first.attempt_id), "reason": REASON, "csrf_token": csrf_token(organizer)},
+        data={
+            "attempt": str(first.attempt_id),
+            "reason": REASON,
+            "csrf_token": csrf_token(organizer),
+            "confirmed": "1",
+        },
     )
     session.expire_all()
     entries = session.scalars(select(RankingEntry).order_by(RankingEntry.rank)).all()
@@ -96,10 +101,18 @@ def test_bad_disqualifications_are_refused_and_change_nothing(contest_day, sessi
     url = f"/admin/rounds/{round_.id}/disqualify"
 
     def post(client, **form):  # type: ignore[no-untyped-def]
-        return client.post(url, data={"csrf_token": csrf_token(client), **form})
+        return client.post(url, data={"csrf_token": csrf_token(client), "confirmed": "1", **form})
 
     short = post(organizer, attempt=str(target.id), reason="gian lận")
     assert short.status_code == 400 and "Ghi lý do" in short.get_data(as_text=True)
+    unasked = {"csrf_token": csrf_token(organizer), "attempt": str(target.id)}
+    assert organizer.post(url, data={**unasked, "reason": "gian lận"}).status_code == 400  # refused before asking
+    asked = organizer.post(url, data={**unasked, "reason": REASON})
+    assert (
+        asked.status_code == 200
+        and REASON in asked.get_data(as_text=True)
+        and "Phạm Đức" in asked.get_data(as_text=True)
+    )
     assert post(organizer, attempt="abc", reason=REASON).status_code == 400
     assert post(organizer, attempt="999999", reason=REASON).status_code == 404
     open_attempt = contest_day.start().get_json()["attempt_id"]

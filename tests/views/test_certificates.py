@@ -23,7 +23,8 @@ def _published(app, session, clock, contest_day):  # type: ignore[no-untyped-def
     organizer = _organizer(app, session, clock)
     _close(organizer, contest_day.round.id)
     response = organizer.post(
-        f"/admin/rounds/{contest_day.round.id}/results/publish", data={"csrf_token": csrf_token(organizer)}
+        f"/admin/rounds/{contest_day.round.id}/results/publish",
+        data={"csrf_token": csrf_token(organizer), "confirmed": "1"},
     )
     assert response.status_code == 302
     return organizer
@@ -131,7 +132,10 @@ def test_a_disqualified_winner_loses_the_certificates_and_the_next_one_gets_the_
     judge = session.scalar(select(User).where(User.phone == "0900000001"))
     disqualify(session, attempt, by=judge, reason="Thi hộ, đã xác minh với đơn vị", now=clock())
     session.commit()
-    assert organizer.post(f"/admin/rounds/{contest_day.round.id}/close", data={"csrf_token": csrf_token(organizer)})
+    closed = organizer.post(
+        f"/admin/rounds/{contest_day.round.id}/close", data={"csrf_token": csrf_token(organizer), "confirmed": "1"}
+    )
+    assert closed.status_code == 302
     session.expire_all()
     lost = session.scalars(select(Certificate).where(Certificate.user_id == top)).all()
     assert lost and all(c.revoked_at is not None for c in lost)

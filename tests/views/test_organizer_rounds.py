@@ -36,7 +36,8 @@ def five_done(app, session, clock, quiz):  # type: ignore[no-untyped-def]
 
 
 def _post(client, url: str, **data):  # type: ignore[no-untyped-def]
-    return client.post(url, data={**data, "csrf_token": csrf_token(client)})
+    """A post the organizer has confirmed (as the dialog or the confirmation page does)."""
+    return client.post(url, data={**data, "csrf_token": csrf_token(client), "confirmed": "1"})
 
 
 def test_round_page_needs_an_organizer(quiz, client) -> None:
@@ -151,3 +152,27 @@ def test_password_resets_are_recorded_without_the_password(organizer_client, qui
     entry = session.scalar(select(AuditEntry))
     assert entry.action == "user.password_reset" and entry.target == f"user:{quiz.user.id}"
     assert entry.before is None and entry.after is None
+
+
+def test_closing_freezing_and_hiding_ask_first_and_say_what_will_happen(organizer_client, five_done, session) -> None:
+    url = f"/admin/rounds/{five_done.id}"
+    page = organizer_client.get(url).get_data(as_text=True)
+    assert page.count("data-confirm=") >= 3 and "js/confirm.js" in page  # the dialog, with JavaScript
+    asked = organizer_client.post(f"{url}/close", data={"csrf_token": csrf_token(organizer_client)})
+    text = asked.get_data(as_text=True)
+    assert asked.status_code == 200 and "Kết thúc" in text and 'name="confirmed" value="1"' in text
+    session.expire_all()
+    assert session.get(Round, five_done.id).closed_at is None  # nothing happened yet
+    frozen = organizer_client.post(
+        f"{url}/board", data={"action": "freeze", "csrf_token": csrf_token(organizer_client)}
+    )
+    assert frozen.status_code == 200 and 'name="action" value="freeze"' in frozen.get_data(as_text=True)
+    session.expire_all()
+    assert session.get(Round, five_done.id).board_frozen_at is None
+    unfrozen = organizer_client.post(
+        f"{url}/board", data={"action": "unfreeze", "csrf_token": csrf_token(organizer_client)}
+    )
+    assert unfrozen.status_code == 302  # undoing asks nothing
+    assert _post(organizer_client, f"{url}/close").status_code == 302
+    session.expire_all()
+    assert session.get(Round, five_done.id).closed_at is not None

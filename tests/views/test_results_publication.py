@@ -28,7 +28,8 @@ def _organizer(app, session, clock):  # type: ignore[no-untyped-def]
 def _close(organizer, round_id: int) -> None:  # type: ignore[no-untyped-def]
     token = csrf_token(organizer)
     assert organizer.post(f"/admin/rounds/{round_id}/prizes", data={**PRIZES, "csrf_token": token}).status_code == 302
-    assert organizer.post(f"/admin/rounds/{round_id}/close", data={"csrf_token": token}).status_code == 302
+    closed = organizer.post(f"/admin/rounds/{round_id}/close", data={"csrf_token": token, "confirmed": "1"})
+    assert closed.status_code == 302
 
 
 def pdf_text(content: bytes) -> str:
@@ -49,7 +50,13 @@ def test_results_are_a_draft_for_organizers_until_published_then_public(app, ses
     refused = visitor.post(f"/admin/rounds/{round_.id}/results/publish", data={"csrf_token": csrf_token(visitor)})
     assert refused.status_code in (302, 401, 403) and round_.results_published_at is None
     assert organizer.post(f"/admin/rounds/{round_.id}/results/publish").status_code == 400  # no CSRF token
-    published = organizer.post(f"/admin/rounds/{round_.id}/results/publish", data={"csrf_token": csrf_token(organizer)})
+    asked = organizer.post(f"/admin/rounds/{round_.id}/results/publish", data={"csrf_token": csrf_token(organizer)})
+    assert asked.status_code == 200 and "Công bố kết quả" in asked.get_data(as_text=True)  # asked first
+    session.refresh(round_)
+    assert round_.results_published_at is None
+    published = organizer.post(
+        f"/admin/rounds/{round_.id}/results/publish", data={"csrf_token": csrf_token(organizer), "confirmed": "1"}
+    )
     assert published.status_code == 302
     session.refresh(round_)
     assert round_.results_published_at is not None
@@ -69,7 +76,9 @@ def test_results_pdf_and_workbook_say_what_the_page_says(app, session, clock, co
     round_ = contest_day.round
     organizer = _organizer(app, session, clock)
     _close(organizer, round_.id)
-    organizer.post(f"/admin/rounds/{round_.id}/results/publish", data={"csrf_token": csrf_token(organizer)})
+    organizer.post(
+        f"/admin/rounds/{round_.id}/results/publish", data={"csrf_token": csrf_token(organizer), "confirmed": "1"}
+    )
     visitor = app.test_client()
     slug = round_.contest.slug
     response = visitor.get(f"/contests/{slug}/results.pdf")

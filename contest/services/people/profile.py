@@ -72,11 +72,9 @@ def update_profile(
         return False
     record(session, actor, "user.profile", f"user:{user.id}", before=before, after=after, now=now)
     if after["name"] != before["name"]:  # the live boards show the new name at once, as each contest shows names
+        taken = select(Attempt.round_id).where(Attempt.user_id == user.id)
         open_rounds = session.scalars(
-            select(Round)
-            .join(Attempt, Attempt.round_id == Round.id)
-            .where(Attempt.user_id == user.id, Round.finalized_at.is_(None))
-            .distinct()
+            select(Round).where(Round.id.in_(taken), Round.finalized_at.is_(None))  # no DISTINCT over JSON columns
         ).all()
         try:
             for round_ in open_rounds:

@@ -33,7 +33,9 @@ def round_attempt(session: Session, round_id: int, attempt_id: int) -> Attempt:
     return attempt
 
 
-def disqualify(session: Session, attempt: Attempt, *, by: User, reason: str, now: datetime) -> None:
+def check_disqualification(attempt: Attempt, reason: str) -> str:
+    """The reason as it will be recorded; InvalidInput or DomainError when the attempt cannot be disqualified so
+    (checked before the organizer is asked to confirm, and again when it is done)."""
     reason = " ".join(reason.split())
     if not MIN_REASON_LENGTH <= len(reason) <= MAX_REASON_LENGTH:
         raise InvalidInput(
@@ -48,6 +50,11 @@ def disqualify(session: Session, attempt: Attempt, *, by: User, reason: str, now
         raise DomainError(_("Only a finished attempt can be disqualified."))
     if attempt.disqualified_at is not None:
         raise DomainError(_("This attempt is already disqualified."))
+    return reason
+
+
+def disqualify(session: Session, attempt: Attempt, *, by: User, reason: str, now: datetime) -> None:
+    reason = check_disqualification(attempt, reason)
     attempt.disqualified_at, attempt.disqualified_by_id, attempt.disqualification_reason = now, by.id, reason
     unqueue_board_update(session, attempt.id)
     audit.record(
