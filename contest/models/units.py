@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from contest.models.base import Base, one_of
+from question_bank.text import without_accents
 
 UNIT_KINDS = (
     "province",
@@ -53,6 +54,14 @@ class Unit(Base):
 
     parent: Mapped[Unit | None] = relationship(remote_side=[id], back_populates="children")
     children: Mapped[list[Unit]] = relationship(back_populates="parent", order_by="Unit.code")
+
+    @validates("name", "code")
+    def _keep_search_text(self, key: str, value: str) -> str:
+        """search_text follows the name and the code, however the unit is made or changed."""
+        name = value if key == "name" else self.name
+        code = value if key == "code" else self.code
+        self.search_text = f"{without_accents(name)} {(code or '').casefold()}"
+        return value
 
     def __repr__(self) -> str:
         return f"<Unit {self.code}>"

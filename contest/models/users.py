@@ -7,10 +7,11 @@ from datetime import date, datetime
 
 from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, ForeignKey, String
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from contest.models.base import Base, UTCDateTime, one_of
 from contest.models.units import Unit
+from question_bank.text import without_accents
 
 ROLES = ("participant", "unit_admin", "organizer", "admin")
 CATEGORIES = ("civil_servant", "union_member", "association_member", "worker", "citizen")
@@ -35,6 +36,8 @@ class User(UserMixin, Base):
     password_hash: Mapped[str] = mapped_column(String(255))
     birth_date: Mapped[date | None]
     category: Mapped[str | None] = mapped_column(String(30))
+    # The name without accents, in lower case ("nguyen van an"), kept by `name`'s setter: searches ignore accents.
+    search_name: Mapped[str] = mapped_column(String(160), default="", server_default="", index=True)
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id", ondelete="RESTRICT"), index=True)
     role: Mapped[str] = mapped_column(String(20), default="participant")
     managed_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id", ondelete="RESTRICT"))
@@ -50,6 +53,11 @@ class User(UserMixin, Base):
 
     unit: Mapped[Unit | None] = relationship(foreign_keys=[unit_id])
     managed_unit: Mapped[Unit | None] = relationship(foreign_keys=[managed_unit_id])
+
+    @validates("name")
+    def _keep_search_name(self, _key: str, name: str) -> str:
+        self.search_name = without_accents(name)
+        return name
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_token}"

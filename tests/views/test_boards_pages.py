@@ -107,3 +107,19 @@ def test_leaderboard_page_refreshes_itself_only_while_its_round_is_open(app, ses
     _close(_organizer(app, session, clock), round_.id)
     final = visitor.get(f"/contests/{slug}/leaderboard?round={round_.id}").get_data(as_text=True)
     assert 'id="board-config"' not in final and "js/leaderboard.js" not in final
+
+
+def test_search_ignores_accents_and_case_and_says_when_nothing_matches(runner, client) -> None:
+    runner.invoke(args=["demo"])
+    entries = client.get("/api/rounds/1/leaderboard?limit=50").get_json()["entries"]
+    accented = next(entry for entry in entries if entry["name"].startswith(("Đ", "Đặng", "Đỗ", "Đinh")))
+    from question_bank.text import without_accents
+
+    plain = without_accents(accented["name"].split()[0]).upper()  # "ĐẶNG" typed as "DANG"
+    found = client.get(f"/contests/cds-2026/leaderboard?round=1&q={plain}").get_data(as_text=True)
+    assert accented["name"] in found
+    unit = next(entry["unit"] for entry in entries if entry["unit"].startswith("Sở"))
+    by_unit = client.get(f"/contests/cds-2026/leaderboard?round=1&q={without_accents(unit)}").get_data(as_text=True)
+    assert "kết quả" in by_unit and unit in by_unit
+    nothing = client.get("/contests/cds-2026/leaderboard?round=1&q=zzqx").get_data(as_text=True)
+    assert "Không có ai trên bảng khớp với “zzqx”" in nothing and "Chưa có ai nộp bài" not in nothing

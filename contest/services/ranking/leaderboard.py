@@ -28,6 +28,7 @@ from contest.services.ranking.live_board import BoardPage, BoardRecord
 from contest.services.ranking.prizes import PRIZE_POINTS
 from contest.services.ranking.rules import best_attempts, live_order
 from contest.services.ranking.tables import table_names, tables_of
+from question_bank.text import without_accents
 
 log = logging.getLogger(__name__)
 REBUILD_LOCK_S = 60
@@ -426,18 +427,19 @@ def cached_search(session: Session, round_: Round, text: str) -> list[dict[str, 
 
 def search_entries(session: Session, round_: Round, text: str, limit: int = 50) -> list[dict[str, Any]]:
     """Board entries whose name as the board shows it, or unit, contains `text`, with their place (live or final).
+    Accents and case are ignored, as in the unit picker: "nguyen" finds "Nguyễn", "so y te" finds "Sở Y tế".
 
     With masked names the search reads the masked form only: searching "Văn An" must not find "Nguyễn V. A.".
     LIKE wildcards in `text` are plain characters."""
-    words = " ".join(text.split())
+    words = without_accents(text)
     if not words:
         return []
     display = round_.contest.name_display
-    in_unit = Unit.name.icontains(words, autoescape=True)
+    in_unit = Unit.search_text.contains(words, autoescape=True)
     if display == "full":
-        condition = User.name.icontains(words, autoescape=True) | in_unit
+        condition = User.search_name.contains(words, autoescape=True) | in_unit
     else:  # the database narrows by the family name, the only word a masked name shows whole
-        condition = User.name.istartswith(words.split()[0], autoescape=True) | in_unit
+        condition = User.search_name.startswith(words.split()[0], autoescape=True) | in_unit
     statement: Select[*tuple[Any, ...]]
     if round_.finalized_at is not None:
         statement = (
@@ -470,11 +472,10 @@ def search_entries(session: Session, round_: Round, text: str, limit: int = 50) 
             .where(condition)
             .order_by(ranked.c.rank)
         )
-    wanted = words.casefold()
     found: list[dict[str, Any]] = []
     for rank, name, unit, score, duration, submitted in session.execute(statement.execution_options(yield_per=500)):
         shown = public_name(name, display)
-        if wanted not in shown.casefold() and wanted not in (unit or "").casefold():
+        if words not in without_accents(shown) and words not in without_accents(unit):
             continue
         found.append(
             {
