@@ -160,7 +160,11 @@ def test_many_accounts_from_one_device_or_address_within_an_hour(session, clock)
     for attempt in [later, *pair, *small]:
         assert attempt.id not in by_kind["same_device"] | by_kind["same_address"]
     device_flag = next(flag for flag in found if flag.kind == "same_device")
-    assert device_flag.detail == "203.0.113.7: 3 accounts between 10/10 08:00 and 10/10 08:40"
+    assert device_flag.detail == (
+        "one device (mark a1b2c3d4, network address 203.0.113.7): 3 accounts between 10/10 08:00 and 10/10 08:40"
+    )
+    address_flag = next(flag for flag in found if flag.kind == "same_address")
+    assert address_flag.detail.startswith("one network address 192.0.2.10: 10 accounts between")
 
 
 def test_long_absences_are_flagged(session, clock) -> None:

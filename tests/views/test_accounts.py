@@ -129,7 +129,7 @@ def test_unit_admin_sees_only_their_subtree(app, people, session) -> None:
     page = admin.get("/unit/").get_data(as_text=True)
     assert "Nguyễn Văn An" in page and "0912345678" in page
     assert "Vai trò participant" not in page  # the member of the sibling unit P-B
-    assert "1 / 1 thành viên đã đăng ký đã tham gia thi" in page
+    assert "Đã dự thi: 1 trên 1 thành viên đã đăng ký" in page
     missing = admin.get("/unit/?show=missing").get_data(as_text=True)
     assert "Nguyễn Văn An" not in missing
     sibling = session.scalar(select(User).where(User.phone == "0911000401"))

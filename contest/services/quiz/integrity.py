@@ -302,9 +302,20 @@ def _crowd_flags(session: Session, round_: Round) -> list[Flag]:
         ("same_device", by_device, MIN_ACCOUNTS_PER_DEVICE),
         ("same_address", by_address, MIN_ACCOUNTS_PER_ADDRESS),
     ):
-        for (address, _device), starts in groups.items():
+        for (address, device), starts in groups.items():
             for run in _crowded(starts, minimum):
-                detail = _("%(address)s: %(accounts)d accounts between %(start)s and %(end)s", **_span(address, run))
+                if kind == "same_device":  # the browser's mark, the network address only as where it was
+                    detail = _(
+                        "one device (mark %(device)s, network address %(address)s): %(accounts)d accounts between "
+                        "%(start)s and %(end)s",
+                        device=device[:8],
+                        **_span(address, run),
+                    )
+                else:
+                    detail = _(
+                        "one network address %(address)s: %(accounts)d accounts between %(start)s and %(end)s",
+                        **_span(address, run),
+                    )
                 found.extend(Flag(kind, start.attempt_id, start.name, detail) for start in run)
     return found
 
