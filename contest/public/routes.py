@@ -65,6 +65,7 @@ def leaderboard_page(slug: str) -> ResponseReturnValue:
         "query": request.args.get("q", ""),
         "parent": request.args.get("parent", ""),
         "whole": None,
+        "my_row": None,  # the signed-in person's row on this page, marked
         "tables": tables.tables_of(contest),
         "table": leaderboard.table_arg(contest, request.args.get("table")),
     }
@@ -88,6 +89,15 @@ def leaderboard_page(slug: str) -> ResponseReturnValue:
             if context["query"]:
                 context["found"] = leaderboard.cached_search(db.session(), round_, context["query"])
         context["page_number"] = offset // PAGE_SIZE + 1
+    if context["page"] is not None and current_user.is_authenticated:
+        context["my_row"] = next(
+            (
+                {"name": e["name"], "unit": e["unit"]}
+                for e in context["page"].entries
+                if e["user_id"] == current_user.id
+            ),
+            None,
+        )
     return render_template("public/leaderboard.html", page_size=PAGE_SIZE, **context)
 
 

@@ -29,6 +29,16 @@
       var tr = document.createElement("tr");
       tr.appendChild(cell(String(entry.rank), "numeric"));
       var name = cell(entry.name, "");
+      // the signed-in person's own row stays marked (the shared JSON names nobody: matched by name and unit)
+      if (config.me && entry.name === config.me.name && entry.unit === config.me.unit) {
+        tr.className = "me";
+        tr.setAttribute("aria-current", "true");
+        var tag = document.createElement("strong");
+        tag.className = "me-tag";
+        tag.textContent = config.you;
+        name.appendChild(document.createTextNode(" "));
+        name.appendChild(tag);
+      }
       var unit = document.createElement("small");
       unit.className = "unit-inline";
       unit.textContent = entry.unit;

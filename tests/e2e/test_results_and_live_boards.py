@@ -94,3 +94,24 @@ def test_organizer_sees_the_results_section_and_the_documents_settings(server, b
     assert page.input_value("#signer_name") == "Trần Quốc Việt"
     page.screenshot(path=ARTIFACTS / "21-documents-settings.png", full_page=True)
     context.close()
+
+
+def test_leaderboard_on_a_phone_marks_my_row_fits_and_finds_without_accents(server, phone) -> None:
+    login(phone, server, "0900000010")
+    phone.goto(server + "/contests/cds-2026/leaderboard?round=1")
+    mine = phone.locator("#people-rows tr.me")
+    assert mine.count() == 1 and "Bạn" in mine.inner_text()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390 + 1
+    overflowing = phone.evaluate(
+        "() => [...document.querySelectorAll('.table-wrap')].filter(wrap => wrap.scrollWidth > wrap.clientWidth + 1)"
+        ".length"
+    )
+    assert overflowing == 0  # every table fits the phone, the unit table too (no sideways scrolling inside)
+    name = mine.locator("td").nth(1).inner_text().split("\n")[0].replace("Bạn", "").strip()
+    from question_bank.text import without_accents
+
+    phone.fill("#q", without_accents(name.split()[0]))  # typed without accents, as on a phone keyboard
+    phone.press("#q", "Enter")
+    phone.wait_for_url("**q=*")
+    assert name in phone.inner_text("#people-rows")
+    phone.screenshot(path=ARTIFACTS / "22-leaderboard-phone-mine.png", full_page=True)

@@ -9,6 +9,7 @@ from babel.numbers import format_percent
 from sqlalchemy import select
 
 from contest.models import User
+from tests.helpers import csrf_token
 
 
 def test_leaderboard_page_lists_people_and_units_and_finds_names(runner, client) -> None:
@@ -123,3 +124,14 @@ def test_search_ignores_accents_and_case_and_says_when_nothing_matches(runner, c
     assert "kết quả" in by_unit and unit in by_unit
     nothing = client.get("/contests/cds-2026/leaderboard?round=1&q=zzqx").get_data(as_text=True)
     assert "Không có ai trên bảng khớp với “zzqx”" in nothing and "Chưa có ai nộp bài" not in nothing
+
+
+def test_the_signed_in_persons_own_row_is_marked(runner, client) -> None:
+    runner.invoke(args=["demo"])
+    client.post("/login", data={"phone": "0900000010", "password": "Demo@2026", "csrf_token": csrf_token(client)})
+    page = client.get("/contests/cds-2026/leaderboard?round=1").get_data(as_text=True)
+    assert page.count('class="me"') == 1 and '<strong class="me-tag">Bạn</strong>' in page
+    config = re.search(r'id="board-config">(.*?)</script>', page).group(1)
+    assert '"me": {"name":' in config  # the live refresh keeps the mark
+    anonymous = client.application.test_client().get("/contests/cds-2026/leaderboard?round=1").get_data(as_text=True)
+    assert 'class="me"' not in anonymous
