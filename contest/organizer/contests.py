@@ -59,7 +59,17 @@ def contest_new() -> ResponseReturnValue:
             show_problems(form, error, "slug", FIELD_ALIASES)
         else:
             db.session.commit()
-            flash(_("The contest %(title)s was created.", title=contest.title), "success")
+            if contest.status == "draft":
+                flash(
+                    _(
+                        "The contest %(title)s was created as a draft: participants do not see it until you publish "
+                        "it (Contests, Publish).",
+                        title=contest.title,
+                    ),
+                    "warning",
+                )
+            else:
+                flash(_("The contest %(title)s was created.", title=contest.title), "success")
             return redirect(url_for("organizer.round_new", slug=contest.slug))
     return _render(form)
 

@@ -17,7 +17,8 @@ from contest.models import Contest
 from contest.models.contests import DEFAULT_RANKING_CHAIN
 from contest.public import bp
 from contest.services import health
-from contest.services.console.contests import public_contest, public_contests
+from contest.services.console.contests import find_contest, public_contest, public_contests
+from contest.services.errors import NotFound
 from contest.services.people import eligibility
 from contest.services.ranking import bulletin, contest_ranking, leaderboard, live_counts, tables
 from contest.services.ranking.bulletin import write_bulletin
@@ -36,7 +37,12 @@ def index() -> ResponseReturnValue:
 
 @bp.get("/contests/<slug>")
 def contest_page(slug: str) -> ResponseReturnValue:
-    contest = public_contest(db.session(), slug)
+    try:
+        contest = public_contest(db.session(), slug)
+    except NotFound:
+        if not (current_user.is_authenticated and current_user.is_organizer):
+            raise
+        contest = find_contest(db.session(), slug)  # an organizer previews a draft, marked as such
     standing = eligibility.standing(db.session(), current_user, contest) if current_user.is_authenticated else None
     return render_template(
         "public/contest.html",

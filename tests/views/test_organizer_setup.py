@@ -179,7 +179,8 @@ def test_publish_and_archive(app, session, clock, runner) -> None:
     client.post(
         "/admin/contests/new", data={"title": "Thi", "slug": "thi", "status": "draft", "csrf_token": csrf_token(client)}
     )
-    assert client.get("/contests/thi").status_code == 404
+    assert app.test_client().get("/contests/thi").status_code == 404  # the public does not see a draft
+    assert "Bản nháp: chỉ Ban Tổ chức" in client.get("/contests/thi").get_data(as_text=True)  # its organizer does
     assert '<span class="tag">Bản nháp</span>' in client.get("/admin/contests").get_data(as_text=True)
     client.post("/admin/contests/thi/status", data={"status": "published", "csrf_token": csrf_token(client)})
     assert client.get("/contests/thi").status_code == 200
@@ -352,3 +353,26 @@ def test_the_contest_form_offers_one_criterion_per_ranking_link(app) -> None:
     with app.test_request_context():
         form = ContestForm()
         assert [field.name for field in form.chain_fields()] == [f"chain-{n}" for n in range(1, len(RANKING_LINKS) + 1)]
+
+
+def test_the_new_contest_form_keeps_every_value_after_an_error_and_says_a_draft_is_hidden(
+    app, session, clock, runner
+) -> None:
+    client = _organizer(app, session, clock, runner)
+    typed = {"title": "Thi Tuổi trẻ", "slug": "Có Dấu", "status": "published", "rules": "Thể lệ riêng", "names": "full"}
+    refused = client.post("/admin/contests/new", data={**typed, "csrf_token": csrf_token(client)})
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 400
+    assert '<option selected value="published">' in page or 'value="published" selected' in page
+    assert 'value="Thi Tuổi trẻ"' in page and "Thể lệ riêng" in page and '<option selected value="full">' in page
+    draft = client.post(
+        "/admin/contests/new", data={**typed, "slug": "nhap", "status": "draft", "csrf_token": csrf_token(client)}
+    )
+    assert draft.status_code == 302
+    told = client.get(draft.headers["Location"]).get_data(as_text=True)
+    assert "bản nháp" in told  # the organizer is told participants do not see it
+    preview = client.get("/contests/nhap")
+    assert preview.status_code == 200 and "Bản nháp: chỉ Ban Tổ chức xem được trang này" in preview.get_data(
+        as_text=True
+    )
+    assert app.test_client().get("/contests/nhap").status_code == 404  # the public still does not
