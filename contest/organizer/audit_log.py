@@ -11,7 +11,7 @@ from contest.downloads import xlsx_download
 from contest.extensions import db
 from contest.ids import int_arg
 from contest.labels import AUDIT_ACTION_LABELS
-from contest.organizer import bp
+from contest.organizer import audit_words, bp
 from contest.services.console import audit
 
 
@@ -30,6 +30,8 @@ def audit_log() -> ResponseReturnValue:
         where=where,
         actions=sorted(set(AUDIT_ACTION_LABELS) | set(audit.recorded_actions(db.session()))),
         changes=audit.changes,
+        audit_field_label=audit_words.field_label,
+        audit_in_words=audit_words.in_words,
         who=audit.who,
     )
 

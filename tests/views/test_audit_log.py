@@ -82,7 +82,22 @@ def test_the_page_shows_who_and_only_the_fields_an_edit_changed(app, session, cl
     assert "Sửa cuộc thi" in page and "Thi CĐS" in page and "Thi tìm hiểu CĐS" in page
     start = page.index("<td>Sửa cuộc thi</td>")
     edit_row = page[start : page.index("</tr>", start)]
-    assert ">title</span>" in edit_row and ">names</span>" not in edit_row  # the unchanged field is left out
+    assert ">Tên cuộc thi</span>" in edit_row and ">Tên trên bảng xếp hạng" not in edit_row  # unchanged: left out
+    client.post(
+        "/admin/contests/cds/edit",
+        data={
+            "title": "Thi tìm hiểu CĐS",
+            "scope": "",
+            "rules": "",
+            "names": "full",
+            "chain-1": "score",
+            "chain-2": "duration",
+            "csrf_token": csrf_token(client),
+        },
+    )
+    page = client.get("/admin/audit").get_data(as_text=True)
+    assert "Đầy đủ" in page and "điểm cao hơn → thời gian làm bài ngắn hơn" in page  # values in words, not codes
+    assert '"score"' not in page and ">chain</span>" not in page
     english = client.get("/admin/audit?lang=en").get_data(as_text=True)
     assert "Edited a contest" in english and f"Command line ({command_line_user()})" in english
 
