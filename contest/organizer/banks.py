@@ -19,6 +19,7 @@ from contest.organizer import bp
 from contest.organizer.forms import QuestionForm, UploadForm
 from contest.services.banks import questions, uploads
 from contest.services.banks.importing import bank_questions
+from contest.services.console import morning
 from contest.services.errors import InvalidInput
 from contest.services.problems import FileProblems
 from question_bank.export import write_bank_xlsx
@@ -28,7 +29,11 @@ from question_bank.model import LETTERS
 @bp.get("/")
 @organizer_required
 def dashboard() -> ResponseReturnValue:
-    return render_template("organizer/dashboard.html", banks=questions.list_banks(db.session()))
+    return render_template(
+        "organizer/dashboard.html",
+        banks=questions.list_banks(db.session()),
+        view=morning.morning_view(db.session(), clock.now()),
+    )
 
 
 @bp.get("/banks")

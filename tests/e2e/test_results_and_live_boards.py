@@ -115,3 +115,35 @@ def test_leaderboard_on_a_phone_marks_my_row_fits_and_finds_without_accents(serv
     phone.wait_for_url("**q=*")
     assert name in phone.inner_text("#people-rows")
     phone.screenshot(path=ARTIFACTS / "22-leaderboard-phone-mine.png", full_page=True)
+
+
+def test_admin_home_is_the_morning_view_and_closing_asks_first(server, browser) -> None:
+    context = browser.new_context(bypass_csp=True, viewport={"width": 1366, "height": 768}, locale="vi-VN")
+    page = context.new_page()
+    login(page, server, "0900000001")
+    page.goto(server + "/admin/")
+    assert "Các đợt thi đang mở" in page.inner_text("main") and "Số người dự thi hôm nay" in page.inner_text("main")
+    page.screenshot(path=ARTIFACTS / "23-admin-home.png", full_page=True)
+    page.goto(server + "/admin/rounds/1")
+    asked: list[str] = []
+
+    def decline(dialog) -> None:  # type: ignore[no-untyped-def]
+        asked.append(dialog.message)
+        dialog.dismiss()
+
+    page.once("dialog", decline)
+    page.click("#close-title >> xpath=.. >> button[type=submit]")
+    assert asked and "kết thúc ngay" in asked[0]  # the dialog says what will happen
+    assert "Đang mở" in page.goto(server + "/contests/cds-2026").text()  # declined: still open
+    context.close()
+    # without JavaScript: a confirmation page, and going back changes nothing
+    plain = browser.new_context(java_script_enabled=False, viewport={"width": 1366, "height": 768}, locale="vi-VN")
+    page = plain.new_page()
+    login(page, server, "0900000001")
+    page.goto(server + "/admin/rounds/1")
+    page.click("#close-title >> xpath=.. >> button[type=submit]")
+    assert "Kết thúc Tuần 2 ngay bây giờ?" in page.inner_text("main")
+    page.screenshot(path=ARTIFACTS / "24-close-confirmation.png", full_page=True)
+    page.click("text=Không, quay lại")
+    assert "/admin/rounds/1" in page.url
+    plain.close()
