@@ -21,6 +21,7 @@ from contest.services.errors import Forbidden, InvalidInput
 from contest.services.people import accounts, profile
 from contest.services.people.accounts import authenticate
 from contest.services.people.units import UnitChoice, find_unit, search_units
+from contest.services.quiz.attempts import own_attempts
 from contest.services.results import certificates
 
 
@@ -154,6 +155,7 @@ def account() -> ResponseReturnValue:
         profile_form=profile_form,
         can_edit_profile=not profile.has_taken_part(db.session(), current_user),
         certificates=certificates.of_user(db.session(), current_user.id),
+        attempts=own_attempts(db.session(), current_user),
     )
     return page, 400 if refused else 200
 

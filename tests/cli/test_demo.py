@@ -125,4 +125,10 @@ def test_demo_has_last_weeks_results_published_with_certificates(runner, client,
     ).all()
     assert sorted(p["prize"] for p in prizes if p["prize"] == "first") == ["first", "first"]  # one per table
     client.post("/login", data={"phone": "0900000002", "password": "Demo@2026", "csrf_token": csrf_token(client)})
-    assert "Giấy chứng nhận tham gia" in client.get("/account").get_data(as_text=True)
+    account = client.get("/account").get_data(as_text=True)
+    assert "Giấy chứng nhận tham gia" in account
+    # the account page lists the person's results, each with its receipt
+    from contest.models import Attempt
+
+    mine = session.scalar(select(Attempt).join(User, User.id == Attempt.user_id).where(User.phone == "0900000002"))
+    assert "Kết quả của bạn" in account and mine.receipt in account and f"{mine.score}/{mine.total}" in account

@@ -19,7 +19,7 @@ from typing import Any, NoReturn, cast
 from flask_babel import gettext as _
 from sqlalchemy import Connection, CursorResult, Integer, String, bindparam, func, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from contest import clock
@@ -143,6 +143,19 @@ def history(session: Session, user: User, round_: Round) -> History:
         select(Attempt).where(Attempt.user_id == user.id, Attempt.round_id == round_.id).order_by(Attempt.number)
     ).all()
     return History(len(taken), [attempt for attempt in taken if attempt.status != AttemptStatus.IN_PROGRESS])
+
+
+def own_attempts(session: Session, user: User, limit: int = 100) -> list[Attempt]:
+    """The person's attempts, newest first, with their rounds and contests (the account page)."""
+    return list(
+        session.scalars(
+            select(Attempt)
+            .where(Attempt.user_id == user.id)
+            .options(selectinload(Attempt.round).selectinload(Round.contest))
+            .order_by(Attempt.started_at.desc())
+            .limit(limit)
+        )
+    )
 
 
 def review_allowed(attempt: Attempt, now: datetime) -> bool:
