@@ -7,7 +7,8 @@
   var config = JSON.parse(document.getElementById("screen-config").textContent);
   var lang = document.documentElement.lang === "en" ? "en" : "vi";
   var format = new Intl.NumberFormat(lang);
-  var percent = new Intl.NumberFormat(lang, { style: "percent", minimumFractionDigits: 1, maximumFractionDigits: 1 });
+  // rates come rounded by the server (rate_permille: 44 is 4,4 %), so the screen shows what every page shows
+  var tenths = new Intl.NumberFormat(lang, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
   var clock = new Intl.DateTimeFormat(lang, {
     hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23", timeZone: "Asia/Ho_Chi_Minh"
   });
@@ -67,7 +68,8 @@
     units.textContent = "";
     var highest = data.units.reduce(function (most, unit) { return Math.max(most, unit.rate); }, 0);
     data.units.forEach(function (unit) {
-      units.appendChild(row(unit.rank, unit.name, "", percent.format(unit.rate), bar(highest ? unit.rate / highest : 0)));
+      var shown = tenths.format(unit.rate_permille / 10) + "%";
+      units.appendChild(row(unit.rank, unit.name, "", shown, bar(highest ? unit.rate / highest : 0)));
     });
     var updated = document.querySelector("#updated time");
     updated.dateTime = data.generated_at;

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from contest import clock
 from contest.models import Attempt, Round
 from contest.models.attempts import FINISHED
+from contest.numbers import percent_value
 from contest.services.cache import cached
 from contest.services.ranking.leaderboard import unit_ranking
 from question_bank.workbooks import new_workbook, save_workbook
@@ -106,7 +107,7 @@ def monitor_payload(session: Session, round_: Round, now: datetime) -> dict[str,
             "name": row.name,
             "participants": row.participants,
             "headcount": row.headcount,
-            "rate": round(row.rate * 100, 1),
+            "rate": percent_value(row.rate, 1),
         }
         for row in sorted(unit_ranking(session, round_, public=False), key=lambda row: (-row.participants, row.code))
     ]

@@ -13,8 +13,9 @@ from sqlalchemy.orm import Session
 
 from contest import clock
 from contest.models import Attempt, Contest, Round, Unit, User
-from contest.models.attempts import FINISHED
+from contest.numbers import percent_value
 from contest.services.cache import cached
+from contest.services.ranking.rules import counted, public_as_of
 from question_bank.workbooks import new_workbook, save_workbook
 
 
@@ -48,7 +49,7 @@ def write_bulletin(contest: Contest, at: datetime, rows: list[tuple[BulletinRow,
                 row.name,
                 row.headcount,
                 row.participants,
-                round(row.rate * 100, 2),
+                percent_value(row.rate, 2),
                 increase,
                 row.attempts,
             ]
@@ -100,7 +101,12 @@ def bulletin(session: Session, contest: Contest, at: datetime) -> list[BulletinR
         .join(Round, Round.id == Attempt.round_id)
         .join(User, User.id == Attempt.user_id)
         .join(Unit, Unit.id == User.unit_id)
-        .where(Round.contest_id == contest.id, Attempt.status.in_(FINISHED), Attempt.submitted_at <= at)
+        .where(
+            Round.contest_id == contest.id,
+            counted(),  # the same attempts as the unit ranking: a disqualified one counts nowhere
+            public_as_of(Attempt.submitted_at),  # and nothing a hidden or frozen board keeps back
+            Attempt.submitted_at <= at,
+        )
         .group_by(Unit.path)
     ).all()
     # users belong to one unit, so summing per-unit distinct counts over a subtree stays distinct

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from contest import clock
 from contest.extensions import redis_client
 from contest.models import Attempt, Contest, RankingEntry, Round, Unit, User
+from contest.numbers import rate_permille
 from contest.services.cache import cached
 from contest.services.errors import NotFound
 from contest.services.people.privacy import public_name
@@ -295,6 +296,7 @@ class UnitRow:
             "participants": self.participants,
             "headcount": self.headcount,
             "rate": round(self.rate, 4),
+            "rate_permille": rate_permille(self.participants, self.headcount),  # as shown: 44 is 4,4 %
             "avg_score": round(self.avg_score, 2),
             "full_scores": self.full_scores,
         }

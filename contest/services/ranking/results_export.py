@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from contest import clock
 from contest.models import RankingEntry, Round, Unit, User
+from contest.numbers import percent_value
 from contest.services.console.audit import Actor, record
 from contest.services.people.registration import CATEGORY_LABELS
 from contest.services.ranking.leaderboard import unit_ranking
@@ -141,7 +142,7 @@ def write_results(
                 row.name,
                 row.participants,
                 row.headcount,
-                round(row.rate * 100, 2),
+                percent_value(row.rate, 2),
                 round(row.avg_score, 2),
                 row.full_scores,
             ]

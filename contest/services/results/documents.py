@@ -13,6 +13,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from contest import clock
+from contest.numbers import percent_value
 from contest.services.ranking.results_export import LINK_NAMES_VI
 from contest.services.results import pdf as paper
 from contest.services.results.announcement import RoundResults, Winner
@@ -29,7 +30,7 @@ DURATION_HEADING = "Thời gian (phút:giây)"
 
 
 def rate_text(rate: float | None) -> str:
-    return "" if rate is None else f"{rate * 100:.1f}".replace(".", ",") + " %"
+    return "" if rate is None else f"{percent_value(rate, 1):.1f}".replace(".", ",") + "%"
 
 
 def decided_text(winner: Winner) -> str:
