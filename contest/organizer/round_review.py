@@ -12,7 +12,7 @@ from contest.auth.permissions import organizer_required
 from contest.downloads import xlsx_download
 from contest.extensions import db
 from contest.form_problems import problems, show_problems
-from contest.ids import as_id
+from contest.ids import as_id, int_arg
 from contest.labels import INTEGRITY_FLAG_LABELS
 from contest.models import Round
 from contest.organizer import bp, confirmation
@@ -52,13 +52,28 @@ def round_monitor_xlsx(round_id: int) -> ResponseReturnValue:
 @bp.get("/rounds/<int:round_id>/questions")
 @organizer_required
 def round_questions(round_id: int) -> ResponseReturnValue:
+    """The analysis a page of questions at a time (the flagged ones first), optionally only those to review."""
     round_ = rounds.find_round(db.session(), round_id)
+    stats = analysis.analyse(db.session(), round_)
+    only_review = request.args.get("show") == "review"
+    shown = [stat for stat in stats if stat.flags] if only_review else stats
+    pages = max(1, -(-len(shown) // QUESTIONS_PER_PAGE))
+    page = int_arg("page", 1, low=1, high=pages)
     return render_template(
         "organizer/question_stats.html",
         round=round_,
-        stats=analysis.analyse(db.session(), round_),
+        stats=shown[(page - 1) * QUESTIONS_PER_PAGE : page * QUESTIONS_PER_PAGE],
+        total=len(stats),
+        to_review=sum(1 for stat in stats if stat.flags),
+        filtered=len(shown),
+        only_review=only_review,
+        page=page,
+        pages=pages,
         enough=analysis.ENOUGH_ANSWERS,
     )
+
+
+QUESTIONS_PER_PAGE = 20
 
 
 @bp.get("/rounds/<int:round_id>/questions.xlsx")

@@ -110,3 +110,20 @@ def test_a_question_seen_often_enough_is_not_marked_as_thin(session, clock) -> N
     session.commit()
     [stat] = analyse(session, round_)
     assert (stat.seen, stat.facility, stat.few_answers) == (ENOUGH_ANSWERS, 0.5, False)
+
+
+def test_question_analysis_pages_and_filters(session, round_with_attempts, client, auth, clock, monkeypatch) -> None:
+    from contest.organizer import round_review
+
+    round_, _ = round_with_attempts
+    make_user(session, clock(), phone="0900000001", role="organizer")
+    session.commit()
+    auth.login("0900000001")
+    url = f"/admin/rounds/{round_.id}/questions"
+    review = client.get(f"{url}?show=review").get_data(as_text=True)
+    assert review.count('<article class="card" id="q-') == 2 and "4 câu hỏi đã được gặp" in review  # totals stay
+    monkeypatch.setattr(round_review, "QUESTIONS_PER_PAGE", 3)
+    first, second = (client.get(f"{url}?page={n}").get_data(as_text=True) for n in (1, 2))
+    assert first.count('<article class="card" id="q-') == 3 and second.count('<article class="card" id="q-') == 1
+    assert "Trang 2 / 2" in second
+    assert client.get(f"{url}?page=99").status_code == 200  # past the end: the last page
