@@ -232,3 +232,15 @@ def test_export_downloads_the_bank_as_xlsx(client, session, organizer) -> None:
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.data)).active
     assert sheet.max_row == 121 and sheet["B2"].value == "Ba trụ cột của chuyển đổi số quốc gia là gì?"
+
+
+def test_the_bank_page_shows_twenty_questions_a_page_with_its_filters(app, session, clock, runner, client) -> None:
+    from contest.models import User
+
+    runner.invoke(args=["demo"])
+    assert session.scalar(select(User.id).where(User.phone == "0900000001")) is not None
+    client.post("/login", data={"phone": "0900000001", "password": "Demo@2026", "csrf_token": csrf_token(client)})
+    page = client.get("/admin/banks/1").get_data(as_text=True)
+    assert "Trang 1 / 6" in page  # 120 questions, 20 a page
+    easy = client.get("/admin/banks/1?difficulty=easy&page=2").get_data(as_text=True)
+    assert "Trang 2 / 2" in easy and "difficulty=easy" in easy  # the filter is kept from page to page

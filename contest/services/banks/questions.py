@@ -21,7 +21,7 @@ from question_bank.model import LETTERS, DraftOption, DraftQuestion
 from question_bank.sanitize import clean_question_html
 from question_bank.spreadsheet import parse_answer
 
-PAGE_SIZE = 50
+PAGE_SIZE = 20  # a page of questions with their options: about a screen and a half each on a laptop
 
 
 @dataclass
