@@ -73,8 +73,12 @@ def test_organizer_uploads_fixes_and_creates_a_round(server, phone, tmp_path) ->
     page.select_option("#bank", "Tự luyện")
     # the draw is picked in the bank's table: 3 easy questions of the topic "Tự luyện", of the 3 it has
     page.get_by_label("Tự luyện, Tự luyện, Dễ: tối đa 3").fill("3")
-    page.click("text=Tạo đợt thi")
-    assert "Đã tạo đợt thi Tuần luyện tập." in page.content()
+    # only the chosen bank's table shows, with the running total against the number of questions
+    assert page.locator(".draw-bank:visible").count() == 1
+    assert "3 / 3 câu hỏi" in page.inner_text("#draw-total")
+    page.locator(".draw-picker").screenshot(path=ARTIFACTS / "11-new-round-draw.png")
+    page.click("button[type=submit]:has-text('Tạo đợt thi')")
+    assert "Đã tạo đợt thi Tuần luyện tập." in page.content(), page.inner_text("main")[:1500]
     page.screenshot(path=ARTIFACTS / "11-round.png", full_page=True)
 
 
