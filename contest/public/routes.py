@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from flask import abort, jsonify, render_template, request
+from flask import Response, abort, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
@@ -16,10 +16,13 @@ from contest.ids import int_arg
 from contest.models import Contest
 from contest.models.contests import DEFAULT_RANKING_CHAIN
 from contest.public import bp
-from contest.services import health
+from contest.public_address import absolute
+from contest.security_headers import CONTENT_SECURITY_POLICY, talisman
+from contest.services import health, sharing
 from contest.services.console.contests import find_contest, public_contest, public_contests
 from contest.services.errors import NotFound
 from contest.services.people import eligibility
+from contest.services.people.units import find_unit
 from contest.services.ranking import bulletin, contest_ranking, leaderboard, live_counts, tables
 from contest.services.ranking.bulletin import write_bulletin
 from contest.services.ranking.rules import LINK_LABELS
@@ -51,6 +54,9 @@ def contest_page(slug: str) -> ResponseReturnValue:
         now=clock.now(),
         ranking_chain=contest.ranking_chain or DEFAULT_RANKING_CHAIN,
         link_labels=LINK_LABELS,
+        share_address=sharing.contest_address(contest),
+        share_card=absolute(f"/contests/{contest.slug}/card.png"),
+        share_description=sharing.description(contest),
     )
 
 
@@ -169,6 +175,45 @@ def results_pdf(slug: str) -> ResponseReturnValue:
 def results_xlsx(slug: str) -> ResponseReturnValue:
     results = _results(slug)
     return xlsx_download(lambda target: documents.results_xlsx(results, target), _results_name(results, "xlsx"))
+
+
+SHARE_CACHE = "public, max-age=3600"
+
+
+@bp.get("/contests/<slug>/qr.<any(svg, png):kind>")
+def contest_qr(slug: str, kind: str) -> ResponseReturnValue:
+    """The poster QR code of the contest's address."""
+    contest = public_contest(db.session(), slug)
+    mimetype = "image/svg+xml" if kind == "svg" else "image/png"
+    response = Response(sharing.qr(contest, kind), mimetype=mimetype)
+    response.headers["Cache-Control"] = SHARE_CACHE
+    response.headers["Content-Disposition"] = f'inline; filename="qr-{contest.slug}.{kind}"'
+    return response
+
+
+@bp.get("/contests/<slug>/card.png")
+def contest_card(slug: str) -> ResponseReturnValue:
+    """The image Zalo and Facebook show with a shared link (og:image)."""
+    contest = public_contest(db.session(), slug)
+    response = Response(sharing.card(contest), mimetype="image/png")
+    response.headers["Cache-Control"] = SHARE_CACHE
+    return response
+
+
+@bp.get("/contests/<slug>/widget")
+@talisman(frame_options=None, content_security_policy={**CONTENT_SECURITY_POLICY, "frame-ancestors": "*"})  # type: ignore[untyped-decorator]  # any portal may frame it
+def contest_widget(slug: str) -> ResponseReturnValue:
+    """The live counter a unit's portal embeds in an iframe (static/js/embed.js writes the iframe):
+    the contest's participants and, with ?unit=CODE, that unit's participation rate."""
+    contest = public_contest(db.session(), slug)
+    code = leaderboard.unit_code_arg(request.args.get("unit"))
+    unit = find_unit(db.session(), code) if code else None
+    if code and unit is None:
+        abort(404)
+    data = sharing.widget_data(db.session(), contest, unit)
+    response = Response(render_template("public/widget.html", contest=contest, data=data, unit=unit))
+    response.headers["Cache-Control"] = "public, max-age=10"
+    return response
 
 
 @bp.get("/healthz")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from tests.e2e.conftest import ARTIFACTS, login, start_quiz
+from tests.e2e.conftest import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, login, start_quiz
 
 
 def test_big_screen_fits_a_full_hd_screen_with_ranks_podium_and_visible_bars(server, browser) -> None:
@@ -147,3 +147,34 @@ def test_admin_home_is_the_morning_view_and_closing_asks_first(server, browser) 
     page.click("text=Không, quay lại")
     assert "/admin/rounds/1" in page.url
     plain.close()
+
+
+def test_a_units_portal_embeds_the_live_counter_with_the_script(server, browser) -> None:
+    # The portal is another origin; Chromium would refuse a page outside loopback reaching loopback (this test's
+    # server) at all, a check that a real portal and a real server on the internet never meet.
+    other = browser.browser_type.launch(
+        executable_path=CHROMIUM,
+        args=[*CHROMIUM_ARGS, "--disable-features=LocalNetworkAccessChecks,PrivateNetworkAccessChecks"],
+    )
+    context = other.new_context(viewport={"width": 420, "height": 400}, locale="vi-VN")
+    portal = context.new_page()
+    portal.route(
+        "http://localhost:9/cong-thong-tin",
+        lambda route: route.fulfill(
+            content_type="text/html; charset=utf-8",
+            body=f'<h1>Cổng thông tin Sở</h1><script src="{server}/static/js/embed.js" data-contest="cds-2026" '
+            'data-unit="HBX-SKHCN" async></script>',
+        ),
+    )
+    messages: list[str] = []
+    portal.on("console", lambda message: messages.append(message.text))
+    portal.on("pageerror", lambda error: messages.append(str(error)))
+    portal.goto("http://localhost:9/cong-thong-tin")  # another site (origin), under its own address
+    portal.wait_for_timeout(2000)
+    assert portal.locator("iframe").count() == 1, (messages, portal.content())
+    frame = portal.frame_locator("iframe")
+    assert "người tham gia" in frame.locator("body").inner_text(timeout=15_000)
+    assert "Sở Khoa học và Công nghệ" in frame.locator("body").inner_text()
+    portal.screenshot(path=ARTIFACTS / "25-portal-widget.png")
+    context.close()
+    other.close()

@@ -34,3 +34,8 @@ def plain_to_html(text: str) -> str:
         elif lines:
             blocks.append("<p>" + "<br>".join(html.escape(line) for line in lines) + "</p>")
     return "".join(blocks)
+
+
+def plain_text(html_text: str) -> str:
+    """The words of cleaned HTML without its tags (for link previews), spaces collapsed."""
+    return " ".join(html.unescape(nh3.clean(html_text.replace("<", " <"), tags=set())).split())

@@ -21,7 +21,7 @@ from typing import Any
 
 import segno
 from cachetools import LRUCache
-from flask import current_app, has_request_context, request
+from flask import current_app
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 from sqlalchemy import select
@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 
 from contest.extensions import redis_client
 from contest.models import Certificate, Contest, RankingEntry, Round, Unit, User
+from contest.public_address import absolute
 from contest.services.quiz.receipts import keyed_code, normalise_code, receipt_keys
 from contest.services.ranking.prizes import PRIZE_NAMES_VI
 from contest.services.ranking.tables import table_names
@@ -181,15 +182,9 @@ def file_name(certificate: Certificate) -> str:
 # Drawing
 
 
-LOCAL_ADDRESS = "http://127.0.0.1:5000"
-
-
 def verify_url(code: str) -> str:
     """The verification page's full address, for the QR code: PUBLIC_URL when set, else the request's host."""
-    base = str(current_app.config.get("PUBLIC_URL") or "")
-    if not base:
-        base = request.host_url.rstrip("/") if has_request_context() else LOCAL_ADDRESS
-    return f"{base}/verify/{code}"
+    return absolute(f"/verify/{code}")
 
 
 def _images(session: Session, contest: Contest) -> tuple[bytes | None, bytes | None]:
