@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import Response, abort, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
+from flask_babel import get_locale
 from flask_login import current_user
 
 from contest import clock
@@ -175,6 +176,12 @@ def results_pdf(slug: str) -> ResponseReturnValue:
 def results_xlsx(slug: str) -> ResponseReturnValue:
     results = _results(slug)
     return xlsx_download(lambda target: documents.results_xlsx(results, target), _results_name(results, "xlsx"))
+
+
+@bp.get("/huong-dan")
+def guide() -> ResponseReturnValue:
+    """The participants' guide: written prose in each language, so one template per language."""
+    return render_template(f"public/guide_{get_locale() or 'vi'}.html")
 
 
 SHARE_CACHE = "public, max-age=3600"

@@ -10,7 +10,20 @@ import pytest
 from tests.e2e.conftest import login
 
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
-PUBLIC_PAGES = ["/", "/contests/cds-2026", "/register", "/login", "/contests/cds-2026/leaderboard", "/verify"]
+PUBLIC_PAGES = [
+    "/",
+    "/contests/cds-2026",
+    "/register",
+    "/login",
+    "/contests/cds-2026/leaderboard",
+    "/contests/cds-2026/leaderboard?round=1&table=A",
+    "/contests/cds-2026/results",
+    "/contests/cds-2026/screen",
+    "/contests/cds-2026/bulletin",
+    "/contests/cds-2026/widget?unit=HBX-SKHCN",
+    "/huong-dan",
+    "/verify",
+]
 
 
 def _serious_violations(page) -> list:  # type: ignore[no-untyped-def,type-arg]
@@ -58,6 +71,9 @@ ORGANIZER_PAGES = [
     "/admin/rounds/1/monitor",
     "/admin/rounds/1/questions",
     "/admin/rounds/1/integrity",
+    "/admin/rounds/2",
+    "/admin/contests/cds-2026/documents",
+    "/admin/users?q=0900000002",
     "/admin/audit",
     "/admin/banks",
     "/admin/units",

@@ -134,3 +134,12 @@ def test_the_signed_in_persons_own_row_is_marked(runner, client) -> None:
     assert '"me": {"name":' in config  # the live refresh keeps the mark
     anonymous = client.application.test_client().get("/contests/cds-2026/leaderboard?round=1").get_data(as_text=True)
     assert 'class="me"' not in anonymous
+
+
+def test_the_participants_guide_in_both_languages(client) -> None:
+    guide = client.get("/huong-dan").get_data(as_text=True)
+    for heading in ("Đăng ký tài khoản", "Khi mất mạng", "Cách xếp hạng", "Mã xác nhận bài thi", "Quên mật khẩu"):
+        assert heading in guide
+    assert 'href="/huong-dan"' in client.get("/").get_data(as_text=True)  # every page's footer leads to it
+    english = client.get("/huong-dan?lang=en").get_data(as_text=True)
+    assert "When the connection drops" in english and "How places are decided" in english
