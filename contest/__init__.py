@@ -66,6 +66,11 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
             "RATE LIMITS ARE COUNTED PER PROCESS: no REDIS_URL, so each gunicorn worker and host counts logins "
             "and registrations alone (a limit of 10 becomes 10 per worker). Set REDIS_URL in production."
         )
+    if app.config.get("ENV_NAME") == "production" and not app.testing and not app.config.get("PUBLIC_URL"):
+        app.logger.warning(
+            "PUBLIC_URL is not set: certificates' QR codes and shared links take the address of each request "
+            "(and a certificate is drawn again for each address). Set PUBLIC_URL=https://your-site in production."
+        )
     login_manager.init_app(app)
     init_redis(app)
 

@@ -60,7 +60,7 @@ class Unit(Base):
         """search_text follows the name and the code, however the unit is made or changed."""
         name = value if key == "name" else self.name
         code = value if key == "code" else self.code
-        self.search_text = f"{without_accents(name)} {(code or '').casefold()}"
+        self.search_text = f"{without_accents(name)} {(code or '').casefold()}"[:300]
         return value
 
     def __repr__(self) -> str:

@@ -56,7 +56,7 @@ class User(UserMixin, Base):
 
     @validates("name")
     def _keep_search_name(self, _key: str, name: str) -> str:
-        self.search_name = without_accents(name)
+        self.search_name = without_accents(name)[:160]  # lower case can be longer ("ß" -> "ss"): kept in the column
         return name
 
     def get_id(self) -> str:

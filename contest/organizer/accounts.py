@@ -87,6 +87,8 @@ def user_role(user_id: int) -> ResponseReturnValue:
 def user_profile(user_id: int) -> ResponseReturnValue:
     """An organizer corrects a person's name, unit or category at any time (recorded in the audit log)."""
     target = accounts.find_account(db.session(), user_id)
+    if target.role != "participant" or target.anonymised_at is not None:
+        abort(403)  # staff accounts and deleted ones are not edited here
     form = ProfileForm()
     if not form.validate_on_submit():
         abort(400)

@@ -169,7 +169,7 @@ def _results_name(results: announcement.RoundResults, suffix: str) -> str:
 @bp.get("/contests/<slug>/results.pdf")
 def results_pdf(slug: str) -> ResponseReturnValue:
     results = _results(slug)
-    return pdf_download(documents.results_pdf(results), _results_name(results, "pdf"), inline=True)
+    return pdf_download(documents.cached_results_pdf(results), _results_name(results, "pdf"), inline=True)
 
 
 @bp.get("/contests/<slug>/results.xlsx")

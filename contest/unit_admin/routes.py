@@ -70,7 +70,7 @@ def _overview(form: RosterForm) -> str:
         form=form,
         problems=problems(form),
         staff_list_size=eligibility.staff_list_size(db.session(), unit),
-        certificate_count=len(certificates.in_force(db.session(), round_, under_unit=unit))
+        certificate_count=certificates.count_in_force(db.session(), round_, under_unit=unit)
         if round_ is not None and round_.results_published_at is not None
         else 0,
     )
@@ -85,6 +85,16 @@ def certificates_zip() -> ResponseReturnValue:
         abort(404)
     if round_.results_published_at is None:
         abort(409)  # not published yet
+    if certificates.count_in_force(db.session(), round_, under_unit=unit) > certificates.MAX_ZIP:
+        flash(
+            _(
+                "More than %(max)d certificates: ask the organizers for them (the command `certificates export` "
+                "writes them on the server), or choose a smaller unit.",
+                max=certificates.MAX_ZIP,
+            ),
+            "error",
+        )
+        return redirect(url_for("unit_admin.overview", round=round_.id, unit=unit.code))
     content = certificates.zip_of(db.session(), certificates.in_force(db.session(), round_, under_unit=unit))
     return send_file(
         io.BytesIO(content),

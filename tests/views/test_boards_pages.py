@@ -77,19 +77,31 @@ def test_big_screen_numbers_ranks_marks_the_top_three_and_scales_bars_to_the_hig
     assert all("prize" not in entry for entry in data["top"])  # prizes are given at the close, not before
 
 
-def test_big_screen_after_the_close_shows_the_final_results_with_prizes(app, session, clock, contest_day) -> None:
+def test_big_screen_after_the_close_shows_the_final_results_and_the_prizes_once_published(
+    app, session, clock, contest_day
+) -> None:
     from tests.views.test_results_publication import _close, _organizer
 
     round_ = contest_day.round
     round_.closes_at = clock() + timedelta(minutes=1)
     session.commit()
-    _close(_organizer(app, session, clock), round_.id)
+    organizer = _organizer(app, session, clock)
+    _close(organizer, round_.id)
     clock.advance(minutes=2)
     visitor = app.test_client()
-    data = visitor.get(f"/api/contests/{round_.contest.slug}/screen").get_json()
+    slug = round_.contest.slug
+    data = visitor.get(f"/api/contests/{slug}/screen").get_json()
     assert data["round"]["final"] is True and data["round"]["state"] == "closed"
+    assert all("prize" not in entry for entry in data["top"])  # the draft's prizes stay the organizers'
+    board = visitor.get(f"/api/rounds/{round_.id}/leaderboard").get_json()["entries"]
+    assert all("prize" not in entry for entry in board)
+    organizer.post(
+        f"/admin/rounds/{round_.id}/results/publish", data={"csrf_token": csrf_token(organizer), "confirmed": "1"}
+    )
+    clock.advance(seconds=10)  # past the screen's few seconds of cache
+    data = visitor.get(f"/api/contests/{slug}/screen").get_json()
     assert [entry.get("prize") for entry in data["top"]][:3] == ["first", "second", "third"]
-    page = visitor.get(f"/contests/{round_.contest.slug}/screen").get_data(as_text=True)
+    page = visitor.get(f"/contests/{slug}/screen").get_data(as_text=True)
     assert 'class="final-title">Kết quả chung cuộc' in page and '<span class="prize">Giải Nhất</span>' in page
 
 

@@ -159,3 +159,58 @@ def test_certificates_export_writes_one_pdf_each_and_refuses_an_unpublished_roun
     texts = [pdf_text(path.read_bytes()) for path in files]
     assert all("GIẤY CHỨNG NHẬN" in text for text in texts)
     assert sum("đã đạt GIẢI" in text for text in texts) == 3  # the prize certificates say so
+
+
+def test_a_winner_disqualified_after_publication_loses_the_certificates_at_once(
+    app, session, clock, contest_day
+) -> None:
+    organizer = _published(app, session, clock, contest_day)
+    winner = session.scalar(
+        select(Certificate).where(Certificate.kind == "prize", Certificate.statement["prize"].as_string() == "first")
+    )
+    attempt = session.scalar(
+        select(Attempt).where(Attempt.user_id == winner.user_id, Attempt.round_id == contest_day.round.id)
+    )
+    response = organizer.post(
+        f"/admin/rounds/{contest_day.round.id}/disqualify",
+        data={
+            "attempt": str(attempt.id),
+            "reason": "Thi hộ, đã xác minh với đơn vị",
+            "csrf_token": csrf_token(organizer),
+            "confirmed": "1",
+        },
+    )
+    assert response.status_code == 302
+    session.expire_all()
+    assert all(
+        c.revoked_at is not None
+        for c in session.scalars(select(Certificate).where(Certificate.user_id == winner.user_id))
+    )
+    firsts = session.scalars(
+        select(Certificate).where(Certificate.kind == "prize", Certificate.revoked_at.is_(None))
+    ).all()
+    assert winner.user_id not in {c.user_id for c in firsts} and len(firsts) == 3  # the prize went on, certified
+
+
+def test_deleting_an_account_withdraws_its_certificates(app, session, clock, contest_day) -> None:
+    _published(app, session, clock, contest_day)
+    mine = session.scalars(select(Certificate).where(Certificate.user_id == contest_day.user.id)).all()
+    assert mine
+    deleted = contest_day.client.post(
+        "/account", data={"action": "delete", "confirm": "y", "csrf_token": csrf_token(contest_day.client)}
+    )
+    assert deleted.status_code == 302
+    session.expire_all()
+    assert all(c.revoked_at is not None for c in mine)
+    page = app.test_client().get(f"/verify/{mine[0].code}").get_data(as_text=True)
+    assert "đã bị thu hồi" in page and "Nguyễn Văn An" not in page
+
+
+def test_a_unit_zip_too_large_for_one_request_is_refused_with_the_way_to_get_it(
+    app, session, clock, contest_day, monkeypatch
+) -> None:
+    organizer = _published(app, session, clock, contest_day)
+    monkeypatch.setattr(certificates, "MAX_ZIP", 2)
+    refused = organizer.get(f"/unit/certificates.zip?round={contest_day.round.id}&unit={contest_day.unit.code}")
+    assert refused.status_code == 302
+    assert "certificates export" in organizer.get(refused.headers["Location"]).get_data(as_text=True)

@@ -104,3 +104,27 @@ def test_a_participant_corrects_their_details_until_their_first_attempt(runner, 
     assert saved.status_code == 302
     person = session.scalar(select(User).where(User.phone == "0987000111"))
     assert (person.name, person.category) == ("Lò Văn Pảo", "citizen")
+
+
+def test_odd_names_and_staff_accounts_in_the_profile_routes(runner, client, session, app) -> None:
+    runner.invoke(args=["demo"])
+    newcomer = app.test_client()
+    registered = newcomer.post(
+        "/api/participants",
+        json={
+            "name": "ß" * 120,
+            "phone": "0987000222",
+            "password": "mat-khau-123",
+            "unit_code": "HBX-SKHCN",
+            "consent": True,
+        },
+        headers={"X-CSRFToken": csrf_token(newcomer)},
+    )
+    assert registered.status_code in (200, 201)  # its lower-case, accent-free form is longer, and still kept
+    _login(client, "0900000001")
+    admin = session.scalar(select(User).where(User.phone == "0900000003"))  # a unit administrator
+    refused = client.post(
+        f"/admin/users/{admin.id}/profile",
+        data={"name": "Đổi Tên", "unit": "", "category": "", "csrf_token": csrf_token(client)},
+    )
+    assert refused.status_code == 403 and session.get(User, admin.id).name != "Đổi Tên"

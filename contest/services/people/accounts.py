@@ -13,7 +13,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from contest.models import Attempt, RankingEntry, Unit, User
+from contest.models import Attempt, Certificate, RankingEntry, Unit, User
 from contest.models.users import ROLES, new_session_token
 from contest.services.cache import forget
 from contest.services.console.audit import Actor, record
@@ -271,6 +271,9 @@ def anonymise(session: Session, user: User, *, now: datetime) -> None:
                 "account first."
             )
         )
+    # its certificates state the full name: withdrawn (the check page then says so, and shows nothing of them)
+    in_force = (Certificate.user_id == user.id) & Certificate.revoked_at.is_(None)
+    session.execute(update(Certificate).where(in_force).values(revoked_at=now))
     user.name = ANONYMOUS_NAME
     user.phone = f"x{user.id}"
     user.birth_date = None

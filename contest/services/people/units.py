@@ -198,7 +198,7 @@ def headcount_worked_out(unit: Unit) -> int:
 
 
 def unit_search_text(code: str, name: str) -> str:
-    return f"{without_accents(name)} {code.casefold()}"
+    return f"{without_accents(name)} {code.casefold()}"[:300]  # the column's length (lower case may be longer)
 
 
 def _in_cycle(code: str, parent_of: dict[str, str]) -> bool:

@@ -21,6 +21,7 @@ from contest.services.ranking import live_board
 from contest.services.ranking.board_settings import forget_boards
 from contest.services.ranking.leaderboard import rebuild, unqueue_board_update
 from contest.services.ranking.rules import finalize_ranking
+from contest.services.results.certificates import issue_for_round
 
 MIN_REASON_LENGTH = 10
 MAX_REASON_LENGTH = 500
@@ -82,6 +83,8 @@ def _rank_again(session: Session, attempt: Attempt, now: datetime) -> None:
     session.flush()
     if attempt.round.finalized_at is not None:
         finalize_ranking(session, attempt.round, now)
+        if attempt.round.results_published_at is not None:  # published: the certificates follow at once
+            issue_for_round(session, attempt.round, now)
 
 
 def refresh_boards(session: Session, attempt: Attempt) -> None:

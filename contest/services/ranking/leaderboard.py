@@ -204,6 +204,7 @@ class BoardHidden(NotFound):
 
 
 TABLE_BOARD_TTL_S = 3.0
+TABLE_BLOCK = 50
 
 
 def table_arg(contest: Contest, raw: str | None) -> str | None:
@@ -223,13 +224,16 @@ def _table_page(
     seconds between readers."""
     categories = next(t.categories for t in tables_of(round_.contest) if t.key == table)
     moment = clock.iso_utc(until) if until else "live"
+    # windows aligned on blocks of 50: whatever limit and offset are asked, few distinct queries and cache keys
+    start = offset - offset % TABLE_BLOCK
+    span = -(-(offset - start + limit) // TABLE_BLOCK) * TABLE_BLOCK
 
     def compute() -> dict[str, Any]:
-        page = _database_page(session, round_, limit, offset, until, categories)
+        page = _database_page(session, round_, span, start, until, categories)
         return {"entries": page.entries, "total": page.total}
 
-    data = cached(f"board:{round_.id}:table:{table}:{limit}:{offset}:{moment}", TABLE_BOARD_TTL_S, compute)
-    return BoardPage(data["entries"], data["total"])
+    data = cached(f"board:{round_.id}:table:{table}:{start}:{span}:{moment}", TABLE_BOARD_TTL_S, compute)
+    return BoardPage(data["entries"][offset - start : offset - start + limit], data["total"])
 
 
 def individual_page(
@@ -243,7 +247,10 @@ def individual_page(
 ) -> BoardPage:
     limit, offset = max(1, min(limit, MAX_PAGE)), max(0, offset)
     if round_.finalized_at is not None:
-        return _final_page(session, round_, limit, offset, table)
+        page = _final_page(session, round_, limit, offset, table)
+        if public and round_.results_published_at is None:  # the prizes are announced with the results
+            page = BoardPage([{k: v for k, v in e.items() if k != "prize"} for e in page.entries], page.total)
+        return page
     if public and round_.board_hidden:
         raise BoardHidden(_("The organizers have hidden this board for now."))
     frozen = round_.board_frozen_at if public else None

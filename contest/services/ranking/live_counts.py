@@ -84,7 +84,7 @@ def screen_payload(session: Session, contest: Contest) -> dict[str, Any]:
                     }
                     for table in per_table
                 ]
-            if not data["round"]["final"]:
+            if round_.results_published_at is None:  # prizes are shown once the results are published
                 for entry in [*data["top"], *(e for t in data.get("tables", []) for e in t["top"])]:
                     entry.pop("prize", None)
             data["units"] = [row.as_json() for row in unit_ranking(session, round_)[:10]]

@@ -24,7 +24,7 @@ from cachetools import LRUCache
 from flask import current_app
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from contest.extensions import redis_client
@@ -37,7 +37,8 @@ from contest.services.results import pdf as paper
 
 PDF_CACHE_TTL_S = 24 * 3600
 TEMPLATE_VERSION = "1"  # change it when the drawing changes: cached copies are then drawn again
-_process_copies: LRUCache[str, bytes] = LRUCache(maxsize=64)
+PROCESS_CACHE_BYTES = 32 * 1024 * 1024  # each worker keeps at most this much of drawn certificates
+_process_copies: LRUCache[str, bytes] = LRUCache(maxsize=PROCESS_CACHE_BYTES, getsizeof=len)
 
 
 def statement_of(
@@ -98,7 +99,7 @@ def issue_for_round(session: Session, round_: Round, now: datetime) -> IssueRepo
         select(RankingEntry, User.name, Unit.name)
         .join(User, User.id == RankingEntry.user_id)
         .outerjoin(Unit, Unit.id == User.unit_id)
-        .where(RankingEntry.round_id == round_.id)
+        .where(RankingEntry.round_id == round_.id, User.anonymised_at.is_(None))  # a deleted account gets none
         .order_by(RankingEntry.rank)
     ).all()
     existing = {
@@ -172,6 +173,25 @@ def may_download(viewer: User, certificate: Certificate) -> bool:
         return True
     managed, unit = viewer.managed_unit if viewer.role == "unit_admin" else None, certificate.user.unit
     return managed is not None and unit is not None and unit.path.startswith(managed.path)
+
+
+MAX_ZIP = 2_000  # a larger unit's certificates come from `certificates export` on the server, not one request
+
+
+def count_in_force(session: Session, round_: Round, *, under_unit: Unit) -> int:
+    return (
+        session.scalar(
+            select(func.count(Certificate.id))
+            .join(User, User.id == Certificate.user_id)
+            .join(Unit, Unit.id == User.unit_id)
+            .where(
+                Certificate.round_id == round_.id,
+                Certificate.revoked_at.is_(None),
+                Unit.path.startswith(under_unit.path, autoescape=True),
+            )
+        )
+        or 0
+    )
 
 
 def file_name(certificate: Certificate) -> str:

@@ -4,8 +4,9 @@ winners (national heading, organizing body, place and date, a numbered table, th
 from __future__ import annotations
 
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
+from cachetools import LRUCache
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 from openpyxl.styles import Alignment, Font
@@ -113,6 +114,18 @@ def results_pdf(results: RoundResults) -> bytes:
             ("CENTER", "LEFT", "RIGHT", "RIGHT", "RIGHT"),
         )
     return paper.output(pdf)
+
+
+_drawn: LRUCache[tuple[Any, ...], bytes] = LRUCache(maxsize=16 * 1024 * 1024, getsizeof=len)
+
+
+def cached_results_pdf(results: RoundResults) -> bytes:
+    """The public announcement drawn once per state of the round (ranked, published, names shown so) per process."""
+    round_ = results.round
+    key = (round_.id, round_.finalized_at, round_.results_published_at, results.contest.name_display, results.published)
+    if key not in _drawn:
+        _drawn[key] = results_pdf(results)
+    return _drawn[key]
 
 
 def winners_pdf(results: RoundResults) -> bytes:

@@ -34,8 +34,8 @@ def document_settings(contest: Contest) -> dict[str, Any]:
 
 
 def picture(kind: str, data: bytes) -> bytes:
-    """An uploaded PNG or JPEG, checked and re-encoded as PNG at most the size it is drawn at; InvalidInput
-    otherwise (nothing of the upload is kept)."""
+    """An uploaded PNG or JPEG, checked and re-encoded (a seal as PNG, a background as JPEG) at most the size it is
+    drawn at; InvalidInput otherwise (nothing of the upload is kept)."""
     if len(data) > MAX_PICTURE_BYTES:
         raise InvalidInput(_("The picture is larger than 4 MB."), {kind: "size"})
     try:
@@ -46,11 +46,14 @@ def picture(kind: str, data: bytes) -> bytes:
                 raise InvalidInput(_("The picture has too many pixels."), {kind: "pixels"})
             image.load()
             converted = image.convert("RGBA" if kind == "seal" else "RGB")
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as error:
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as error:
         raise InvalidInput(_("The file is not a picture that can be read (PNG or JPEG)."), {kind: "type"}) from error
     converted.thumbnail(PICTURE_SIZES[kind])
     buffer = io.BytesIO()
-    converted.save(buffer, format="PNG", optimize=True)
+    if kind == "seal":  # a seal keeps its transparency
+        converted.save(buffer, format="PNG", optimize=True)
+    else:  # a photograph-like background: JPEG keeps every certificate small
+        converted.save(buffer, format="JPEG", quality=85, optimize=True)
     return buffer.getvalue()
 
 
