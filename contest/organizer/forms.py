@@ -412,7 +412,9 @@ class DocumentsForm(FlaskForm):
     )
     issuer = StringField(_l("Organizing body"), description=_l("For example: BAN TỔ CHỨC CUỘC THI."))
     place = StringField(_l("Place, for the date line"), description=_l("For example: Hòa Bình Xanh."))
-    signer_title = StringField(_l("Signer's title"), description=_l("For example: TM. BAN TỔ CHỨC / TRƯỞNG BAN."))
+    signer_title = StringField(
+        _l("Signer's title"), description=_l("For example: TM. Ban Tổ chức / Trưởng ban (“ / ” starts a new line).")
+    )
     signer_name = StringField(_l("Signer's name"))
     text = TextAreaField(_l("Extra wording on certificates (optional)"), render_kw={"rows": 2, "maxlength": 600})
     background = FileField(

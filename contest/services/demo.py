@@ -54,9 +54,9 @@ CONTEST_RULES = """\
 Cuộc thi dành cho cán bộ, công chức, viên chức, đoàn viên, hội viên và người dân trên địa bàn tỉnh.
 
 - Mỗi tuần một đợt thi; mỗi đợt 20 câu hỏi trắc nghiệm chọn ngẫu nhiên, làm trong 15 phút.
-- Mỗi người được thi tối đa 3 lần trong một đợt; kết quả cao nhất được tính.
+- Mỗi người được thi tối đa 3 lượt trong một đợt; lượt có kết quả tốt nhất được tính.
 - Hai bảng: Bảng A cho cán bộ, công chức, viên chức; Bảng B cho đoàn viên, hội viên, người lao động, người dân.
-- Giải tuần mỗi bảng: 1 giải Nhất, 1 giải Nhì, 1 giải Ba, 2 giải Khuyến khích; mỗi người nhận tối đa một giải.
+- Mỗi tuần, mỗi bảng có 1 giải Nhất, 1 giải Nhì, 1 giải Ba, 2 giải Khuyến khích; mỗi người chỉ nhận một giải.
 """
 DEMO_PRIZES = {"first": 1, "second": 1, "third": 1, "consolation": 2, "one_per_person": True}  # in each table
 DEMO_TABLES = (
@@ -68,7 +68,7 @@ DEMO_DOCUMENTS = {
     "parent_body": "UBND tỉnh Hòa Bình Xanh",
     "issuer": "Ban Tổ chức Cuộc thi",
     "place": "Hòa Bình Xanh",
-    "signer_title": "TM. Ban Tổ chức - Trưởng ban",
+    "signer_title": "TM. Ban Tổ chức / Trưởng ban",  # " / " starts a new line, as official documents set it
     "signer_name": "Trần Quốc Việt",
     "text": "",
 }

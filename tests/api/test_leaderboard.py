@@ -103,7 +103,7 @@ def test_round_close_ranks_with_the_prediction_and_exports(contest_day, runner, 
     sheet = book["Xếp hạng cá nhân"]
     people = list(sheet.iter_rows(min_row=2, values_only=True))
     assert people[0][:3] == (1, "Nguyễn Văn An", "0912345678") and people[1][-1] == "dự đoán gần đúng hơn"
-    assert sheet["M1"].value == "Người liền trên xếp trước vì có"  # the column says why the one above is above
+    assert sheet["M1"].value == "Lý do người liền trên xếp trước"  # the column says why the one above is above
     # real date-times in Vietnam time and one format for every duration (#17)
     first = entries[0]
     assert sheet["K2"].value == clock_to_vietnam(first.submitted_at).replace(tzinfo=None, microsecond=0)

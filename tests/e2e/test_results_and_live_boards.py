@@ -142,7 +142,7 @@ def test_admin_home_is_the_morning_view_and_closing_asks_first(server, browser) 
     login(page, server, "0900000001")
     page.goto(server + "/admin/rounds/1")
     page.click("#close-title >> xpath=.. >> button[type=submit]")
-    assert "Kết thúc Tuần 2 ngay bây giờ?" in page.inner_text("main")
+    assert "Đóng đợt thi Tuần 2 ngay bây giờ?" in page.inner_text("main")
     page.screenshot(path=ARTIFACTS / "24-close-confirmation.png", full_page=True)
     page.click("text=Không, quay lại")
     assert "/admin/rounds/1" in page.url
@@ -178,3 +178,31 @@ def test_a_units_portal_embeds_the_live_counter_with_the_script(server, browser)
     portal.screenshot(path=ARTIFACTS / "25-portal-widget.png")
     context.close()
     other.close()
+
+
+def test_quiz_details_a_participant_stumbled_on(server, phone) -> None:
+    """#17: the option letter never breaks from its dot, a disabled "previous" looks disabled, and the unanswered
+    questions are named as question numbers."""
+    login(phone, server, "0900000019")
+    start_quiz(phone, server)
+    letters = phone.evaluate(
+        """() => [...document.querySelectorAll('.choice-letter')].filter(e => e.offsetParent)
+                  .map(e => e.getBoundingClientRect().height / parseFloat(getComputedStyle(e).lineHeight))"""
+    )
+    assert letters and max(letters) < 1.5  # "A." on one line, however long the option
+    previous = phone.locator("#previous")
+    assert previous.is_disabled() and float(previous.evaluate("b => getComputedStyle(b).opacity")) < 0.6
+    phone.click("#review")
+    assert "Bạn chưa trả lời các câu số:" in phone.inner_text("#unanswered-note")
+    phone.screenshot(path=ARTIFACTS / "26-quiz-review-unanswered.png", full_page=True)
+
+
+def test_the_contest_form_finds_its_unit_by_name_typed_without_accents(server, browser) -> None:
+    context = browser.new_context(bypass_csp=True, viewport={"width": 1366, "height": 768}, locale="vi-VN")
+    page = context.new_page()
+    login(page, server, "0900000001")
+    page.goto(server + "/admin/contests/new")
+    page.fill("#scope-search", "so khoa hoc")
+    page.click("#scope-results button >> nth=0")
+    assert page.input_value("#scope") == "HBX-SKHCN"
+    context.close()

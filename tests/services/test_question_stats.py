@@ -71,7 +71,7 @@ def test_question_analysis_page(session, round_with_attempts, client, auth, cloc
     auth.login("0900000001")
     page = client.get(f"/admin/rounds/{round_.id}/questions").get_data(as_text=True)
     assert "Phân tích câu hỏi" in page and "-1,00" in page and "75,0%" in page  # Vietnamese decimal commas
-    assert "4 câu hỏi đã được gặp" in page and "2 câu cần xem lại" in page
+    assert "4 câu hỏi đã xuất hiện trong bài thi" in page and "2 câu cần xem lại" in page
     assert "chỉ 4 lượt trả lời: chưa đủ để kết luận" in page  # 4 attempts: thin evidence, marked
     english = client.get(f"/admin/rounds/{round_.id}/questions?lang=en").get_data(as_text=True)
     assert "-1.00" in english and "75.0%" in english
@@ -121,7 +121,8 @@ def test_question_analysis_pages_and_filters(session, round_with_attempts, clien
     auth.login("0900000001")
     url = f"/admin/rounds/{round_.id}/questions"
     review = client.get(f"{url}?show=review").get_data(as_text=True)
-    assert review.count('<article class="card" id="q-') == 2 and "4 câu hỏi đã được gặp" in review  # totals stay
+    assert review.count('<article class="card" id="q-') == 2
+    assert "4 câu hỏi đã xuất hiện trong bài thi" in review  # the totals stay those of every question
     monkeypatch.setattr(round_review, "QUESTIONS_PER_PAGE", 3)
     first, second = (client.get(f"{url}?page={n}").get_data(as_text=True) for n in (1, 2))
     assert first.count('<article class="card" id="q-') == 3 and second.count('<article class="card" id="q-') == 1

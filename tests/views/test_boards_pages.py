@@ -155,3 +155,16 @@ def test_the_participants_guide_in_both_languages(client) -> None:
     assert 'href="/huong-dan"' in client.get("/").get_data(as_text=True)  # every page's footer leads to it
     english = client.get("/huong-dan?lang=en").get_data(as_text=True)
     assert "When the connection drops" in english and "How places are decided" in english
+
+
+def test_the_bulletin_explains_its_hour_and_units_lead_to_their_people(runner, client) -> None:
+    runner.invoke(args=["demo"])
+    bulletin = client.get("/contests/cds-2026/bulletin").get_data(as_text=True)
+    assert "Số liệu đến (giờ trong ngày)" in bulletin and "số liệu đến 17:00" in bulletin
+    board = client.get("/contests/cds-2026/leaderboard?round=1").get_data(as_text=True)
+    link = re.search(
+        r'href="(/contests/cds-2026/leaderboard\?round=1&amp;q=[^"#]+)#people-title">xem người dự thi', board
+    )
+    assert link is not None
+    people = client.get(link.group(1).replace("&amp;", "&")).get_data(as_text=True)
+    assert "kết quả" in people and "Không có ai trên bảng khớp" not in people

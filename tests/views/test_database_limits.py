@@ -41,7 +41,7 @@ def test_ids_beyond_the_integer_range_are_not_found(runner, app, session, clock)
         "/admin/rounds/1/disqualify",
         data={"attempt": HUGE, "reason": "Thi hộ người khác", "csrf_token": csrf_token(client)},
     )
-    assert refused.status_code == 400 and "Vui lòng nhập số của bài thi" in refused.get_data(as_text=True)
+    assert refused.status_code == 400 and "Vui lòng nhập mã bài thi" in refused.get_data(as_text=True)
     answer = client.put(
         f"/api/attempts/{HUGE}/answers/1", json={"options": [1]}, headers={"X-CSRFToken": csrf_token(client)}
     )

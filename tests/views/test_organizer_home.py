@@ -25,5 +25,5 @@ def test_the_admin_home_is_the_organizers_morning_view(runner, client, session, 
     session.commit()
     clock.advance(days=8)  # this week's round has ended too
     todo = client.get("/admin/").get_data(as_text=True)
-    assert "Tuần 2 (Cuộc thi trực tuyến" in todo and "đã hết giờ" in todo and "chưa công bố" in todo
+    assert "Tuần 2 (Cuộc thi trực tuyến" in todo and "đã hết thời gian thi" in todo and "chưa công bố" in todo
     assert client.application.test_client().get("/admin/").status_code in (302, 401)

@@ -160,7 +160,7 @@ def test_closing_freezing_and_hiding_ask_first_and_say_what_will_happen(organize
     assert page.count("data-confirm=") >= 3 and "js/confirm.js" in page  # the dialog, with JavaScript
     asked = organizer_client.post(f"{url}/close", data={"csrf_token": csrf_token(organizer_client)})
     text = asked.get_data(as_text=True)
-    assert asked.status_code == 200 and "Kết thúc" in text and 'name="confirmed" value="1"' in text
+    assert asked.status_code == 200 and "Đóng đợt thi" in text and 'name="confirmed" value="1"' in text
     session.expire_all()
     assert session.get(Round, five_done.id).closed_at is None  # nothing happened yet
     frozen = organizer_client.post(

@@ -57,7 +57,7 @@ def test_review_follows_the_round_setting(quiz, session, clock) -> None:
     # after_attempt, round open: the participant's own choices, not the key (with more attempts left, a key
     # shown now would be collected for the next one)
     page = quiz.client.get(url).get_data(as_text=True)
-    assert "Giải thích câu" not in page and "✓" not in page and "Chưa đúng" not in page
+    assert "Giải thích câu" not in page and "✓" not in page and '<span class="error">Sai</span>' not in page
     assert page.count('<span class="tag">bạn chọn</span>') == 1 and "<strong>Câu 2</strong>" in page  # every question
     assert "Đáp án đúng sẽ hiện ở đây sau khi đợt thi kết thúc" in page
     quiz.round.review = "attempt_with_key"  # the organizer accepts it

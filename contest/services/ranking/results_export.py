@@ -35,8 +35,8 @@ LINK_NAMES_VI = {
     "duration": "thời gian làm bài ngắn hơn",
     "submitted_at": "nộp bài sớm hơn",
     "started_at": "bắt đầu làm bài sớm hơn",
-    "top_score_attempts": "nhiều lượt đạt điểm cao nhất hơn",
-    "record_order": "bài được ghi nhận trước",
+    "top_score_attempts": "số lượt đạt điểm cao nhất nhiều hơn",
+    "record_order": "bài thi được ghi nhận sớm hơn",
 }
 assert set(LINK_NAMES_VI) == set(LINK_LABELS)
 
@@ -81,7 +81,7 @@ def write_results(
             "Thời gian làm bài (giây)",
             "Nộp bài lúc (giờ Việt Nam)",
             "Giải",
-            "Người liền trên trong bảng xếp trước vì có" if names else "Người liền trên xếp trước vì có",
+            "Lý do người liền trên trong bảng xếp trước" if names else "Lý do người liền trên xếp trước",
         ],
         [*([24, 9] if names else []), 7, 28, 14, 36, 24, 7, 8, 10, 12, 14, 24, 12, 30],
     )

@@ -281,7 +281,7 @@ def draw(
     prize = statement.get("prize")
     paper.line(pdf, "GIẤY CHỨNG NHẬN", size=30, style="B", height=14)
     pdf.ln(2)
-    paper.line(pdf, "chứng nhận ông/bà", size=13, style="I")
+    paper.line(pdf, "Chứng nhận Ông/Bà:", size=13, style="I")
     paper.line(pdf, statement["name"], size=24, style="B", height=12)
     if statement["unit"]:
         paper.line(pdf, statement["unit"], size=13)
@@ -307,7 +307,9 @@ def draw(
     pdf.image(_qr_png(link), x=pdf.l_margin + 4, y=pdf.h - 18 - qr_size - 8, w=qr_size, h=qr_size)
     pdf.set_xy(pdf.l_margin, pdf.h - 24)
     pdf.set_font(paper.FAMILY, "", 9)
-    pdf.multi_cell(pdf.epw * 0.55, 4.5, f"Mã xác thực: {code}\nKiểm tra tại: {link}", align="L", new_x=XPos.LMARGIN)
+    pdf.multi_cell(
+        pdf.epw * 0.55, 4.5, f"Mã giấy chứng nhận: {code}\nTra cứu tại: {link}", align="L", new_x=XPos.LMARGIN
+    )
     return paper.output(pdf)
 
 
@@ -329,7 +331,7 @@ def _sign(pdf: FPDF, statement: dict[str, Any], seal: bytes | None) -> None:
     pdf.set_font(paper.FAMILY, "I", 11)
     pdf.multi_cell(width, 6, statement["date"], align="C", new_x=XPos.LEFT, new_y=YPos.NEXT)
     pdf.set_font(paper.FAMILY, "B", 11)
-    pdf.multi_cell(width, 5.5, (statement["signer_title"] or "TM. BAN TỔ CHỨC").upper(), align="C")
+    pdf.multi_cell(width, 5.5, "\n".join(paper.signer_lines(statement["signer_title"])), align="C")
     if seal:
         pdf.image(io.BytesIO(seal), x=x + width / 2 - 16, y=pdf.get_y() + 1, w=32, h=32, keep_aspect_ratio=True)
     pdf.set_xy(x, pdf.get_y() + 26)

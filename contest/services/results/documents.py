@@ -14,7 +14,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from contest import clock
-from contest.numbers import percent_value
+from contest.numbers import percent_value, rate_permille
 from contest.services.ranking.results_export import LINK_NAMES_VI
 from contest.services.results import pdf as paper
 from contest.services.results.announcement import RoundResults, Winner
@@ -46,9 +46,9 @@ def _when(results: RoundResults) -> str:
 def _heading_rows(results: RoundResults) -> list[tuple[str, str]]:
     figures = results.figures
     rows = [
-        ("Người tham gia", f"{figures.participants:,}".replace(",", ".")),
+        ("Số người tham gia", f"{figures.participants:,}".replace(",", ".")),
         ("Bài thi được tính", f"{figures.attempts:,}".replace(",", ".")),
-        ("Người đạt điểm tuyệt đối", f"{figures.full_scores:,}".replace(",", ".")),
+        ("Số người đạt điểm tuyệt đối", f"{figures.full_scores:,}".replace(",", ".")),
         ("Đơn vị có người tham gia", f"{figures.units_taking_part}/{figures.units}"),
     ]
     if figures.rate is not None:
@@ -106,7 +106,7 @@ def results_pdf(results: RoundResults) -> bytes:
         _table(
             pdf,
             (12, 80, 28, 25, 25),
-            ["Hạng", "Đơn vị", "Người tham gia", "Số người", "Tỷ lệ"],
+            ["Hạng", "Đơn vị", "Số người tham gia", "Chỉ tiêu (người)", "Tỷ lệ tham gia"],
             [
                 [str(u.rank), u.name, str(u.participants), str(u.headcount or ""), rate_text(u.rate)]
                 for u in results.units
@@ -193,7 +193,7 @@ def results_xlsx(results: RoundResults, target: Path | str | BinaryIO) -> None:
             "Điểm",
             "Số câu",
             "Thời gian làm bài (giây)",
-            "Người liền trên xếp trước vì có",
+            "Lý do người liền trên xếp trước",
         ]
     )
     _bold_row(winners)
@@ -206,10 +206,13 @@ def results_xlsx(results: RoundResults, target: Path | str | BinaryIO) -> None:
             winners.cell(row=winners.max_row, column=7 + len(table)).number_format = "0.000"
     _columns(winners, [*([30] if with_tables else []), 18, 7, 28, 40, 7, 7, 14, 30])
     units = workbook.create_sheet("Xếp hạng đơn vị")
-    units.append(["Hạng", "Mã đơn vị", "Đơn vị", "Người tham gia", "Số người", "Tỷ lệ tham gia", "Điểm trung bình"])
+    units.append(
+        ["Hạng", "Mã đơn vị", "Đơn vị", "Số người tham gia", "Chỉ tiêu (người)", "Tỷ lệ tham gia", "Điểm trung bình"]
+    )
     _bold_row(units)
     for row in results.units:
-        units.append([row.rank, row.code, row.name, row.participants, row.headcount, row.rate, round(row.avg_score, 2)])
+        shown = rate_permille(row.participants, row.headcount) / 1000  # rounded as every page rounds it
+        units.append([row.rank, row.code, row.name, row.participants, row.headcount, shown, round(row.avg_score, 2)])
         units.cell(row=units.max_row, column=6).number_format = "0.0%"
     _columns(units, [7, 16, 40, 14, 10, 14, 14])
     figures = workbook.create_sheet("Số liệu")
@@ -265,7 +268,7 @@ def winners_xlsx(results: RoundResults, target: Path | str | BinaryIO) -> None:
             ]
         )
     sheet.append([])
-    sheet.append([None, None, None, (contest.signer_title or "TM. BAN TỔ CHỨC").upper()])
+    sheet.append([None, None, None, "\n".join(paper.signer_lines(contest.signer_title))])
     signer_row = sheet.max_row
     for _ in range(4):
         sheet.append([])
@@ -273,5 +276,5 @@ def winners_xlsx(results: RoundResults, target: Path | str | BinaryIO) -> None:
     for row in (signer_row, sheet.max_row):
         sheet.merge_cells(start_row=row, start_column=4, end_row=row, end_column=6)
         sheet.cell(row=row, column=4).font = Font(bold=True)
-        sheet.cell(row=row, column=4).alignment = Alignment(horizontal="center")
+        sheet.cell(row=row, column=4).alignment = Alignment(horizontal="center", wrap_text=True)
     save_workbook(workbook, target)

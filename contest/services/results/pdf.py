@@ -33,9 +33,11 @@ def new_pdf(*, landscape: bool = False, title: str = "") -> FPDF:
 
 
 def date_line(place: str, moment: datetime) -> str:
-    """ "Hòa Bình Xanh, ngày 03 tháng 12 năm 2026", as official documents write it (in Vietnam's time)."""
+    """ "Hòa Bình Xanh, ngày 03 tháng 12 năm 2026", as official documents write it (in Vietnam's time): a leading
+    zero for days under 10 and for months 1 and 2 only (Nghị định 30/2020/NĐ-CP), so "tháng 5", "tháng 01"."""
     local = clock.to_vietnam(moment)
-    date = f"ngày {local:%d} tháng {local:%m} năm {local:%Y}"
+    month = f"{local.month:02d}" if local.month < 3 else str(local.month)
+    date = f"ngày {local:%d} tháng {month} năm {local:%Y}"
     return f"{place}, {date}" if place else date.capitalize()
 
 
@@ -73,6 +75,12 @@ def national_heading(pdf: FPDF, contest: Contest, moment: datetime) -> None:
     pdf.ln(4)
 
 
+def signer_lines(title: str) -> list[str]:
+    """The signer's title in capitals, one line per part typed between " / " ("TM. BAN TỔ CHỨC", "TRƯỞNG BAN")."""
+    parts = [part.strip().upper() for part in (title or "TM. Ban Tổ chức").split("/") if part.strip()]
+    return parts or ["TM. BAN TỔ CHỨC"]
+
+
 def signature_block(pdf: FPDF, contest: Contest) -> None:
     """The signer's title and name on the right, with room for the signature and seal between them."""
     if pdf.will_page_break(36):
@@ -82,7 +90,7 @@ def signature_block(pdf: FPDF, contest: Contest) -> None:
     pdf.ln(6)
     pdf.set_x(x)
     pdf.set_font(FAMILY, "B", 11)
-    pdf.multi_cell(width, 5.5, (contest.signer_title or "TM. BAN TỔ CHỨC").upper(), align="C")
+    pdf.multi_cell(width, 5.5, "\n".join(signer_lines(contest.signer_title)), align="C")
     pdf.ln(18)
     pdf.set_x(x)
     pdf.set_font(FAMILY, "B", 11)
