@@ -260,19 +260,7 @@ def _demo_attempts(session: Session, round_: Round, now: datetime) -> int:
         session.flush()
         moment = started_at + timedelta(minutes=2 * index + 1)
         attempt = start_attempt(session, user, round_, now=moment, origin=_demo_origin(index)).attempt
-        skill = rng.uniform(0.55, 1.0)
-        for item in attempt_items(session, attempt):
-            right = [o["id"] for o in item.snapshot["options"] if o["correct"]]
-            wrong = [o["id"] for o in item.snapshot["options"] if not o["correct"]]
-            chosen = right if rng.random() < skill else [rng.choice(wrong)]
-            save_answer(
-                session,
-                user_id=user.id,
-                attempt_id=attempt.id,
-                position=item.position,
-                option_ids=chosen,
-                now=moment + timedelta(seconds=20 * item.position),
-            )
+        _answer(session, rng, attempt, skill=rng.uniform(0.55, 1.0), start=moment, every_s=20)
         finished = moment + timedelta(seconds=rng.randint(240, 840))
         if index == ABSENT_INDEX:  # the page reported two long absences (another app, another tab)
             attempt.away_ms, attempt.long_absences = 4 * 60_000 + 20_000, 2
@@ -282,6 +270,24 @@ def _demo_attempts(session: Session, round_: Round, now: datetime) -> int:
     if organizer is not None:
         disqualify(session, attempts[SHARED_DEVICE[-1]], by=organizer, reason=DISQUALIFY_REASON, now=now)
     return len(DEMO_NAMES)
+
+
+def _answer(
+    session: Session, rng: random.Random, attempt: Attempt, *, skill: float, start: datetime, every_s: int
+) -> None:
+    """Answer every question: right with probability `skill`, else a wrong option; one every `every_s` seconds."""
+    for item in attempt_items(session, attempt):
+        right = [o["id"] for o in item.snapshot["options"] if o["correct"]]
+        wrong = [o["id"] for o in item.snapshot["options"] if not o["correct"]]
+        chosen = right if rng.random() < skill else [rng.choice(wrong)]
+        save_answer(
+            session,
+            user_id=attempt.user_id,
+            attempt_id=attempt.id,
+            position=item.position,
+            option_ids=chosen,
+            now=start + timedelta(seconds=every_s * item.position),
+        )
 
 
 def _demo_past_round(session: Session, round_: Round, *, actor: Actor, now: datetime) -> str:
@@ -295,18 +301,7 @@ def _demo_past_round(session: Session, round_: Round, *, actor: Actor, now: date
         moment = round_.opens_at + timedelta(hours=3, minutes=7 * index)
         attempt = start_attempt(session, user, round_, now=moment, origin=_demo_origin(index)).attempt
         skill = 0.95 if user.phone == PARTICIPANT_PHONE else rng.uniform(0.5, 1.0)
-        for item in attempt_items(session, attempt):
-            right = [o["id"] for o in item.snapshot["options"] if o["correct"]]
-            wrong = [o["id"] for o in item.snapshot["options"] if not o["correct"]]
-            chosen = right if rng.random() < skill else [rng.choice(wrong)]
-            save_answer(
-                session,
-                user_id=user.id,
-                attempt_id=attempt.id,
-                position=item.position,
-                option_ids=chosen,
-                now=moment + timedelta(seconds=25 * item.position),
-            )
+        _answer(session, rng, attempt, skill=skill, start=moment, every_s=25)
         submit_attempt(
             session, attempt, prediction=rng.randint(1, 8), now=moment + timedelta(seconds=rng.randint(300, 880))
         )
