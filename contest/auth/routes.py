@@ -92,7 +92,13 @@ def register() -> ResponseReturnValue:
 def account() -> ResponseReturnValue:
     """The participant's own account: change the password, download the data, delete the account."""
     password_form, delete_form = PasswordChangeForm(), DeleteAccountForm()
-    profile_form = ProfileForm(data={"name": current_user.name, "category": current_user.category or ""})
+    profile_form = ProfileForm(
+        data={
+            "name": current_user.name,
+            "category": current_user.category or "",
+            "unit": current_user.unit.code if current_user.unit else "",
+        }
+    )
     action = request.form.get("action")
     if action == "profile" and profile_form.validate_on_submit():
         try:
@@ -100,7 +106,7 @@ def account() -> ResponseReturnValue:
                 db.session(),
                 current_user,
                 name=profile_form.name.data or "",
-                unit_code=None,  # the unit is kept; the unit administrator or an organizer moves a person
+                unit_code=(profile_form.unit.data or "").strip() or None,
                 category=profile_form.category.data or None,
                 by_staff=False,
                 actor=current_actor(),

@@ -99,11 +99,24 @@ def test_a_participant_corrects_their_details_until_their_first_attempt(runner, 
     )
     saved = newcomer.post(
         "/account",
-        data={"action": "profile", "name": "Lò Văn Pảo", "category": "citizen", "csrf_token": csrf_token(newcomer)},
+        data={
+            "action": "profile",
+            "name": "Lò Văn Pảo",
+            "category": "citizen",
+            "unit": "HBX-SNV-VP",
+            "csrf_token": csrf_token(newcomer),
+        },
     )
     assert saved.status_code == 302
     person = session.scalar(select(User).where(User.phone == "0987000111"))
-    assert (person.name, person.category) == ("Lò Văn Pảo", "citizen")
+    assert (person.name, person.category, person.unit.code) == ("Lò Văn Pảo", "citizen", "HBX-SNV-VP")
+    bad = newcomer.post(
+        "/account",
+        data={"action": "profile", "name": "Lò Văn Pảo", "unit": "KHONG-CO", "csrf_token": csrf_token(newcomer)},
+    )
+    assert bad.status_code == 400 and "KHONG-CO" in bad.get_data(as_text=True)
+    session.refresh(person)
+    assert person.unit.code == "HBX-SNV-VP"  # unchanged
 
 
 def test_odd_names_and_staff_accounts_in_the_profile_routes(runner, client, session, app) -> None:
