@@ -123,6 +123,22 @@ def read_gift(source: str) -> ReadResult:
         head = _TITLE.sub("", head.strip(), count=1).strip()
         head = _FORMAT.sub("", head, count=1)
         text = _unescape(head)
+        true_false = _true_false(body)
+        if true_false is not None:
+            if not text:
+                problems.append(FileProblem(block.line, N_("the question text is missing")))
+                continue
+            right, explanation = true_false
+            questions.append(
+                DraftQuestion(
+                    line=block.line,
+                    text=text,
+                    options=[DraftOption(0, TRUE_TEXT, right), DraftOption(1, FALSE_TEXT, not right)],
+                    topic=_topic_at(block.line, category_lines, categories),
+                    explanation=_unescape(explanation),
+                )
+            )
+            continue
         kind = _unsupported_kind(body)
         if kind:
             skipped.append(FileProblem(block.line, N_("%(kind)s questions are not supported yet", kind=kind)))
@@ -160,6 +176,24 @@ def read_gift(source: str) -> ReadResult:
             )
         )
     return ReadResult(questions, problems, skipped, line_label="line")
+
+
+TRUE_TEXT, FALSE_TEXT = "Đúng", "Sai"  # a true/false question is a two-option question with these options
+_TRUE_FALSE = re.compile(r"^(T|F|TRUE|FALSE)\s*(?:#([^#]*))?(?:#([^#]*))?$", re.I)
+
+
+def _true_false(body: str) -> tuple[bool, str] | None:
+    """Moodle's true/false: {T}, {F}, {TRUE}, {FALSE}, with optional feedback ({T#if wrong#if right}) and general
+    feedback after ####; the explanation kept is the general feedback, else the feedback for a right answer."""
+    general = ""
+    if "####" in body:
+        body, general = body.split("####", 1)
+    matched = _TRUE_FALSE.match(body.strip())
+    if matched is None:
+        return None
+    right = matched.group(1).upper() in ("T", "TRUE")
+    feedback = (matched.group(3) or matched.group(2) or "").strip()
+    return right, (general.strip() or feedback)
 
 
 def _unsupported_kind(body: str) -> Message | None:

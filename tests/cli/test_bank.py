@@ -70,13 +70,14 @@ def test_gift_other_types_are_problems_unless_skipped(runner, session, tmp_path)
     path = _file(tmp_path, "bank.gift", GIFT)
     refused = runner.invoke(args=["bank", "import", path, "--bank", "G"])
     assert refused.exit_code == 1
-    assert "line 21: True/false questions are not supported yet" in refused.output
+    assert "line 23: Short answer questions are not supported yet" in refused.output
+    assert "line 21:" not in refused.output  # true/false is read now
     assert _count(session) == 0
     skipped = runner.invoke(args=["bank", "import", path, "--bank", "G", "--skip-unsupported"])
     assert skipped.exit_code == 0, skipped.output
     assert "skipped line 25: Matching questions are not supported yet" in skipped.output
-    assert 'imported 3 questions into bank "G"' in skipped.output
-    assert _count(session) == 3
+    assert 'imported 4 questions into bank "G"' in skipped.output  # three multiple choice, one true/false
+    assert _count(session) == 4
 
 
 def test_aiken_with_forced_format(runner, session, tmp_path) -> None:

@@ -25,7 +25,7 @@ $CATEGORY: $course$/top/Nhận thức chung
 $CATEGORY: $course$/top/Kinh tế số
 Giá trị của 1\\=1 là đúng hay sai? {=Đúng ~Sai}
 
-// true/false, short answer, matching, numerical, essay, description: not multiple choice
+// true/false (supported); short answer, matching, numerical, essay, description: not multiple choice
 Hà Nội là thủ đô của Việt Nam. {T}
 
 Thủ đô của Việt Nam là? {=Hà Nội =Ha Noi}
@@ -57,7 +57,7 @@ ANSWER: A, C
 def test_gift_multiple_choice_single_and_multiple_answer() -> None:
     result = read_questions("bank.gift", GIFT.encode())
     assert result.line_label == "line" and result.problems == []
-    first, second, third = result.questions
+    first, second, third, true_false = result.questions
     assert (first.line, first.text, first.topic) == (4, "Ngày Chuyển đổi số quốc gia là ngày nào?", "Nhận thức chung")
     assert [(o.text, o.correct) for o in first.options] == [
         ("Ngày 10/10", True),
@@ -68,12 +68,37 @@ def test_gift_multiple_choice_single_and_multiple_answer() -> None:
     assert second.text == "Ba trụ cột của <b>chuyển đổi số</b> là gì? (chọn nhiều đáp án)"
     assert second.multiple and second.answer_letters == "A,B"
     assert (third.line, third.text, third.topic) == (18, "Giá trị của 1=1 là đúng hay sai?", "Kinh tế số")
+    assert (true_false.line, true_false.text) == (21, "Hà Nội là thủ đô của Việt Nam.")
+    assert [(o.text, o.correct) for o in true_false.options] == [("Đúng", True), ("Sai", False)]
+
+
+def test_gift_true_false_in_each_of_moodles_spellings_with_feedback() -> None:
+    source = (
+        "Trái đất phẳng. {F}\n\n"
+        "Hà Nội là thủ đô. {TRUE}\n\n"
+        "Trái đất hình cầu. {true#Chưa đúng.#Chính xác: hình cầu.}\n\n"
+        "Mặt trời quay quanh Trái đất. {FALSE#Sai rồi#Đúng vậy####Trái đất quay quanh Mặt trời.}\n"
+    )
+    result = read_questions("bank.gift", source.encode())
+    assert result.problems == [] and result.skipped == []
+    assert [[o.correct for o in q.options] for q in result.questions] == [
+        [False, True],
+        [True, False],
+        [True, False],
+        [False, True],
+    ]
+    assert [q.explanation for q in result.questions] == [
+        "",
+        "",
+        "Chính xác: hình cầu.",
+        "Trái đất quay quanh Mặt trời.",
+    ]
+    assert not any(q.multiple for q in result.questions)  # one right option: drawn and scored like the others
 
 
 def test_gift_other_question_types_are_listed_with_their_lines() -> None:
     result = read_questions("bank.gift", GIFT.encode())
     assert [(item.line, vi(item.message)) for item in result.skipped] == [
-        (21, "loại câu hỏi đúng/sai (true/false) chưa được hỗ trợ"),
         (23, "loại câu hỏi trả lời ngắn (short answer) chưa được hỗ trợ"),
         (25, "loại câu hỏi ghép cặp (matching) chưa được hỗ trợ"),
         (27, "loại câu hỏi số (numerical) chưa được hỗ trợ"),
