@@ -10,7 +10,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from question_bank.difficulty import VIETNAMESE_NAMES
-from question_bank.model import LETTERS, DraftQuestion
+from question_bank.model import KIND_NAMES, LETTERS, DraftQuestion
 from question_bank.sanitize import as_typed
 from question_bank.workbooks import new_workbook, save_workbook
 
@@ -28,6 +28,7 @@ def write_bank_xlsx(questions: list[DraftQuestion], target: Path | str | BinaryI
         "Chủ đề",
         "Mức độ",
         "Giải thích",
+        "Loại câu hỏi",
     ]
     workbook, sheet = new_workbook(SHEET_TITLE)
     sheet.append(headers)
@@ -42,6 +43,7 @@ def write_bank_xlsx(questions: list[DraftQuestion], target: Path | str | BinaryI
                 question.topic,
                 VIETNAMESE_NAMES[question.difficulty],
                 as_typed(question.explanation),
+                KIND_NAMES[question.kind],
             ]
         )
     _style(sheet, headers)
@@ -50,7 +52,7 @@ def write_bank_xlsx(questions: list[DraftQuestion], target: Path | str | BinaryI
 
 
 def _style(sheet: Worksheet, headers: list[str]) -> None:
-    widths = {"STT": 6, "Câu hỏi": 60, "Đáp án": 9, "Chủ đề": 26, "Mức độ": 12, "Giải thích": 50}
+    widths = {"STT": 6, "Câu hỏi": 60, "Đáp án": 9, "Chủ đề": 26, "Mức độ": 12, "Giải thích": 50, "Loại câu hỏi": 14}
     for column, header in enumerate(headers, start=1):
         cell = sheet.cell(row=1, column=column)
         cell.font = Font(bold=True)

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from question_bank.messages import N_, Message
-from question_bank.model import LETTERS, DraftOption, DraftQuestion, FileProblem, ReadResult
+from question_bank.model import FALSE_TEXT, LETTERS, TRUE_TEXT, DraftOption, DraftQuestion, FileProblem, ReadResult
 from question_bank.text import clean
 
 _ESCAPES = {"\\~": "\x01", "\\=": "\x02", "\\#": "\x03", "\\{": "\x04", "\\}": "\x05", "\\:": "\x06", "\\n": "\n"}
@@ -178,7 +178,6 @@ def read_gift(source: str) -> ReadResult:
     return ReadResult(questions, problems, skipped, line_label="line")
 
 
-TRUE_TEXT, FALSE_TEXT = "Đúng", "Sai"  # a true/false question is a two-option question with these options
 _TRUE_FALSE = re.compile(r"^(T|F|TRUE|FALSE)\s*(?:#([^#]*))?(?:#([^#]*))?$", re.I)
 
 

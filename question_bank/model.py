@@ -9,6 +9,8 @@ from question_bank.messages import Message
 from question_bank.text import comparable
 
 LETTERS = "ABCDEF"
+TRUE_TEXT, FALSE_TEXT = "Đúng", "Sai"  # a true/false question: two options with these texts, one of them right
+KIND_NAMES = {"single": "Một đáp án", "multiple": "Nhiều đáp án", "true_false": "Đúng/Sai"}  # "Loại câu hỏi"
 
 
 @dataclass
@@ -34,6 +36,13 @@ class DraftQuestion:
     @property
     def multiple(self) -> bool:
         return sum(option.correct for option in self.options) > 1
+
+    @property
+    def kind(self) -> str:
+        """ "true_false", "multiple" or "single", as the spreadsheet's "Loại câu hỏi" column says it."""
+        if [option.text for option in self.options] == [TRUE_TEXT, FALSE_TEXT] and not self.multiple:
+            return "true_false"
+        return "multiple" if self.multiple else "single"
 
     @property
     def answer_letters(self) -> str:

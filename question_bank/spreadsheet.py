@@ -6,7 +6,15 @@ import re
 
 from question_bank.difficulty import parse_difficulty
 from question_bank.messages import N_, Message
-from question_bank.model import LETTERS, DraftOption, DraftQuestion, FileProblem, ReadResult
+from question_bank.model import (
+    FALSE_TEXT,
+    LETTERS,
+    TRUE_TEXT,
+    DraftOption,
+    DraftQuestion,
+    FileProblem,
+    ReadResult,
+)
 from question_bank.tables import Table
 from question_bank.text import header_key
 
@@ -22,7 +30,15 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
     "topic": ("Chủ đề", "Lĩnh vực", "Topic"),
     "difficulty": ("Mức độ", "Độ khó", "Difficulty", "Level"),
     "explanation": ("Giải thích", "Explanation", "Ghi chú giải thích"),
+    "kind": ("Loại câu hỏi", "Loại", "Question type", "Type"),
 }
+# "Loại câu hỏi", compared without accents, case or spaces
+KIND_ALIASES = {
+    **dict.fromkeys(("motdapan", "single", "mot"), "single"),
+    **dict.fromkeys(("nhieudapan", "multiple", "nhieu"), "multiple"),
+    **dict.fromkeys(("dungsai", "dung/sai", "truefalse", "true/false", "tf"), "true_false"),
+}
+TRUE_ANSWERS, FALSE_ANSWERS = {"dung", "true", "t"}, {"sai", "false", "f"}
 COLUMN_TITLES = {
     "text": "Câu hỏi",
     **{f"option_{letter}": f"Phương án {letter}" for letter in LETTERS},
@@ -30,6 +46,7 @@ COLUMN_TITLES = {
     "topic": "Chủ đề",
     "difficulty": "Mức độ",
     "explanation": "Giải thích",
+    "kind": "Loại câu hỏi",
 }
 REQUIRED = ("text", "option_A", "option_B", "answer")
 # The header of CONTRACT §3 with four options (E and F are added where a bank uses them).
@@ -105,16 +122,28 @@ def read_spreadsheet(table: Table) -> ReadResult:
         text = cell("text")
         if not text:
             row_problems.append(N_('column "Câu hỏi": the question text is missing'))
+        kind_text = cell("kind")
+        kind = KIND_ALIASES.get(header_key(kind_text)) if kind_text else None
+        if kind_text and kind is None:
+            row_problems.append(
+                N_('column "Loại câu hỏi": "%(value)s" is not Một đáp án / Nhiều đáp án / Đúng/Sai', value=kind_text)
+            )
         options = [
             DraftOption(position, cell(f"option_{letter}"))
             for position, letter in enumerate(LETTERS)
             if cell(f"option_{letter}")
         ]
+        if kind == "true_false" and not options:  # the two options go without saying
+            options = [DraftOption(0, TRUE_TEXT), DraftOption(1, FALSE_TEXT)]
+        if kind == "true_false" and [option.text for option in options] != [TRUE_TEXT, FALSE_TEXT]:
+            row_problems.append(
+                N_('column "Loại câu hỏi": a Đúng/Sai question has the options "Đúng" and "Sai" (or none written)')
+            )
         if len(options) < 2:
             row_problems.append(N_("at least 2 options are needed, there are %(count)d", count=len(options)))
         last_filled = max((option.position for option in options), default=-1)
         gaps = [letter for letter in LETTERS[:last_filled] if not cell(f"option_{letter}")]
-        if gaps:  # re-lettering would turn the file's "C" into "B" and point the answer elsewhere
+        if gaps and kind != "true_false":  # re-lettering would turn the file's "C" into "B"
             row_problems.append(
                 N_(
                     'option %(empty)s is empty but a later option is filled: fill the options from "Phương án A" '
@@ -123,7 +152,11 @@ def read_spreadsheet(table: Table) -> ReadResult:
                 )
             )
         answer_text = cell("answer")
-        letters = parse_answer(answer_text)
+        spoken = header_key(answer_text)
+        if kind == "true_false" and spoken in TRUE_ANSWERS | FALSE_ANSWERS:
+            letters: list[str] | None = ["A" if spoken in TRUE_ANSWERS else "B"]
+        else:
+            letters = parse_answer(answer_text)
         if not answer_text:
             row_problems.append(N_('column "Đáp án": the answer is missing'))
         elif letters is None:
@@ -134,6 +167,14 @@ def read_spreadsheet(table: Table) -> ReadResult:
             if empty:
                 row_problems.append(
                     N_('column "Đáp án": answer %(letters)s points to an empty option', letters=", ".join(empty))
+                )
+            elif kind in ("single", "true_false") and len(letters) > 1:
+                row_problems.append(
+                    N_(
+                        'column "Đáp án": a %(kind)s question has one answer, not %(count)d',
+                        kind=kind_text,
+                        count=len(letters),
+                    )
                 )
             for option in options:
                 option.correct = option.letter in letters
