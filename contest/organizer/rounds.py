@@ -138,13 +138,15 @@ def round_edit(round_id: int) -> ResponseReturnValue:
 @organizer_required
 def round_detail(round_id: int) -> ResponseReturnValue:
     round_ = rounds.find_round(db.session(), round_id)
+    top = leaderboard.with_full_names(
+        db.session(), leaderboard.individual_page(db.session(), round_, limit=20, public=False)
+    )
     return render_template(
         "organizer/round.html",
         round=round_,
         counts=rounds.round_counts(db.session(), round_),
-        top=leaderboard.with_full_names(
-            db.session(), leaderboard.individual_page(db.session(), round_, limit=20, public=False)
-        ),
+        top=top,
+        places=rounds.table_places(db.session(), round_, [entry["user_id"] for entry in top.entries]),
         state=round_.state(clock.now()),
         prize_names=prizes.PRIZE_NAMES_VI,
         prize_form=PrizeForm.of_plan(round_.prize_plan),

@@ -141,3 +141,11 @@ def test_odd_names_and_staff_accounts_in_the_profile_routes(runner, client, sess
         data={"name": "Đổi Tên", "unit": "", "category": "", "csrf_token": csrf_token(client)},
     )
     assert refused.status_code == 403 and session.get(User, admin.id).name != "Đổi Tên"
+
+
+def test_the_organizers_top_list_gives_each_winners_table_and_place(runner, client, session) -> None:
+    runner.invoke(args=["demo"])
+    _login(client, "0900000001")
+    page = client.get("/admin/rounds/2").get_data(as_text=True)  # last week's round, two tables
+    top = page.split('id="top-title"')[1]
+    assert top.count("(Bảng A, hạng 1)") == 1 and top.count("(Bảng B, hạng 1)") == 1

@@ -11,7 +11,7 @@ from sqlalchemy import distinct, func, select
 from sqlalchemy.orm import Session, joinedload
 
 from contest import clock
-from contest.models import Attempt, Contest, QuestionBank, Round
+from contest.models import Attempt, Contest, QuestionBank, RankingEntry, Round
 from contest.models.attempts import AttemptStatus
 from contest.models.contests import (
     PREDICTION_TARGETS,
@@ -276,3 +276,17 @@ def draw_picks(round_: Round) -> dict[str, str]:
 
 def rounds_newest_first(session: Session) -> list[Round]:
     return list(session.scalars(select(Round).order_by(Round.opens_at.desc())))
+
+
+def table_places(session: Session, round_: Round, user_ids: list[int]) -> dict[int, tuple[str, int]]:
+    """user id -> (table, place in it) of a ranked round with tables, for the organizers' top list."""
+    if round_.finalized_at is None or not user_ids:
+        return {}
+    rows = session.execute(
+        select(RankingEntry.user_id, RankingEntry.table_key, RankingEntry.table_rank).where(
+            RankingEntry.round_id == round_.id,
+            RankingEntry.user_id.in_(user_ids),
+            RankingEntry.table_key.is_not(None),
+        )
+    ).all()
+    return {user_id: (key, rank) for user_id, key, rank in rows if key is not None and rank is not None}
