@@ -3,6 +3,8 @@ participant's own details until the first attempt."""
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import select
 
 from contest.models import AuditEntry, Certificate, Contest, User
@@ -149,3 +151,11 @@ def test_the_organizers_top_list_gives_each_winners_table_and_place(runner, clie
     page = client.get("/admin/rounds/2").get_data(as_text=True)  # last week's round, two tables
     top = page.split('id="top-title"')[1]
     assert top.count("(Bảng A, hạng 1)") == 1 and top.count("(Bảng B, hạng 1)") == 1
+
+
+def test_the_account_page_title_is_only_its_title(runner, client) -> None:
+    runner.invoke(args=["demo"])
+    _login(client, "0900000002")
+    page = client.get("/account").get_data(as_text=True)
+    title = re.search(r"<title>(.*?)</title>", page, re.S).group(1)
+    assert title.strip() == "Tài khoản" and page.count("js/unit-finder.js") == 1
