@@ -53,3 +53,14 @@ def right_options(session: Session, attempt_id: int) -> dict[int, list[int]]:
     """The right option ids of each position, read from the database (never from the API)."""
     items = session.scalars(select(AttemptItem).where(AttemptItem.attempt_id == attempt_id)).all()
     return {item.position: sorted(o["id"] for o in item.snapshot["options"] if o["correct"]) for item in items}
+
+
+def organizer_client(app: Flask, session: Session, clock: Any) -> FlaskClient:
+    """A new organizer (phone 0900000001), logged in through the real form on a client of their own."""
+    from tests.factories import make_user
+
+    make_user(session, clock(), phone="0900000001", role="organizer")
+    session.commit()
+    client = app.test_client()
+    client.post("/login", data={"phone": "0900000001", "password": "mat-khau-123", "csrf_token": csrf_token(client)})
+    return client

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
+from contest.models import User
 from contest.services.people.accounts import MAX_PASSWORD_LENGTH
+from contest.services.people.profile import Details
 from contest.services.people.registration import CATEGORY_LABELS
 
 
@@ -64,3 +68,17 @@ class ProfileForm(FlaskForm):
         default="",
     )
     unit = StringField(_l("Unit (code)"))
+
+    @classmethod
+    def of(cls, user: User, **options: Any) -> ProfileForm:
+        """The form showing `user`'s details (options: WTForms', e.g. formdata=None for a form not posted here)."""
+        data = {"name": user.name, "category": user.category or "", "unit": user.unit.code if user.unit else ""}
+        return cls(data=data, **options)
+
+    def details(self) -> Details:
+        """The posted details as profile.update_profile takes them."""
+        return {
+            "name": self.name.data or "",
+            "unit_code": (self.unit.data or "").strip() or None,
+            "category": self.category.data or None,
+        }

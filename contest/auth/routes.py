@@ -92,22 +92,14 @@ def register() -> ResponseReturnValue:
 def account() -> ResponseReturnValue:
     """The participant's own account: change the password, download the data, delete the account."""
     password_form, delete_form = PasswordChangeForm(), DeleteAccountForm()
-    profile_form = ProfileForm(
-        data={
-            "name": current_user.name,
-            "category": current_user.category or "",
-            "unit": current_user.unit.code if current_user.unit else "",
-        }
-    )
+    profile_form = ProfileForm.of(current_user)
     action = request.form.get("action")
     if action == "profile" and profile_form.validate_on_submit():
         try:
             changed = profile.update_profile(
                 db.session(),
                 current_user,
-                name=profile_form.name.data or "",
-                unit_code=(profile_form.unit.data or "").strip() or None,
-                category=profile_form.category.data or None,
+                **profile_form.details(),
                 by_staff=False,
                 actor=current_actor(),
                 now=clock.now(),

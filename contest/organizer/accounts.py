@@ -30,8 +30,7 @@ def role_form(user: User) -> RoleForm:
 
 
 def profile_form(user: User) -> ProfileForm:
-    data = {"name": user.name, "category": user.category or "", "unit": user.unit.code if user.unit else ""}
-    return ProfileForm(formdata=None, data=data)
+    return ProfileForm.of(user, formdata=None)
 
 
 @bp.get("/users")
@@ -96,9 +95,7 @@ def user_profile(user_id: int) -> ResponseReturnValue:
         changed = profile.update_profile(
             db.session(),
             target,
-            name=form.name.data or "",
-            unit_code=(form.unit.data or "").strip() or None,
-            category=form.category.data or None,
+            **form.details(),
             by_staff=True,
             actor=current_actor(),
             now=clock.now(),

@@ -8,18 +8,9 @@ from sqlalchemy import select
 from contest.models import Attempt, AuditEntry, RankingEntry, User
 from contest.services.ranking import live_board
 from contest.services.ranking.leaderboard import rebuild
-from tests.factories import make_user
-from tests.helpers import csrf_token
+from tests.helpers import csrf_token, organizer_client
 
 REASON = "Ba tài khoản thi từ cùng một máy trong 20 phút"
-
-
-def _organizer(app, session, clock):  # type: ignore[no-untyped-def]
-    make_user(session, clock(), phone="0900000001", role="organizer")
-    session.commit()
-    client = app.test_client()
-    client.post("/login", data={"phone": "0900000001", "password": "mat-khau-123", "csrf_token": csrf_token(client)})
-    return client
 
 
 def _attempt_of(session, name: str) -> Attempt:  # type: ignore[no-untyped-def]
@@ -41,7 +32,7 @@ def test_a_disqualified_attempt_leaves_the_live_boards_until_reinstated(
     round_ = contest_day.round
     rebuild(session, round_)
     assert _board_names(client, round_.id)[:2] == ["Trần V. B.", "Lê T. C."]
-    organizer = _organizer(app, session, clock)
+    organizer = organizer_client(app, session, clock)
     leader = _attempt_of(session, "Trần Văn Bình")
     response = organizer.post(
         f"/admin/rounds/{round_.id}/disqualify",
@@ -72,7 +63,7 @@ def test_disqualifying_after_the_close_ranks_the_round_again(contest_day, sessio
     round_ = contest_day.round
     assert runner.invoke(args=["round", "close", str(round_.id)]).exit_code == 0
     first = session.scalar(select(RankingEntry).where(RankingEntry.rank == 1))
-    organizer = _organizer(app, session, clock)
+    organizer = organizer_client(app, session, clock)
     organizer.post(
         f"/admin/rounds/{round_.id}/disqualify",
         data={
@@ -96,7 +87,7 @@ def test_disqualifying_after_the_close_ranks_the_round_again(contest_day, sessio
 
 def test_bad_disqualifications_are_refused_and_change_nothing(contest_day, session, app, clock) -> None:
     round_ = contest_day.round
-    organizer = _organizer(app, session, clock)
+    organizer = organizer_client(app, session, clock)
     target = _attempt_of(session, "Phạm Đức")
     url = f"/admin/rounds/{round_.id}/disqualify"
 

@@ -80,12 +80,13 @@ def test_big_screen_numbers_ranks_marks_the_top_three_and_scales_bars_to_the_hig
 def test_big_screen_after_the_close_shows_the_final_results_and_the_prizes_once_published(
     app, session, clock, contest_day
 ) -> None:
-    from tests.views.test_results_publication import _close, _organizer
+    from tests.helpers import organizer_client
+    from tests.views.test_results_publication import _close
 
     round_ = contest_day.round
     round_.closes_at = clock() + timedelta(minutes=1)
     session.commit()
-    organizer = _organizer(app, session, clock)
+    organizer = organizer_client(app, session, clock)
     _close(organizer, round_.id)
     clock.advance(minutes=2)
     visitor = app.test_client()
@@ -106,7 +107,8 @@ def test_big_screen_after_the_close_shows_the_final_results_and_the_prizes_once_
 
 
 def test_leaderboard_page_refreshes_itself_only_while_its_round_is_open(app, session, clock, contest_day) -> None:
-    from tests.views.test_results_publication import _close, _organizer
+    from tests.helpers import organizer_client
+    from tests.views.test_results_publication import _close
 
     slug, round_ = contest_day.round.contest.slug, contest_day.round
     visitor = app.test_client()
@@ -116,7 +118,7 @@ def test_leaderboard_page_refreshes_itself_only_while_its_round_is_open(app, ses
     assert f"/api/rounds/{round_.id}/leaderboard?limit=50" in config.replace("\\u0026", "&")
     searching = visitor.get(f"/contests/{slug}/leaderboard?round={round_.id}&q=Tr").get_data(as_text=True)
     assert 'id="board-config"' not in searching  # a search's matches stay as found
-    _close(_organizer(app, session, clock), round_.id)
+    _close(organizer_client(app, session, clock), round_.id)
     final = visitor.get(f"/contests/{slug}/leaderboard?round={round_.id}").get_data(as_text=True)
     assert 'id="board-config"' not in final and "js/leaderboard.js" not in final
 

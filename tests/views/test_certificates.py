@@ -15,12 +15,12 @@ from contest.models import Attempt, Certificate, User
 from contest.services.quiz.disqualification import disqualify
 from contest.services.results import certificates
 from tests.factories import make_user
-from tests.helpers import csrf_token
-from tests.views.test_results_publication import _close, _organizer, pdf_text
+from tests.helpers import csrf_token, organizer_client
+from tests.views.test_results_publication import _close, pdf_text
 
 
 def _published(app, session, clock, contest_day):  # type: ignore[no-untyped-def]
-    organizer = _organizer(app, session, clock)
+    organizer = organizer_client(app, session, clock)
     _close(organizer, contest_day.round.id)
     response = organizer.post(
         f"/admin/rounds/{contest_day.round.id}/results/publish",

@@ -11,18 +11,9 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from contest.models import AuditEntry, Certificate
-from tests.factories import make_user
-from tests.helpers import csrf_token
+from tests.helpers import csrf_token, organizer_client
 
 PRIZES = {"first": "1", "second": "1", "third": "1", "consolation": "0", "max_share": ""}
-
-
-def _organizer(app, session, clock):  # type: ignore[no-untyped-def]
-    make_user(session, clock(), phone="0900000001", role="organizer")
-    session.commit()
-    client = app.test_client()
-    client.post("/login", data={"phone": "0900000001", "password": "mat-khau-123", "csrf_token": csrf_token(client)})
-    return client
 
 
 def _close(organizer, round_id: int) -> None:  # type: ignore[no-untyped-def]
@@ -38,7 +29,7 @@ def pdf_text(content: bytes) -> str:
 
 def test_results_are_a_draft_for_organizers_until_published_then_public(app, session, clock, contest_day) -> None:
     round_ = contest_day.round
-    organizer = _organizer(app, session, clock)
+    organizer = organizer_client(app, session, clock)
     visitor = app.test_client()
     slug = round_.contest.slug
     assert visitor.get(f"/contests/{slug}/results").status_code == 404  # nothing ranked, nothing published
@@ -74,7 +65,7 @@ def test_results_are_a_draft_for_organizers_until_published_then_public(app, ses
 
 def test_results_pdf_and_workbook_say_what_the_page_says(app, session, clock, contest_day) -> None:
     round_ = contest_day.round
-    organizer = _organizer(app, session, clock)
+    organizer = organizer_client(app, session, clock)
     _close(organizer, round_.id)
     organizer.post(
         f"/admin/rounds/{round_.id}/results/publish", data={"csrf_token": csrf_token(organizer), "confirmed": "1"}
@@ -94,7 +85,7 @@ def test_results_pdf_and_workbook_say_what_the_page_says(app, session, clock, co
 
 def test_winners_document_has_the_national_heading_the_body_and_the_signer(app, session, clock, contest_day) -> None:
     round_ = contest_day.round
-    organizer = _organizer(app, session, clock)
+    organizer = organizer_client(app, session, clock)
     form = {
         "parent_body": "UBND tỉnh Hòa Bình Xanh",
         "issuer": "Ban Tổ chức Cuộc thi",
@@ -138,7 +129,7 @@ def test_publishing_an_open_round_is_refused_and_changes_nothing(app, session, c
 
 
 def test_document_settings_refuse_a_file_that_is_not_a_picture(app, session, clock, contest_day) -> None:
-    organizer = _organizer(app, session, clock)
+    organizer = organizer_client(app, session, clock)
     slug = contest_day.round.contest.slug
     form = {
         "issuer": "Ban Tổ chức",

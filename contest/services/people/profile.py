@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
-from typing import Any
+from typing import Any, TypedDict
 
 import redis
 from flask_babel import gettext as _
@@ -24,6 +24,14 @@ from contest.services.ranking import live_board
 
 MAX_NAME = 120
 log = logging.getLogger(__name__)
+
+
+class Details(TypedDict):
+    """What a person's details form posts, as update_profile takes it."""
+
+    name: str
+    unit_code: str | None
+    category: str | None
 
 
 def has_taken_part(session: Session, user: User) -> bool:

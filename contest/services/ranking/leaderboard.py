@@ -168,15 +168,24 @@ def _database_page(
     return BoardPage(entries, total)
 
 
+def ranked_people(round_id: int) -> Select[RankingEntry, str, str]:
+    """A round's final ranking entries with each person's full name and unit name (none when unitless); callers
+    add their own conditions and order."""
+    return (
+        select(RankingEntry, User.name, Unit.name)
+        .join(User, User.id == RankingEntry.user_id)
+        .outerjoin(Unit, Unit.id == User.unit_id)
+        .where(RankingEntry.round_id == round_id)
+    )
+
+
 def _final_page(session: Session, round_: Round, limit: int, offset: int, table: str | None = None) -> BoardPage:
     where = [RankingEntry.round_id == round_.id]
     if table is not None:
         where.append(RankingEntry.table_key == table)
     total = session.scalar(select(func.count(RankingEntry.id)).where(*where)) or 0
     rows = session.execute(
-        select(RankingEntry, User.name, Unit.name)
-        .join(User, User.id == RankingEntry.user_id)
-        .outerjoin(Unit, Unit.id == User.unit_id)
+        ranked_people(round_.id)
         .where(*where)
         .order_by(RankingEntry.table_rank if table is not None else RankingEntry.rank)
         .limit(limit)

@@ -11,10 +11,10 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from contest.models import Attempt, Contest, RankingEntry, Round, Unit, User
+from contest.models import Attempt, Contest, RankingEntry, Round
 from contest.services.errors import NotFound
 from contest.services.people.privacy import public_name
-from contest.services.ranking.leaderboard import UnitRow, unit_ranking
+from contest.services.ranking.leaderboard import UnitRow, ranked_people, unit_ranking
 from contest.services.ranking.prizes import PRIZE_NAMES_VI, PRIZE_ORDER, PRIZES
 from contest.services.ranking.rules import counted
 from contest.services.ranking.tables import table_names
@@ -104,10 +104,8 @@ def round_results(session: Session, round_: Round) -> RoundResults:
         raise NotFound(_("The results of this round are not published yet."))
     contest = round_.contest
     rows = session.execute(
-        select(RankingEntry, User.name, Unit.name)
-        .join(User, User.id == RankingEntry.user_id)
-        .outerjoin(Unit, Unit.id == User.unit_id)
-        .where(RankingEntry.round_id == round_.id, RankingEntry.prize.is_not(None))
+        ranked_people(round_.id)
+        .where(RankingEntry.prize.is_not(None))
         .order_by(RankingEntry.table_key, RankingEntry.table_rank, RankingEntry.rank)
     ).all()
     names = table_names(contest)

@@ -24,13 +24,14 @@ from cachetools import LRUCache
 from flask import current_app
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from contest.extensions import redis_client
 from contest.models import Certificate, Contest, RankingEntry, Round, Unit, User
 from contest.public_address import absolute
 from contest.services.quiz.receipts import keyed_code, normalise_code, receipt_keys
+from contest.services.ranking.leaderboard import ranked_people
 from contest.services.ranking.prizes import PRIZE_NAMES_VI
 from contest.services.ranking.tables import table_names
 from contest.services.results import pdf as paper
@@ -96,11 +97,7 @@ def issue_for_round(session: Session, round_: Round, now: datetime) -> IssueRepo
     contest = round_.contest
     issued_on = round_.results_published_at or now
     rows = session.execute(
-        select(RankingEntry, User.name, Unit.name)
-        .join(User, User.id == RankingEntry.user_id)
-        .outerjoin(Unit, Unit.id == User.unit_id)
-        .where(RankingEntry.round_id == round_.id, User.anonymised_at.is_(None))  # a deleted account gets none
-        .order_by(RankingEntry.rank)
+        ranked_people(round_.id).where(User.anonymised_at.is_(None)).order_by(RankingEntry.rank)  # none when deleted
     ).all()
     existing = {
         (certificate.user_id, certificate.kind): certificate
@@ -150,20 +147,23 @@ def of_user(session: Session, user_id: int) -> list[Certificate]:
     )
 
 
+def _in_force_where(round_: Round, under_unit: Unit | None) -> list[ColumnElement[bool]]:
+    """Certificates in force of the round, of the people of `under_unit`'s subtree when given (the query joins User
+    and Unit for that)."""
+    where = [Certificate.round_id == round_.id, Certificate.revoked_at.is_(None)]
+    if under_unit is not None:
+        where.append(Unit.path.startswith(under_unit.path, autoescape=True))
+    return where
+
+
 def in_force(session: Session, round_: Round, *, under_unit: Unit | None = None) -> list[Certificate]:
     """A round's certificates in force, prizes first, optionally of the people of one unit's subtree."""
-    query = (
-        select(Certificate)
-        .join(
-            RankingEntry,
-            (RankingEntry.round_id == Certificate.round_id) & (RankingEntry.user_id == Certificate.user_id),
-        )
-        .where(Certificate.round_id == round_.id, Certificate.revoked_at.is_(None))
-        .order_by(Certificate.kind.desc(), RankingEntry.rank)
+    query = select(Certificate).join(
+        RankingEntry, (RankingEntry.round_id == Certificate.round_id) & (RankingEntry.user_id == Certificate.user_id)
     )
     if under_unit is not None:
         query = query.join(User, User.id == Certificate.user_id).join(Unit, Unit.id == User.unit_id)
-        query = query.where(Unit.path.startswith(under_unit.path, autoescape=True))
+    query = query.where(*_in_force_where(round_, under_unit)).order_by(Certificate.kind.desc(), RankingEntry.rank)
     return list(session.scalars(query))
 
 
@@ -179,19 +179,13 @@ MAX_ZIP = 2_000  # a larger unit's certificates come from `certificates export` 
 
 
 def count_in_force(session: Session, round_: Round, *, under_unit: Unit) -> int:
-    return (
-        session.scalar(
-            select(func.count(Certificate.id))
-            .join(User, User.id == Certificate.user_id)
-            .join(Unit, Unit.id == User.unit_id)
-            .where(
-                Certificate.round_id == round_.id,
-                Certificate.revoked_at.is_(None),
-                Unit.path.startswith(under_unit.path, autoescape=True),
-            )
-        )
-        or 0
+    query = (
+        select(func.count(Certificate.id))
+        .join(User, User.id == Certificate.user_id)
+        .join(Unit, Unit.id == User.unit_id)
+        .where(*_in_force_where(round_, under_unit))
     )
+    return session.scalar(query) or 0
 
 
 def file_name(certificate: Certificate) -> str:
@@ -265,18 +259,8 @@ def draw(
         pdf.image(io.BytesIO(background), x=0, y=0, w=pdf.w, h=pdf.h)
     else:
         _frame(pdf)
-    pdf.set_xy(pdf.l_margin, 18)
-    top = pdf.get_y()
-    pdf.set_font(paper.FAMILY, "", 11)
-    left_w = pdf.epw * 0.42
-    if statement["parent_body"]:
-        pdf.multi_cell(left_w, 5.5, statement["parent_body"].upper(), align="C", new_x=XPos.LEFT, new_y=YPos.NEXT)
-    pdf.set_font(paper.FAMILY, "B", 11)
-    pdf.multi_cell(left_w, 5.5, (statement["issuer"] or "BAN TỔ CHỨC").upper(), align="C")
-    pdf.set_xy(pdf.l_margin + left_w, top)
-    pdf.multi_cell(pdf.epw - left_w, 5.5, paper.NATION, align="C", new_x=XPos.LEFT, new_y=YPos.NEXT)
-    pdf.set_font(paper.FAMILY, "B", 12)
-    pdf.multi_cell(pdf.epw - left_w, 6, paper.MOTTO, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_y(18)
+    paper.bodies_and_nation(pdf, statement["parent_body"], statement["issuer"])
     pdf.set_y(52)
     prize = statement.get("prize")
     paper.line(pdf, "GIẤY CHỨNG NHẬN", size=30, style="B", height=14)

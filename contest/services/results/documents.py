@@ -122,7 +122,7 @@ _drawn: LRUCache[tuple[Any, ...], bytes] = LRUCache(maxsize=16 * 1024 * 1024, ge
 def cached_results_pdf(results: RoundResults) -> bytes:
     """The public announcement drawn once per state of the round (ranked, published, names shown so) per process."""
     round_ = results.round
-    key = (round_.id, round_.finalized_at, round_.results_published_at, results.contest.name_display, results.published)
+    key = (round_.id, round_.finalized_at, round_.results_published_at, results.contest.name_display)
     if key not in _drawn:
         _drawn[key] = results_pdf(results)
     return _drawn[key]

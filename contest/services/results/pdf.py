@@ -46,18 +46,22 @@ def line(pdf: FPDF, text: str, *, size: float = 11, style: str = "", align: str 
     pdf.multi_cell(0, height, text, align=align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
 
-def national_heading(pdf: FPDF, contest: Contest, moment: datetime) -> None:
-    """The organizing body on the left, the nation and its motto on the right, each underlined; the place and date
-    below on the right."""
+LEFT_SHARE = 0.42  # of the page's width: the bodies' column; the nation's takes the rest
+
+
+def bodies_and_nation(pdf: FPDF, parent_body: str, issuer: str) -> float:
+    """From the current line: the body above and the organizing body on the left, the nation and its motto on the
+    right, each block underlined, as official documents and certificates head their first page. Returns the y of
+    the lower block's end."""
     width = pdf.epw
-    left_w, right_w = width * 0.42, width * 0.58
+    left_w, right_w = width * LEFT_SHARE, width * (1 - LEFT_SHARE)
     top, x0 = pdf.get_y(), pdf.l_margin
     pdf.set_xy(x0, top)
     pdf.set_font(FAMILY, "", 11)
-    if contest.parent_body:
-        pdf.multi_cell(left_w, 5.5, contest.parent_body.upper(), align="C", new_x=XPos.LEFT, new_y=YPos.NEXT)
+    if parent_body:
+        pdf.multi_cell(left_w, 5.5, parent_body.upper(), align="C", new_x=XPos.LEFT, new_y=YPos.NEXT)
     pdf.set_font(FAMILY, "B", 11)
-    pdf.multi_cell(left_w, 5.5, (contest.issuer or "BAN TỔ CHỨC").upper(), align="C", new_x=XPos.LEFT, new_y=YPos.NEXT)
+    pdf.multi_cell(left_w, 5.5, (issuer or "BAN TỔ CHỨC").upper(), align="C", new_x=XPos.LEFT, new_y=YPos.NEXT)
     left_bottom = pdf.get_y()
     pdf.line(x0 + left_w * 0.35, left_bottom + 1.2, x0 + left_w * 0.65, left_bottom + 1.2)
     pdf.set_xy(x0 + left_w, top)
@@ -69,7 +73,14 @@ def national_heading(pdf: FPDF, contest: Contest, moment: datetime) -> None:
     motto_w = pdf.get_string_width(MOTTO)
     middle = x0 + left_w + right_w / 2
     pdf.line(middle - motto_w / 2, right_bottom + 1.2, middle + motto_w / 2, right_bottom + 1.2)
-    pdf.set_xy(x0 + left_w, max(left_bottom, right_bottom) + 3)
+    return max(left_bottom, right_bottom)
+
+
+def national_heading(pdf: FPDF, contest: Contest, moment: datetime) -> None:
+    """The bodies and the nation (bodies_and_nation), then the place and date below on the right."""
+    bottom = bodies_and_nation(pdf, contest.parent_body, contest.issuer)
+    left_w, right_w = pdf.epw * LEFT_SHARE, pdf.epw * (1 - LEFT_SHARE)
+    pdf.set_xy(pdf.l_margin + left_w, bottom + 3)
     pdf.set_font(FAMILY, "I", 11)
     pdf.multi_cell(right_w, 6, date_line(contest.place, moment), align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.ln(4)
