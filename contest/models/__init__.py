@@ -6,6 +6,7 @@ from contest.models.base import Base
 from contest.models.certificates import Certificate
 from contest.models.contests import Contest, Round
 from contest.models.eligibility import JoinRequest, StaffListEntry
+from contest.models.practice import PracticeAnswer
 from contest.models.questions import BankUpload, Option, Question, QuestionBank
 from contest.models.rankings import RankingEntry
 from contest.models.units import Unit
@@ -21,6 +22,7 @@ __all__ = [
     "Contest",
     "JoinRequest",
     "Option",
+    "PracticeAnswer",
     "Question",
     "QuestionBank",
     "RankingEntry",

@@ -63,6 +63,8 @@ class Contest(Base):
     # Separate tables by participant category, each ranked and given prizes apart (services.ranking.tables):
     # [{"key": "A", "name": "Bảng A: Cán bộ, công chức, viên chức", "categories": ["civil_servant"]}, ...]; None: one.
     tables: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
+    # The bank practice (thi thử) draws from; it shows its key, so no round may draw from it (services.practice).
+    practice_bank_id: Mapped[int | None] = mapped_column(ForeignKey("question_banks.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     # What the results' documents and the certificates say of who issues them (the organizer's settings page).
     issuer: Mapped[str] = mapped_column(String(255), default="", server_default="")  # the organizing body
@@ -76,6 +78,7 @@ class Contest(Base):
     certificate_seal: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
 
     scope_unit: Mapped[Unit | None] = relationship()
+    practice_bank: Mapped[QuestionBank | None] = relationship()
     rounds: Mapped[list[Round]] = relationship(
         back_populates="contest", order_by="Round.opens_at", cascade="all, delete-orphan"
     )

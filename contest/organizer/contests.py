@@ -14,6 +14,7 @@ from contest.models import Contest
 from contest.models.contests import DEFAULT_RANKING_CHAIN
 from contest.organizer import bp
 from contest.organizer.forms import ContestForm
+from contest.services import practice
 from contest.services.console import contests
 from contest.services.errors import InvalidInput
 from contest.services.people.units import scope_choices
@@ -34,6 +35,7 @@ def _render(form: ContestForm, contest: Contest | None = None) -> ResponseReturn
         contest=contest,
         problems=problems(form),
         scope_units=scope_choices(db.session()),
+        practice_banks=practice.practice_bank_choices(db.session()),
     ), (400 if problems(form) else 200)
 
 

@@ -129,6 +129,14 @@ class ContestForm(FlaskForm):
         default="anyone",
         description=_l("Phone numbers are not checked by SMS: a closed contest for civil servants uses staff lists."),
     )
+    practice_bank = StringField(
+        _l("Practice bank (thi thử)"),
+        description=_l(
+            "The name of a bank anyone may practise on, with the right answers and explanations shown after each "
+            "choice. No round may draw from it. Empty: no practice."
+        ),
+        render_kw={"list": "bank-names", "autocomplete": "off"},
+    )
     status = SelectField(
         _l("Status"),
         choices=[SelectChoice("draft", _l("Draft (not visible)")), SelectChoice("published", _l("Published"))],
@@ -163,6 +171,7 @@ class ContestForm(FlaskForm):
         self.title.data, self.scope.data, self.rules.data = settings["title"], settings["scope"], settings["rules"]
         self.names.data, self.unit_ranking.data = settings["names"], settings["unit_ranking"]
         self.eligibility.data = settings["eligibility"]
+        self.practice_bank.data = settings.get("practice_bank") or ""
         self.fill_tables(settings.get("tables"))
         for field, link in zip(self.chain_fields(), [*settings["chain"], *[""] * len(RANKING_LINKS)], strict=False):
             field.data = link
@@ -183,6 +192,7 @@ class ContestForm(FlaskForm):
             "unit_ranking": self.unit_ranking.data if self.unit_ranking.raw_data else None,
             "eligibility": self.eligibility.data if self.eligibility.raw_data else None,
             "tables": self.tables(),
+            "practice_bank": self.practice_bank.data if self.practice_bank.raw_data is not None else None,
         }
 
 

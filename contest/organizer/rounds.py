@@ -17,6 +17,7 @@ from contest.form_problems import problems, show_problems
 from contest.models import Contest, QuestionBank, Round
 from contest.organizer import bp, confirmation
 from contest.organizer.forms import NEW_ROUND, PrizeForm, RoundForm
+from contest.services import practice
 from contest.services.banks.questions import banks_with_counts
 from contest.services.console import contests, rounds
 from contest.services.errors import InvalidInput
@@ -61,6 +62,12 @@ def _render_form(
     ), (400 if problems(form) else 200)
 
 
+def _round_banks() -> BankCounts:
+    """The banks a round may draw from: not a practice bank, whose key anyone can see."""
+    shown = practice.practice_bank_ids(db.session())
+    return [entry for entry in banks_with_counts(db.session()) if entry[0].id not in shown]
+
+
 def _round_form(banks: BankCounts) -> RoundForm:
     form = RoundForm()
     form.bank.choices = [SelectChoice(bank.name, bank.name) for bank, _topics, _counts in banks]
@@ -102,7 +109,7 @@ KEY_WARNING = _l(
 @organizer_required
 def round_new(slug: str) -> ResponseReturnValue:
     contest = contests.find_contest(db.session(), slug)
-    banks = banks_with_counts(db.session())
+    banks = _round_banks()
     form = _round_form(banks)
     if not form.is_submitted():
         form.process(data=NEW_ROUND)
@@ -121,7 +128,7 @@ def round_edit(round_id: int) -> ResponseReturnValue:
     if request.method == "GET" and rounds.round_started(db.session(), round_):
         flash(_("Someone has already taken this round: its settings can no longer be changed."), "error")
         return redirect(url_for("organizer.round_detail", round_id=round_.id))
-    banks = banks_with_counts(db.session())
+    banks = _round_banks()
     form = _round_form(banks)
     if not form.is_submitted():
         form.process(data=rounds.round_settings(round_))

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("participant", __name__)
 
-from contest.participant import routes  # noqa: E402,F401
+from contest.participant import practice, routes  # noqa: E402,F401

@@ -31,6 +31,7 @@ from question_bank.tables import read_table
 
 DEMO_DATA = Path(__file__).resolve().parent.parent / "demo_data"
 BANK_NAME = "Ngân hàng mẫu chuyển đổi số"
+PRACTICE_BANK_NAME = "Ngân hàng thi thử chuyển đổi số"  # the contest's practice: true/false questions, pictures
 CONTEST_SLUG = "cds-2026"
 CONTEST_TITLE = "Cuộc thi trực tuyến tìm hiểu về chuyển đổi số tỉnh Hòa Bình Xanh năm 2026"
 ROUND_NAME = "Tuần 2"  # open now (the first round made: its id is 1)
@@ -94,6 +95,13 @@ def load_demo(session: Session, *, actor: Actor, now: datetime) -> DemoReport:
         result = read_questions(path.name, path.read_bytes())
         imported = import_questions(session, bank_name=BANK_NAME, result=result, now=now, actor=actor, source=path.name)
         created.append(f"{imported.imported} questions")
+    if session.scalar(select(QuestionBank.id).where(QuestionBank.name == PRACTICE_BANK_NAME)) is None:
+        path = DEMO_DATA / "practice_bank.csv"
+        result = read_questions(path.name, path.read_bytes())
+        imported = import_questions(
+            session, bank_name=PRACTICE_BANK_NAME, result=result, now=now, actor=actor, source=path.name
+        )
+        created.append(f"{imported.imported} practice questions")
     contest = session.scalar(select(Contest).where(Contest.slug == CONTEST_SLUG))
     if contest is None:
         contest = create_contest(
@@ -103,6 +111,7 @@ def load_demo(session: Session, *, actor: Actor, now: datetime) -> DemoReport:
             scope_code="HBX",
             rules=CONTEST_RULES,
             tables=DEMO_TABLES,
+            practice_bank=PRACTICE_BANK_NAME,
             now=now,
             actor=actor,
         )

@@ -23,11 +23,13 @@ def test_demo_loads_units_bank_contest_open_round_and_accounts(runner, session, 
     assert "organizer login: phone 0900000001, password Demo@2026" in result.output
     counts = _counts(session)
     assert counts["Unit"] == 50
-    assert counts["Question"] == 120 and counts["Option"] == 480
+    # the sample bank (120 questions of four options) and the practice bank (6 true/false, 6 of four options)
+    assert counts["Question"] == 120 + 12 and counts["Option"] == 480 + 6 * 2 + 6 * 4
     # the province's contest with last week's round and this week's, and one closed to a department's staff
     assert counts["Contest"] == 2 and counts["Round"] == 3
     contest = session.scalar(select(Contest).where(Contest.slug == "cds-2026"))
     assert contest.status == "published" and contest.scope_unit.code == "HBX"
+    assert contest.practice_bank.name == "Ngân hàng thi thử chuyển đổi số"
     past, current = contest.rounds  # in order of opening: one a week, as the rules say
     assert current.state(clock()) == "open" and current.id == 1 and current.name == "Tuần 2"
     assert past.state(clock()) == "closed" and past.closes_at == current.opens_at

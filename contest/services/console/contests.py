@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from contest.models import Contest
+from contest.models import Contest, QuestionBank
 from contest.models.contests import (
     CONTEST_STATUSES,
     ELIGIBILITY,
@@ -23,6 +23,7 @@ from contest.services.console.audit import Actor, record
 from contest.services.console.rich_text import clean_html
 from contest.services.errors import InvalidInput, NotFound
 from contest.services.people.units import find_unit
+from contest.services.practice import check_practice_bank
 from contest.services.ranking.rules import LINK_LABELS
 from contest.services.ranking.tables import validate_tables
 
@@ -45,6 +46,7 @@ def create_contest(
     unit_ranking: str | None = None,
     eligibility: str | None = None,
     tables: tuple[dict[str, str], dict[str, str]] | None = None,
+    practice_bank: str | None = None,
 ) -> Contest:
     """A new contest; everything is checked before anything is stored (InvalidInput names the field)."""
     slug = slug.strip()
@@ -60,6 +62,7 @@ def create_contest(
     _set_ranking_and_names(contest, chain=chain, unit_ranking=unit_ranking, names=names)
     if tables is not None:
         contest.tables = validate_tables(*tables)
+    _set_practice_bank(session, contest, practice_bank)
     session.add(contest)
     session.flush()
     record(session, actor, "contest.create", f"contest:{contest.slug}", after=contest_settings(contest), now=now)
@@ -87,6 +90,21 @@ def _set_eligibility(contest: Contest, eligibility: str | None) -> None:
     contest.eligibility = eligibility
 
 
+def _set_practice_bank(session: Session, contest: Contest, name: str | None) -> None:
+    """By the bank's name; "" offers no practice, None leaves it as it is."""
+    if name is None:
+        return
+    if not name.strip():
+        contest.practice_bank = None
+        return
+    bank = session.scalar(select(QuestionBank).where(QuestionBank.name == name.strip()))
+    if bank is None:
+        message = _("No question bank is called %(name)s.", name=name.strip())
+        raise InvalidInput(message, {"practice_bank": message})
+    check_practice_bank(session, bank)
+    contest.practice_bank = bank
+
+
 def contest_settings(contest: Contest) -> dict[str, Any]:
     """What an organizer can change, as the audit log records it before and after."""
     return {
@@ -98,6 +116,7 @@ def contest_settings(contest: Contest) -> dict[str, Any]:
         "unit_ranking": contest.unit_ranking,
         "eligibility": contest.eligibility,
         "tables": contest.tables,
+        "practice_bank": contest.practice_bank.name if contest.practice_bank else None,
     }
 
 
@@ -113,6 +132,7 @@ def update_contest(
     unit_ranking: str | None = None,
     eligibility: str | None = None,
     tables: tuple[dict[str, str], dict[str, str]] | None = None,
+    practice_bank: str | None = None,
     actor: Actor,
     now: datetime,
 ) -> None:
@@ -124,6 +144,7 @@ def update_contest(
     _set_ranking_and_names(contest, names=names, chain=chain, unit_ranking=unit_ranking)
     if tables is not None:
         contest.tables = validate_tables(*tables)
+    _set_practice_bank(session, contest, practice_bank)
     session.flush()
     after = contest_settings(contest)
     record(session, actor, "contest.edit", f"contest:{contest.slug}", before=before, after=after, now=now)

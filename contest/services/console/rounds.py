@@ -21,6 +21,7 @@ from contest.numbers import whole_number
 from contest.services.console.audit import Actor, record
 from contest.services.console.contests import VISIBLE_STATUSES
 from contest.services.errors import DomainError, InvalidInput, NotFound
+from contest.services.practice import check_round_bank
 from contest.services.quiz.pool import load_pool
 from question_bank.difficulty import VIETNAMESE_NAMES, parse_difficulty
 from question_bank.draw import DrawPart, NotEnoughQuestions
@@ -201,6 +202,7 @@ def round_fields(
         raise InvalidInput(" ".join(problems.values()), problems)
 
     bank = _pick_bank(session, bank_name)
+    check_round_bank(session, bank)
     if isinstance(draw, list):  # picked in the form's table of the bank's counts
         parts = draw
         draw = ",".join(part.label() for part in parts)

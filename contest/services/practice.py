@@ -1,0 +1,186 @@
+"""Practice (thi thử): sets of questions from the contest's practice bank, the right answer and its explanation
+right after each choice, and for a signed-in person the topics they get wrong most.
+
+A set is named by its seed: the same seed draws the same questions in the same order, so a set needs no state on
+the server (the pages carry the seed and the running tally). Practice never touches attempts, rankings, boards or
+attempt limits. Its bank shows its key by design, which is why no round may draw from it (`check_round_bank`).
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask_babel import gettext as _
+from sqlalchemy import case, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from contest.models import Contest, PracticeAnswer, QuestionBank, Round
+from contest.services.errors import InvalidInput, NotFound
+from contest.services.quiz.pool import QuestionContent, bank_content
+from question_bank.draw import DrawPart, draw_questions, shuffle_options
+
+SET_SIZE = 10  # questions in a practice set
+SEED = re.compile(r"[0-9a-f]{16}")
+WEAK_TOPICS = 3  # topics named on the practice page
+
+
+@dataclass(frozen=True)
+class PracticeQuestion:
+    number: int  # 1-based, within its set
+    total: int
+    content: QuestionContent
+    option_ids: list[int]  # the bank's option ids in the order shown
+
+    def options(self) -> list[tuple[int, str, bool]]:
+        by_id = {option_id: (text, correct) for option_id, text, correct in self.content.options}
+        return [(option_id, *by_id[option_id]) for option_id in self.option_ids]
+
+    @property
+    def right_ids(self) -> set[int]:
+        return {option_id for option_id, _text, correct in self.content.options if correct}
+
+    def is_right(self, chosen: list[int]) -> bool:
+        return bool(chosen) and set(chosen) == self.right_ids
+
+
+@dataclass(frozen=True)
+class WeakTopic:
+    topic: str
+    wrong: int
+    answered: int
+
+
+@dataclass(frozen=True)
+class PracticeHistory:
+    answered: int
+    right: int
+    weak_topics: list[WeakTopic]
+
+
+def new_seed() -> str:
+    return secrets.token_hex(8)
+
+
+def practice_bank(contest: Contest) -> QuestionBank:
+    """The bank the contest's practice draws from; NotFound when it offers none (or it holds no active question)."""
+    if contest.practice_bank is None:
+        raise NotFound(_("This contest offers no practice."))
+    return contest.practice_bank
+
+
+def question(session: Session, contest: Contest, seed: str, number: int) -> PracticeQuestion:
+    """Question `number` (1-based) of the set named by `seed`; NotFound for a seed or number that names none."""
+    if not SEED.fullmatch(seed):
+        raise NotFound(_("This practice set does not exist: start a new one."))
+    content = bank_content(session, practice_bank(contest))
+    size = min(SET_SIZE, len(content.questions))
+    if size == 0:
+        raise NotFound(_("This contest offers no practice."))
+    if not 1 <= number <= size:
+        raise NotFound(_("This practice set does not exist: start a new one."))
+    ids = draw_questions(content.pool, [DrawPart(None, None, size)], random.Random(seed))
+    chosen = content.questions[ids[number - 1]]
+    option_ids = [option_id for option_id, _text, _correct in chosen.options]
+    order = shuffle_options(option_ids, random.Random(f"{seed}:{number}"))
+    return PracticeQuestion(number, size, chosen, order)
+
+
+def chosen_options(practice: PracticeQuestion, raw: list[str]) -> list[int]:
+    """The options a form chose, checked against the question (InvalidInput for none or a foreign one)."""
+    known = set(practice.option_ids)
+    chosen = sorted({int(value) for value in raw if value.isdigit() and int(value) in known})
+    if not chosen or len(chosen) != len(set(raw)):
+        raise InvalidInput(_("Choose an answer first."))
+    if len(chosen) > 1 and not practice.content.multiple:
+        raise InvalidInput(_("This question takes one answer."))
+    return chosen
+
+
+def record(
+    session: Session, user_id: int, contest: Contest, seed: str, practice: PracticeQuestion, right: bool, now: datetime
+) -> None:
+    """Keep a signed-in person's answer for their history; the same question of the same set counts once."""
+    exists = session.scalar(
+        select(PracticeAnswer.id).where(
+            PracticeAnswer.user_id == user_id,
+            PracticeAnswer.contest_id == contest.id,
+            PracticeAnswer.set_seed == seed,
+            PracticeAnswer.position == practice.number,
+        )
+    )
+    if exists is not None:
+        return
+    try:
+        with session.begin_nested():
+            session.add(
+                PracticeAnswer(
+                    user_id=user_id,
+                    contest_id=contest.id,
+                    question_id=practice.content.id,
+                    set_seed=seed,
+                    position=practice.number,
+                    topic=practice.content.topic,
+                    correct=right,
+                    answered_at=now,
+                )
+            )
+    except IntegrityError:
+        pass  # the same answer sent twice at once: the first one counts
+
+
+def history(session: Session, user_id: int, contest: Contest) -> PracticeHistory:
+    """What a person answered in this contest's practice, and the topics they get wrong most (by share wrong)."""
+    wrong = func.sum(case((PracticeAnswer.correct.is_(False), 1), else_=0))
+    rows = session.execute(
+        select(PracticeAnswer.topic, func.count(PracticeAnswer.id), wrong)
+        .where(PracticeAnswer.user_id == user_id, PracticeAnswer.contest_id == contest.id)
+        .group_by(PracticeAnswer.topic)
+    ).all()
+    answered = sum(count for _topic, count, _wrong in rows)
+    missed = sum(int(wrong_count or 0) for _topic, _count, wrong_count in rows)
+    topics = [WeakTopic(topic or "", int(wrong_count or 0), count) for topic, count, wrong_count in rows]
+    weak = sorted(
+        (topic for topic in topics if topic.wrong),
+        key=lambda topic: (-topic.wrong / topic.answered, -topic.wrong, topic.topic),
+    )
+    return PracticeHistory(answered, answered - missed, weak[:WEAK_TOPICS])
+
+
+def banks_used_by_rounds(session: Session) -> set[int]:
+    return {bank_id for bank_id in session.scalars(select(Round.bank_id).distinct()) if bank_id is not None}
+
+
+def practice_bank_ids(session: Session) -> set[int]:
+    return {bank_id for bank_id in session.scalars(select(Contest.practice_bank_id).distinct()) if bank_id is not None}
+
+
+def check_practice_bank(session: Session, bank: QuestionBank) -> None:
+    """A bank whose rounds' questions must stay secret cannot be shown with its key."""
+    if bank.id in banks_used_by_rounds(session):
+        message = _(
+            "The bank %(bank)s is used by a round: practice shows the right answers, so choose a bank of its own.",
+            bank=bank.name,
+        )
+        raise InvalidInput(message, {"practice_bank": message})
+
+
+def check_round_bank(session: Session, bank: QuestionBank) -> None:
+    """A practice bank shows its key to anyone: no round may draw from it."""
+    if bank.id in practice_bank_ids(session):
+        message = _(
+            "The bank %(bank)s is a practice bank, whose right answers anyone can see: a round needs another bank.",
+            bank=bank.name,
+        )
+        raise InvalidInput(message, {"bank": message})
+
+
+def practice_bank_choices(session: Session) -> list[str]:
+    """The names of the banks a contest may practise on: those no round draws from."""
+    used = banks_used_by_rounds(session)
+    banks = session.scalars(select(QuestionBank).order_by(QuestionBank.name))
+    return [bank.name for bank in banks if bank.id not in used]

@@ -1,0 +1,188 @@
+"""Practice (thi thử, #18 item 1): one question a page from the contest's practice bank, the right answer and the
+explanation after each choice, a running tally, a fresh set on demand; no account needed, a history for those
+signed in; it never touches attempts, boards or attempt limits, and its bank can never be a round's."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import func, select
+
+from contest.models import Attempt, Contest, Option, PracticeAnswer, Question
+from tests.helpers import csrf_token
+
+PRACTICE = "/contests/cds-2026/practice"
+
+
+def _start(client) -> str:
+    """A new set's first page address."""
+    answer = client.get(f"{PRACTICE}/new")
+    assert answer.status_code == 302
+    location = answer.headers["Location"]
+    assert re.fullmatch(r"/contests/cds-2026/practice/[0-9a-f]{16}/1", location)
+    return location
+
+
+def _shown(page: str) -> tuple[str, list[int]]:
+    """The question text and the option ids a practice page offers, in order."""
+    text = re.search(r'<span class="question-text">(.*?)</span>', page, re.S).group(1)
+    return text, [int(value) for value in re.findall(r'name="choice" value="(\d+)"', page)]
+
+
+def _key(session, option_ids: list[int]) -> tuple[list[int], list[int]]:
+    """Of the offered options, the right ones and the wrong ones (from the database)."""
+    rows = session.execute(select(Option.id, Option.is_correct).where(Option.id.in_(option_ids))).all()
+    return [i for i, right in rows if right], [i for i, right in rows if not right]
+
+
+def _answer(client, address: str, choices: list[int], tally: int = 0):
+    return client.post(address, data={"choice": choices, "right": tally, "csrf_token": csrf_token(client)})
+
+
+def test_the_contest_offers_practice_one_question_at_a_time_with_the_answer_and_explanation(
+    runner, client, session
+) -> None:
+    runner.invoke(args=["demo"])
+    assert f'href="{PRACTICE}"' in client.get("/contests/cds-2026").get_data(as_text=True)
+    start = client.get(PRACTICE).get_data(as_text=True)
+    assert "Thi thử" in start and "không tính vào" in start
+    address = _start(client)
+    page = client.get(address).get_data(as_text=True)
+    _text, options = _shown(page)
+    assert "Câu 1 / 10" in page and "Đã đúng: 0/0" in page
+    assert "right answer" not in page and "đáp án đúng" not in page and "data-right" not in page  # nothing before
+    right, wrong = _key(session, options)
+    question = session.scalar(select(Question).join(Option).where(Option.id == options[0]))
+    assert question.bank.name == "Ngân hàng thi thử chuyển đổi số"
+
+    checked = _answer(client, address, wrong[:1]).get_data(as_text=True)
+    assert "Chưa đúng" in checked and "đáp án đúng" in checked
+    assert "Giải thích:" in checked and question.explanation.split("“")[0][:30] in checked
+    assert f"{address[:-1]}2?right=0" in checked  # the next question, the tally carried
+
+    again = _answer(client, address, right).get_data(as_text=True)
+    assert "Đúng rồi" in again and f"{address[:-1]}2?right=1" in again
+
+
+def test_a_whole_set_ends_with_its_tally_and_a_new_set_draws_afresh(runner, client, session) -> None:
+    runner.invoke(args=["demo"])
+    address = _start(client)
+    tally, texts = 0, []
+    for number in range(1, 11):
+        page = client.get(f"{address[:-1]}{number}?right={tally}").get_data(as_text=True)
+        text, options = _shown(page)
+        texts.append(text)
+        right, wrong = _key(session, options)
+        choice = right if number % 3 else wrong[:1]  # 3, 6, 9 wrong
+        answer = _answer(client, f"{address[:-1]}{number}", choice, tally).get_data(as_text=True)
+        tally += number % 3 != 0
+    assert len(set(texts)) == 10  # no question twice in a set
+    assert "7 / 10" in answer and "Hoàn thành bộ câu hỏi" in answer
+    assert client.get(f"{address[:-1]}11").status_code == 404
+    assert _start(client) != address  # a fresh set on demand
+
+
+def test_a_made_up_tally_cannot_exceed_the_questions_answered(runner, client) -> None:
+    runner.invoke(args=["demo"])
+    address = _start(client)
+    page = client.get(f"{address[:-1]}3?right=99").get_data(as_text=True)
+    assert "Câu 3 / 10" in page and "Đã đúng: 2/2" in page
+
+
+def test_bad_practice_requests_are_refused_plainly(runner, client, session) -> None:
+    runner.invoke(args=["demo"])
+    address = _start(client)
+    page = client.get(address).get_data(as_text=True)
+    _text, options = _shown(page)
+    right, _wrong = _key(session, options)
+    nothing = _answer(client, address, [])
+    assert nothing.status_code == 400 and "Hãy chọn một phương án" in nothing.get_data(as_text=True)
+    stranger = session.scalar(select(Option.id).where(Option.id.not_in(options)))
+    assert _answer(client, address, [stranger]).status_code == 400
+    text = session.scalar(select(Question).join(Option).where(Option.id == options[0]))
+    if not text.multiple:
+        assert _answer(client, address, options[:2]).status_code == 400
+    no_token = client.post(address, data={"choice": right})
+    assert no_token.status_code == 400
+    for bad in ("/contests/cds-2026/practice/xyz/1", "/contests/cds-2026/practice/" + "0" * 16 + "/0"):
+        assert client.get(bad).status_code == 404
+    # a contest without a practice bank offers none
+    assert client.get("/contests/cds-can-bo-skhcn-2026/practice").status_code == 404
+    assert client.get("/contests/cds-can-bo-skhcn-2026/practice/new").status_code == 404
+    assert 'practice"' not in client.get("/contests/cds-can-bo-skhcn-2026").get_data(as_text=True)
+
+
+def test_practice_touches_no_attempt_and_no_board(runner, client, session) -> None:
+    runner.invoke(args=["demo"])
+    attempts = session.scalar(select(func.count(Attempt.id)))
+    board = client.get("/api/rounds/1/leaderboard").get_json()
+    client.post("/login", data={"phone": "0900000002", "password": "Demo@2026", "csrf_token": csrf_token(client)})
+    address = _start(client)
+    _text, options = _shown(client.get(address).get_data(as_text=True))
+    right, _wrong = _key(session, options)
+    _answer(client, address, right)
+    assert session.scalar(select(func.count(Attempt.id))) == attempts
+    assert client.get("/api/rounds/1/leaderboard").get_json()["total"] == board["total"]
+
+
+def test_signed_in_people_keep_a_history_of_the_topics_they_get_wrong(runner, client, session) -> None:
+    runner.invoke(args=["demo"])
+    client.post("/login", data={"phone": "0900000002", "password": "Demo@2026", "csrf_token": csrf_token(client)})
+    address = _start(client)
+    _text, options = _shown(client.get(address).get_data(as_text=True))
+    right, wrong = _key(session, options)
+    _answer(client, address, wrong[:1])
+    _answer(client, address, right)  # the same question sent again (a refresh) counts once, as first answered
+    rows = session.scalars(select(PracticeAnswer)).all()
+    assert len(rows) == 1 and rows[0].correct is False
+    topic = rows[0].topic
+    second = f"{address[:-1]}2"
+    _text, options = _shown(client.get(second).get_data(as_text=True))
+    right, wrong = _key(session, options)
+    _answer(client, second, right)
+    page = client.get(PRACTICE).get_data(as_text=True)
+    assert "Bạn đã trả lời 2 câu luyện tập, đúng 1 câu" in page
+    assert "Chủ đề bạn hay trả lời sai nhất" in page and topic in page
+    # nobody else sees it, and without an account nothing is kept
+    other = client.application.test_client()
+    assert "Chủ đề bạn hay trả lời sai nhất" not in other.get(PRACTICE).get_data(as_text=True)
+    address = _start(other)
+    _text, options = _shown(other.get(address).get_data(as_text=True))
+    _answer(other, address, options[:1])
+    assert session.scalar(select(func.count(PracticeAnswer.id))) == 2
+
+
+def test_a_practice_bank_and_a_rounds_bank_are_never_the_same(runner, app, session, clock) -> None:
+    runner.invoke(args=["demo"])
+    organizer = app.test_client()
+    organizer.post("/login", data={"phone": "0900000001", "password": "Demo@2026", "csrf_token": csrf_token(organizer)})
+    # the round form does not offer the practice bank, and the command refuses it
+    form = organizer.get("/admin/contests/cds-2026/rounds/new").get_data(as_text=True)
+    assert "Ngân hàng thi thử chuyển đổi số" not in form
+    refused = runner.invoke(
+        args=["round", "create", "--contest", "cds-2026", "--name", "Thử", "--opens", "2026-12-01T00:00:00Z",
+              "--closes", "2026-12-30T00:00:00Z", "--questions", "5", "--minutes", "5",
+              "--bank", "Ngân hàng thi thử chuyển đổi số"]
+    )  # fmt: skip
+    assert refused.exit_code != 0 and "ngân hàng thi thử" in refused.output
+    # the contest form refuses a bank a round draws from, and names why
+    contest = session.scalar(select(Contest).where(Contest.slug == "cds-2026"))
+    edit = organizer.get("/admin/contests/cds-2026/edit").get_data(as_text=True)
+    assert 'value="Ngân hàng thi thử chuyển đổi số"' in edit
+    data = {
+        "title": contest.title,
+        "scope": "HBX",
+        "rules": contest.rules,
+        "names": "masked",
+        "practice_bank": "Ngân hàng mẫu chuyển đổi số",
+        "csrf_token": csrf_token(organizer),
+    }
+    answer = organizer.post("/admin/contests/cds-2026/edit", data=data)
+    assert answer.status_code == 400 and "đang được một đợt thi dùng" in answer.get_data(as_text=True)
+    session.refresh(contest)
+    assert contest.practice_bank.name == "Ngân hàng thi thử chuyển đổi số"  # unchanged
+    data["practice_bank"] = ""
+    assert organizer.post("/admin/contests/cds-2026/edit", data=data).status_code == 302
+    session.refresh(contest)
+    assert contest.practice_bank is None
+    assert organizer.get(PRACTICE).status_code == 404
