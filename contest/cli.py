@@ -39,6 +39,7 @@ from contest.services.ranking.results_export import write_results
 from contest.services.results import certificates
 from contest.services.results.publishing import publish_results
 from question_bank.export import write_bank_xlsx
+from question_bank.gift_export import write_gift
 from question_bank.readers import FORMATS, read_questions
 from question_bank.tables import TableError, read_table
 
@@ -194,13 +195,20 @@ def bank_import(file: Path, bank_name: str, file_format: str, dry_run: bool, ski
 @click.argument("bank_name")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 def bank_export(bank_name: str, file: Path) -> None:
-    """Write a bank to an .xlsx file in the import layout (it imports back unchanged)."""
+    """Write a bank to an .xlsx file in the import layout, or to a Moodle .gift file (both import back unchanged;
+    GIFT has no difficulty)."""
     bank = db.session.scalar(select(QuestionBank).where(QuestionBank.name == bank_name))
     if bank is None:
         raise click.ClickException(_("no question bank is named '%(name)s'", name=bank_name))
-    if file.suffix.lower() != ".xlsx":
-        raise click.ClickException(_("the export file must end in .xlsx"))
-    count = write_bank_xlsx(bank_questions(db.session(), bank), file)
+    suffix = file.suffix.lower()
+    if suffix not in (".xlsx", ".gift"):
+        raise click.ClickException(_("the export file must end in .xlsx or .gift"))
+    rows = bank_questions(db.session(), bank)
+    if suffix == ".gift":
+        file.write_text(write_gift(rows), encoding="utf-8")
+        count = len(rows)
+    else:
+        count = write_bank_xlsx(rows, file)
     click.echo(_('exported %(count)d questions of bank "%(bank)s" to %(file)s', count=count, bank=bank.name, file=file))
 
 

@@ -17,9 +17,11 @@ class DrawPart:
     topic: str | None  # None: any topic
     difficulty: str | None  # None: any difficulty
     count: int
+    kind: str | None = None  # "single", "multiple", "true_false" (question_bank.model.question_kind); None: any
 
     def label(self) -> str:
-        return f"{self.topic or '*'}:{self.difficulty or '*'}:{self.count}"
+        kind = f"{self.kind}:" if self.kind else ""
+        return f"{self.topic or '*'}:{self.difficulty or '*'}:{kind}{self.count}"
 
 
 class NotEnoughQuestions(ValueError):
@@ -34,29 +36,33 @@ class NotEnoughQuestions(ValueError):
 
 @dataclass
 class QuestionPool:
-    """Active question ids of a bank, grouped by (topic, difficulty)."""
+    """Active question ids of a bank, grouped by (topic, difficulty, kind)."""
 
-    cells: dict[tuple[str, str], list[int]] = field(default_factory=dict)
-    _matches: dict[tuple[str | None, str | None], list[int]] = field(default_factory=dict, repr=False)
+    cells: dict[tuple[str, str, str], list[int]] = field(default_factory=dict)
+    _matches: dict[tuple[str | None, str | None, str | None], list[int]] = field(default_factory=dict, repr=False)
 
     @classmethod
-    def build(cls, rows: Iterable[tuple[int, str, str]]) -> QuestionPool:
-        """rows: (question id, topic, difficulty)."""
-        cells: dict[tuple[str, str], list[int]] = {}
-        for question_id, topic, difficulty in rows:
-            cells.setdefault((topic, difficulty), []).append(question_id)
-        for ids in cells.values():
-            ids.sort()  # a seed must give the same draw whatever order the database returned
+    def build(cls, rows: Iterable[tuple[int, str, str] | tuple[int, str, str, str]]) -> QuestionPool:
+        """rows: (question id, topic, difficulty[, kind]); a row without its kind is a single-answer question."""
+        cells: dict[tuple[str, str, str], list[int]] = {}
+        for question_id, topic, difficulty, *kind in rows:
+            cells.setdefault((topic, difficulty, kind[0] if kind else "single"), []).append(question_id)
         return cls(cells)
 
-    def matching(self, topic: str | None, difficulty: str | None) -> list[int]:
-        key = (topic, difficulty)
+    def matching(self, topic: str | None, difficulty: str | None, kind: str | None = None) -> list[int]:
+        key = (topic, difficulty, kind)
         if key not in self._matches:
-            ids: list[int] = []
-            for (cell_topic, cell_difficulty), cell_ids in sorted(self.cells.items()):
-                if (topic is None or cell_topic == topic) and (difficulty is None or cell_difficulty == difficulty):
-                    ids.extend(cell_ids)
-            self._matches[key] = ids
+            # by (topic, difficulty) in order, ids ascending within each: the order a seed draws from, as it was
+            # before questions had kinds, so a seed draws today what it drew then
+            groups: dict[tuple[str, str], list[int]] = {}
+            for (cell_topic, cell_difficulty, cell_kind), cell_ids in self.cells.items():
+                if (
+                    (topic is None or cell_topic == topic)
+                    and (difficulty is None or cell_difficulty == difficulty)
+                    and (kind is None or cell_kind == kind)
+                ):
+                    groups.setdefault((cell_topic, cell_difficulty), []).extend(cell_ids)
+            self._matches[key] = [question_id for group in sorted(groups) for question_id in sorted(groups[group])]
         return self._matches[key]
 
     def check(self, parts: Sequence[DrawPart]) -> None:
@@ -69,7 +75,7 @@ def draw_questions(pool: QuestionPool, parts: Sequence[DrawPart], rng: random.Ra
     chosen: list[int] = []
     taken: set[int] = set()
     for part in parts:
-        candidates = pool.matching(part.topic, part.difficulty)
+        candidates = pool.matching(part.topic, part.difficulty, part.kind)
         if taken and any(question_id in taken for question_id in candidates):
             candidates = [question_id for question_id in candidates if question_id not in taken]
         if len(candidates) < part.count:

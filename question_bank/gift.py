@@ -79,7 +79,10 @@ def _brace_balance(line: str) -> int:
 def _topic_at(line: int, category_lines: list[int], categories: list[tuple[int, str]]) -> str:
     """The topic of the last $CATEGORY before `line` (categories are in file order, `category_lines` their lines)."""
     index = bisect.bisect_left(category_lines, line) - 1
-    return categories[index][1].split("/")[-1].replace("$course$", "").strip() if index >= 0 else ""
+    if index < 0:
+        return ""
+    last = re.split(r"(?<!/)/(?!/)", categories[index][1])[-1]  # "//" is a slash within a category's name
+    return last.replace("//", "/").replace("$course$", "").strip()
 
 
 def _parse_answers(body: str) -> tuple[list[tuple[bool, str]], str] | None:

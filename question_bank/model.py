@@ -13,6 +13,13 @@ TRUE_TEXT, FALSE_TEXT = "Đúng", "Sai"  # a true/false question: two options wi
 KIND_NAMES = {"single": "Một đáp án", "multiple": "Nhiều đáp án", "true_false": "Đúng/Sai"}  # "Loại câu hỏi"
 
 
+def question_kind(option_texts: list[str], right_count: int) -> str:
+    """ "true_false" (two options Đúng, Sai, one right), "multiple" (several right) or "single"."""
+    if right_count > 1:
+        return "multiple"
+    return "true_false" if option_texts == [TRUE_TEXT, FALSE_TEXT] else "single"
+
+
 @dataclass
 class DraftOption:
     position: int  # 0 = A
@@ -40,9 +47,7 @@ class DraftQuestion:
     @property
     def kind(self) -> str:
         """ "true_false", "multiple" or "single", as the spreadsheet's "Loại câu hỏi" column says it."""
-        if [option.text for option in self.options] == [TRUE_TEXT, FALSE_TEXT] and not self.multiple:
-            return "true_false"
-        return "multiple" if self.multiple else "single"
+        return question_kind([option.text for option in self.options], sum(o.correct for o in self.options))
 
     @property
     def answer_letters(self) -> str:

@@ -38,6 +38,13 @@ KIND_ALIASES = {
     **dict.fromkeys(("nhieudapan", "multiple", "nhieu"), "multiple"),
     **dict.fromkeys(("dungsai", "dung/sai", "truefalse", "true/false", "tf"), "true_false"),
 }
+
+
+def parse_kind(text: str) -> str | None:
+    """ "Đúng/Sai", "dung sai", "true_false", "Một đáp án", ... as a kind of question; None when it names none."""
+    return KIND_ALIASES.get(header_key(text))
+
+
 TRUE_ANSWERS, FALSE_ANSWERS = {"dung", "true", "t"}, {"sai", "false", "f"}
 COLUMN_TITLES = {
     "text": "Câu hỏi",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import Response, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -23,6 +23,7 @@ from contest.services.console import morning
 from contest.services.errors import InvalidInput
 from contest.services.problems import FileProblems
 from question_bank.export import write_bank_xlsx
+from question_bank.gift_export import write_gift
 from question_bank.model import LETTERS
 
 
@@ -125,6 +126,18 @@ def bank_export(bank_id: int) -> ResponseReturnValue:
     bank = questions.get_bank(db.session(), bank_id)
     rows = bank_questions(db.session(), bank)
     return xlsx_download(lambda target: write_bank_xlsx(rows, target), f"ngan-hang-{bank.id}.xlsx")
+
+
+@bp.get("/banks/<int:bank_id>/export.gift")
+@organizer_required
+def bank_export_gift(bank_id: int) -> ResponseReturnValue:
+    bank = questions.get_bank(db.session(), bank_id)
+    text = write_gift(bank_questions(db.session(), bank))
+    return Response(
+        text,
+        mimetype="text/plain",
+        headers={"Content-Disposition": f'attachment; filename="ngan-hang-{bank.id}.gift"'},
+    )
 
 
 @bp.route("/questions/<int:question_id>/edit", methods=["GET", "POST"])

@@ -251,7 +251,8 @@ class RoundForm(FlaskForm):
     draw = StringField(
         _l("Draw (topic:difficulty:count, ...)"),
         description=_l(
-            'For example ":Dễ:8,:Trung bình:8,:Khó:4" (topic:difficulty:count); used when the table above is empty.'
+            'For example ":Dễ:8,:Trung bình:8,:Khó:4" (topic:difficulty:count); used when the table above is empty. '
+            'A part may also name a type of question: ":Dễ:Đúng/Sai:5" (Một đáp án, Nhiều đáp án or Đúng/Sai).'
         ),
     )
     prediction = SelectField(_l("Prediction question"), choices=PREDICTION_CHOICES, default="full_score")

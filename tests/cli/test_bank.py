@@ -135,3 +135,16 @@ def test_text_longer_than_the_bank_keeps_is_refused_with_its_row(runner, session
     long_name = runner.invoke(args=["bank", "import", str(DEMO_DATA / "sample_bank.csv"), "--bank", "B" * 121])
     assert long_name.exit_code == 1 and "the bank's name is longer than 120 characters" in long_name.output
     assert _count(session) == 0 and session.scalar(select(func.count(QuestionBank.id))) == 0
+
+
+def test_export_to_gift_reads_back_through_the_import(runner, session, tmp_path) -> None:
+    runner.invoke(args=["bank", "import", str(DEMO_DATA / "practice_bank.csv"), "--bank", "Thi thử"])
+    target = tmp_path / "bank.gift"
+    result = runner.invoke(args=["bank", "export", "Thi thử", str(target)])
+    assert result.exit_code == 0 and 'exported 12 questions of bank "Thi thử"' in result.output
+    assert "{T ####" in target.read_text(encoding="utf-8")
+    again = runner.invoke(args=["bank", "import", str(target), "--bank", "Bản sao GIFT"])
+    assert again.exit_code == 0 and "imported 12 questions" in again.output
+    original = session.scalars(select(Question.fingerprint).join(QuestionBank).where(QuestionBank.name == "Thi thử"))
+    copy = session.scalars(select(Question.fingerprint).join(QuestionBank).where(QuestionBank.name == "Bản sao GIFT"))
+    assert sorted(original) == sorted(copy)

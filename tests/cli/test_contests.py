@@ -71,7 +71,7 @@ def test_round_create_prints_its_id_last_and_stores_vietnam_times_as_utc(runner,
     assert round_.opens_at == datetime(2026, 10, 10, 1, 0, tzinfo=UTC)
     assert round_.closes_at == datetime(2026, 10, 17, 1, 0, tzinfo=UTC)
     assert (round_.question_count, round_.time_limit_s, round_.max_attempts) == (20, 900, 3)
-    assert round_.draw_spec[0] == {"topic": "Kinh tế số", "difficulty": "easy", "count": 5}
+    assert round_.draw_spec[0] == {"topic": "Kinh tế số", "difficulty": "easy", "count": 5, "kind": None}
     assert round_.prediction == "full_score" and round_.bank.name == "CĐS"
 
 
@@ -119,6 +119,8 @@ def test_round_create_with_offset_unlimited_attempts_and_prediction(runner, sess
         pytest.param(_round_args("--draw", "Kinh tế số:5"), "Kinh tế số:5", id="bad draw"),
         pytest.param(_round_args("--draw", ":siêu khó:20"), "siêu khó", id="bad difficulty"),
         pytest.param(_round_args("--bank", "Không có"), "Không có", id="unknown bank"),
+        pytest.param(_round_args("--draw", "::Đúng/Sai:20"), "Đúng/Sai, fewer than the 20", id="no true/false"),
+        pytest.param(_round_args("--draw", "::Tự luận:20"), "Tự luận", id="unknown kind"),
         pytest.param(_round_args(questions="500"), "500", id="too many questions"),
     ],
 )
@@ -136,3 +138,22 @@ def test_round_create_in_a_second_round_must_have_a_new_name(runner, session) ->
     assert runner.invoke(args=_round_args()).exit_code == 0
     again = runner.invoke(args=_round_args())
     assert again.exit_code == 1 and "Tuần 1" in again.output
+
+
+def test_a_round_may_draw_by_kind_of_question(runner, session, app) -> None:
+    _setup(runner)
+    # 6 true/false (all easy), 5 of one answer, 1 of several
+    runner.invoke(args=["bank", "import", str(DEMO_DATA / "practice_bank.csv"), "--bank", "Đúng sai"])
+    runner.invoke(args=["contest", "create", "--slug", "cds", "--title", "CĐS"])
+    draw = ":Dễ:Đúng/Sai:5,::Một đáp án:5"
+    result = runner.invoke(args=_round_args("--draw", draw, "--bank", "Đúng sai", questions="10"))
+    assert result.exit_code == 0, result.output
+    round_ = session.get(Round, int(result.output.split()[-1]))
+    assert round_.draw_spec[0] == {"topic": None, "difficulty": "easy", "count": 5, "kind": "true_false"}
+    from contest.services.console.rounds import format_draw_spec
+
+    assert format_draw_spec(round_.draw_spec) == draw
+    refused = runner.invoke(
+        args=_round_args("--draw", "::Nhiều đáp án:2", "--bank", "Đúng sai", questions="2", name="T2")
+    )
+    assert refused.exit_code == 1 and "has 1 active questions for *:*:Nhiều đáp án" in refused.output

@@ -66,3 +66,21 @@ def test_options_are_shuffled_reproducibly() -> None:
     assert shuffle_options([1, 2, 3, 4], random.Random(5)) == shuffle_options([1, 2, 3, 4], random.Random(5))
     orders = {tuple(shuffle_options([1, 2, 3, 4], random.Random(seed))) for seed in range(200)}
     assert len(orders) == 24  # every order of four options occurs
+
+
+def test_a_part_may_ask_for_a_kind_of_question_and_kinds_leave_the_old_draws_unchanged() -> None:
+    rows = [(i, "CĐS", "easy", "true_false" if i % 3 == 0 else "single") for i in range(1, 31)]
+    pool = QuestionPool.build(rows)
+    parts = [DrawPart(None, None, 4, "true_false"), DrawPart(None, "easy", 6, "single")]
+    for seed in range(30):
+        drawn = draw_questions(pool, parts, random.Random(seed))
+        assert sum(question_id % 3 == 0 for question_id in drawn) == 4 and len(set(drawn)) == 10
+    with pytest.raises(NotEnoughQuestions) as refused:
+        draw_questions(pool, [DrawPart(None, None, 11, "true_false")], random.Random(0))
+    assert refused.value.available == 10
+    # a pool built without kinds (every question single) draws as a pool with kinds draws when no part names one
+    plain = QuestionPool.build((i, topic, level) for i, topic, level, _kind in rows)
+    for seed in range(10):
+        assert draw_questions(plain, [DrawPart(None, None, 12)], random.Random(seed)) == draw_questions(
+            pool, [DrawPart(None, None, 12)], random.Random(seed)
+        )

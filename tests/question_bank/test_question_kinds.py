@@ -79,3 +79,28 @@ def test_the_export_writes_each_kind_and_imports_back_the_same() -> None:
     assert [(q.text, q.kind, q.answer_letters, [o.text for o in q.options]) for q in again] == [
         (q.text, q.kind, q.answer_letters, [o.text for o in q.options]) for q in first
     ]
+
+
+def test_a_bank_written_as_gift_reads_back_the_same_questions_of_every_kind() -> None:
+    from question_bank.gift import read_gift
+    from question_bank.gift_export import write_gift
+    from tests.helpers import DEMO_DATA
+
+    questions = [
+        *read_questions("p.csv", (DEMO_DATA / "practice_bank.csv").read_bytes()).questions,
+        *read_questions("s.xlsx", (DEMO_DATA / "sample_bank.xlsx").read_bytes()).questions,
+    ]
+    questions[0].topic = "An toàn/Bảo mật"  # a slash inside a topic's name stays one topic
+    questions[1].text = "Dấu {ngoặc}, dấu ~ ngã, = bằng, # thăng và: hai chấm"
+    text = write_gift(questions)
+    assert "{T ####" in text and "{F ####" in text and "~%50%" in text and "~%-50%" in text
+    back = read_gift(text)
+    assert back.problems == [] and back.skipped == [] and len(back.questions) == 132
+
+    def seen(question):
+        options = [(option.text, option.correct) for option in question.options]
+        return question.text, options, question.topic, question.explanation, question.kind
+
+    assert [seen(q) for q in back.questions] == [seen(q) for q in questions]
+    kinds = {q.kind for q in back.questions}
+    assert kinds == {"true_false", "single", "multiple"}

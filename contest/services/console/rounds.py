@@ -25,6 +25,8 @@ from contest.services.practice import check_round_bank
 from contest.services.quiz.pool import load_pool
 from question_bank.difficulty import VIETNAMESE_NAMES, parse_difficulty
 from question_bank.draw import DrawPart, NotEnoughQuestions
+from question_bank.model import KIND_NAMES
+from question_bank.spreadsheet import parse_kind
 
 
 def visible_round(session: Session, round_id: int) -> Round:
@@ -47,23 +49,36 @@ MAX_QUESTIONS, MAX_MINUTES, MAX_ATTEMPTS = 500, 24 * 60, 1000
 
 
 def parse_draw_spec(text: str) -> list[DrawPart]:
-    """ "topic:difficulty:count,..." ; an empty topic or difficulty means any."""
+    """ "topic:difficulty:count,..." or "topic:difficulty:kind:count,..." ; an empty topic, difficulty or kind
+    means any (kinds: Một đáp án, Nhiều đáp án, Đúng/Sai)."""
     parts = []
     for chunk in (piece.strip() for piece in text.split(",")):
         if not chunk:
             continue
         fields = [field.strip() for field in chunk.split(":")]
-        count = whole_number(fields[2]) if len(fields) == 3 else None
+        count = whole_number(fields[-1]) if len(fields) in (3, 4) else None
         if not count:
-            message = _("Draw part %(part)s must read topic:difficulty:count with a positive count.", part=chunk)
+            message = _(
+                "Draw part %(part)s must read topic:difficulty:count (or topic:difficulty:type:count) with a "
+                "positive count.",
+                part=chunk,
+            )
             raise InvalidInput(message, {"draw": message})
+        kind = None
+        if len(fields) == 4 and fields[2]:
+            kind = parse_kind(fields[2])
+            if kind is None:
+                message = _(
+                    "Unknown question type %(value)s (use Một đáp án, Nhiều đáp án or Đúng/Sai).", value=fields[2]
+                )
+                raise InvalidInput(message, {"draw": message})
         difficulty = None
         if fields[1]:
             difficulty = parse_difficulty(fields[1])
             if difficulty is None:
                 message = _("Unknown difficulty %(value)s (use Dễ, Trung bình or Khó).", value=fields[1])
                 raise InvalidInput(message, {"draw": message})
-        parts.append(DrawPart(fields[0] or None, difficulty, count))
+        parts.append(DrawPart(fields[0] or None, difficulty, count, kind))
     if not parts:
         message = _("The draw specification is empty.")
         raise InvalidInput(message, {"draw": message})
@@ -140,7 +155,9 @@ def format_draw_spec(spec: list[dict[str, Any]] | None) -> str:
     if any(":" in (part["topic"] or "") or "," in (part["topic"] or "") for part in spec or []):
         return ""
     return ",".join(
-        f"{part['topic'] or ''}:{VIETNAMESE_NAMES.get(part['difficulty'] or '', '')}:{part['count']}"
+        f"{part['topic'] or ''}:{VIETNAMESE_NAMES.get(part['difficulty'] or '', '')}:"
+        + (f"{KIND_NAMES[part['kind']]}:" if part.get("kind") else "")
+        + str(part["count"])
         for part in spec or []
     )
 
@@ -223,7 +240,7 @@ def round_fields(
             bank=bank.name,
             have=error.available,
             count=part.count,
-            part=f"{part.topic or '*'}:{part.difficulty or '*'}",
+            part=f"{part.topic or '*'}:{part.difficulty or '*'}" + (f":{KIND_NAMES[part.kind]}" if part.kind else ""),
         )
         raise InvalidInput(message, {"draw": message}) from error
     return {

@@ -217,7 +217,7 @@ def start_attempt(
     seed = secrets.randbits(62)
     rng = random.Random(seed)
     content = bank_content(session, round_.bank)
-    parts = [DrawPart(p["topic"], p["difficulty"], p["count"]) for p in round_.draw_spec or []] or [
+    parts = [DrawPart(p["topic"], p["difficulty"], p["count"], p.get("kind")) for p in round_.draw_spec or []] or [
         DrawPart(None, None, round_.question_count)
     ]
     try:

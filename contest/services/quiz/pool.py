@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from contest.models import Question, QuestionBank
 from question_bank.draw import QuestionPool
+from question_bank.model import question_kind
 
 CACHED_BANKS = 8
 
@@ -71,6 +72,10 @@ def _cache() -> BankContentCache:
     return cache
 
 
+def _kind(question: Question) -> str:
+    return question_kind([o.text for o in question.options], sum(o.is_correct for o in question.options))
+
+
 def load_pool(session: Session, bank: QuestionBank) -> QuestionPool:
     return bank_content(session, bank).pool
 
@@ -91,7 +96,15 @@ def bank_content(session: Session, bank: QuestionBank) -> BankContent:
     ).all()
     content = BankContent(
         revision=revision or 0,
-        pool=QuestionPool.build((q.id, q.topic, q.difficulty) for q in questions),
+        pool=QuestionPool.build(
+            (
+                q.id,
+                q.topic,
+                q.difficulty,
+                question_kind([o.text for o in q.options], sum(o.is_correct for o in q.options)),
+            )
+            for q in questions
+        ),
         questions={
             q.id: QuestionContent(
                 q.id,

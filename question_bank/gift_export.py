@@ -1,0 +1,45 @@
+"""Writing a bank as Moodle GIFT: the file `read_gift` (and Moodle) reads back to the same questions.
+
+True/false questions are written `{T}` / `{F}`, one-answer questions `{=right ~wrong}`, several right answers with
+Moodle's weights (`~%50%a ~%50%b ~%-100%c`); the explanation is the general feedback (`####`), the topic a
+`$CATEGORY:` line. GIFT has no difficulty: a bank that needs it goes through the spreadsheet.
+"""
+
+from __future__ import annotations
+
+from question_bank.model import DraftQuestion
+
+
+def _escape(text: str) -> str:
+    for char in "~=#{}:":
+        text = text.replace(char, "\\" + char)
+    return text.replace("\r\n", "\n").replace("\n", "\\n")
+
+
+def _weight(right: bool, right_count: int, wrong_count: int) -> str:
+    share = 100 / (right_count if right else wrong_count)
+    text = f"{share:.5f}".rstrip("0").rstrip(".")
+    return f"%{text}%" if right else f"%-{text}%"
+
+
+def _answers(question: DraftQuestion) -> str:
+    if question.kind == "true_false":
+        right = next(option for option in question.options if option.correct)
+        return "T" if right.position == 0 else "F"
+    if not question.multiple:
+        return " ".join(("=" if option.correct else "~") + _escape(option.text) for option in question.options)
+    rights = sum(option.correct for option in question.options)
+    wrongs = len(question.options) - rights
+    return " ".join("~" + _weight(option.correct, rights, wrongs) + _escape(option.text) for option in question.options)
+
+
+def write_gift(questions: list[DraftQuestion]) -> str:
+    lines: list[str] = []
+    topic: str | None = None
+    for number, question in enumerate(questions, start=1):
+        if question.topic != topic:
+            topic = question.topic
+            lines += [f"$CATEGORY: $course$/{topic.replace('/', '//')}", ""]
+        feedback = f" ####{_escape(question.explanation)}" if question.explanation else ""
+        lines += [f"::Câu {number}::[html]{_escape(question.text)} {{{_answers(question)}{feedback}}}", ""]
+    return "\n".join(lines)
