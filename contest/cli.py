@@ -38,7 +38,7 @@ from contest.services.ranking.prizes import set_prize_plan
 from contest.services.ranking.results_export import write_results
 from contest.services.results import certificates
 from contest.services.results.publishing import publish_results
-from question_bank.export import write_bank_xlsx
+from question_bank.export import has_pictures, write_bank_xlsx, write_bank_zip
 from question_bank.gift_export import write_gift
 from question_bank.readers import FORMATS, read_questions
 from question_bank.tables import TableError, read_table
@@ -195,18 +195,24 @@ def bank_import(file: Path, bank_name: str, file_format: str, dry_run: bool, ski
 @click.argument("bank_name")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 def bank_export(bank_name: str, file: Path) -> None:
-    """Write a bank to an .xlsx file in the import layout, or to a Moodle .gift file (both import back unchanged;
-    GIFT has no difficulty)."""
+    """Write a bank to an .xlsx file in the import layout (a .zip with its pictures beside it when it has any), or
+    to a Moodle .gift file (each imports back unchanged; GIFT has no difficulty and no pictures)."""
     bank = db.session.scalar(select(QuestionBank).where(QuestionBank.name == bank_name))
     if bank is None:
         raise click.ClickException(_("no question bank is named '%(name)s'", name=bank_name))
     suffix = file.suffix.lower()
-    if suffix not in (".xlsx", ".gift"):
-        raise click.ClickException(_("the export file must end in .xlsx or .gift"))
+    if suffix not in (".xlsx", ".gift", ".zip"):
+        raise click.ClickException(_("the export file must end in .xlsx, .zip (with the pictures) or .gift"))
     rows = bank_questions(db.session(), bank)
+    if suffix == ".xlsx" and has_pictures(rows):
+        raise click.ClickException(_("the bank has pictures: export it to a .zip file, which holds them"))
     if suffix == ".gift":
         file.write_text(write_gift(rows), encoding="utf-8")
         count = len(rows)
+        if has_pictures(rows):
+            click.echo(_("warning: GIFT leaves the pictures out; export to a .zip file to keep them"), err=True)
+    elif suffix == ".zip":
+        count = write_bank_zip(rows, file)
     else:
         count = write_bank_xlsx(rows, file)
     click.echo(_('exported %(count)d questions of bank "%(bank)s" to %(file)s', count=count, bank=bank.name, file=file))
@@ -242,11 +248,21 @@ def _parse_time(value: str, option: str) -> Any:
     type=click.Choice(list(ELIGIBILITY)),
     help="Who may take part: anyone, staff_list (phones on their unit's staff list) or approval (by the unit admin).",
 )
+@click.option(
+    "--practice-bank",
+    help='The bank practice (/contests/<slug>/practice) draws from; "" for no practice. No round may use it.',
+)
 @in_transaction
 def contest_configure(
-    slug: str, chain: str | None, unit_ranking: str | None, names: str | None, eligibility: str | None
+    slug: str,
+    chain: str | None,
+    unit_ranking: str | None,
+    names: str | None,
+    eligibility: str | None,
+    practice_bank: str | None,
 ) -> None:
-    """Choose the ranking chain, the unit ranking (rate or points), how names are shown and who may take part."""
+    """Choose the ranking chain, the unit ranking (rate or points), how names are shown, who may take part and the
+    practice bank."""
     contest = db.session.scalar(select(Contest).where(Contest.slug == slug))
     if contest is None:
         raise click.ClickException(_("no contest has the slug '%(slug)s'", slug=slug))
@@ -257,6 +273,7 @@ def contest_configure(
         unit_ranking=unit_ranking,
         names=names,
         eligibility=eligibility,
+        practice_bank=practice_bank,
         actor=_me(),
         now=clock.now(),
     )
@@ -270,6 +287,8 @@ def contest_configure(
             who=contest.eligibility,
         )
     )
+    if contest.practice_bank is not None:
+        click.echo(_('practice from bank "%(bank)s"', bank=contest.practice_bank.name))
 
 
 @round_cli.command("create")

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from question_bank.messages import N_, Message
 from question_bank.model import FALSE_TEXT, LETTERS, TRUE_TEXT, DraftOption, DraftQuestion, FileProblem, ReadResult
+from question_bank.pictures import Pictures, picture_in_html
 from question_bank.text import clean
 
 _ESCAPES = {"\\~": "\x01", "\\=": "\x02", "\\#": "\x03", "\\{": "\x04", "\\}": "\x05", "\\:": "\x06", "\\n": "\n"}
@@ -109,7 +110,9 @@ def _parse_answers(body: str) -> tuple[list[tuple[bool, str]], str] | None:
     return answers, general
 
 
-def read_gift(source: str) -> ReadResult:
+def read_gift(source: str, pictures: Pictures | None = None) -> ReadResult:
+    """GIFT's questions; an <img> in an [html] text is the question's or option's picture, found in `pictures`
+    (the files of the zip the GIFT file came in)."""
     blocks, categories = _blocks(source.replace("\r\n", "\n").lstrip("\ufeff"))
     category_lines = [category_line for category_line, _path in categories]
     questions: list[DraftQuestion] = []
@@ -125,7 +128,10 @@ def read_gift(source: str) -> ReadResult:
         body = escaped[open_at + 1 : close_at].strip()
         head = _TITLE.sub("", head.strip(), count=1).strip()
         head = _FORMAT.sub("", head, count=1)
-        text = _unescape(head)
+        text, image, picture_problems = picture_in_html(pictures, _unescape(head))
+        if picture_problems:
+            problems += [FileProblem(block.line, problem) for problem in picture_problems]
+            continue
         true_false = _true_false(body)
         if true_false is not None:
             if not text:
@@ -139,6 +145,7 @@ def read_gift(source: str) -> ReadResult:
                     options=[DraftOption(0, TRUE_TEXT, right), DraftOption(1, FALSE_TEXT, not right)],
                     topic=_topic_at(block.line, category_lines, categories),
                     explanation=_unescape(explanation),
+                    image=image,
                 )
             )
             continue
@@ -163,10 +170,17 @@ def read_gift(source: str) -> ReadResult:
                 )
             )
             continue
-        options = [
-            DraftOption(position, _unescape(content), right) for position, (right, content) in enumerate(answers)
-        ]
-        if any(not option.text for option in options):
+        options = []
+        for position, (right, content) in enumerate(answers):
+            option_text, option_image, picture_problems = picture_in_html(pictures, _unescape(content))
+            problems += [
+                FileProblem(block.line, N_("option %(letter)s: %(problem)s", letter=LETTERS[position], problem=p))
+                for p in picture_problems
+            ]
+            options.append(DraftOption(position, option_text, right, option_image))
+        if any(problem.line == block.line for problem in problems):
+            continue
+        if any(not option.text and option.image is None for option in options):
             problems.append(FileProblem(block.line, N_("an option is empty")))
             continue
         questions.append(
@@ -176,6 +190,7 @@ def read_gift(source: str) -> ReadResult:
                 options=options,
                 topic=_topic_at(block.line, category_lines, categories),
                 explanation=_unescape(general),
+                image=image,
             )
         )
     return ReadResult(questions, problems, skipped, line_label="line")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
+from question_bank.images import DraftImage
 from question_bank.messages import Message
 from question_bank.text import comparable
 
@@ -25,6 +26,7 @@ class DraftOption:
     position: int  # 0 = A
     text: str
     correct: bool = False
+    image: DraftImage | None = None
 
     @property
     def letter(self) -> str:
@@ -39,6 +41,7 @@ class DraftQuestion:
     topic: str = ""
     difficulty: str = "medium"
     explanation: str = ""
+    image: DraftImage | None = None
 
     @property
     def multiple(self) -> bool:
@@ -54,8 +57,13 @@ class DraftQuestion:
         return ",".join(option.letter for option in self.options if option.correct)
 
     def fingerprint(self) -> str:
-        """Equal for two questions whose text and options repeat each other, in any option order."""
-        parts = [comparable(self.text), *sorted(comparable(option.text) for option in self.options)]
+        """Equal for two questions whose text, options and pictures repeat each other, in any option order (the
+        same text over two different pictures is two questions)."""
+
+        def seen(text: str, image: DraftImage | None) -> str:
+            return comparable(text) + (f"\x1e{image.image.digest}" if image else "")
+
+        parts = [seen(self.text, self.image), *sorted(seen(option.text, option.image) for option in self.options)]
         return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
 
 

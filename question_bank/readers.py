@@ -13,14 +13,15 @@ from question_bank.gift import read_gift
 from question_bank.legacy import detect_legacy
 from question_bank.messages import N_
 from question_bank.model import DraftQuestion, FileProblem, ReadResult
+from question_bank.pictures import Pictures, embedded_pictures, open_bank_zip
 from question_bank.sanitize import clean_question_html
 from question_bank.spreadsheet import read_spreadsheet
 from question_bank.tables import TableError, decode_csv, read_csv, read_xlsx
 from question_bank.validate import find_duplicates
 
-FORMATS = ("auto", "xlsx", "csv", "gift", "aiken")
+FORMATS = ("auto", "xlsx", "csv", "gift", "aiken", "zip")
 MAX_TOPIC_LENGTH = 200  # what a bank stores of a topic
-_EXTENSIONS = {".xlsx": "xlsx", ".xlsm": "xlsx", ".csv": "csv", ".gift": "gift", ".aiken": "aiken"}
+_EXTENSIONS = {".xlsx": "xlsx", ".xlsm": "xlsx", ".csv": "csv", ".gift": "gift", ".aiken": "aiken", ".zip": "zip"}
 
 
 def guess_format(name: str, data: bytes) -> str | None:
@@ -39,21 +40,30 @@ def guess_format(name: str, data: bytes) -> str | None:
     return None
 
 
-def read_questions(name: str | Path, data: bytes, file_format: str = "auto") -> ReadResult:
-    """Parse `data` (the bytes of a file called `name`); problems carry the row or line users see."""
+def read_questions(
+    name: str | Path, data: bytes, file_format: str = "auto", pictures: Pictures | None = None
+) -> ReadResult:
+    """Parse `data` (the bytes of a file called `name`); problems carry the row or line users see. A zip holds
+    one question file and the pictures its rows (or GIFT's <img>) name."""
     chosen = guess_format(str(name), data) if file_format == "auto" else file_format
     try:
+        if chosen == "zip" and pictures is None:
+            inner_name, inner, found = open_bank_zip(data)
+            return read_questions(inner_name, inner, "auto", found)
         if chosen == "xlsx":
-            result = read_spreadsheet(read_xlsx(data))
+            pictures = pictures or Pictures()
+            pictures.embedded = embedded_pictures(data)
+            result = read_spreadsheet(read_xlsx(data), pictures)
         elif chosen == "csv":
-            result = read_spreadsheet(read_csv(data))
+            result = read_spreadsheet(read_csv(data), pictures)
         elif chosen in ("gift", "aiken"):
             text, _ = decode_csv(data)
-            result = read_gift(text) if chosen == "gift" else read_aiken(text)
+            result = read_gift(text, pictures) if chosen == "gift" else read_aiken(text)
         else:
             suffix = Path(str(name)).suffix or str(name)
             message = N_(
-                "The format of '%(suffix)s' files is not recognised: use .xlsx, .csv, .gift or .txt (Aiken).",
+                "The format of '%(suffix)s' files is not recognised: use .xlsx, .csv, .gift, .txt (Aiken) or a .zip "
+                "holding one of them and its pictures.",
                 suffix=suffix,
             )
             return ReadResult([], [FileProblem(None, message)])
@@ -122,7 +132,7 @@ def finish(result: ReadResult) -> ReadResult:
                     N_('column "Chủ đề": longer than %(max)d characters', max=MAX_TOPIC_LENGTH),
                 )
             )
-        empty = [option.letter for option in question.options if not option.text]
+        empty = [option.letter for option in question.options if not option.text and option.image is None]
         if empty:
             problems.append(
                 FileProblem(

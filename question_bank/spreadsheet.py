@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from question_bank.difficulty import parse_difficulty
+from question_bank.images import DraftImage
 from question_bank.messages import N_, Message
 from question_bank.model import (
     FALSE_TEXT,
@@ -15,6 +16,7 @@ from question_bank.model import (
     FileProblem,
     ReadResult,
 )
+from question_bank.pictures import Pictures, take_picture
 from question_bank.tables import Table
 from question_bank.text import header_key
 
@@ -31,6 +33,13 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
     "difficulty": ("Mức độ", "Độ khó", "Difficulty", "Level"),
     "explanation": ("Giải thích", "Explanation", "Ghi chú giải thích"),
     "kind": ("Loại câu hỏi", "Loại", "Question type", "Type"),
+    "image": ("Ảnh", "Hình ảnh", "Hình", "Image", "Picture"),
+    "image_alt": ("Mô tả ảnh", "Mô tả hình ảnh", "Alt text", "Image description"),
+    **{f"image_{letter}": (f"Ảnh {letter}", f"Ảnh phương án {letter}", f"Image {letter}") for letter in LETTERS},
+    **{
+        f"image_alt_{letter}": (f"Mô tả ảnh {letter}", f"Mô tả ảnh phương án {letter}", f"Alt text {letter}")
+        for letter in LETTERS
+    },
 }
 # "Loại câu hỏi", compared without accents, case or spaces
 KIND_ALIASES = {
@@ -54,7 +63,12 @@ COLUMN_TITLES = {
     "difficulty": "Mức độ",
     "explanation": "Giải thích",
     "kind": "Loại câu hỏi",
+    "image": "Ảnh",
+    "image_alt": "Mô tả ảnh",
+    **{f"image_{letter}": f"Ảnh {letter}" for letter in LETTERS},
+    **{f"image_alt_{letter}": f"Mô tả ảnh {letter}" for letter in LETTERS},
 }
+EXCEL_ERROR = "#VALUE!"  # what a picture placed *in* a cell (Excel 365's "Place in Cell") reads as
 REQUIRED = ("text", "option_A", "option_B", "answer")
 # The header of CONTRACT §3 with four options (E and F are added where a bank uses them).
 STANDARD_HEADER = [
@@ -104,7 +118,7 @@ def _find_header(table: Table, search_rows: int = 10) -> Table:
     return table
 
 
-def read_spreadsheet(table: Table) -> ReadResult:
+def read_spreadsheet(table: Table, pictures: Pictures | None = None) -> ReadResult:
     table = _find_header(table)
     columns = map_columns(table.headers)
     missing = [COLUMN_TITLES[field] for field in REQUIRED if field not in columns]
@@ -126,6 +140,26 @@ def read_spreadsheet(table: Table) -> ReadResult:
         def cell(field: str) -> str:
             return record.get(columns.get(field))  # noqa: B023 - used within this iteration only
 
+        def picture(image_field: str, alt_field: str) -> tuple[DraftImage | None, list[Message]]:
+            name, column = cell(image_field), columns.get(image_field)
+            if name == EXCEL_ERROR:
+                column_title = COLUMN_TITLES[image_field]
+                return None, [
+                    N_(
+                        'column "%(column)s": a picture placed in the cell cannot be read; choose Place over Cells, '
+                        "or write the file's name and upload a .zip with the pictures",
+                        column=column_title,
+                    )
+                ]
+            embedded = pictures.embedded.get((record.number, column)) if pictures and column is not None else None  # noqa: B023
+            return take_picture(pictures, name, cell(alt_field), embedded)
+
+        def has_picture(image_field: str) -> bool:
+            column = columns.get(image_field)
+            return bool(cell(image_field)) or bool(
+                pictures and column is not None and (record.number, column) in pictures.embedded  # noqa: B023
+            )
+
         text = cell("text")
         if not text:
             row_problems.append(N_('column "Câu hỏi": the question text is missing'))
@@ -135,11 +169,14 @@ def read_spreadsheet(table: Table) -> ReadResult:
             row_problems.append(
                 N_('column "Loại câu hỏi": "%(value)s" is not Một đáp án / Nhiều đáp án / Đúng/Sai', value=kind_text)
             )
-        options = [
-            DraftOption(position, cell(f"option_{letter}"))
-            for position, letter in enumerate(LETTERS)
-            if cell(f"option_{letter}")
-        ]
+        question_image, image_problems = picture("image", "image_alt")
+        row_problems += image_problems
+        options = []
+        for position, letter in enumerate(LETTERS):
+            if cell(f"option_{letter}") or has_picture(f"image_{letter}"):
+                option_image, image_problems = picture(f"image_{letter}", f"image_alt_{letter}")
+                row_problems += [N_("option %(letter)s: %(problem)s", letter=letter, problem=p) for p in image_problems]
+                options.append(DraftOption(position, cell(f"option_{letter}"), image=option_image))
         if kind == "true_false" and not options:  # the two options go without saying
             options = [DraftOption(0, TRUE_TEXT), DraftOption(1, FALSE_TEXT)]
         if kind == "true_false" and [option.text for option in options] != [TRUE_TEXT, FALSE_TEXT]:
@@ -149,7 +186,11 @@ def read_spreadsheet(table: Table) -> ReadResult:
         if len(options) < 2:
             row_problems.append(N_("at least 2 options are needed, there are %(count)d", count=len(options)))
         last_filled = max((option.position for option in options), default=-1)
-        gaps = [letter for letter in LETTERS[:last_filled] if not cell(f"option_{letter}")]
+        gaps = [
+            letter
+            for letter in LETTERS[:last_filled]
+            if not cell(f"option_{letter}") and not has_picture(f"image_{letter}")
+        ]
         if gaps and kind != "true_false":  # re-lettering would turn the file's "C" into "B"
             row_problems.append(
                 N_(
@@ -208,6 +249,7 @@ def read_spreadsheet(table: Table) -> ReadResult:
                 topic=cell("topic"),
                 difficulty=difficulty,
                 explanation=cell("explanation"),
+                image=question_image,
             )
         )
     return ReadResult(questions, problems)

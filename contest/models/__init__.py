@@ -7,7 +7,7 @@ from contest.models.certificates import Certificate
 from contest.models.contests import Contest, Round
 from contest.models.eligibility import JoinRequest, StaffListEntry
 from contest.models.practice import PracticeAnswer
-from contest.models.questions import BankUpload, Option, Question, QuestionBank
+from contest.models.questions import BankUpload, Option, Picture, Question, QuestionBank
 from contest.models.rankings import RankingEntry
 from contest.models.units import Unit
 from contest.models.users import User
@@ -22,6 +22,7 @@ __all__ = [
     "Contest",
     "JoinRequest",
     "Option",
+    "Picture",
     "PracticeAnswer",
     "Question",
     "QuestionBank",

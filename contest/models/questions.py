@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from contest.models.base import Base, UTCDateTime, one_of
 
@@ -30,6 +30,20 @@ class QuestionBank(Base):
         return f"<QuestionBank {self.name}>"
 
 
+class Picture(Base):
+    """A picture of a question or an option, as shown (WebP, re-encoded on import); stored once however many
+    questions show it, and served by its digest with a long cache life."""
+
+    __tablename__ = "pictures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    digest: Mapped[str] = mapped_column(String(64), unique=True)  # sha256 of data: the address it is served at
+    data: Mapped[bytes] = deferred(mapped_column(LargeBinary, nullable=False))
+    width: Mapped[int]
+    height: Mapped[int]
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
 class Question(Base):
     __tablename__ = "questions"
     __table_args__ = (
@@ -47,11 +61,14 @@ class Question(Base):
     explanation: Mapped[str] = mapped_column(Text, default="")
     multiple: Mapped[bool] = mapped_column(default=False)
     active: Mapped[bool] = mapped_column(default=True)
+    picture_id: Mapped[int | None] = mapped_column(ForeignKey("pictures.id", ondelete="SET NULL"))
+    picture_alt: Mapped[str] = mapped_column(String(300), default="", server_default="")
     fingerprint: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
     bank: Mapped[QuestionBank] = relationship(back_populates="questions")
+    picture: Mapped[Picture | None] = relationship()
     options: Mapped[list[Option]] = relationship(
         back_populates="question", order_by="Option.position", cascade="all, delete-orphan"
     )
@@ -72,8 +89,11 @@ class Option(Base):
     position: Mapped[int]  # 0 = A, as in the spreadsheet
     text: Mapped[str] = mapped_column(Text)
     is_correct: Mapped[bool] = mapped_column(default=False)
+    picture_id: Mapped[int | None] = mapped_column(ForeignKey("pictures.id", ondelete="SET NULL"))
+    picture_alt: Mapped[str] = mapped_column(String(300), default="", server_default="")
 
     question: Mapped[Question] = relationship(back_populates="options")
+    picture: Mapped[Picture | None] = relationship()
 
     @property
     def letter(self) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 from flask import Response, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
@@ -22,7 +24,7 @@ from contest.services.banks.importing import bank_questions
 from contest.services.console import morning
 from contest.services.errors import InvalidInput
 from contest.services.problems import FileProblems
-from question_bank.export import write_bank_xlsx
+from question_bank.export import write_bank_xlsx, write_bank_zip
 from question_bank.gift_export import write_gift
 from question_bank.model import LETTERS
 
@@ -126,6 +128,20 @@ def bank_export(bank_id: int) -> ResponseReturnValue:
     bank = questions.get_bank(db.session(), bank_id)
     rows = bank_questions(db.session(), bank)
     return xlsx_download(lambda target: write_bank_xlsx(rows, target), f"ngan-hang-{bank.id}.xlsx")
+
+
+@bp.get("/banks/<int:bank_id>/export.zip")
+@organizer_required
+def bank_export_zip(bank_id: int) -> ResponseReturnValue:
+    """The workbook and the bank's pictures, as the upload takes them back."""
+    bank = questions.get_bank(db.session(), bank_id)
+    target = io.BytesIO()
+    write_bank_zip(bank_questions(db.session(), bank), target)
+    return Response(
+        target.getvalue(),
+        mimetype="application/zip",
+        headers={"Content-Disposition": f'attachment; filename="ngan-hang-{bank.id}.zip"'},
+    )
 
 
 @bp.get("/banks/<int:bank_id>/export.gift")

@@ -48,7 +48,10 @@ class UploadForm(FlaskForm):
         _l("Question file"),
         validators=[
             FileRequired(message=_l("Choose a file.")),
-            FileAllowed(["xlsx", "xlsm", "csv", "gift", "txt"], _l("Use an .xlsx, .csv, .gift or .txt file.")),
+            FileAllowed(
+                ["xlsx", "xlsm", "csv", "gift", "txt", "zip"],
+                _l("Use an .xlsx, .csv, .gift or .txt file, or a .zip holding one of them and its pictures."),
+            ),
         ],
     )
     bank_name = StringField(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any
 
@@ -20,6 +21,7 @@ from contest.public import bp
 from contest.public_address import absolute
 from contest.security_headers import CONTENT_SECURITY_POLICY, talisman
 from contest.services import health, sharing
+from contest.services.banks import pictures
 from contest.services.console.contests import find_contest, public_contest, public_contests
 from contest.services.errors import NotFound
 from contest.services.people import eligibility
@@ -29,6 +31,7 @@ from contest.services.ranking.bulletin import write_bulletin
 from contest.services.ranking.rules import LINK_LABELS
 from contest.services.results import announcement, documents
 
+DIGEST = re.compile(r"[0-9a-f]{64}")
 PAGE_SIZE = 50
 MAX_PAGE_NUMBER = leaderboard.MAX_OFFSET // PAGE_SIZE
 
@@ -220,6 +223,20 @@ def contest_widget(slug: str) -> ResponseReturnValue:
     data = sharing.widget_data(db.session(), contest, unit)
     response = Response(render_template("public/widget.html", contest=contest, data=data, unit=unit))
     response.headers["Cache-Control"] = "public, max-age=10"
+    return response
+
+
+@bp.get("/pictures/<digest>.webp")
+def picture(digest: str) -> ResponseReturnValue:
+    """A question's or an option's picture; its address is its content's digest, so it never changes."""
+    if not DIGEST.fullmatch(digest):
+        abort(404)
+    data = pictures.picture_data(db.session(), digest)
+    if data is None:
+        abort(404)
+    response = Response(data, mimetype="image/webp")
+    response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+    response.headers["ETag"] = f'"{digest}"'
     return response
 
 

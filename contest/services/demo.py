@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import random
+import zipfile
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -84,6 +86,16 @@ class DemoReport:
         return bool(self.created)
 
 
+def _zipped(folder: Path) -> bytes:
+    """A folder's files as one zip, as an organizer would upload them."""
+    target = io.BytesIO()
+    with zipfile.ZipFile(target, "w") as archive:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                archive.write(path, path.relative_to(folder).as_posix())
+    return target.getvalue()
+
+
 def load_demo(session: Session, *, actor: Actor, now: datetime) -> DemoReport:
     """Each part is recorded in the audit log as the command that makes it would record it, then the load."""
     created: list[str] = []
@@ -101,7 +113,12 @@ def load_demo(session: Session, *, actor: Actor, now: datetime) -> DemoReport:
         imported = import_questions(
             session, bank_name=PRACTICE_BANK_NAME, result=result, now=now, actor=actor, source=path.name
         )
-        created.append(f"{imported.imported} practice questions")
+        # questions with pictures, uploaded as an organizer would: the workbook and its images folder in a zip
+        pictures = read_questions("cau-hoi-co-anh.zip", _zipped(DEMO_DATA / "practice"))
+        with_pictures = import_questions(
+            session, bank_name=PRACTICE_BANK_NAME, result=pictures, now=now, actor=actor, source="cau-hoi-co-anh.zip"
+        )
+        created.append(f"{imported.imported + with_pictures.imported} practice questions")
     contest = session.scalar(select(Contest).where(Contest.slug == CONTEST_SLUG))
     if contest is None:
         contest = create_contest(

@@ -183,6 +183,22 @@
   }
   function remaining() { return deadline - (Date.now() + offset); }
 
+  // Screen readers hear the time running short once at 5 minutes and once at 1 minute (the countdown itself
+  // is not read out every second); a page opened later hears the last mark already passed.
+  var timeMarks = [[60, msg.oneMinute], [300, msg.fiveMinutes]];
+  var lastMark = null;
+  function announceTime(seconds) {
+    for (var i = 0; i < timeMarks.length; i++) {
+      if (seconds > 0 && seconds <= timeMarks[i][0]) {
+        if (lastMark !== timeMarks[i][0]) {
+          lastMark = timeMarks[i][0];
+          document.getElementById("time-alert").textContent = timeMarks[i][1];
+        }
+        return;
+      }
+    }
+  }
+
   function tick() {
     var left = remaining();
     var node = document.getElementById("time-left");
@@ -190,6 +206,7 @@
     var minutes = Math.floor(seconds / 60);
     node.textContent = minutes + ":" + (seconds % 60 < 10 ? "0" : "") + (seconds % 60);
     node.parentNode.classList.toggle("time-short", seconds <= 60);
+    announceTime(seconds);
     if (left <= 0 && !finishing) { setStatus(msg.timeUp); finish(); }
   }
 

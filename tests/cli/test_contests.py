@@ -71,7 +71,7 @@ def test_round_create_prints_its_id_last_and_stores_vietnam_times_as_utc(runner,
     assert round_.opens_at == datetime(2026, 10, 10, 1, 0, tzinfo=UTC)
     assert round_.closes_at == datetime(2026, 10, 17, 1, 0, tzinfo=UTC)
     assert (round_.question_count, round_.time_limit_s, round_.max_attempts) == (20, 900, 3)
-    assert round_.draw_spec[0] == {"topic": "Kinh tế số", "difficulty": "easy", "count": 5, "kind": None}
+    assert round_.draw_spec[0] == {"topic": "Kinh tế số", "difficulty": "easy", "count": 5}
     assert round_.prediction == "full_score" and round_.bank.name == "CĐS"
 
 

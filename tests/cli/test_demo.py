@@ -23,8 +23,9 @@ def test_demo_loads_units_bank_contest_open_round_and_accounts(runner, session, 
     assert "organizer login: phone 0900000001, password Demo@2026" in result.output
     counts = _counts(session)
     assert counts["Unit"] == 50
-    # the sample bank (120 questions of four options) and the practice bank (6 true/false, 6 of four options)
-    assert counts["Question"] == 120 + 12 and counts["Option"] == 480 + 6 * 2 + 6 * 4
+    # the sample bank (120 questions of four options) and the practice bank (7 true/false, 7 of four options and one
+    # of two pictures)
+    assert counts["Question"] == 120 + 15 and counts["Option"] == 480 + 7 * 2 + 7 * 4 + 2
     # the province's contest with last week's round and this week's, and one closed to a department's staff
     assert counts["Contest"] == 2 and counts["Round"] == 3
     contest = session.scalar(select(Contest).where(Contest.slug == "cds-2026"))

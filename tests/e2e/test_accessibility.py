@@ -23,6 +23,7 @@ PUBLIC_PAGES = [
     "/contests/cds-2026/widget?unit=HBX-SKHCN",
     "/huong-dan",
     "/verify",
+    "/contests/cds-2026/practice",
 ]
 
 

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from tests.e2e.conftest import ARTIFACTS, ROOT, SERVER_ENV
 
 
-def test_the_attempt_is_finished_when_the_time_runs_out(server, phone) -> None:
+def _round(name: str, closes_in: timedelta, minutes: int) -> str:
     now = datetime.now(UTC)
     created = subprocess.run(
         [
@@ -23,15 +23,15 @@ def test_the_attempt_is_finished_when_the_time_runs_out(server, phone) -> None:
             "--contest",
             "cds-2026",
             "--name",
-            "Thi nhanh",
+            name,
             "--opens",
             (now - timedelta(minutes=1)).isoformat(),
             "--closes",
-            (now + timedelta(seconds=25)).isoformat(),
+            (now + closes_in).isoformat(),
             "--questions",
             "3",
             "--minutes",
-            "5",
+            str(minutes),
             "--bank",
             "Ngân hàng mẫu chuyển đổi số",
         ],
@@ -41,7 +41,26 @@ def test_the_attempt_is_finished_when_the_time_runs_out(server, phone) -> None:
         text=True,
     )
     assert created.returncode == 0, created.stderr
-    round_id = created.stdout.strip().splitlines()[-1]
+    return created.stdout.strip().splitlines()[-1]
+
+
+def test_screen_readers_hear_when_five_minutes_are_left(server, phone) -> None:
+    round_id = _round("Thi năm phút", timedelta(hours=2), 5)
+    page = phone
+    page.goto(server + "/login")
+    page.fill("#phone", "0900000020")
+    page.fill("#password", "Demo@2026")
+    page.click("button[type=submit]")
+    page.goto(f"{server}/rounds/{round_id}/take")
+    page.click("text=Bắt đầu làm bài")
+    page.wait_for_selector("#palette li")
+    page.wait_for_function("document.getElementById('time-alert').textContent.includes('dưới 5 phút')")
+    assert "dưới 1 phút" not in page.text_content("#time-alert")
+    assert page.get_attribute("#time-alert", "aria-live") == "assertive"
+
+
+def test_the_attempt_is_finished_when_the_time_runs_out(server, phone) -> None:
+    round_id = _round("Thi nhanh", timedelta(seconds=25), 5)
     page = phone
     page.goto(server + "/login")
     page.fill("#phone", "0900000015")
@@ -51,6 +70,11 @@ def test_the_attempt_is_finished_when_the_time_runs_out(server, phone) -> None:
     page.click("text=Bắt đầu làm bài")
     page.wait_for_selector("#palette li")
     page.check("#q1 input >> nth=0")
+    # screen readers hear that the time is short, once (role=alert), and that the answer is saved (role=status)
+    assert page.get_attribute("#time-alert", "role") == "alert"
+    page.wait_for_function("document.getElementById('time-alert').textContent.includes('dưới 1 phút')")
+    page.wait_for_function("document.getElementById('save-status').textContent.includes('Đã lưu')")
+    assert page.get_attribute("#save-status", "aria-live") == "polite"
     # the deadline is the round's close, about 20 s away: the countdown reaches 0 and the page submits
     page.wait_for_url("**/result", timeout=60_000)
     page.screenshot(path=ARTIFACTS / "05-time-up.png", full_page=True)

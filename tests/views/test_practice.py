@@ -186,3 +186,19 @@ def test_a_practice_bank_and_a_rounds_bank_are_never_the_same(runner, app, sessi
     session.refresh(contest)
     assert contest.practice_bank is None
     assert organizer.get(PRACTICE).status_code == 404
+
+
+def test_the_command_line_sets_the_practice_bank_by_the_same_rules(runner, session) -> None:
+    runner.invoke(args=["demo"])
+    refused = runner.invoke(
+        args=["contest", "configure", "--slug", "cds-2026", "--practice-bank", "Ngân hàng mẫu chuyển đổi số"]
+    )
+    assert refused.exit_code == 1 and "is used by a round" in refused.output
+    cleared = runner.invoke(args=["contest", "configure", "--slug", "cds-2026", "--practice-bank", ""])
+    assert cleared.exit_code == 0 and "practice from" not in cleared.output
+    contest = session.scalar(select(Contest).where(Contest.slug == "cds-2026"))
+    assert contest.practice_bank_id is None
+    again = runner.invoke(
+        args=["contest", "configure", "--slug", "cds-2026", "--practice-bank", "Ngân hàng thi thử chuyển đổi số"]
+    )
+    assert again.exit_code == 0 and 'practice from bank "Ngân hàng thi thử chuyển đổi số"' in again.output

@@ -5,13 +5,16 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session, selectinload
 
-from contest.models import Option, Question, QuestionBank
+from contest.models import Option, Picture, Question, QuestionBank
+from contest.services.banks.pictures import store_pictures
 from contest.services.console.audit import Actor, record
 from contest.services.problems import FileProblems, Problem
+from question_bank.images import DraftImage, PreparedImage
 from question_bank.messages import N_
 from question_bank.model import DraftOption, DraftQuestion, FileProblem, ReadResult
 from question_bank.validate import find_already_in_bank
@@ -107,6 +110,15 @@ def insert_questions(session: Session, bank: QuestionBank, questions: list[Draft
     if not questions:
         return
     bump_revision(session, bank)
+    pictures = store_pictures(
+        session, [image for q in questions for image in (q.image, *(o.image for o in q.options))], now
+    )
+
+    def picture(image: DraftImage | None) -> dict[str, Any]:
+        if image is None:
+            return {"picture_id": None, "picture_alt": ""}
+        return {"picture_id": pictures[image.image.digest], "picture_alt": image.alt}
+
     ids = session.scalars(
         insert(Question).returning(Question.id, sort_by_parameter_order=True),
         [
@@ -121,6 +133,7 @@ def insert_questions(session: Session, bank: QuestionBank, questions: list[Draft
                 "fingerprint": q.fingerprint(),
                 "created_at": now,
                 "updated_at": now,
+                **picture(q.image),
             }
             for q in questions
         ],
@@ -128,7 +141,13 @@ def insert_questions(session: Session, bank: QuestionBank, questions: list[Draft
     session.execute(
         insert(Option),
         [
-            {"question_id": question_id, "position": o.position, "text": o.text, "is_correct": o.correct}
+            {
+                "question_id": question_id,
+                "position": o.position,
+                "text": o.text,
+                "is_correct": o.correct,
+                **picture(o.image),
+            }
             for question_id, q in zip(ids, questions, strict=True)
             for o in q.options
         ],
@@ -140,15 +159,35 @@ def bank_questions(session: Session, bank: QuestionBank, *, include_inactive: bo
     query = select(Question).where(Question.bank_id == bank.id).order_by(Question.id)
     if not include_inactive:
         query = query.where(Question.active.is_(True))
-    questions = session.scalars(query.options(selectinload(Question.options))).all()
+    questions = session.scalars(
+        query.options(
+            selectinload(Question.options).selectinload(Option.picture).undefer(Picture.data),
+            selectinload(Question.picture).undefer(Picture.data),
+        )
+    ).all()
     return [
         DraftQuestion(
             line=index,
             text=question.text,
-            options=[DraftOption(option.position, option.text, option.is_correct) for option in question.options],
+            options=[
+                DraftOption(
+                    option.position, option.text, option.is_correct, _draft_image(option.picture, option.picture_alt)
+                )
+                for option in question.options
+            ],
             topic=question.topic,
             difficulty=question.difficulty,
             explanation=question.explanation,
+            image=_draft_image(question.picture, question.picture_alt),
         )
         for index, question in enumerate(questions, start=1)
     ]
+
+
+def _draft_image(picture: Picture | None, alt: str) -> DraftImage | None:
+    """A stored picture as an export writes it: named by its digest in the zip's images folder."""
+    if picture is None:
+        return None
+    return DraftImage(
+        f"images/{picture.digest[:16]}.webp", alt, PreparedImage(picture.data, picture.width, picture.height)
+    )

@@ -17,6 +17,7 @@ from contest.services.banks.importing import bump_revision
 from contest.services.console.audit import Actor, record
 from contest.services.errors import InvalidInput, NotFound
 from contest.services.paging import paginate
+from question_bank.images import DraftImage, PreparedImage
 from question_bank.model import LETTERS, DraftOption, DraftQuestion
 from question_bank.sanitize import clean_question_html
 from question_bank.spreadsheet import parse_answer
@@ -73,7 +74,9 @@ def search_questions(
         query = query.where(Question.difficulty == difficulty)
     if status in ("active", "inactive"):
         query = query.where(Question.active.is_(status == "active"))
-    query = query.options(selectinload(Question.options)).order_by(Question.id)
+    query = query.options(
+        selectinload(Question.options).selectinload(Option.picture), selectinload(Question.picture)
+    ).order_by(Question.id)
     return paginate(session, query, page=page, per_page=PAGE_SIZE)
 
 
@@ -116,7 +119,8 @@ def update_question(
     cleaned = [clean_question_html(option.strip()) for option in options[:MAX_OPTIONS]]
     if not text:
         fields["text"] = _("Enter the question.")
-    filled = [position for position, option in enumerate(cleaned) if option]
+    pictures = {option.position: option for option in question.options if option.picture is not None}
+    filled = [position for position, option in enumerate(cleaned) if option or position in pictures]
     if len(filled) < 2:
         fields["options"] = _("A question needs at least two options.")
     letters = parse_answer(answer)
@@ -129,7 +133,11 @@ def update_question(
     draft = DraftQuestion(
         line=0,
         text=text,
-        options=[DraftOption(p, cleaned[p], letters is not None and LETTERS[p] in letters) for p in filled],
+        options=[
+            DraftOption(p, cleaned[p], letters is not None and LETTERS[p] in letters, _kept(pictures.get(p)))
+            for p in filled
+        ],
+        image=_kept(question),
     )
     fingerprint = draft.fingerprint()
     duplicate = session.scalar(
@@ -159,6 +167,15 @@ def update_question(
     after = question_state(question)
     record(session, actor, "question.edit", f"question:{question.id}", before=before, after=after, now=now)
     return question
+
+
+def _kept(owner: Question | Option | None) -> DraftImage | None:
+    """A picture an edit keeps, as far as the fingerprint needs it (its digest)."""
+    if owner is None or owner.picture is None:
+        return None
+    return DraftImage(
+        "", owner.picture_alt, PreparedImage(b"", owner.picture.width, owner.picture.height, owner.picture.digest)
+    )
 
 
 def question_state(question: Question) -> dict[str, Any]:

@@ -160,11 +160,14 @@ def configure_contest(
     unit_ranking: str | None = None,
     names: str | None = None,
     eligibility: str | None = None,
+    practice_bank: str | None = None,
 ) -> Contest:
-    """Only the ranking, the names and who may take part (`contest configure`); what is not given stays as it is."""
+    """Only the ranking, the names, who may take part and the practice bank (`contest configure`); what is not
+    given stays as it is."""
     before = contest_settings(contest)
     _set_ranking_and_names(contest, chain=chain, unit_ranking=unit_ranking, names=names)
     _set_eligibility(contest, eligibility)
+    _set_practice_bank(session, contest, practice_bank)
     after = contest_settings(contest)
     record(session, actor, "contest.configure", f"contest:{contest.slug}", before=before, after=after, now=now)
     return contest

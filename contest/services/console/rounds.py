@@ -150,6 +150,14 @@ def round_settings(round_: Round) -> dict[str, Any]:
     }
 
 
+def _stored(part: DrawPart) -> dict[str, Any]:
+    """A draw part as the round keeps it; "kind" only when the part names one (as rounds stored it before)."""
+    stored = asdict(part)
+    if stored["kind"] is None:
+        del stored["kind"]
+    return stored
+
+
 def format_draw_spec(spec: list[dict[str, Any]] | None) -> str:
     """The text parse_draw_spec reads back ("" when a topic holds ":" or ","; the table shows those)."""
     if any(":" in (part["topic"] or "") or "," in (part["topic"] or "") for part in spec or []):
@@ -252,7 +260,7 @@ def round_fields(
         "max_attempts": max_attempts,
         "max_attempts_per_day": max_attempts_per_day,
         "bank": bank,
-        "draw_spec": [asdict(part) for part in parts] if draw else None,
+        "draw_spec": [_stored(part) for part in parts] if draw else None,
         "prediction": prediction,
         "review": review,
         "require_all_answered": require_all_answered,

@@ -28,6 +28,7 @@ from contest.models.attempts import ANSWER_GRACE, AttemptStatus
 from contest.models.contests import RoundState
 from contest.models.questions import MAX_OPTIONS
 from contest.numbers import whole_number
+from contest.services.banks.pictures import shown
 from contest.services.errors import DomainError, Forbidden, InvalidInput, NotFound
 from contest.services.people import eligibility
 from contest.services.people.origins import ClientOrigin
@@ -623,7 +624,11 @@ def attempt_payload(attempt: Attempt, items: Sequence[AttemptItem | _Drawn], now
                 "position": item.position,
                 "text": item.snapshot["text"],
                 "multiple": item.snapshot["multiple"],
-                "options": [{"id": option["id"], "text": option["text"]} for option in item.snapshot["options"]],
+                "picture": shown(item.snapshot.get("picture")),
+                "options": [
+                    {"id": option["id"], "text": option["text"], "picture": shown(option.get("picture"))}
+                    for option in item.snapshot["options"]
+                ],
             }
             for item in items
         ],

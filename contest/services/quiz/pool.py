@@ -7,7 +7,7 @@ topic and difficulty) and the text of the questions are read once per bank revis
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from cachetools import LRUCache
@@ -15,7 +15,7 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from contest.models import Question, QuestionBank
+from contest.models import Option, Picture, Question, QuestionBank
 from question_bank.draw import QuestionPool
 from question_bank.model import question_kind
 
@@ -33,23 +33,31 @@ class QuestionContent:
     difficulty: str
     explanation: str
     options: tuple[tuple[int, str, bool], ...]  # (option id, text, correct), in bank order
+    picture: dict[str, Any] | None = None  # {"digest", "width", "height", "alt"}
+    option_pictures: dict[int, dict[str, Any]] = field(default_factory=dict)  # by option id
 
     def snapshot(self, option_order: list[int], shown_ids: list[int]) -> dict[str, Any]:
         """The question as this attempt shows it: options in `option_order` (bank ids), each under the id of
         `shown_ids` at the same place. Shown ids are the attempt's own: they reveal neither the bank's order of
         the options nor which option it is in another attempt; "option_id" keeps the bank's id for analysis."""
         by_id = {option_id: (text, correct) for option_id, text, correct in self.options}
-        return {
+        options = []
+        for option_id, shown in zip(option_order, shown_ids, strict=True):
+            option = {"id": shown, "option_id": option_id, "text": by_id[option_id][0], "correct": by_id[option_id][1]}
+            if option_id in self.option_pictures:  # a key only where there is a picture: older snapshots unchanged
+                option["picture"] = self.option_pictures[option_id]
+            options.append(option)
+        snapshot = {
             "text": self.text,
             "multiple": self.multiple,
             "topic": self.topic,
             "difficulty": self.difficulty,
             "explanation": self.explanation,
-            "options": [
-                {"id": shown, "option_id": option_id, "text": by_id[option_id][0], "correct": by_id[option_id][1]}
-                for option_id, shown in zip(option_order, shown_ids, strict=True)
-            ],
+            "options": options,
         }
+        if self.picture is not None:
+            snapshot["picture"] = self.picture
+        return snapshot
 
 
 @dataclass
@@ -72,6 +80,13 @@ def _cache() -> BankContentCache:
     return cache
 
 
+def picture_ref(picture: Picture | None, alt: str) -> dict[str, Any] | None:
+    """What a page needs to show a picture (its address comes from the digest)."""
+    if picture is None:
+        return None
+    return {"digest": picture.digest, "width": picture.width, "height": picture.height, "alt": alt}
+
+
 def _kind(question: Question) -> str:
     return question_kind([o.text for o in question.options], sum(o.is_correct for o in question.options))
 
@@ -92,19 +107,11 @@ def bank_content(session: Session, bank: QuestionBank) -> BankContent:
     questions = session.scalars(
         select(Question)
         .where(Question.bank_id == bank.id, Question.active.is_(True))
-        .options(selectinload(Question.options))
+        .options(selectinload(Question.options).selectinload(Option.picture), selectinload(Question.picture))
     ).all()
     content = BankContent(
         revision=revision or 0,
-        pool=QuestionPool.build(
-            (
-                q.id,
-                q.topic,
-                q.difficulty,
-                question_kind([o.text for o in q.options], sum(o.is_correct for o in q.options)),
-            )
-            for q in questions
-        ),
+        pool=QuestionPool.build((q.id, q.topic, q.difficulty, _kind(q)) for q in questions),
         questions={
             q.id: QuestionContent(
                 q.id,
@@ -114,6 +121,8 @@ def bank_content(session: Session, bank: QuestionBank) -> BankContent:
                 q.difficulty,
                 q.explanation,
                 tuple((o.id, o.text, o.is_correct) for o in q.options),
+                picture_ref(q.picture, q.picture_alt),
+                {o.id: ref for o in q.options if (ref := picture_ref(o.picture, o.picture_alt)) is not None},
             )
             for q in questions
         },
