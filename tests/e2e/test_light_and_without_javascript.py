@@ -44,3 +44,61 @@ def test_the_quiz_without_javascript(server, browser) -> None:
     assert page.url.endswith("/result") and "Kết quả của bạn" in page.content()
     page.screenshot(path=ARTIFACTS / "04-no-javascript-result.png", full_page=True)
     context.close()
+
+
+def test_a_quiz_with_pictures_stays_under_150_kb(server, browser, tmp_path) -> None:
+    """The demo's picture questions in a round of their own (a copy of them: a practice bank is no round's): the
+    first load, the first question's picture included (loaded lazily, after the text), stays within the budget."""
+    import subprocess
+    import sys
+    import zipfile
+    from datetime import UTC, datetime, timedelta
+
+    from tests.e2e.conftest import ROOT, SERVER_ENV
+
+    bundle = tmp_path / "cau-hoi-co-anh.zip"
+    folder = ROOT / "contest" / "demo_data" / "practice"
+    with zipfile.ZipFile(bundle, "w") as archive:
+        for path in folder.rglob("*"):
+            if path.is_file():
+                archive.write(path, path.relative_to(folder).as_posix())
+    flask = [sys.executable, "-m", "flask", "--app", "wsgi"]
+    imported = subprocess.run(
+        [*flask, "bank", "import", str(bundle), "--bank", "Câu hỏi có ảnh"],
+        cwd=ROOT,
+        env=SERVER_ENV,
+        capture_output=True,
+        text=True,
+    )
+    assert imported.returncode == 0, imported.stdout + imported.stderr
+    now = datetime.now(UTC)
+    opens, closes = (now - timedelta(minutes=1)).isoformat(), (now + timedelta(hours=1)).isoformat()
+    created = subprocess.run(
+        [*flask, "round", "create", "--contest", "cds-2026", "--name", "Có ảnh", "--opens", opens, "--closes", closes,
+         "--questions", "3", "--minutes", "10", "--bank", "Câu hỏi có ảnh"],
+        cwd=ROOT, env=SERVER_ENV, capture_output=True, text=True,
+    )  # fmt: skip
+    assert created.returncode == 0, created.stderr
+    round_id = int(created.stdout.strip().splitlines()[-1])
+    context = browser.new_context(bypass_csp=True, viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    login(page, server, "0900000021")
+    start_quiz(page, server, round_id)
+    fresh = browser.new_context(
+        bypass_csp=True, viewport={"width": 390, "height": 844}, storage_state=context.storage_state()
+    )
+    measured = fresh.new_page()
+    sizes: list[tuple[str, int]] = []
+    measured.on(
+        "response", lambda response: sizes.append((response.headers.get("content-type", ""), len(response.body())))
+    )
+    measured.goto(f"{server}/rounds/{round_id}/take", wait_until="networkidle")
+    total = sum(size for _kind, size in sizes)
+    pictures = [size for kind, size in sizes if kind == "image/webp"]
+    (ARTIFACTS / "quiz-weight-pictures.txt").write_text(
+        f"{total} bytes in {len(sizes)} responses, pictures {pictures}\n"
+    )
+    assert pictures and 0 < total < QUIZ_BUDGET_BYTES
+    measured.locator("#q1").screenshot(path=ARTIFACTS / "30-quiz-picture-phone.png")
+    fresh.close()
+    context.close()
