@@ -8,8 +8,11 @@ same order, so an attempt can be re-derived and audited.
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+
+from question_bank.text import without_accents
 
 
 @dataclass(frozen=True)
@@ -87,7 +90,24 @@ def draw_questions(pool: QuestionPool, parts: Sequence[DrawPart], rng: random.Ra
     return chosen
 
 
-def shuffle_options(option_ids: Sequence[int], rng: random.Random) -> list[int]:
+def shuffle_options(option_ids: Sequence[int], rng: random.Random, *, keep_order: bool = False) -> list[int]:
+    """The options in the order shown: shuffled, unless their order means something (keep_order); the random
+    stream is used the same either way, so the rest of the draw does not depend on it."""
     shuffled = list(option_ids)
     rng.shuffle(shuffled)
-    return shuffled
+    return list(option_ids) if keep_order else shuffled
+
+
+# An option that points at the others ("Tất cả các phương án trên", "Cả A và B", "Không có phương án nào"), compared
+# without accents: shuffled, it would point at the wrong ones.
+_POINTS_AT_OTHERS = re.compile(
+    r"\b(tat ca|ca hai|ca ba|ca bon|ca [a-f](, ?[a-f])* va [a-f]|[a-f] va [a-f] deu|"
+    r"khong (co )?(phuong an|dap an|y|cau) nao|(cac )?(phuong an|dap an|y) tren|"
+    r"all of the above|none of the above|both [a-f] and [a-f])\b"
+)
+
+
+def keeps_order(option_texts: Sequence[str], true_false: bool = False) -> bool:
+    """Whether a question's options are shown in the bank's order: Đúng before Sai, and options that refer to
+    the others by place."""
+    return true_false or any(_POINTS_AT_OTHERS.search(without_accents(text)) for text in option_texts)

@@ -17,8 +17,17 @@ from question_bank.model import FALSE_TEXT, LETTERS, TRUE_TEXT, DraftOption, Dra
 from question_bank.pictures import Pictures, picture_in_html
 from question_bank.text import clean
 
-_ESCAPES = {"\\~": "\x01", "\\=": "\x02", "\\#": "\x03", "\\{": "\x04", "\\}": "\x05", "\\:": "\x06", "\\n": "\n"}
-_UNESCAPE = {"\x01": "~", "\x02": "=", "\x03": "#", "\x04": "{", "\x05": "}", "\x06": ":"}
+_ESCAPES = {
+    "\\\\": "\x07",
+    "\\~": "\x01",
+    "\\=": "\x02",
+    "\\#": "\x03",
+    "\\{": "\x04",
+    "\\}": "\x05",
+    "\\:": "\x06",
+    "\\n": "\n",
+}
+_UNESCAPE = {"\x07": "\\", "\x01": "~", "\x02": "=", "\x03": "#", "\x04": "{", "\x05": "}", "\x06": ":"}
 _WEIGHT = re.compile(r"^%(-?\d+(?:\.\d+)?)%")
 _FORMAT = re.compile(r"^\[(html|moodle|plain|markdown)\]", re.IGNORECASE)
 _TITLE = re.compile(r"^::(.*?)::", re.DOTALL)

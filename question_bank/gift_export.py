@@ -11,6 +11,7 @@ from question_bank.model import DraftQuestion
 
 
 def _escape(text: str) -> str:
+    text = text.replace("\\", "\\\\")  # first: the escapes below add backslashes of their own
     for char in "~=#{}:":
         text = text.replace(char, "\\" + char)
     return text.replace("\r\n", "\n").replace("\n", "\\n")
@@ -39,7 +40,8 @@ def write_gift(questions: list[DraftQuestion]) -> str:
     for number, question in enumerate(questions, start=1):
         if question.topic != topic:
             topic = question.topic
-            lines += [f"$CATEGORY: $course$/{topic.replace('/', '//')}", ""]
+            name = " ".join(topic.split())  # one line: a line break would start a question of its own
+            lines += [f"$CATEGORY: $course$/{name.replace('/', '//')}", ""]
         feedback = f" ####{_escape(question.explanation)}" if question.explanation else ""
         lines += [f"::Câu {number}::[html]{_escape(question.text)} {{{_answers(question)}{feedback}}}", ""]
     return "\n".join(lines)

@@ -94,17 +94,32 @@ def prepare_image(data: bytes) -> PreparedImage:
     return PreparedImage(out.getvalue(), shown.width, shown.height)
 
 
+PIXEL_CHUNKS = {b"VP8 ", b"VP8L", b"ALPH"}  # what a still WebP's pixels are made of
+ALPHA_FLAG = 0x10  # of VP8X's flags: the others announce ICC, EXIF, XMP or animation
+
+
 def _clean_webp(data: bytes, picture: Image.Image) -> bool:
-    """A still WebP within the shown size, carrying nothing but its pixels (no metadata, nothing after its end)."""
-    return (
+    """A still WebP within the shown size, carrying nothing but its pixels (no metadata, no chunk of another kind,
+    nothing after its end): kept as it is, so a bank exported and imported again keeps the same pictures."""
+    if not (
         picture.format == "WEBP"
         and max(picture.size) <= SHOWN_SIDE
         and getattr(picture, "n_frames", 1) == 1
-        and not any(key in picture.info for key in ("exif", "xmp", "icc_profile"))
         and data[:4] == b"RIFF"
         and data[8:12] == b"WEBP"
         and int.from_bytes(data[4:8], "little") + 8 == len(data)
-    )
+    ):
+        return False
+    offset = 12
+    while offset < len(data):
+        kind, size = data[offset : offset + 4], int.from_bytes(data[offset + 4 : offset + 8], "little")
+        if kind == b"VP8X":
+            if size != 10 or data[offset + 8] & ~ALPHA_FLAG & 0xFF:  # only "has alpha" may be announced
+                return False
+        elif kind not in PIXEL_CHUNKS:
+            return False
+        offset += 8 + size + (size & 1)
+    return offset == len(data)
 
 
 def alt_problem(alt: str) -> Message | None:

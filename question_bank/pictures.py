@@ -7,6 +7,7 @@ of the zip, or by the file's name alone when only one file has it (Moodle's `@@P
 
 from __future__ import annotations
 
+import hashlib
 import io
 import posixpath
 import re
@@ -17,13 +18,32 @@ from urllib.parse import unquote
 
 from defusedxml import ElementTree
 
-from question_bank.images import MAX_IMAGE_BYTES, DraftImage, ImageProblem, alt_problem, prepare_image
+from question_bank.images import (
+    MAX_IMAGE_BYTES,
+    DraftImage,
+    ImageProblem,
+    PreparedImage,
+    alt_problem,
+    prepare_image,
+)
 from question_bank.messages import N_, Message
 from question_bank.tables import TableError
 
 QUESTION_SUFFIXES = (".xlsx", ".xlsm", ".csv", ".gift", ".txt")
 MAX_ZIP_ENTRIES, MAX_ZIP_UNPACKED = 2_000, 200_000_000
 MAX_QUESTION_FILE = 50_000_000
+MAX_XML_PART = 20_000_000  # a drawing or relationship part of a workbook: far beyond any real one
+
+
+@dataclass(frozen=True)
+class PlacedPicture:
+    """A picture placed over a cell of the workbook: its bytes (None when over the size limit), its alt text,
+    and how many pictures share that cell (one is taken; more is a problem)."""
+
+    data: bytes | None
+    alt: str
+    count: int = 1
+
 
 _NS = {
     "xdr": "http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing",
@@ -37,9 +57,23 @@ _NS = {
 @dataclass
 class Pictures:
     files: dict[str, bytes] = field(default_factory=dict)  # path inside the zip -> bytes
-    # (row as Excel numbers it, column from 0) -> (bytes, the picture's alt text in Excel)
-    embedded: dict[tuple[int, int], tuple[bytes, str]] = field(default_factory=dict)
+    # (row as Excel numbers it, column from 0) -> the picture placed over that cell
+    embedded: dict[tuple[int, int], PlacedPicture] = field(default_factory=dict)
     from_zip: bool = False
+    # each distinct picture is checked and re-encoded once per read, however many rows name it
+    prepared: dict[str, PreparedImage | ImageProblem] = field(default_factory=dict)
+
+    def prepare(self, data: bytes) -> PreparedImage:
+        key = hashlib.sha256(data).hexdigest()
+        if key not in self.prepared:
+            try:
+                self.prepared[key] = prepare_image(data)
+            except ImageProblem as problem:
+                self.prepared[key] = problem
+        found = self.prepared[key]
+        if isinstance(found, ImageProblem):
+            raise found
+        return found
 
     def find(self, name: str) -> bytes | None:
         wanted = unquote(name.strip().replace("\\", "/")).removeprefix("@@PLUGINFILE@@/").removeprefix("./")
@@ -56,14 +90,18 @@ class Pictures:
 
 
 def take_picture(
-    pictures: Pictures | None, name: str, alt: str, embedded: tuple[bytes, str] | None = None
+    pictures: Pictures | None, name: str, alt: str, embedded: PlacedPicture | None = None
 ) -> tuple[DraftImage | None, list[Message]]:
     """The picture a row or an <img> names (or one placed over its cell), checked; or the problems with it."""
     if not name and embedded is None:
         return None, []
     if embedded is not None and not name:
-        data: bytes | None = embedded[0]
-        alt = alt or embedded[1]
+        if embedded.count > 1:
+            return None, [N_("%(count)d pictures are placed over one cell: keep one", count=embedded.count)]
+        if embedded.data is None:
+            return None, [N_("the picture is larger than %(megabytes)d MB", megabytes=MAX_IMAGE_BYTES // 1_000_000)]
+        data: bytes | None = embedded.data
+        alt = alt or embedded.alt
         name = N_("placed over the cell")  # type: ignore[assignment]  # rendered in the reader's language
     else:
         data = pictures.find(name) if pictures is not None else None
@@ -84,13 +122,13 @@ def take_picture(
     if data is None or problems:
         return None, problems
     try:
-        prepared = prepare_image(data)
+        prepared = pictures.prepare(data) if pictures is not None else prepare_image(data)
     except ImageProblem as error:
         return None, [N_('picture "%(name)s": %(problem)s', name=name, problem=error.message)]
     return DraftImage(name, alt.strip(), prepared), []
 
 
-_IMG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
+_IMG = re.compile(r"""<img\b(?:"[^"]*"|'[^']*'|[^'">])*>""", re.IGNORECASE)
 _ATTRIBUTE = re.compile(r"""([a-zA-Z-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
 
 
@@ -145,6 +183,8 @@ def open_bank_zip(data: bytes) -> tuple[str, bytes, Pictures]:
                 megabytes=MAX_ZIP_UNPACKED // 1_000_000,
             )
         )
+    if any(entry.flag_bits & 0x1 for entry in entries):
+        raise TableError(N_("The .zip file is protected by a password: make it again without one."))
     question_files = [entry for entry in entries if entry.filename.lower().endswith(QUESTION_SUFFIXES)]
     if len(question_files) != 1:
         names = ", ".join(entry.filename for entry in question_files) or "-"
@@ -162,12 +202,12 @@ def open_bank_zip(data: bytes) -> tuple[str, bytes, Pictures]:
         question_data = archive.read(chosen)
         # a picture over the size limit is reported by the row that names it (the whole zip is bounded above)
         files = {entry.filename: archive.read(entry) for entry in entries if entry is not chosen}
-    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError) as error:
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, RuntimeError) as error:
         raise TableError(N_("The .zip file cannot be opened: it is broken or not a zip file.")) from error
     return chosen.filename, question_data, Pictures(files=files, from_zip=True)
 
 
-def embedded_pictures(xlsx: bytes) -> dict[tuple[int, int], tuple[bytes, str]]:
+def embedded_pictures(xlsx: bytes) -> dict[tuple[int, int], PlacedPicture]:
     """Pictures placed over the cells of the workbook's first sheet, by the cell their top-left corner is in."""
     try:
         with zipfile.ZipFile(io.BytesIO(xlsx)) as archive:
@@ -177,24 +217,34 @@ def embedded_pictures(xlsx: bytes) -> dict[tuple[int, int], tuple[bytes, str]]:
             if drawing is None or drawing not in names:
                 return {}
             media = _relations(archive, drawing)
-            root = ElementTree.fromstring(archive.read(drawing))
-            found: dict[tuple[int, int], tuple[bytes, str]] = {}
+            root = ElementTree.fromstring(_xml(archive, drawing))
+            found: dict[tuple[int, int], PlacedPicture] = {}
             for anchor in [*root.findall("xdr:twoCellAnchor", _NS), *root.findall("xdr:oneCellAnchor", _NS)]:
                 start, picture = anchor.find("xdr:from", _NS), anchor.find("xdr:pic", _NS)
                 blip = picture.find("xdr:blipFill/a:blip", _NS) if picture is not None else None
                 if start is None or blip is None:
                     continue
                 path = media.get(blip.get(f"{{{_NS['r']}}}embed", ""))
-                if path is None or path not in names or archive.getinfo(path).file_size > MAX_IMAGE_BYTES:
+                if path is None or path not in names:
                     continue
                 properties = picture.find("xdr:nvPicPr/xdr:cNvPr", _NS) if picture is not None else None
                 alt = (properties.get("descr", "") if properties is not None else "").strip()
-                row = int(start.findtext("xdr:row", "0", _NS)) + 1
-                column = int(start.findtext("xdr:col", "0", _NS))
-                found[(row, column)] = (archive.read(path), alt)
+                cell = (int(start.findtext("xdr:row", "0", _NS)) + 1, int(start.findtext("xdr:col", "0", _NS)))
+                if cell in found:
+                    found[cell] = PlacedPicture(found[cell].data, found[cell].alt, found[cell].count + 1)
+                    continue
+                data = archive.read(path) if archive.getinfo(path).file_size <= MAX_IMAGE_BYTES else None
+                found[cell] = PlacedPicture(data, alt)
             return found
-    except (zipfile.BadZipFile, KeyError, ValueError, ElementTree.ParseError):
+    except (zipfile.BadZipFile, KeyError, ValueError, RuntimeError, ElementTree.ParseError):
         return {}
+
+
+def _xml(archive: zipfile.ZipFile, part: str) -> bytes:
+    """A workbook's XML part, refused (ValueError) beyond any real one's size before it is read."""
+    if archive.getinfo(part).file_size > MAX_XML_PART:
+        raise ValueError(f"{part} is too large")
+    return archive.read(part)
 
 
 def _relations(archive: zipfile.ZipFile, part: str) -> dict[str, str]:
@@ -203,7 +253,7 @@ def _relations(archive: zipfile.ZipFile, part: str) -> dict[str, str]:
     rels = posixpath.join(folder, "_rels", f"{name}.rels")
     if rels not in archive.namelist():
         return {}
-    root = ElementTree.fromstring(archive.read(rels))
+    root = ElementTree.fromstring(_xml(archive, rels))
     return {
         item.get("Id", ""): _resolve(folder, item.get("Target", "")) for item in root.findall("rel:Relationship", _NS)
     }
@@ -221,7 +271,7 @@ def _target(archive: zipfile.ZipFile, part: str, kind: str) -> str | None:
     rels = posixpath.join(folder, "_rels", f"{name}.rels")
     if rels not in archive.namelist():
         return None
-    root = ElementTree.fromstring(archive.read(rels))
+    root = ElementTree.fromstring(_xml(archive, rels))
     for item in root.findall("rel:Relationship", _NS):
         if item.get("Type", "").endswith(f"/{kind}"):
             return _resolve(folder, item.get("Target", ""))
@@ -232,7 +282,7 @@ def _first_sheet(archive: zipfile.ZipFile) -> str | None:
     """The path of the first worksheet in the workbook's order (the one the reader reads)."""
     if "xl/workbook.xml" not in archive.namelist():
         return None
-    root = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+    root = ElementTree.fromstring(_xml(archive, "xl/workbook.xml"))
     first = root.find("main:sheets/main:sheet", _NS)
     if first is None:
         return None

@@ -51,9 +51,10 @@ def read_questions(
             inner_name, inner, found = open_bank_zip(data)
             return read_questions(inner_name, inner, "auto", found)
         if chosen == "xlsx":
+            table = read_xlsx(data)  # checks the archive's unpacked size before anything else reads it
             pictures = pictures or Pictures()
             pictures.embedded = embedded_pictures(data)
-            result = read_spreadsheet(read_xlsx(data), pictures)
+            result = read_spreadsheet(table, pictures)
         elif chosen == "csv":
             result = read_spreadsheet(read_csv(data), pictures)
         elif chosen in ("gift", "aiken"):

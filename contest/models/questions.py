@@ -23,6 +23,9 @@ class QuestionBank(Base):
     # Bumped by every change to the bank's questions: the draw pool cached by each process is
     # keyed by it, so no process draws from a stale pool.
     revision: Mapped[int] = mapped_column(default=1, server_default="1")
+    # Since when its right answers have been open to anyone (a contest's practice bank): never cleared, so a bank
+    # whose key was public never becomes a round's bank, even after the contest stops practising on it.
+    practice_since: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     questions: Mapped[list[Question]] = relationship(back_populates="bank", order_by="Question.id")
 

@@ -24,7 +24,7 @@ from contest.services.banks.importing import bank_questions
 from contest.services.console import morning
 from contest.services.errors import InvalidInput
 from contest.services.problems import FileProblems
-from question_bank.export import write_bank_xlsx, write_bank_zip
+from question_bank.export import has_pictures, write_bank_xlsx, write_bank_zip
 from question_bank.gift_export import write_gift
 from question_bank.model import LETTERS
 
@@ -127,6 +127,8 @@ def bank_detail(bank_id: int) -> ResponseReturnValue:
 def bank_export(bank_id: int) -> ResponseReturnValue:
     bank = questions.get_bank(db.session(), bank_id)
     rows = bank_questions(db.session(), bank)
+    if has_pictures(rows):  # a workbook alone would name pictures it does not hold
+        return bank_export_zip(bank_id)
     return xlsx_download(lambda target: write_bank_xlsx(rows, target), f"ngan-hang-{bank.id}.xlsx")
 
 

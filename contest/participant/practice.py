@@ -8,13 +8,15 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from contest import clock
-from contest.extensions import db
+from contest.extensions import db, limiter
 from contest.models import Contest
 from contest.numbers import whole_number
 from contest.participant import bp
 from contest.services import practice
 from contest.services.console.contests import public_contest
 from contest.services.errors import InvalidInput
+
+PRACTICE_ANSWERS = "30 per minute;600 per hour"  # far above anyone reading the explanations
 
 
 def _contest(slug: str) -> Contest:
@@ -47,7 +49,20 @@ def practice_new(slug: str) -> ResponseReturnValue:
     return redirect(url_for("participant.practice_question", slug=slug, seed=practice.new_seed(), number=1))
 
 
+def _practice_key() -> str:
+    return f"practice:{current_user.id}"
+
+
+# Only a signed-in person's answers are written (their history), and the default limit leaves accounts alone:
+# counted by account. A visitor's answers write nothing; the default limit by address covers them (an office
+# behind one address must not lock out its colleagues).
 @bp.route("/contests/<slug>/practice/<seed>/<int:number>", methods=["GET", "POST"])
+@limiter.limit(
+    PRACTICE_ANSWERS,
+    key_func=_practice_key,
+    methods=["POST"],
+    exempt_when=lambda: not current_user.is_authenticated,
+)
 def practice_question(slug: str, seed: str, number: int) -> ResponseReturnValue:
     contest = _contest(slug)
     question = practice.question(db.session(), contest, seed, number)

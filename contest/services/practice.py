@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from contest.models import Contest, PracticeAnswer, QuestionBank, Round
+from contest.numbers import whole_number
 from contest.services.errors import InvalidInput, NotFound
 from contest.services.quiz.pool import QuestionContent, bank_content
 from question_bank.draw import DrawPart, draw_questions, shuffle_options
@@ -85,15 +86,15 @@ def question(session: Session, contest: Contest, seed: str, number: int) -> Prac
         raise NotFound(_("This practice set does not exist: start a new one."))
     ids = draw_questions(content.pool, [DrawPart(None, None, size)], random.Random(seed))
     chosen = content.questions[ids[number - 1]]
-    option_ids = [option_id for option_id, _text, _correct in chosen.options]
-    order = shuffle_options(option_ids, random.Random(f"{seed}:{number}"))
+    order = shuffle_options(chosen.option_ids(), random.Random(f"{seed}:{number}"), keep_order=chosen.keep_order)
     return PracticeQuestion(number, size, chosen, order)
 
 
 def chosen_options(practice: PracticeQuestion, raw: list[str]) -> list[int]:
     """The options a form chose, checked against the question (InvalidInput for none or a foreign one)."""
     known = set(practice.option_ids)
-    chosen = sorted({int(value) for value in raw if value.isdigit() and int(value) in known})
+    numbers = {whole_number(value) for value in raw}
+    chosen = sorted(number for number in numbers if number is not None and number in known)
     if not chosen or len(chosen) != len(set(raw)):
         raise InvalidInput(_("Choose an answer first."))
     if len(chosen) > 1 and not practice.content.multiple:
@@ -151,29 +152,42 @@ def history(session: Session, user_id: int, contest: Contest) -> PracticeHistory
     return PracticeHistory(answered, answered - missed, weak[:WEAK_TOPICS])
 
 
-def banks_used_by_rounds(session: Session) -> set[int]:
-    return {bank_id for bank_id in session.scalars(select(Round.bank_id).distinct()) if bank_id is not None}
+def banks_used_by_rounds(session: Session) -> dict[int, str]:
+    """bank id -> the name of a round drawing from it."""
+    rows = session.execute(select(Round.bank_id, Round.name).where(Round.bank_id.is_not(None)).order_by(Round.id))
+    return {row.bank_id: row.name for row in rows if row.bank_id is not None}
 
 
 def practice_bank_ids(session: Session) -> set[int]:
-    return {bank_id for bank_id in session.scalars(select(Contest.practice_bank_id).distinct()) if bank_id is not None}
+    """Banks whose right answers have been open to anyone: a contest practises on them, or did."""
+    return set(session.scalars(select(QuestionBank.id).where(QuestionBank.practice_since.is_not(None))))
 
 
 def check_practice_bank(session: Session, bank: QuestionBank) -> None:
     """A bank whose rounds' questions must stay secret cannot be shown with its key."""
-    if bank.id in banks_used_by_rounds(session):
+    used_by = banks_used_by_rounds(session).get(bank.id)
+    if used_by is not None:
         message = _(
-            "The bank %(bank)s is used by a round: practice shows the right answers, so choose a bank of its own.",
+            "The bank “%(bank)s” is used by the round “%(round)s”. Practice shows the right answers, so choose a "
+            "bank of its own.",
             bank=bank.name,
+            round=used_by,
         )
         raise InvalidInput(message, {"practice_bank": message})
 
 
+def mark_practice(bank: QuestionBank, now: datetime) -> None:
+    """From now on anyone may see the bank's right answers: it is never a round's bank again."""
+    if bank.practice_since is None:
+        bank.practice_since = now
+
+
 def check_round_bank(session: Session, bank: QuestionBank) -> None:
-    """A practice bank shows its key to anyone: no round may draw from it."""
-    if bank.id in practice_bank_ids(session):
+    """A practice bank shows its key to anyone: no round may draw from it, even once practice has moved on."""
+    if bank.practice_since is not None:
         message = _(
-            "The bank %(bank)s is a practice bank, whose right answers anyone can see: a round needs another bank.",
+            "The bank “%(bank)s” is or was a practice bank, whose right answers anyone could see: a round needs "
+            "another bank.",
             bank=bank.name,
         )
         raise InvalidInput(message, {"bank": message})

@@ -1,4 +1,5 @@
-"""practice (thi thử): each contest's practice bank and what signed-in people answered in practice
+"""practice (thi thử): each contest's practice bank (and since when a bank's key has been public), and what
+signed-in people answered in practice
 
 Revision ID: 0019_practice
 Revises: 0018_user_search_name
@@ -15,6 +16,8 @@ depends_on = None
 
 
 def upgrade():
+    with op.batch_alter_table('question_banks', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('practice_since', sa.DateTime(timezone=True), nullable=True))
     with op.batch_alter_table('contests', schema=None) as batch_op:
         batch_op.add_column(sa.Column('practice_bank_id', sa.Integer(), nullable=True))
         batch_op.create_foreign_key(
@@ -51,3 +54,5 @@ def downgrade():
     with op.batch_alter_table('contests', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('fk_contests_practice_bank_id_question_banks'), type_='foreignkey')
         batch_op.drop_column('practice_bank_id')
+    with op.batch_alter_table('question_banks', schema=None) as batch_op:
+        batch_op.drop_column('practice_since')

@@ -113,12 +113,12 @@ def test_every_bad_picture_is_named_by_its_row_and_nothing_is_kept() -> None:
     }
     result = read_questions("cau-hoi.zip", zipped(files))
     said = {problem.line: vi(problem.message) for problem in result.problems}
-    assert "cần có mô tả" in said[2]
+    assert "thiếu mô tả ảnh" in said[2]
     assert "không có tệp này trong tệp .zip" in said[3] and "images/khong-co.png" in said[3]
     assert "không đọc được" in said[4]
     assert "7000 x 20" in said[5]
     assert "không đọc được" in said[6] or "PNG, JPEG, GIF" in said[6]
-    assert "phương án B" in said[7] and "cần có mô tả" in said[7]
+    assert "phương án B" in said[7] and "thiếu mô tả ảnh" in said[7]
     assert [q.line for q in result.questions] == [8]  # the import takes all or nothing: it refuses
 
 
@@ -165,7 +165,7 @@ def test_gift_html_pictures_come_from_the_same_zip() -> None:
     first, second = result.questions
     assert first.image.alt == "Biểu tượng VNeID" and "<img" not in first.text
     assert [o.image.alt for o in second.options] == ["Ổ khóa", "Dấu x"] and second.options[0].correct
-    assert [p.line for p in result.problems] == [5] and "cần có mô tả" in vi(result.problems[0].message)
+    assert [p.line for p in result.problems] == [5] and "thiếu mô tả ảnh" in vi(result.problems[0].message)
     alone = read_questions("cau-hoi.gift", gift.encode())
     assert {p.line for p in alone.problems} == {1, 3, 5}
 
@@ -193,3 +193,54 @@ def test_a_zip_must_hold_one_question_file_and_stay_within_bounds() -> None:
     assert "đúng một tệp câu hỏi" in vi(none.problems[0].message)
     broken = read_questions("hong.zip", b"PK\x03\x04 broken")
     assert "Không mở được tệp .zip" in vi(broken.problems[0].message)
+
+
+def test_what_an_upload_cannot_hide_in_a_picture_or_a_zip() -> None:
+    from question_bank.gift_export import write_gift
+    from question_bank.images import prepare_image
+
+    # a WebP carrying a chunk of another kind is re-encoded: only pixels reach participants
+    clean = io.BytesIO()
+    Image.new("RGB", (40, 30), "#123").save(clean, format="WEBP")
+    chunk = b"XSCR" + (12).to_bytes(4, "little") + b"<script>1</s"
+    body = clean.getvalue()[12:] + chunk
+    dirty = b"RIFF" + (len(body) + 4).to_bytes(4, "little") + b"WEBP" + body
+    assert b"<script>" not in prepare_image(dirty).data
+    assert prepare_image(clean.getvalue()).data == clean.getvalue()  # a clean one is kept: exports read back the same
+    # a zip made with a password, and a workbook declaring far more than it holds, are refused plainly
+    protected = bytearray(zipped({"q.csv": b"x", "a.png": png()}))
+    for signature, flags_at in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):  # mark a.png's headers "encrypted"
+        at = protected.rfind(signature)
+        protected[at + flags_at] |= 0x1
+    said = vi(read_questions("q.zip", bytes(protected)).problems[0].message)
+    assert "mật khẩu" in said
+    bloated = io.BytesIO()
+    with zipfile.ZipFile(bloated, "w", zipfile.ZIP_DEFLATED) as archive:
+        with zipfile.ZipFile(io.BytesIO(workbook([question(1, "Câu?")]))) as source:
+            for item in source.infolist():
+                archive.writestr(item, source.read(item))
+        archive.writestr("xl/drawings/drawing1.xml", b" " * 101_000_000)
+    said = vi(read_questions("q.xlsx", bloated.getvalue()).problems[0].message)
+    assert "giải nén" in said or "100 MB" in said
+    # an alt text holding ">" stays whole; a line break in a topic does not start a GIFT question
+    _text, found = __import__("question_bank.pictures", fromlist=["split_images"]).split_images(
+        '<img src="a.png" alt="Mũi tên -> nút Gửi">'
+    )
+    assert found == [("a.png", "Mũi tên -> nút Gửi")]
+    rows = read_questions("q.xlsx", workbook([question(1, "C:\\new\\x?")])).questions
+    rows[0].topic = "Chủ đề\n::Chèn:: Câu chèn {=x ~y}"
+    back = __import__("question_bank.gift", fromlist=["read_gift"]).read_gift(write_gift(rows))
+    assert len(back.questions) == 1 and back.questions[0].text == "C:\\new\\x?"
+
+
+def test_two_pictures_over_one_cell_are_reported() -> None:
+    book = Workbook()
+    sheet = book.active
+    sheet.append(PICTURE_HEADER)
+    sheet.append(question(1, "Hai ảnh?", "", "Mô tả"))
+    for color in ("#c00", "#0c0"):
+        sheet.add_image(SheetImage(io.BytesIO(png(60, 40, color))), "K2")
+    out = io.BytesIO()
+    book.save(out)
+    result = read_questions("hai-anh.xlsx", out.getvalue())
+    assert [p.line for p in result.problems] == [2] and "chỉ giữ lại một ảnh" in vi(result.problems[0].message)

@@ -91,7 +91,7 @@ def test_an_upload_with_a_bad_picture_reports_its_row_and_imports_nothing(app, s
     page = organizer.get(preview.headers["Location"]).get_data(as_text=True)
     report = html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page)))
     assert "Có 2 lỗi" in report
-    assert " 3 ảnh cần có mô tả" in report and ' 4 ảnh "b.png": không đọc được ảnh' in report
+    assert " 3 thiếu mô tả ảnh" in report and ' 4 ảnh "b.png": không đọc được ảnh' in report
     refused = organizer.post(preview.headers["Location"] + "/confirm", data={"csrf_token": csrf_token(organizer)})
     assert refused.status_code in (302, 400)
     assert session.scalar(select(func.count(Question.id))) == 0

@@ -45,11 +45,11 @@ def test_the_contest_offers_practice_one_question_at_a_time_with_the_answer_and_
     runner.invoke(args=["demo"])
     assert f'href="{PRACTICE}"' in client.get("/contests/cds-2026").get_data(as_text=True)
     start = client.get(PRACTICE).get_data(as_text=True)
-    assert "Thi thử" in start and "không tính vào" in start
+    assert "Thi thử" in start and "không được tính" in start
     address = _start(client)
     page = client.get(address).get_data(as_text=True)
     _text, options = _shown(page)
-    assert "Câu 1 / 10" in page and "Đã đúng: 0/0" in page
+    assert "Câu 1 / 10" in page and "Số câu đúng" not in page  # nothing answered yet
     assert "right answer" not in page and "đáp án đúng" not in page and "data-right" not in page  # nothing before
     right, wrong = _key(session, options)
     question = session.scalar(select(Question).join(Option).where(Option.id == options[0]))
@@ -77,7 +77,7 @@ def test_a_whole_set_ends_with_its_tally_and_a_new_set_draws_afresh(runner, clie
         answer = _answer(client, f"{address[:-1]}{number}", choice, tally).get_data(as_text=True)
         tally += number % 3 != 0
     assert len(set(texts)) == 10  # no question twice in a set
-    assert "7 / 10" in answer and "Hoàn thành bộ câu hỏi" in answer
+    assert "7 / 10" in answer and "Đã hoàn thành bộ câu hỏi" in answer
     assert client.get(f"{address[:-1]}11").status_code == 404
     assert _start(client) != address  # a fresh set on demand
 
@@ -86,7 +86,7 @@ def test_a_made_up_tally_cannot_exceed_the_questions_answered(runner, client) ->
     runner.invoke(args=["demo"])
     address = _start(client)
     page = client.get(f"{address[:-1]}3?right=99").get_data(as_text=True)
-    assert "Câu 3 / 10" in page and "Đã đúng: 2/2" in page
+    assert "Câu 3 / 10" in page and "Số câu đúng: 2/2" in page
 
 
 def test_bad_practice_requests_are_refused_plainly(runner, client, session) -> None:
@@ -96,7 +96,7 @@ def test_bad_practice_requests_are_refused_plainly(runner, client, session) -> N
     _text, options = _shown(page)
     right, _wrong = _key(session, options)
     nothing = _answer(client, address, [])
-    assert nothing.status_code == 400 and "Hãy chọn một phương án" in nothing.get_data(as_text=True)
+    assert nothing.status_code == 400 and "Vui lòng chọn một phương án" in nothing.get_data(as_text=True)
     stranger = session.scalar(select(Option.id).where(Option.id.not_in(options)))
     assert _answer(client, address, [stranger]).status_code == 400
     text = session.scalar(select(Question).join(Option).where(Option.id == options[0]))
@@ -178,7 +178,7 @@ def test_a_practice_bank_and_a_rounds_bank_are_never_the_same(runner, app, sessi
         "csrf_token": csrf_token(organizer),
     }
     answer = organizer.post("/admin/contests/cds-2026/edit", data=data)
-    assert answer.status_code == 400 and "đang được một đợt thi dùng" in answer.get_data(as_text=True)
+    assert answer.status_code == 400 and "đang được dùng cho đợt thi “" in answer.get_data(as_text=True)
     session.refresh(contest)
     assert contest.practice_bank.name == "Ngân hàng thi thử chuyển đổi số"  # unchanged
     data["practice_bank"] = ""
@@ -193,7 +193,7 @@ def test_the_command_line_sets_the_practice_bank_by_the_same_rules(runner, sessi
     refused = runner.invoke(
         args=["contest", "configure", "--slug", "cds-2026", "--practice-bank", "Ngân hàng mẫu chuyển đổi số"]
     )
-    assert refused.exit_code == 1 and "is used by a round" in refused.output
+    assert refused.exit_code == 1 and "is used by the round “" in refused.output
     cleared = runner.invoke(args=["contest", "configure", "--slug", "cds-2026", "--practice-bank", ""])
     assert cleared.exit_code == 0 and "practice from" not in cleared.output
     contest = session.scalar(select(Contest).where(Contest.slug == "cds-2026"))
@@ -202,3 +202,59 @@ def test_the_command_line_sets_the_practice_bank_by_the_same_rules(runner, sessi
         args=["contest", "configure", "--slug", "cds-2026", "--practice-bank", "Ngân hàng thi thử chuyển đổi số"]
     )
     assert again.exit_code == 0 and 'practice from bank "Ngân hàng thi thử chuyển đổi số"' in again.output
+
+
+def test_a_bank_once_practised_on_never_becomes_a_rounds_bank(runner) -> None:
+    runner.invoke(args=["demo"])
+    assert runner.invoke(args=["contest", "configure", "--slug", "cds-2026", "--practice-bank", ""]).exit_code == 0
+    refused = runner.invoke(
+        args=["round", "create", "--contest", "cds-2026", "--name", "Thử", "--opens", "2026-12-01T00:00:00Z",
+              "--closes", "2026-12-30T00:00:00Z", "--questions", "5", "--minutes", "5",
+              "--bank", "Ngân hàng thi thử chuyển đổi số"]
+    )  # fmt: skip
+    assert refused.exit_code == 1 and "is or was a practice bank" in refused.output
+
+
+def test_odd_choices_are_refused_not_a_server_error(runner, client, session) -> None:
+    runner.invoke(args=["demo"])
+    address = _start(client)
+    for odd in ("²", "9" * 5000, "-1", "1.5", "", "٣"):
+        assert _answer(client, address, [odd]).status_code == 400, odd
+
+
+def test_true_false_shows_true_first_and_options_that_point_at_others_keep_their_place(runner, client, session) -> None:
+    runner.invoke(args=["demo"])
+    seen_true_false = 0
+    for _set in range(6):
+        address = _start(client)
+        for number in range(1, 11):
+            page = client.get(f"{address[:-1]}{number}").get_data(as_text=True)
+            texts = re.findall(r'<span class="choice-letter">[A-F]\.</span>\s*<span>([^<]*)', page)
+            if texts == ["Đúng", "Sai"] or texts == ["Sai", "Đúng"]:
+                assert texts == ["Đúng", "Sai"]
+                seen_true_false += 1
+            if any(text.startswith("Tất cả các hình thức trên") for text in texts):
+                assert texts[-1].startswith("Tất cả các hình thức trên")
+    assert seen_true_false >= 6
+
+
+def test_the_quiz_keeps_the_same_option_orders(runner, app, session, clock) -> None:
+    from contest.models import Unit
+    from tests.helpers import participant_client
+
+    runner.invoke(args=["units", "import", "contest/demo_data/units.csv"])
+    runner.invoke(args=["bank", "import", "contest/demo_data/practice_bank.csv", "--bank", "Đúng sai"])
+    runner.invoke(args=["contest", "create", "--slug", "ds", "--title", "Đúng sai"])
+    created = runner.invoke(
+        args=["round", "create", "--contest", "ds", "--name", "Tuần 1", "--opens", "2026-01-01T00:00",
+              "--closes", "2027-01-01T00:00", "--questions", "12", "--minutes", "10", "--bank", "Đúng sai"]
+    )  # fmt: skip
+    round_id = int(created.output.split()[-1])
+    unit = session.scalar(select(Unit).where(Unit.code == "HBX-SKHCN"))
+    for n in range(4):
+        person = participant_client(app, session, clock, f"091234567{n}", unit, f"Người {n}")
+        body = person.post(f"/api/rounds/{round_id}/attempts", headers={"X-CSRFToken": csrf_token(person)}).get_json()
+        orders = [[option["text"] for option in q["options"]] for q in body["questions"]]
+        assert sum(order == ["Đúng", "Sai"] for order in orders) == 6 and ["Sai", "Đúng"] not in orders
+        everything = next(order for order in orders if "Tất cả các hình thức trên" in order)
+        assert everything[-1] == "Tất cả các hình thức trên"

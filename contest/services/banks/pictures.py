@@ -8,7 +8,8 @@ from datetime import datetime
 from typing import Any
 
 from cachetools import LRUCache
-from sqlalchemy import insert, select
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from contest.models import Picture
@@ -41,20 +42,16 @@ def store_pictures(session: Session, images: Iterable[DraftImage | None], now: d
         return {}
     found = session.execute(select(Picture.digest, Picture.id).where(Picture.digest.in_(by_digest)))
     ids: dict[str, int] = {row.digest: row.id for row in found}
-    new = [digest for digest in by_digest if digest not in ids]
-    if new:
-        rows = [
-            {
-                "digest": digest,
-                "data": by_digest[digest].data,
-                "width": by_digest[digest].width,
-                "height": by_digest[digest].height,
-                "created_at": now,
-            }
-            for digest in new
-        ]
-        for digest, picture_id in session.execute(insert(Picture).returning(Picture.digest, Picture.id), rows):
-            ids[digest] = picture_id
+    for digest in (digest for digest in by_digest if digest not in ids):
+        picture = by_digest[digest]
+        row = Picture(digest=digest, data=picture.data, width=picture.width, height=picture.height, created_at=now)
+        try:
+            with session.begin_nested():  # another import storing the same picture at this moment wins
+                session.add(row)
+        except IntegrityError:
+            ids[digest] = session.scalars(select(Picture.id).where(Picture.digest == digest)).one()
+        else:
+            ids[digest] = row.id
     return ids
 
 

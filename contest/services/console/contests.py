@@ -23,7 +23,7 @@ from contest.services.console.audit import Actor, record
 from contest.services.console.rich_text import clean_html
 from contest.services.errors import InvalidInput, NotFound
 from contest.services.people.units import find_unit
-from contest.services.practice import check_practice_bank
+from contest.services.practice import check_practice_bank, mark_practice
 from contest.services.ranking.rules import LINK_LABELS
 from contest.services.ranking.tables import validate_tables
 
@@ -62,7 +62,7 @@ def create_contest(
     _set_ranking_and_names(contest, chain=chain, unit_ranking=unit_ranking, names=names)
     if tables is not None:
         contest.tables = validate_tables(*tables)
-    _set_practice_bank(session, contest, practice_bank)
+    _set_practice_bank(session, contest, practice_bank, now)
     session.add(contest)
     session.flush()
     record(session, actor, "contest.create", f"contest:{contest.slug}", after=contest_settings(contest), now=now)
@@ -90,7 +90,7 @@ def _set_eligibility(contest: Contest, eligibility: str | None) -> None:
     contest.eligibility = eligibility
 
 
-def _set_practice_bank(session: Session, contest: Contest, name: str | None) -> None:
+def _set_practice_bank(session: Session, contest: Contest, name: str | None, now: datetime) -> None:
     """By the bank's name; "" offers no practice, None leaves it as it is."""
     if name is None:
         return
@@ -99,9 +99,10 @@ def _set_practice_bank(session: Session, contest: Contest, name: str | None) -> 
         return
     bank = session.scalar(select(QuestionBank).where(QuestionBank.name == name.strip()))
     if bank is None:
-        message = _("No question bank is called %(name)s.", name=name.strip())
+        message = _("No question bank is called “%(name)s”.", name=name.strip())
         raise InvalidInput(message, {"practice_bank": message})
     check_practice_bank(session, bank)
+    mark_practice(bank, now)
     contest.practice_bank = bank
 
 
@@ -144,7 +145,7 @@ def update_contest(
     _set_ranking_and_names(contest, names=names, chain=chain, unit_ranking=unit_ranking)
     if tables is not None:
         contest.tables = validate_tables(*tables)
-    _set_practice_bank(session, contest, practice_bank)
+    _set_practice_bank(session, contest, practice_bank, now)
     session.flush()
     after = contest_settings(contest)
     record(session, actor, "contest.edit", f"contest:{contest.slug}", before=before, after=after, now=now)
@@ -167,7 +168,7 @@ def configure_contest(
     before = contest_settings(contest)
     _set_ranking_and_names(contest, chain=chain, unit_ranking=unit_ranking, names=names)
     _set_eligibility(contest, eligibility)
-    _set_practice_bank(session, contest, practice_bank)
+    _set_practice_bank(session, contest, practice_bank, now)
     after = contest_settings(contest)
     record(session, actor, "contest.configure", f"contest:{contest.slug}", before=before, after=after, now=now)
     return contest

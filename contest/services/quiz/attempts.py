@@ -241,7 +241,7 @@ def start_attempt(
     items: list[dict[str, Any]] = []
     for position, question_id in enumerate(question_ids, start=1):
         question = content.questions[question_id]
-        order = shuffle_options([option[0] for option in question.options], rng)
+        order = shuffle_options(question.option_ids(), rng, keep_order=question.keep_order)
         shown_ids = random_option_ids(len(order), rng)
         items.append(
             {"position": position, "question_id": question_id, "snapshot": question.snapshot(order, shown_ids)}

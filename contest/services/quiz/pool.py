@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from contest.models import Option, Picture, Question, QuestionBank
-from question_bank.draw import QuestionPool
+from question_bank.draw import QuestionPool, keeps_order
 from question_bank.model import question_kind
 
 CACHED_BANKS = 8
@@ -35,6 +35,10 @@ class QuestionContent:
     options: tuple[tuple[int, str, bool], ...]  # (option id, text, correct), in bank order
     picture: dict[str, Any] | None = None  # {"digest", "width", "height", "alt"}
     option_pictures: dict[int, dict[str, Any]] = field(default_factory=dict)  # by option id
+    keep_order: bool = False  # options shown in the bank's order (Đúng/Sai, "Tất cả các phương án trên")
+
+    def option_ids(self) -> list[int]:
+        return [option_id for option_id, _text, _correct in self.options]
 
     def snapshot(self, option_order: list[int], shown_ids: list[int]) -> dict[str, Any]:
         """The question as this attempt shows it: options in `option_order` (bank ids), each under the id of
@@ -123,6 +127,7 @@ def bank_content(session: Session, bank: QuestionBank) -> BankContent:
                 tuple((o.id, o.text, o.is_correct) for o in q.options),
                 picture_ref(q.picture, q.picture_alt),
                 {o.id: ref for o in q.options if (ref := picture_ref(o.picture, o.picture_alt)) is not None},
+                keeps_order([o.text for o in q.options], _kind(q) == "true_false"),
             )
             for q in questions
         },
