@@ -73,8 +73,10 @@ def test_a_quiz_with_pictures_stays_under_150_kb(server, browser, tmp_path) -> N
     assert imported.returncode == 0, imported.stdout + imported.stderr
     now = datetime.now(UTC)
     opens, closes = (now - timedelta(minutes=1)).isoformat(), (now + timedelta(hours=1)).isoformat()
+    # a contest of its own: the demo contest's boards stay on the demo's rounds
+    subprocess.run([*flask, "contest", "create", "--slug", "e2e-co-anh", "--title", "Có ảnh"], cwd=ROOT, env=SERVER_ENV)
     created = subprocess.run(
-        [*flask, "round", "create", "--contest", "cds-2026", "--name", "Có ảnh", "--opens", opens, "--closes", closes,
+        [*flask, "round", "create", "--contest", "e2e-co-anh", "--name", "Có ảnh", "--opens", opens, "--closes", closes,
          "--questions", "3", "--minutes", "10", "--bank", "Câu hỏi có ảnh"],
         cwd=ROOT, env=SERVER_ENV, capture_output=True, text=True,
     )  # fmt: skip

@@ -9,8 +9,13 @@ from datetime import UTC, datetime, timedelta
 from tests.e2e.conftest import ARTIFACTS, ROOT, SERVER_ENV
 
 
-def _round(name: str, closes_in: timedelta, minutes: int) -> str:
+def _round(name: str, closes_in: timedelta, minutes: int, contest: str = "cds-2026") -> str:
     now = datetime.now(UTC)
+    if contest != "cds-2026":  # a contest of its own keeps the demo contest's boards on the demo's rounds
+        subprocess.run(
+            [sys.executable, "-m", "flask", "--app", "wsgi", "contest", "create", "--slug", contest, "--title", name],
+            cwd=ROOT, env=SERVER_ENV, capture_output=True, text=True,
+        )  # fmt: skip
     created = subprocess.run(
         [
             sys.executable,
@@ -21,7 +26,7 @@ def _round(name: str, closes_in: timedelta, minutes: int) -> str:
             "round",
             "create",
             "--contest",
-            "cds-2026",
+            contest,
             "--name",
             name,
             "--opens",
@@ -45,7 +50,7 @@ def _round(name: str, closes_in: timedelta, minutes: int) -> str:
 
 
 def test_screen_readers_hear_when_five_minutes_are_left(server, phone) -> None:
-    round_id = _round("Thi năm phút", timedelta(hours=2), 5)
+    round_id = _round("Thi năm phút", timedelta(hours=2), 5, contest="e2e-nam-phut")
     page = phone
     page.goto(server + "/login")
     page.fill("#phone", "0900000020")
