@@ -20,6 +20,10 @@ STALE_FACTOR = 30
 PROCESS_CACHE_CHARS = 64 * 1024 * 1024  # what one process keeps at most, in characters of JSON
 ENTRY_OVERHEAD = 256  # a key and its bookkeeping, counted so that many tiny entries are bounded too
 LOCK_STRIPES = 64
+# How long a reader waits for another's computation of the same stripe before computing for itself. A page may
+# compute another cached value inside its own (a board's API reads its cached table page): with two stripes held
+# in opposite orders by two threads, waiting forever would be a deadlock; waiting this long, only a spare query.
+STRIPE_WAIT_S = 5.0
 
 
 def cached(key: str, ttl_s: float, compute: Callable[[], Any]) -> Any:
@@ -74,7 +78,8 @@ def _cached_in_redis(client: redis.Redis, key: str, ttl_s: float, compute: Calla
 class ProcessCache:
     """Each process's own copies: bounded in size (an attacker asking for many distinct pages evicts the
     oldest, never grows memory), each copy expiring after its own TTL, and one computation per key at a
-    time (a lock per stripe of keys, so a slow page never holds up another key's readers)."""
+    time (a lock per stripe of keys, so a slow page never holds up another key's readers). A stripe's lock is
+    re-entrant (a computation may read another key of the same stripe) and waited for at most STRIPE_WAIT_S."""
 
     def __init__(self, max_chars: int = PROCESS_CACHE_CHARS, stripes: int = LOCK_STRIPES) -> None:
         self.entries: TLRUCache[str, tuple[float, str]] = TLRUCache(
@@ -84,7 +89,7 @@ class ProcessCache:
             getsizeof=lambda value: len(value[1]) + ENTRY_OVERHEAD,
         )
         self.guard = threading.Lock()  # cachetools caches are not thread-safe themselves
-        self.stripes = [threading.Lock() for _ in range(stripes)]
+        self.stripes = [threading.RLock() for _ in range(stripes)]
 
     def get(self, key: str) -> str | None:
         with self.guard:
@@ -95,7 +100,9 @@ class ProcessCache:
         hit = self.get(key)
         if hit is not None:
             return hit
-        with self.stripes[hash(key) % len(self.stripes)]:
+        stripe = self.stripes[hash(key) % len(self.stripes)]
+        held = stripe.acquire(timeout=STRIPE_WAIT_S)
+        try:
             hit = self.get(key)
             if hit is not None:
                 return hit
@@ -104,6 +111,9 @@ class ProcessCache:
                 with self.guard:
                     self.entries[key] = (ttl_s, value)
             return value
+        finally:
+            if held:
+                stripe.release()
 
     def forget(self, prefix: str) -> None:
         with self.guard:

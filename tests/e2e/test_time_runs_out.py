@@ -6,7 +6,7 @@ import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
 
-from tests.e2e.conftest import ARTIFACTS, ROOT, SERVER_ENV
+from tests.e2e.conftest import ARTIFACTS, ROOT, SERVER_ENV, login, start_quiz
 
 
 def _round(name: str, closes_in: timedelta, minutes: int, contest: str = "cds-2026") -> str:
@@ -52,13 +52,8 @@ def _round(name: str, closes_in: timedelta, minutes: int, contest: str = "cds-20
 def test_screen_readers_hear_when_five_minutes_are_left(server, phone) -> None:
     round_id = _round("Thi năm phút", timedelta(hours=2), 5, contest="e2e-nam-phut")
     page = phone
-    page.goto(server + "/login")
-    page.fill("#phone", "0900000020")
-    page.fill("#password", "Demo@2026")
-    page.click("button[type=submit]")
-    page.goto(f"{server}/rounds/{round_id}/take")
-    page.click("text=Bắt đầu làm bài")
-    page.wait_for_selector("#palette li")
+    login(page, server, "0900000020")
+    start_quiz(page, server, int(round_id))
     page.wait_for_function("document.getElementById('time-alert').textContent.includes('dưới 5 phút')")
     assert "dưới 1 phút" not in page.text_content("#time-alert")
     assert page.get_attribute("#time-alert", "aria-live") == "assertive"
@@ -67,13 +62,8 @@ def test_screen_readers_hear_when_five_minutes_are_left(server, phone) -> None:
 def test_the_attempt_is_finished_when_the_time_runs_out(server, phone) -> None:
     round_id = _round("Thi nhanh", timedelta(seconds=25), 5)
     page = phone
-    page.goto(server + "/login")
-    page.fill("#phone", "0900000015")
-    page.fill("#password", "Demo@2026")
-    page.click("button[type=submit]")
-    page.goto(f"{server}/rounds/{round_id}/take")
-    page.click("text=Bắt đầu làm bài")
-    page.wait_for_selector("#palette li")
+    login(page, server, "0900000015")
+    start_quiz(page, server, int(round_id))
     page.check("#q1 input >> nth=0")
     # screen readers hear that the time is short, once (role=alert), and that the answer is saved (role=status)
     assert page.get_attribute("#time-alert", "role") == "alert"

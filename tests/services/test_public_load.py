@@ -63,6 +63,57 @@ def test_one_computation_per_key_and_a_slow_key_never_holds_up_another() -> None
     assert store.get(slow_key) == "slow"
 
 
+def _same_stripe_keys(count: int) -> list[str]:
+    stripe = hash("outer") % cache.LOCK_STRIPES
+    inner = [f"inner{n}" for n in range(10_000) if hash(f"inner{n}") % cache.LOCK_STRIPES == stripe]
+    return ["outer", *inner[:count]]
+
+
+def test_a_computation_may_read_another_key_of_its_own_stripe() -> None:
+    """A board's API computes its cached table page inside its own computation: when both keys fall in one
+    stripe, the same thread must get through (a plain lock made the worker wait on itself for ever)."""
+    store = ProcessCache()
+    outer, inner = _same_stripe_keys(1)
+    done: list[str] = []
+    worker = threading.Thread(
+        target=lambda: done.append(
+            store.get_or_compute(outer, 60, lambda: store.get_or_compute(inner, 60, lambda: "in"))
+        )
+    )
+    worker.start()
+    worker.join(5)
+    assert done == ["in"]
+
+
+def test_two_threads_nesting_keys_in_opposite_stripes_never_wait_for_ever(monkeypatch) -> None:
+    monkeypatch.setattr(cache, "STRIPE_WAIT_S", 0.3)
+    store = ProcessCache()
+    first = "a"
+    second = next(
+        f"b{n}" for n in range(1000) if hash(f"b{n}") % cache.LOCK_STRIPES != hash(first) % cache.LOCK_STRIPES
+    )
+    both_inside = threading.Barrier(2)
+    results: list[str] = []
+
+    def nested(outer: str, inner: str) -> None:
+        def compute() -> str:
+            both_inside.wait(5)  # each holds its own stripe, then asks for the other's
+            return store.get_or_compute(inner, 60, lambda: f"{inner}!")
+
+        results.append(store.get_or_compute(outer, 60, compute))
+
+    threads = [
+        threading.Thread(target=nested, args=(first, second)),
+        threading.Thread(target=nested, args=(second, first)),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(5)
+    # both get through (each, after a short wait, computes the other's key itself) instead of waiting for ever
+    assert len(results) == 2 and not any(thread.is_alive() for thread in threads)
+
+
 def test_an_offset_past_any_board_makes_no_new_cache_entry(contest_day, client, app) -> None:
     round_id = contest_day.round.id
     for offset in (leaderboard.MAX_OFFSET, 10**7, 10**12, 2**40):
