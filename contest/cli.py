@@ -23,6 +23,7 @@ from contest.extensions import db, redis_client
 from contest.models import Contest, QuestionBank, Round, User
 from contest.models.contests import ELIGIBILITY
 from contest.services import demo as demo_service
+from contest.services import practice
 from contest.services.banks.importing import bank_questions, import_questions
 from contest.services.console.audit import Actor, record
 from contest.services.console.contests import configure_contest, create_contest
@@ -289,6 +290,17 @@ def contest_configure(
     )
     if contest.practice_bank is not None:
         click.echo(_('practice from bank "%(bank)s"', bank=contest.practice_bank.name))
+        for shared in practice.shared_with_rounds(db.session(), contest.practice_bank):
+            click.echo(
+                _(
+                    "warning: %(count)d questions of the practice bank are also in the bank “%(bank)s” of the round "
+                    "“%(round)s”, whose right answers practice shows",
+                    count=shared.count,
+                    bank=shared.bank,
+                    round=shared.round,
+                ),
+                err=True,
+            )
 
 
 @round_cli.command("create")
@@ -337,6 +349,16 @@ def round_create(
         prediction=prediction,
     )
     click.echo(_("created round %(name)s of contest %(slug)s", name=round_.name, slug=contest.slug))
+    for shared in practice.shared_with_practice(db.session(), round_.bank) if round_.bank else []:
+        click.echo(
+            _(
+                "warning: %(count)d questions of this round's bank are also in the practice bank “%(bank)s”, whose "
+                "right answers anyone can see",
+                count=shared.count,
+                bank=shared.bank,
+            ),
+            err=True,
+        )
     click.echo(str(round_.id))
 
 

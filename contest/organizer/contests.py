@@ -39,6 +39,23 @@ def _render(form: ContestForm, contest: Contest | None = None) -> ResponseReturn
     ), (400 if problems(form) else 200)
 
 
+def _warn_if_practice_shares(contest: Contest) -> None:
+    """Practice shows its right answers: say so when a round's bank holds some of the same questions."""
+    if contest.practice_bank is None:
+        return
+    for shared in practice.shared_with_rounds(db.session(), contest.practice_bank):
+        flash(
+            _(
+                "Warning: %(count)d questions of the practice bank are also in the bank “%(bank)s” of the round "
+                "“%(round)s”. Practice shows their right answers, so participants may know them before the round.",
+                count=shared.count,
+                bank=shared.bank,
+                round=shared.round,
+            ),
+            "warning",
+        )
+
+
 @bp.route("/contests/new", methods=["GET", "POST"])
 @organizer_required
 def contest_new() -> ResponseReturnValue:
@@ -72,6 +89,7 @@ def contest_new() -> ResponseReturnValue:
                 )
             else:
                 flash(_("The contest %(title)s was created.", title=contest.title), "success")
+            _warn_if_practice_shares(contest)
             return redirect(url_for("organizer.round_new", slug=contest.slug))
     return _render(form)
 
@@ -92,6 +110,7 @@ def contest_edit(slug: str) -> ResponseReturnValue:
         else:
             db.session.commit()
             flash(_("The contest %(title)s was saved.", title=contest.title), "success")
+            _warn_if_practice_shares(contest)
             return redirect(url_for("organizer.contest_list"))
     return _render(form, contest)
 

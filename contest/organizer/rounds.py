@@ -96,6 +96,17 @@ def _save(form: RoundForm, banks: BankCounts, contest: Contest, round_: Round | 
 def _warn_if_key_collectable(round_: Round) -> None:
     if round_.key_collectable:
         flash(str(KEY_WARNING), "warning")
+    if round_.bank is not None:
+        for shared in practice.shared_with_practice(db.session(), round_.bank):
+            flash(
+                _(
+                    "Warning: %(count)d questions of this round's bank are also in the practice bank “%(bank)s”, "
+                    "whose right answers anyone can see.",
+                    count=shared.count,
+                    bank=shared.bank,
+                ),
+                "warning",
+            )
 
 
 KEY_WARNING = _l(

@@ -19,7 +19,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from contest.models import Contest, PracticeAnswer, QuestionBank, Round
+from contest.models import Contest, PracticeAnswer, Question, QuestionBank, Round
 from contest.numbers import whole_number
 from contest.services.errors import InvalidInput, NotFound
 from contest.services.quiz.pool import QuestionContent, bank_content
@@ -198,3 +198,45 @@ def practice_bank_choices(session: Session) -> list[str]:
     used = banks_used_by_rounds(session)
     banks = session.scalars(select(QuestionBank).order_by(QuestionBank.name))
     return [bank.name for bank in banks if bank.id not in used]
+
+
+@dataclass(frozen=True)
+class SharedQuestions:
+    """Questions of a practice bank that a round's bank also holds (same text and options): practice shows their
+    right answers, so a participant may know them before the round."""
+
+    bank: str  # the round's bank
+    round: str  # one round drawing from it
+    count: int
+
+
+def shared_with_rounds(session: Session, practice: QuestionBank) -> list[SharedQuestions]:
+    """The rounds' banks holding questions of this practice bank, with how many."""
+    used = banks_used_by_rounds(session)
+    if not used:
+        return []
+    mine = select(Question.fingerprint).where(Question.bank_id == practice.id)
+    rows = session.execute(
+        select(QuestionBank.id, QuestionBank.name, func.count(Question.id))
+        .join(Question, Question.bank_id == QuestionBank.id)
+        .where(QuestionBank.id.in_(used), QuestionBank.id != practice.id, Question.fingerprint.in_(mine))
+        .group_by(QuestionBank.id, QuestionBank.name)
+        .order_by(QuestionBank.name)
+    ).all()
+    return [SharedQuestions(name, used[bank_id], count) for bank_id, name, count in rows]
+
+
+def shared_with_practice(session: Session, bank: QuestionBank) -> list[SharedQuestions]:
+    """The practice banks holding questions of a round's bank (for the round's form), with how many."""
+    practice_ids = practice_bank_ids(session) - {bank.id}
+    if not practice_ids:
+        return []
+    mine = select(Question.fingerprint).where(Question.bank_id == bank.id)
+    rows = session.execute(
+        select(QuestionBank.name, func.count(Question.id))
+        .join(Question, Question.bank_id == QuestionBank.id)
+        .where(QuestionBank.id.in_(practice_ids), Question.fingerprint.in_(mine))
+        .group_by(QuestionBank.name)
+        .order_by(QuestionBank.name)
+    ).all()
+    return [SharedQuestions(name, "", count) for name, count in rows]

@@ -258,3 +258,36 @@ def test_the_quiz_keeps_the_same_option_orders(runner, app, session, clock) -> N
         assert sum(order == ["Đúng", "Sai"] for order in orders) == 6 and ["Sai", "Đúng"] not in orders
         everything = next(order for order in orders if "Tất cả các hình thức trên" in order)
         assert everything[-1] == "Tất cả các hình thức trên"
+
+
+def test_organizers_are_warned_when_practice_shares_questions_with_a_round(runner, app, session) -> None:
+    runner.invoke(args=["demo"])
+    organizer = app.test_client()
+    organizer.post("/login", data={"phone": "0900000001", "password": "Demo@2026", "csrf_token": csrf_token(organizer)})
+    contest = session.scalar(select(Contest).where(Contest.slug == "cds-2026"))
+    data = {
+        "title": contest.title,
+        "scope": "HBX",
+        "rules": contest.rules,
+        "names": "masked",
+        "practice_bank": "Ngân hàng thi thử chuyển đổi số",
+        "csrf_token": csrf_token(organizer),
+    }
+    quiet = organizer.post("/admin/contests/cds-2026/edit", data=data, follow_redirects=True).get_data(as_text=True)
+    assert "Practice shows" not in quiet and "trùng" not in quiet  # the demo's practice bank is a bank of its own
+    # a copy of the round's bank as the practice bank: saved, with a warning naming the bank, the round and the count
+    runner.invoke(args=["bank", "import", "contest/demo_data/sample_bank.csv", "--bank", "Bản sao để ôn"])
+    data["practice_bank"] = "Bản sao để ôn"
+    page = organizer.post("/admin/contests/cds-2026/edit", data=data, follow_redirects=True).get_data(as_text=True)
+    assert "120 câu hỏi của ngân hàng thi thử cũng có trong ngân hàng “Ngân hàng mẫu chuyển đổi số”" in page
+    configured = runner.invoke(args=["contest", "configure", "--slug", "cds-2026", "--practice-bank", "Bản sao để ôn"])
+    # (the command's language follows the app's: after the page above, these tests' app answers in Vietnamese)
+    assert configured.exit_code == 0 and "120" in configured.output
+    assert "“Ngân hàng mẫu chuyển đổi số”" in configured.output
+    # and a new round on a bank the practice shares is warned about too
+    created = runner.invoke(
+        args=["round", "create", "--contest", "cds-2026", "--name", "Tuần 3", "--opens", "2026-12-10T00:00",
+              "--closes", "2026-12-17T00:00", "--questions", "5", "--minutes", "5",
+              "--bank", "Ngân hàng mẫu chuyển đổi số"]
+    )  # fmt: skip
+    assert created.exit_code == 0 and "120" in created.output and "“Bản sao để ôn”" in created.output
