@@ -167,6 +167,7 @@ def question_edit(question_id: int) -> ResponseReturnValue:
         form.text.data, form.topic.data = question.text, question.topic
         form.difficulty.data, form.explanation.data = question.difficulty, question.explanation
         form.answer.data = ",".join(option.letter for option in question.options if option.is_correct)
+        form.picture_alt.data = question.picture_alt
         for option in question.options:
             form.option_fields()[option.position].data = option.text
     elif form.validate_on_submit():
@@ -180,6 +181,7 @@ def question_edit(question_id: int) -> ResponseReturnValue:
                 topic=form.topic.data or "",
                 difficulty=form.difficulty.data or "",
                 explanation=form.explanation.data or "",
+                picture_alt=(form.picture_alt.data or "") if question.picture is not None else None,
                 actor=current_actor(),
                 now=clock.now(),
             )

@@ -78,6 +78,13 @@ class QuestionForm(FlaskForm):
     topic = StringField(_l("Topic"), validators=[Length(max=200)])
     difficulty = SelectField(_l("Difficulty"), choices=DIFFICULTY_CHOICES)
     explanation = TextAreaField(_l("Explanation"), render_kw={"rows": 3})
+    picture_alt = TextAreaField(
+        _l("Description of the question's picture"),
+        description=_l(
+            "What the picture shows, read out to people who cannot see it (required, at most 300 characters)."
+        ),
+        render_kw={"rows": 2},
+    )
 
     def option_fields(self) -> list[Field]:
         return [getattr(self, f"option_{letter.lower()}") for letter in LETTERS]

@@ -111,3 +111,28 @@ def test_the_demo_practice_shows_pictures_with_their_descriptions(runner, client
                 assert client.get(source).mimetype == "image/webp"
                 return
     raise AssertionError("no practice question showed a picture in 20 sets")
+
+
+def test_an_organizer_corrects_a_pictures_description_but_cannot_empty_it(app, session, clock) -> None:
+    organizer = organizer_client(app, session, clock)
+    preview = _upload(organizer, _bank_zip())
+    organizer.post(preview.headers["Location"] + "/confirm", data={"csrf_token": csrf_token(organizer)})
+    question = session.scalar(select(Question).order_by(Question.id))
+    page = organizer.get(f"/admin/questions/{question.id}/edit").get_data(as_text=True)
+    assert f"{ALT} 1" in page and 'name="picture_alt"' in page
+    form = {
+        "text": question.text,
+        "option_a": "Có",
+        "option_b": "Không",
+        "answer": "A",
+        "topic": question.topic,
+        "difficulty": question.difficulty,
+        "explanation": "",
+        "csrf_token": csrf_token(organizer),
+    }
+    refused = organizer.post(f"/admin/questions/{question.id}/edit", data={**form, "picture_alt": "  "})
+    assert refused.status_code == 400 and "thiếu mô tả ảnh" in html.unescape(refused.get_data(as_text=True))
+    saved = organizer.post(f"/admin/questions/{question.id}/edit", data={**form, "picture_alt": "Tin nhắn có mã OTP"})
+    assert saved.status_code == 302
+    session.refresh(question)
+    assert question.picture_alt == "Tin nhắn có mã OTP" and question.picture is not None

@@ -291,3 +291,18 @@ def test_organizers_are_warned_when_practice_shares_questions_with_a_round(runne
               "--bank", "Ngân hàng mẫu chuyển đổi số"]
     )  # fmt: skip
     assert created.exit_code == 0 and "120" in created.output and "“Bản sao để ôn”" in created.output
+
+
+def test_a_signed_in_persons_practice_answers_are_limited_a_visitors_are_not_stored(runner, client, session) -> None:
+    runner.invoke(args=["demo"])
+    visitor = client.application.test_client()
+    address = _start(visitor)
+    _text, options = _shown(visitor.get(address).get_data(as_text=True))
+    token = csrf_token(visitor)
+    visits = [visitor.post(address, data={"choice": options[:1], "csrf_token": token}).status_code for _ in range(35)]
+    assert set(visits) == {200}  # a visitor writes nothing: only the default limit by address applies
+    client.post("/login", data={"phone": "0900000002", "password": "Demo@2026", "csrf_token": csrf_token(client)})
+    token = csrf_token(client)
+    statuses = [client.post(address, data={"choice": options[:1], "csrf_token": token}).status_code for _ in range(31)]
+    assert statuses[:30] == [200] * 30 and statuses[30] == 429
+    assert session.scalar(select(func.count(PracticeAnswer.id))) == 1  # and the same question counted once

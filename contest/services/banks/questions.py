@@ -17,7 +17,7 @@ from contest.services.banks.importing import bump_revision
 from contest.services.console.audit import Actor, record
 from contest.services.errors import InvalidInput, NotFound
 from contest.services.paging import paginate
-from question_bank.images import DraftImage, PreparedImage
+from question_bank.images import DraftImage, PreparedImage, alt_problem
 from question_bank.model import LETTERS, DraftOption, DraftQuestion
 from question_bank.sanitize import clean_question_html
 from question_bank.spreadsheet import parse_answer
@@ -110,6 +110,7 @@ def update_question(
     explanation: str,
     actor: Actor,
     now: datetime,
+    picture_alt: str | None = None,
 ) -> Question:
     """Change a question in place. Attempts already drawn keep their frozen copy, so nothing a
     participant saw or answered changes."""
@@ -130,6 +131,11 @@ def update_question(
         fields["answer"] = _("Every correct letter must point at a filled option.")
     if difficulty not in DIFFICULTIES:
         fields["difficulty"] = _("Choose a difficulty.")
+    if picture_alt is not None and question.picture is not None:
+        picture_alt = " ".join(picture_alt.split())
+        problem = alt_problem(picture_alt)
+        if problem is not None:
+            fields["picture_alt"] = problem.render(_)
     draft = DraftQuestion(
         line=0,
         text=text,
@@ -152,6 +158,8 @@ def update_question(
 
     question.text, question.topic, question.difficulty = text, topic.strip(), difficulty
     question.explanation = clean_question_html(explanation.strip())
+    if picture_alt is not None and question.picture is not None:
+        question.picture_alt = picture_alt
     question.fingerprint, question.multiple, question.updated_at = fingerprint, draft.multiple, now
     by_position = {option.position: option for option in question.options}
     for option in draft.options:
@@ -185,6 +193,7 @@ def question_state(question: Question) -> dict[str, Any]:
         "topic": question.topic,
         "difficulty": question.difficulty,
         "options": {option.letter: [option.text, option.is_correct] for option in question.options},
+        **({"picture_alt": question.picture_alt} if question.picture_id is not None else {}),
     }
 
 
