@@ -125,7 +125,7 @@ def take_picture(
         prepared = pictures.prepare(data) if pictures is not None else prepare_image(data)
     except ImageProblem as error:
         return None, [N_('picture "%(name)s": %(problem)s', name=name, problem=error.message)]
-    return DraftImage(name, alt.strip(), prepared), []
+    return DraftImage(name if isinstance(name, str) else "", alt.strip(), prepared), []  # "": over its cell
 
 
 _IMG = re.compile(r"""<img\b(?:"[^"]*"|'[^']*'|[^'">])*>""", re.IGNORECASE)

@@ -136,3 +136,22 @@ def test_an_organizer_corrects_a_pictures_description_but_cannot_empty_it(app, s
     assert saved.status_code == 302
     session.refresh(question)
     assert question.picture_alt == "Tin nhắn có mã OTP" and question.picture is not None
+
+
+def test_the_preview_names_a_picture_placed_over_a_cell(app, session, clock) -> None:
+    from openpyxl import Workbook
+    from openpyxl.drawing.image import Image as SheetImage
+
+    from tests.question_bank.test_pictures import PICTURE_HEADER
+
+    organizer = organizer_client(app, session, clock)
+    book = Workbook()
+    sheet = book.active
+    sheet.append(PICTURE_HEADER)
+    sheet.append(question(1, "Biểu tượng trong ảnh là gì?", "", "Một hình vuông đỏ"))
+    sheet.add_image(SheetImage(io.BytesIO(png(80, 60, "#c00"))), "K2")
+    out = io.BytesIO()
+    book.save(out)
+    preview = _upload(organizer, out.getvalue(), "nhung-anh.xlsx")
+    page = html.unescape(organizer.get(preview.headers["Location"]).get_data(as_text=True))
+    assert "Ảnh đặt trên ô: Một hình vuông đỏ" in page
