@@ -290,17 +290,8 @@ def contest_configure(
     )
     if contest.practice_bank is not None:
         click.echo(_('practice from bank "%(bank)s"', bank=contest.practice_bank.name))
-        for shared in practice.shared_with_rounds(db.session(), contest.practice_bank):
-            click.echo(
-                _(
-                    "warning: %(count)d questions of the practice bank are also in the bank “%(bank)s” of the round "
-                    "“%(round)s”, whose right answers practice shows",
-                    count=shared.count,
-                    bank=shared.bank,
-                    round=shared.round,
-                ),
-                err=True,
-            )
+        for warning in practice.practice_sharing_warnings(db.session(), contest.practice_bank):
+            click.echo(warning, err=True)
 
 
 @round_cli.command("create")
@@ -349,16 +340,8 @@ def round_create(
         prediction=prediction,
     )
     click.echo(_("created round %(name)s of contest %(slug)s", name=round_.name, slug=contest.slug))
-    for shared in practice.shared_with_practice(db.session(), round_.bank) if round_.bank else []:
-        click.echo(
-            _(
-                "warning: %(count)d questions of this round's bank are also in the practice bank “%(bank)s”, whose "
-                "right answers anyone can see",
-                count=shared.count,
-                bank=shared.bank,
-            ),
-            err=True,
-        )
+    for warning in practice.round_sharing_warnings(db.session(), round_.bank) if round_.bank else []:
+        click.echo(warning, err=True)
     click.echo(str(round_.id))
 
 

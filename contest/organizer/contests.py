@@ -41,19 +41,9 @@ def _render(form: ContestForm, contest: Contest | None = None) -> ResponseReturn
 
 def _warn_if_practice_shares(contest: Contest) -> None:
     """Practice shows its right answers: say so when a round's bank holds some of the same questions."""
-    if contest.practice_bank is None:
-        return
-    for shared in practice.shared_with_rounds(db.session(), contest.practice_bank):
-        flash(
-            _(
-                "Warning: %(count)d questions of the practice bank are also in the bank “%(bank)s” of the round "
-                "“%(round)s”. Practice shows their right answers, so participants may know them before the round.",
-                count=shared.count,
-                bank=shared.bank,
-                round=shared.round,
-            ),
-            "warning",
-        )
+    if contest.practice_bank is not None:
+        for warning in practice.practice_sharing_warnings(db.session(), contest.practice_bank):
+            flash(warning, "warning")
 
 
 @bp.route("/contests/new", methods=["GET", "POST"])

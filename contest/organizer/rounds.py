@@ -93,20 +93,13 @@ def _save(form: RoundForm, banks: BankCounts, contest: Contest, round_: Round | 
         return None
 
 
-def _warn_if_key_collectable(round_: Round) -> None:
+def _warn_about_the_key(round_: Round) -> None:
+    """A key participants could collect, or questions a practice bank shows with their answers."""
     if round_.key_collectable:
         flash(str(KEY_WARNING), "warning")
     if round_.bank is not None:
-        for shared in practice.shared_with_practice(db.session(), round_.bank):
-            flash(
-                _(
-                    "Warning: %(count)d questions of this round's bank are also in the practice bank “%(bank)s”, "
-                    "whose right answers anyone can see.",
-                    count=shared.count,
-                    bank=shared.bank,
-                ),
-                "warning",
-            )
+        for warning in practice.round_sharing_warnings(db.session(), round_.bank):
+            flash(warning, "warning")
 
 
 KEY_WARNING = _l(
@@ -127,7 +120,7 @@ def round_new(slug: str) -> ResponseReturnValue:
     elif form.validate() and (round_ := _save(form, banks, contest, None)) is not None:
         db.session.commit()
         flash(_("The round %(name)s was created.", name=round_.name), "success")
-        _warn_if_key_collectable(round_)
+        _warn_about_the_key(round_)
         return redirect(url_for("organizer.round_detail", round_id=round_.id))
     return _render_form(form, banks, contest)
 
@@ -147,7 +140,7 @@ def round_edit(round_id: int) -> ResponseReturnValue:
     elif form.validate() and _save(form, banks, round_.contest, round_) is not None:
         db.session.commit()
         flash(_("The round %(name)s was saved.", name=round_.name), "success")
-        _warn_if_key_collectable(round_)
+        _warn_about_the_key(round_)
         return redirect(url_for("organizer.round_detail", round_id=round_.id))
     return _render_form(form, banks, round_.contest, round_)
 

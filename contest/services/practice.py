@@ -11,6 +11,7 @@ from __future__ import annotations
 import random
 import re
 import secrets
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -200,43 +201,47 @@ def practice_bank_choices(session: Session) -> list[str]:
     return [bank.name for bank in banks if bank.id not in used]
 
 
-@dataclass(frozen=True)
-class SharedQuestions:
-    """Questions of a practice bank that a round's bank also holds (same text and options): practice shows their
-    right answers, so a participant may know them before the round."""
-
-    bank: str  # the round's bank
-    round: str  # one round drawing from it
-    count: int
-
-
-def shared_with_rounds(session: Session, practice: QuestionBank) -> list[SharedQuestions]:
-    """The rounds' banks holding questions of this practice bank, with how many."""
-    used = banks_used_by_rounds(session)
-    if not used:
+def _banks_sharing(session: Session, bank_id: int, among: Collection[int]) -> list[tuple[int, str, int]]:
+    """Of the banks `among` (other than `bank_id`), those holding questions of `bank_id` (same text and options):
+    (id, name, how many), by name."""
+    others = set(among) - {bank_id}
+    if not others:
         return []
-    mine = select(Question.fingerprint).where(Question.bank_id == practice.id)
+    mine = select(Question.fingerprint).where(Question.bank_id == bank_id)
     rows = session.execute(
         select(QuestionBank.id, QuestionBank.name, func.count(Question.id))
         .join(Question, Question.bank_id == QuestionBank.id)
-        .where(QuestionBank.id.in_(used), QuestionBank.id != practice.id, Question.fingerprint.in_(mine))
+        .where(QuestionBank.id.in_(others), Question.fingerprint.in_(mine))
         .group_by(QuestionBank.id, QuestionBank.name)
         .order_by(QuestionBank.name)
     ).all()
-    return [SharedQuestions(name, used[bank_id], count) for bank_id, name, count in rows]
+    return [(row[0], row[1], row[2]) for row in rows]
 
 
-def shared_with_practice(session: Session, bank: QuestionBank) -> list[SharedQuestions]:
-    """The practice banks holding questions of a round's bank (for the round's form), with how many."""
-    practice_ids = practice_bank_ids(session) - {bank.id}
-    if not practice_ids:
-        return []
-    mine = select(Question.fingerprint).where(Question.bank_id == bank.id)
-    rows = session.execute(
-        select(QuestionBank.name, func.count(Question.id))
-        .join(Question, Question.bank_id == QuestionBank.id)
-        .where(QuestionBank.id.in_(practice_ids), Question.fingerprint.in_(mine))
-        .group_by(QuestionBank.name)
-        .order_by(QuestionBank.name)
-    ).all()
-    return [SharedQuestions(name, "", count) for name, count in rows]
+def practice_sharing_warnings(session: Session, practice: QuestionBank) -> list[str]:
+    """What to tell an organizer whose practice bank holds questions a round's bank holds too: practice shows their
+    right answers, so a participant may know them before the round (the form flashes them, the command prints them)."""
+    used = banks_used_by_rounds(session)
+    return [
+        _(
+            "Warning: %(count)d questions of the practice bank are also in the bank “%(bank)s” of the round "
+            "“%(round)s”. Practice shows their right answers, so participants may know them before the round.",
+            count=count,
+            bank=name,
+            round=used[bank_id],
+        )
+        for bank_id, name, count in _banks_sharing(session, practice.id, used)
+    ]
+
+
+def round_sharing_warnings(session: Session, bank: QuestionBank) -> list[str]:
+    """The same, told of a round's bank that holds questions of a practice bank."""
+    return [
+        _(
+            "Warning: %(count)d questions of this round's bank are also in the practice bank “%(bank)s”, whose right "
+            "answers anyone can see.",
+            count=count,
+            bank=name,
+        )
+        for _bank_id, name, count in _banks_sharing(session, bank.id, practice_bank_ids(session))
+    ]
