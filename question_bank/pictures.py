@@ -13,6 +13,7 @@ import posixpath
 import re
 import zipfile
 from dataclasses import dataclass, field
+from functools import cached_property
 from html import unescape
 from urllib.parse import unquote
 
@@ -81,12 +82,23 @@ class Pictures:
             return None
         if wanted in self.files:
             return self.files[wanted]
-        lowered = {path.casefold(): data for path, data in self.files.items()}
-        if wanted.casefold() in lowered:
-            return lowered[wanted.casefold()]
-        base = posixpath.basename(wanted).casefold()
-        same = [data for path, data in self.files.items() if posixpath.basename(path).casefold() == base]
+        if wanted.casefold() in self._by_path:
+            return self._by_path[wanted.casefold()]
+        same = self._by_name.get(posixpath.basename(wanted).casefold(), [])
         return same[0] if len(same) == 1 else None
+
+    @cached_property
+    def _by_path(self) -> dict[str, bytes]:
+        """The zip's files by path, case ignored (built once per read, however many rows name a picture)."""
+        return {path.casefold(): data for path, data in self.files.items()}
+
+    @cached_property
+    def _by_name(self) -> dict[str, list[bytes]]:
+        """The zip's files by their name alone, case ignored."""
+        found: dict[str, list[bytes]] = {}
+        for path, data in self.files.items():
+            found.setdefault(posixpath.basename(path).casefold(), []).append(data)
+        return found
 
 
 def take_picture(
