@@ -31,7 +31,7 @@ run: db-upgrade
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
 test: $(VENV)/.dev-installed
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(or $(TEST_WORKERS),auto) --dist worksteal $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .

@@ -16,6 +16,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 import redis
@@ -56,15 +57,37 @@ class FakeClock:
         self.current = moment
 
 
+def _worker() -> tuple[str, int]:
+    """The pytest-xdist worker this process is ("gw1" -> ("gw1", 1)), or ("", 0) in a run without workers."""
+    name = os.environ.get("PYTEST_XDIST_WORKER", "")
+    return name, int(name.removeprefix("gw") or 0)
+
+
 def _test_database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """SQLite in the worker's own temporary folder, or DATABASE_URL; with several workers each has a database of its
+    own beside it on the same server (`contest_ci_test_gw1`), created when missing."""
     raw = os.environ.get("DATABASE_URL")
     if not raw:
         return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
-    url = database_url(raw)
-    name = make_url(url).database or ""
+    url = make_url(database_url(raw))
+    name = url.database or ""
     if "test" not in name:
         pytest.exit(f"refusing to run tests on database {name!r}: its name must contain 'test'", returncode=2)
-    return url
+    worker, _ = _worker()
+    if not worker:
+        return url.render_as_string(hide_password=False)
+    url = url.set(database=f"{name}_{worker}")
+    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            exists = connection.scalar(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": url.database})
+            if not exists:
+                connection.execute(text(f'CREATE DATABASE "{url.database}"'))
+    except Exception as error:  # a missing server must fail the run, never skip it
+        pytest.exit(f"the test database server {url.render_as_string()} does not answer: {error}", returncode=3)
+    finally:
+        admin.dispose()
+    return url.render_as_string(hide_password=False)
 
 
 @pytest.fixture(scope="session")
@@ -94,6 +117,11 @@ def redis_url() -> str | None:
     url = os.environ.get("REDIS_URL")
     if not url:
         return None
+    worker, number = _worker()
+    if worker:  # each worker its own database number, counting down from the one REDIS_URL names
+        parsed = urlsplit(url)
+        first = int(parsed.path.strip("/") or 0)
+        url = urlunsplit(parsed._replace(path=f"/{(first - number) % 16}"))
     client = redis.Redis.from_url(url)
     try:
         client.ping()

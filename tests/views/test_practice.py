@@ -50,13 +50,14 @@ def test_the_contest_offers_practice_one_question_at_a_time_with_the_answer_and_
     page = client.get(address).get_data(as_text=True)
     _text, options = _shown(page)
     assert "Câu 1 / 10" in page and "Số câu đúng" not in page  # nothing answered yet
-    assert "right answer" not in page and "đáp án đúng" not in page and "data-right" not in page  # nothing before
+    # nothing before ("Chọn tất cả các đáp án đúng." above a multiple-answer question is the instruction, not the key)
+    assert 'class="correct"' not in page and "✓ đáp án đúng" not in page and "data-right" not in page
     right, wrong = _key(session, options)
     question = session.scalar(select(Question).join(Option).where(Option.id == options[0]))
     assert question.bank.name == "Ngân hàng thi thử chuyển đổi số"
 
     checked = _answer(client, address, wrong[:1]).get_data(as_text=True)
-    assert "Chưa đúng" in checked and "đáp án đúng" in checked
+    assert "Chưa đúng" in checked and "✓ đáp án đúng" in checked
     assert "Giải thích:" in checked and question.explanation.split("“")[0][:30] in checked
     assert f"{address[:-1]}2?right=0" in checked  # the next question, the tally carried
 
