@@ -40,7 +40,7 @@ from contest.services.ranking.results_export import write_results
 from contest.services.results import certificates
 from contest.services.results.publishing import publish_results
 from question_bank.export import has_pictures, write_bank_xlsx, write_bank_zip
-from question_bank.gift_export import write_gift
+from question_bank.gift_export import GiftExportError, write_gift
 from question_bank.readers import FORMATS, read_questions
 from question_bank.tables import TableError, read_table
 
@@ -208,7 +208,10 @@ def bank_export(bank_name: str, file: Path) -> None:
     if suffix == ".xlsx" and has_pictures(rows):
         raise click.ClickException(_("the bank has pictures: export it to a .zip file, which holds them"))
     if suffix == ".gift":
-        file.write_text(write_gift(rows), encoding="utf-8")
+        try:
+            file.write_text(write_gift(rows), encoding="utf-8")
+        except GiftExportError as error:
+            raise click.ClickException(translated(error.message)) from error
         count = len(rows)
         if has_pictures(rows):
             click.echo(_("warning: GIFT leaves the pictures out; export to a .zip file to keep them"), err=True)

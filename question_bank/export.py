@@ -12,6 +12,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from question_bank.cell_text import as_cell
 from question_bank.difficulty import VIETNAMESE_NAMES
 from question_bank.model import KIND_NAMES, LETTERS, DraftQuestion
 from question_bank.sanitize import as_typed
@@ -61,16 +62,16 @@ def write_bank_xlsx(questions: list[DraftQuestion], target: Path | str | BinaryI
     workbook, sheet = new_workbook(SHEET_TITLE)
     sheet.append(headers)
     for number, question in enumerate(questions, start=1):
-        by_position = {option.position: as_typed(option.text) for option in question.options}
+        by_position = {option.position: as_cell(option.text) for option in question.options}
         sheet.append(
             [
                 number,
-                as_typed(question.text),
+                as_cell(question.text),
                 *(by_position.get(position, "") for position in range(option_count)),
                 question.answer_letters,
                 question.topic,
                 VIETNAMESE_NAMES[question.difficulty],
-                as_typed(question.explanation),
+                as_cell(question.explanation),
                 KIND_NAMES[question.kind],
                 *_picture_cells(question, bool(picture_headers) and picture_headers[0] == "Ảnh", option_pictures),
             ]

@@ -18,6 +18,9 @@ from question_bank.messages import N_, Message
 MAX_IMAGE_BYTES = 5_000_000  # an uploaded picture
 MAX_SIDE, MIN_SIDE = 6_000, 16  # pixels of an uploaded picture
 MAX_PIXELS = 24_000_000  # decoded, about 100 MB: a phone's photo is 12 to 24 million
+# all the pictures of one file, decoded: a few hundred pictures of a phone's screen, or a score of photos (about half
+# a minute of decoding on one core, once, at upload); a small zip of huge pictures is refused before any is decoded
+MAX_TOTAL_PIXELS = 400_000_000
 SHOWN_SIDE = 960  # the longest side stored: sharp on a phone, light on 3G
 MAX_ALT = 300  # characters of a picture's description
 FORMATS = {"PNG", "JPEG", "GIF", "WEBP"}
@@ -120,6 +123,18 @@ def _clean_webp(data: bytes, picture: Image.Image) -> bool:
             return False
         offset += 8 + size + (size & 1)
     return offset == len(data)
+
+
+def header_pixels(data: bytes) -> int:
+    """The pixels a picture declares in its header (nothing decoded); 0 for what is not a picture."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            with Image.open(io.BytesIO(data)) as picture:
+                width, height = picture.size
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        return 0
+    return width * height
 
 
 def alt_problem(alt: str) -> Message | None:

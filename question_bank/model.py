@@ -42,6 +42,7 @@ class DraftQuestion:
     difficulty: str = "medium"
     explanation: str = ""
     image: DraftImage | None = None
+    sheet: str = ""  # the workbook's sheet it came from, where a file has several
 
     @property
     def multiple(self) -> bool:
@@ -71,6 +72,7 @@ class DraftQuestion:
 class FileProblem:
     line: int | None
     message: Message  # rendered in the reader's language by the application
+    sheet: str = ""  # the workbook's sheet, where a file has several
 
 
 @dataclass

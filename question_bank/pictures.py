@@ -12,6 +12,8 @@ import io
 import posixpath
 import re
 import zipfile
+import zlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from html import unescape
@@ -21,10 +23,13 @@ from defusedxml import ElementTree
 
 from question_bank.images import (
     MAX_IMAGE_BYTES,
+    MAX_TOTAL_PIXELS,
+    SHOWN_SIDE,
     DraftImage,
     ImageProblem,
     PreparedImage,
     alt_problem,
+    header_pixels,
     prepare_image,
 )
 from question_bank.messages import N_, Message
@@ -214,17 +219,34 @@ def open_bank_zip(data: bytes) -> tuple[str, bytes, Pictures]:
         question_data = archive.read(chosen)
         # a picture over the size limit is reported by the row that names it (the whole zip is bounded above)
         files = {entry.filename: archive.read(entry) for entry in entries if entry is not chosen}
-    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, RuntimeError) as error:
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, RuntimeError, zlib.error, EOFError) as error:
         raise TableError(N_("The .zip file cannot be opened: it is broken or not a zip file.")) from error
+    check_total_pixels(files.values())
     return chosen.filename, question_data, Pictures(files=files, from_zip=True)
 
 
-def embedded_pictures(xlsx: bytes) -> dict[tuple[int, int], PlacedPicture]:
-    """Pictures placed over the cells of the workbook's first sheet, by the cell their top-left corner is in."""
+def check_total_pixels(pictures: Iterable[bytes]) -> None:
+    """Refuse, before decoding any, pictures that add up to more pixels than one file may bring."""
+    total = sum(header_pixels(data) for data in pictures)
+    if total > MAX_TOTAL_PIXELS:
+        raise TableError(
+            N_(
+                "The pictures of the file add up to %(count)s million pixels, more than %(max)s million: shrink them "
+                "(a picture is shown at most %(side)d pixels wide) and upload again.",
+                count=f"{total // 1_000_000:,}".replace(",", "."),
+                max=f"{MAX_TOTAL_PIXELS // 1_000_000:,}".replace(",", "."),
+                side=SHOWN_SIDE,
+            )
+        )
+
+
+def embedded_pictures(xlsx: bytes, sheet: str | None = None) -> dict[tuple[int, int], PlacedPicture]:
+    """Pictures placed over the cells of a sheet (its path in the workbook; the first sheet when not given), by the
+    cell their top-left corner is in."""
     try:
         with zipfile.ZipFile(io.BytesIO(xlsx)) as archive:
             names = set(archive.namelist())
-            sheet = _first_sheet(archive)
+            sheet = sheet or _first_sheet(archive)
             drawing = _target(archive, sheet, "drawing") if sheet else None
             if drawing is None or drawing not in names:
                 return {}
@@ -248,7 +270,7 @@ def embedded_pictures(xlsx: bytes) -> dict[tuple[int, int], PlacedPicture]:
                 data = archive.read(path) if archive.getinfo(path).file_size <= MAX_IMAGE_BYTES else None
                 found[cell] = PlacedPicture(data, alt)
             return found
-    except (zipfile.BadZipFile, KeyError, ValueError, RuntimeError, ElementTree.ParseError):
+    except (zipfile.BadZipFile, KeyError, ValueError, RuntimeError, ElementTree.ParseError, zlib.error, EOFError):
         return {}
 
 

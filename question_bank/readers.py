@@ -13,10 +13,10 @@ from question_bank.gift import read_gift
 from question_bank.legacy import detect_legacy
 from question_bank.messages import N_
 from question_bank.model import DraftQuestion, FileProblem, ReadResult
-from question_bank.pictures import Pictures, embedded_pictures, open_bank_zip
+from question_bank.pictures import Pictures, check_total_pixels, embedded_pictures, open_bank_zip
 from question_bank.sanitize import clean_question_html
-from question_bank.spreadsheet import read_spreadsheet
-from question_bank.tables import TableError, decode_csv, read_csv, read_xlsx
+from question_bank.spreadsheet import has_question_header, read_spreadsheet
+from question_bank.tables import TableError, decode_csv, read_csv, read_workbook
 from question_bank.validate import find_duplicates
 
 FORMATS = ("auto", "xlsx", "csv", "gift", "aiken", "zip")
@@ -51,10 +51,7 @@ def read_questions(
             inner_name, inner, found = open_bank_zip(data)
             return read_questions(inner_name, inner, "auto", found)
         if chosen == "xlsx":
-            table = read_xlsx(data)  # checks the archive's unpacked size before anything else reads it
-            pictures = pictures or Pictures()
-            pictures.embedded = embedded_pictures(data)
-            result = read_spreadsheet(table, pictures)
+            result = read_sheets(data, pictures or Pictures())
         elif chosen == "csv":
             result = read_spreadsheet(read_csv(data), pictures)
         elif chosen in ("gift", "aiken"):
@@ -71,6 +68,41 @@ def read_questions(
     except TableError as error:
         return ReadResult([], [FileProblem(None, error.message)])
     return finish(result)
+
+
+def read_sheets(data: bytes, pictures: Pictures) -> ReadResult:
+    """Every visible sheet that carries the question header (one sheet per topic is common); hidden sheets (by
+    convention an old version) and visible sheets without the header are named in the report, never read in
+    silence. With several sheets read, each problem names its sheet."""
+    book = read_workbook(data)  # checks the archive's unpacked size and counts the cells before anything is built
+    notices = [
+        FileProblem(None, N_('sheet "%(sheet)s" is hidden: not read (unhide it to import it)', sheet=name))
+        for name in book.hidden
+    ]
+    with_header = [table for table in book.sheets if has_question_header(table)]
+    if not with_header:
+        if len(book.sheets) == 1:
+            book.sheets[0].sheet = ""
+        result = read_spreadsheet(book.sheets[0], pictures)  # says which columns are missing
+        result.notices = notices
+        return result
+    notices += [
+        FileProblem(None, N_('sheet "%(sheet)s" has no question header: not read', sheet=table.sheet))
+        for table in book.sheets
+        if all(table is not read for read in with_header)
+    ]
+    several = len(with_header) > 1
+    combined = ReadResult([], [], notices=notices)
+    placed = {table.sheet: embedded_pictures(data, table.part) for table in with_header}
+    check_total_pixels(picture.data for found in placed.values() for picture in found.values() if picture.data)
+    for table in with_header:
+        pictures.embedded = placed[table.sheet]
+        if not several:
+            table.sheet = ""
+        result = read_spreadsheet(table, pictures)
+        combined.questions += result.questions
+        combined.problems += result.problems
+    return combined
 
 
 _FIELDS = {"text": "Câu hỏi", "topic": "Chủ đề", "explanation": "Giải thích"}
@@ -125,23 +157,31 @@ def finish(result: ReadResult) -> ReadResult:
         for option in question.options:
             option.text = clean_question_html(option.text)
         if not question.text:
-            problems.append(FileProblem(question.line, N_('column "Câu hỏi": empty once unsafe HTML is removed')))
+            problems.append(
+                FileProblem(question.line, N_('column "Câu hỏi": empty once unsafe HTML is removed'), question.sheet)
+            )
         if len(question.topic) > MAX_TOPIC_LENGTH:
             problems.append(
                 FileProblem(
                     question.line,
                     N_('column "Chủ đề": longer than %(max)d characters', max=MAX_TOPIC_LENGTH),
+                    question.sheet,
                 )
             )
         empty = [option.letter for option in question.options if not option.text and option.image is None]
         if empty:
             problems.append(
                 FileProblem(
-                    question.line, N_("option %(letters)s empty once unsafe HTML is removed", letters=", ".join(empty))
+                    question.line,
+                    N_("option %(letters)s empty once unsafe HTML is removed", letters=", ".join(empty)),
+                    question.sheet,
                 )
             )
         if len(problems) == count:
             kept.append(question)
     problems += find_duplicates(kept)
-    problems.sort(key=lambda problem: problem.line or 0)
-    return ReadResult(kept, problems, result.skipped, result.line_label, notices)
+    order = {sheet: index for index, sheet in enumerate(dict.fromkeys(q.sheet for q in result.questions))}
+    for problem in result.problems:
+        order.setdefault(problem.sheet, len(order))
+    problems.sort(key=lambda problem: (order.get(problem.sheet, 0), problem.line or 0))
+    return ReadResult(kept, problems, result.skipped, result.line_label, [*result.notices, *notices])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 
 import nh3
 
@@ -17,3 +18,19 @@ def clean_question_html(text: str) -> str:
 def as_typed(stored: str) -> str:
     """The text as an organizer would type it in a spreadsheet: entities of plain text undone."""
     return stored if "<" in stored else html.unescape(stored)
+
+
+_BLOCK_END = re.compile(r"</(?:p|div|li|h[1-6]|tr|blockquote|pre|ul|ol|table)\s*>", re.IGNORECASE)
+_TRAILING_BREAKS = re.compile(r"(?:\s*<br\s*/?>\s*)+$", re.IGNORECASE)
+
+
+def html_paragraphs(text: str) -> str:
+    """HTML whose paragraphs (and list items, headings, ...) stay apart once their tags are removed: each one's end
+    becomes a line break."""
+    return _TRAILING_BREAKS.sub("", _BLOCK_END.sub("<br>", text.strip()))
+
+
+def as_stored(typed: str, formatted: bool) -> str:
+    """What an organizer typed in an edit form, stored as the text's own kind: plain text escaped (a "<" stays a
+    "<"), or, for a text that carries formatting (its stored form has tags), HTML reduced to the safe subset."""
+    return clean_question_html(typed) if formatted else html.escape(typed, quote=False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 
 from question_bank.difficulty import parse_difficulty
@@ -17,8 +18,8 @@ from question_bank.model import (
     ReadResult,
 )
 from question_bank.pictures import Pictures, take_picture
-from question_bank.tables import Table
-from question_bank.text import header_key
+from question_bank.tables import Table, TableRow
+from question_bank.text import comparable, header_key
 
 # Header names as organizers write them, compared by header_key (no accents, case or spaces).
 COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
@@ -84,16 +85,49 @@ STANDARD_HEADER = [
     "Giải thích",
 ]
 _ANSWER_SPLIT = re.compile(r"[\s,;/]+")
+_ALIAS_LOOKUP = {header_key(alias): field for field, aliases in COLUMN_ALIASES.items() for alias in aliases}
 
 
 def map_columns(headers: list[str]) -> dict[str, int]:
-    lookup = {header_key(alias): field for field, aliases in COLUMN_ALIASES.items() for alias in aliases}
+    """Each field's column (the first that names it)."""
     columns: dict[str, int] = {}
-    for index, header in enumerate(headers):
-        field = lookup.get(header_key(header))
-        if field and field not in columns:
-            columns[field] = index
+    for field, indexes in _columns_by_field(headers).items():
+        columns[field] = indexes[0]
     return columns
+
+
+def _columns_by_field(headers: list[str]) -> dict[str, list[int]]:
+    found: dict[str, list[int]] = {}
+    for index, header in enumerate(headers):
+        field = _ALIAS_LOOKUP.get(header_key(header))
+        if field:
+            found.setdefault(field, []).append(index)
+    return found
+
+
+def header_problems(headers: list[str]) -> list[Message]:
+    """A header where two columns could hold the same field ("Nội dung" and "Câu hỏi" are both the question's
+    text) cannot be read one way in silence."""
+    problems: list[Message] = []
+    for field, indexes in _columns_by_field(headers).items():
+        if len(indexes) > 1:
+            problems.append(
+                N_(
+                    'the columns %(columns)s could each be "%(field)s": keep one of them under that name and rename '
+                    'the others (for example "Phần" for a section)',
+                    columns=", ".join(f'"{headers[index]}" ({_column_letter(index)})' for index in indexes),
+                    field=COLUMN_TITLES.get(field, field),
+                )
+            )
+    return problems
+
+
+def _column_letter(index: int) -> str:
+    name, number = "", index + 1
+    while number:
+        number, remainder = divmod(number - 1, 26)
+        name = chr(ord("A") + remainder) + name
+    return name
 
 
 def parse_answer(text: str) -> list[str] | None:
@@ -108,37 +142,88 @@ def parse_answer(text: str) -> list[str] | None:
     return letters
 
 
-def _find_header(table: Table, search_rows: int = 10) -> Table:
+def answer_by_text(answer: str, options: list[tuple[str, str]]) -> tuple[list[str] | None, Message | None]:
+    """The letters an "Đáp án" cell names: letters are letters, and an answer equal to the text of exactly one
+    option (`options`: letter, text as typed) is that option. An answer that reads both ways, or as the text of
+    several options, is a problem naming the readings."""
+    letters = parse_answer(answer)
+    wanted = comparable(answer)
+    by_text = [letter for letter, text in options if text and comparable(text) == wanted]
+    if letters is not None and by_text and by_text != letters:
+        return None, N_(
+            'column "Đáp án": "%(answer)s" could be the letter(s) %(letters)s or the text of option %(option)s; '
+            "write the letter(s) alone",
+            answer=answer,
+            letters=", ".join(letters),
+            option=", ".join(by_text),
+        )
+    if letters is not None:
+        return letters, None
+    if len(by_text) > 1:
+        return None, N_(
+            'column "Đáp án": "%(answer)s" is the text of options %(options)s: write the letter(s)',
+            answer=answer,
+            options=", ".join(by_text),
+        )
+    if by_text:
+        return by_text, None
+    return None, N_('column "Đáp án": "%(answer)s" is not a letter A-F nor the text of an option', answer=answer)
+
+
+def _find_header(table: Table, search_rows: int = 20) -> Table:
     """Offices often put a title above the header: take the first row that names the required columns."""
     if all(field in map_columns(table.headers) for field in REQUIRED):
         return table
     for index, record in enumerate(table.rows[:search_rows]):
         if all(field in map_columns(record.cells) for field in REQUIRED):
-            return Table(record.cells, record.number, table.rows[index + 1 :], table.kind, table.encoding)
+            return Table(
+                record.cells,
+                record.number,
+                table.rows[index + 1 :],
+                table.kind,
+                table.encoding,
+                table.sheet,
+                table.part,
+                table.merged,
+            )
     return table
+
+
+def has_question_header(table: Table) -> bool:
+    """Whether the table (a sheet) names the question columns in its first rows."""
+    return all(field in map_columns(_find_header(table).headers) for field in REQUIRED)
 
 
 def read_spreadsheet(table: Table, pictures: Pictures | None = None) -> ReadResult:
     table = _find_header(table)
     columns = map_columns(table.headers)
     missing = [COLUMN_TITLES[field] for field in REQUIRED if field not in columns]
+    sheet = table.sheet
+    merged_header = _merged_header(table)
+    if merged_header:
+        return ReadResult([], [FileProblem(table.header_row, message, sheet) for message in merged_header])
     if missing:
-        return ReadResult(
-            [],
-            [
-                FileProblem(
-                    table.header_row,
-                    N_("missing column(s) %(columns)s", columns=", ".join(f'"{name}"' for name in missing)),
-                )
-            ],
-        )
+        message = N_("missing column(s) %(columns)s", columns=", ".join(f'"{name}"' for name in missing))
+        return ReadResult([], [FileProblem(table.header_row, message, sheet)])
+    header = header_problems(table.headers)
+    if header:
+        return ReadResult([], [FileProblem(table.header_row, message, sheet) for message in header])
+    read_columns = {index for field, index in columns.items() if field != "number"}
     questions: list[DraftQuestion] = []
     problems: list[FileProblem] = []
     for record in table.rows:
-        row_problems: list[Message] = []
+        row_problems: list[Message] = _row_as_written(record, table, read_columns)
 
         def cell(field: str) -> str:
             return record.get(columns.get(field))  # noqa: B023 - used within this iteration only
+
+        def text_cell(field: str) -> str:
+            """A cell of text a participant reads: what the organizer typed, as text (a "<" stays a "<"),
+            or its formatted runs (bold, italic, ...) as the few tags a question may carry."""
+            column = columns.get(field)
+            if column is not None and column in record.rich:  # noqa: B023
+                return record.rich[column]  # noqa: B023
+            return html.escape(cell(field), quote=False)
 
         def picture(image_field: str, alt_field: str) -> tuple[DraftImage | None, list[Message]]:
             name, column = cell(image_field), columns.get(image_field)
@@ -160,7 +245,7 @@ def read_spreadsheet(table: Table, pictures: Pictures | None = None) -> ReadResu
                 pictures and column is not None and (record.number, column) in pictures.embedded  # noqa: B023
             )
 
-        text = cell("text")
+        text = text_cell("text")
         if not text:
             row_problems.append(N_('column "Câu hỏi": the question text is missing'))
         kind_text = cell("kind")
@@ -176,7 +261,7 @@ def read_spreadsheet(table: Table, pictures: Pictures | None = None) -> ReadResu
             if cell(f"option_{letter}") or has_picture(f"image_{letter}"):
                 option_image, image_problems = picture(f"image_{letter}", f"image_alt_{letter}")
                 row_problems += [N_("option %(letter)s: %(problem)s", letter=letter, problem=p) for p in image_problems]
-                options.append(DraftOption(position, cell(f"option_{letter}"), image=option_image))
+                options.append(DraftOption(position, text_cell(f"option_{letter}"), image=option_image))
         if kind == "true_false" and not options:  # the two options go without saying
             options = [DraftOption(0, TRUE_TEXT), DraftOption(1, FALSE_TEXT)]
         if kind == "true_false" and [option.text for option in options] != [TRUE_TEXT, FALSE_TEXT]:
@@ -201,14 +286,18 @@ def read_spreadsheet(table: Table, pictures: Pictures | None = None) -> ReadResu
             )
         answer_text = cell("answer")
         spoken = header_key(answer_text)
+        answer_problem: Message | None = None
         if kind == "true_false" and spoken in TRUE_ANSWERS | FALSE_ANSWERS:
             letters: list[str] | None = ["A" if spoken in TRUE_ANSWERS else "B"]
         else:
-            letters = parse_answer(answer_text)
+            typed = [(option.letter, cell(f"option_{option.letter}")) for option in options]
+            letters, answer_problem = answer_by_text(answer_text, typed)
         if not answer_text:
             row_problems.append(N_('column "Đáp án": the answer is missing'))
         elif letters is None:
-            row_problems.append(N_('column "Đáp án": "%(answer)s" is not a letter A-F', answer=answer_text))
+            row_problems.append(
+                answer_problem or N_('column "Đáp án": "%(answer)s" is not a letter A-F', answer=answer_text)
+            )
         else:
             filled = {option.letter for option in options}
             empty = [letter for letter in letters if letter not in filled]
@@ -239,7 +328,7 @@ def read_spreadsheet(table: Table, pictures: Pictures | None = None) -> ReadResu
             else:
                 difficulty = parsed
         if row_problems:
-            problems.extend(FileProblem(record.number, message) for message in row_problems)
+            problems.extend(FileProblem(record.number, message, sheet) for message in row_problems)
             continue
         questions.append(
             DraftQuestion(
@@ -248,8 +337,56 @@ def read_spreadsheet(table: Table, pictures: Pictures | None = None) -> ReadResu
                 options=options,
                 topic=cell("topic"),
                 difficulty=difficulty,
-                explanation=cell("explanation"),
+                explanation=text_cell("explanation"),
                 image=question_image,
+                sheet=sheet,
             )
         )
     return ReadResult(questions, problems)
+
+
+def _merged_header(table: Table) -> list[Message]:
+    """A header cell merged over several columns ("Phương án" over C:F) names none of them."""
+    return [
+        N_(
+            'the header "%(name)s" is merged over the cells %(cells)s: give each column its own header '
+            '("Phương án A", "Phương án B", ...)',
+            name=next((cell for cell in table.headers[merged.min_col : merged.max_col + 1] if cell), ""),
+            cells=str(merged),
+        )
+        for merged in table.merged
+        if merged.across and merged.min_row <= table.header_row <= merged.max_row
+    ]
+
+
+def _row_as_written(record: TableRow, table: Table, read_columns: set[int]) -> list[Message]:
+    """What keeps a row from being read as the organizer sees it: hidden (withdrawn, or only collapsed?), cells
+    merged across columns, a number whose format cannot be shown with certainty."""
+    problems: list[Message] = []
+    if record.hidden:
+        problems.append(
+            N_(
+                "the row is hidden in Excel: unhide it to import it, or delete it if the question was withdrawn "
+                "(a hidden row is never imported in silence)"
+            )
+        )
+    for merged in table.merged:
+        inside = merged.across and table.header_row < merged.min_row <= record.number <= merged.max_row
+        if inside and any(merged.min_col <= column <= merged.max_col for column in read_columns):
+            problems.append(
+                N_(
+                    "the cells %(cells)s are merged across columns: unmerge them and put each value in its column",
+                    cells=str(merged),
+                )
+            )
+    for column, number_format in sorted(record.unclear.items()):
+        if column in read_columns:
+            problems.append(
+                N_(
+                    'column "%(column)s": a number in the format "%(format)s", which may not read as you see it; '
+                    "type the value as text (format the cell as Text)",
+                    column=table.headers[column] if column < len(table.headers) else _column_letter(column),
+                    format=number_format,
+                )
+            )
+    return problems

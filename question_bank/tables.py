@@ -6,11 +6,17 @@ import csv
 import io
 import unicodedata
 import zipfile
+import zlib
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
 from pathlib import Path
+from typing import Any
 
+from defusedxml.ElementTree import ParseError
+from openpyxl.cell.rich_text import CellRichText
+
+from question_bank.cell_text import UnclearNumber, rich_html, shown_text
 from question_bank.messages import N_, Message
+from question_bank.sheet_scan import CellBudget, MergedRange, ScanError, SheetFacts, count_shared_strings, scan_sheet
 from question_bank.text import clean
 
 CSV_ENCODINGS_REFUSED_MESSAGE = N_(
@@ -32,6 +38,9 @@ class TableError(ValueError):
 class TableRow:
     number: int  # the row number Excel shows, or the CSV line where the record starts
     cells: list[str]
+    hidden: bool = False  # a row hidden in Excel (withdrawn, or only collapsed)
+    rich: dict[int, str] = field(default_factory=dict)  # column -> the cell's text as HTML, where runs are formatted
+    unclear: dict[int, str] = field(default_factory=dict)  # column -> the number format that cannot be shown
 
     def get(self, index: int | None) -> str:
         if index is None or index >= len(self.cells):
@@ -49,6 +58,9 @@ class Table:
     rows: list[TableRow] = field(default_factory=list)
     kind: str = "csv"  # "csv" or "xlsx": problems say "row" for both, as CONTRACT §3 does
     encoding: str = "utf-8"
+    sheet: str = ""  # the sheet's name (xlsx)
+    part: str = ""  # the sheet's path inside the workbook (xlsx), where its pictures are found
+    merged: list[MergedRange] = field(default_factory=list)
 
 
 # Far beyond any real bank, unit tree or staff list, and within what one request should read.
@@ -119,39 +131,17 @@ def read_csv(raw: bytes) -> Table:
     return _with_header(records, "csv", encoding)
 
 
-def _xlsx_text(value: object, number_format: str | None) -> str:
-    """A cell as the text the organizer typed, not as Excel stored it."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, datetime):
-        if value.time() == time(0):
-            return value.strftime("%d/%m/%Y")
-        return value.strftime("%d/%m/%Y %H:%M")
-    if isinstance(value, date):
-        return value.strftime("%d/%m/%Y")
-    if isinstance(value, time):
-        return value.strftime("%H:%M")
-    if isinstance(value, float):
-        if number_format and "%" in number_format:
-            percent = value * 100
-            return f"{int(percent) if percent.is_integer() else round(percent, 10)}%"
-        if value.is_integer():
-            return str(int(value))
-        return repr(round(value, 10))
-    return clean(str(value))
-
-
 BROKEN_XLSX_MESSAGE = N_("The Excel file (.xlsx) cannot be opened: it is broken or not in the .xlsx format.")
+NO_VISIBLE_SHEET_MESSAGE = N_("The workbook has no visible sheet: unhide the sheet that holds the table.")
+_READ_ERRORS = (ParseError, zipfile.BadZipFile, zlib.error, EOFError, OSError, KeyError, ValueError, TypeError)
 
 
-def _check_archive(raw: bytes) -> None:
+def _check_archive(raw: bytes) -> zipfile.ZipFile:
     """An .xlsx is a zip: refuse one that unpacks to far more than any real table before anything reads it
     (a few KB can declare gigabytes). Python's zipfile never unpacks a part beyond its declared size."""
     try:
-        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
-            parts = archive.infolist()
+        archive = zipfile.ZipFile(io.BytesIO(raw))
+        parts = archive.infolist()
     except (zipfile.BadZipFile, ValueError) as error:
         raise TableError(BROKEN_XLSX_MESSAGE) from error
     if len(parts) > MAX_XLSX_PARTS or sum(part.file_size for part in parts) > MAX_XLSX_UNPACKED:
@@ -161,35 +151,140 @@ def _check_archive(raw: bytes) -> None:
                 megabytes=MAX_XLSX_UNPACKED // 1_000_000,
             )
         )
+    return archive
 
 
-def read_xlsx(raw: bytes) -> Table:
-    _check_archive(raw)
+@dataclass
+class Workbook:
+    """The visible sheets of a workbook, read, and the names of those left unread because they are hidden."""
+
+    sheets: list[Table]
+    hidden: list[str] = field(default_factory=list)
+
+
+def read_xlsx(raw: bytes, *, as_shown: bool = False) -> Table:
+    """The first visible sheet of a workbook (units, staff lists): numbers as numbers."""
+    book = read_workbook(raw, as_shown=as_shown, first_only=True)
+    return book.sheets[0]
+
+
+def read_workbook(raw: bytes, *, as_shown: bool = True, first_only: bool = False) -> Workbook:
+    """Every visible sheet of a workbook as a table (or the first with `first_only`). Each sheet's XML is scanned
+    as a stream first: its cells are counted against one cap for the workbook, its hidden rows and merged ranges
+    noted (a merged range gives its value to every row it covers). With `as_shown`, cells read as Excel shows them
+    (question banks), else numbers as plain numbers (units, staff lists)."""
+    archive = _check_archive(raw)
     try:
         from openpyxl import load_workbook  # parses with defusedxml, which is installed
 
-        workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+        names = set(archive.namelist())
+        strings = "xl/sharedStrings.xml"
+        if strings in names:
+            count_shared_strings(archive, strings, CellBudget())
+        workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=True, rich_text=as_shown)
+    except ScanError as error:
+        raise TableError(error.message) from error
     except Exception as error:  # openpyxl raises many types for a broken or foreign file
         raise TableError(BROKEN_XLSX_MESSAGE) from error
     try:
-        sheet = workbook.worksheets[0]
-        sheet.reset_dimensions()  # the size a sheet declares (up to 16,384 x 1,048,576) is not trusted
-        # Rows are read as far as the 51st column: a value there stops the reading with a message; anything
-        # further right is not read at all (each row would otherwise be as wide as its last cell).
-        records: list[TableRow] = []
-        for index, row in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS + 1), start=1):
-            if index > MAX_ROWS:
-                raise TableError(TOO_MANY_ROWS_MESSAGE)
-            if len(row) > MAX_COLUMNS and row[MAX_COLUMNS].value not in (None, ""):
-                raise TableError(TOO_MANY_COLUMNS_MESSAGE)
-            cells = [_xlsx_text(cell.value, getattr(cell, "number_format", None)) for cell in row[:MAX_COLUMNS]]
-            number = next((cell.row for cell in row if getattr(cell, "row", None)), None)
-            if number is None:
+        book = Workbook([])
+        budget = CellBudget()
+        for sheet in workbook.worksheets:
+            if getattr(sheet, "sheet_state", "visible") != "visible":
+                book.hidden.append(sheet.title)
                 continue
-            records.append(TableRow(number, cells))
+            if first_only and book.sheets:
+                continue
+            part = str(getattr(sheet, "_worksheet_path", ""))
+            facts = scan_sheet(archive, part, sheet.title, budget) if part in names else SheetFacts()
+            table = _read_sheet(sheet, facts, as_shown)
+            table.sheet, table.part = sheet.title, part
+            book.sheets.append(table)
+    except ScanError as error:
+        raise TableError(error.message) from error
+    except TableError:
+        raise
+    except _READ_ERRORS as error:  # broken XML after the part openpyxl checked, a corrupt deflate stream
+        raise TableError(BROKEN_XLSX_MESSAGE) from error
     finally:
         workbook.close()
-    return _with_header(records, "xlsx", "xlsx")
+        archive.close()
+    if not book.sheets:
+        raise TableError(NO_VISIBLE_SHEET_MESSAGE)
+    return book
+
+
+def _read_sheet(sheet: Any, facts: SheetFacts, as_shown: bool) -> Table:
+    sheet.reset_dimensions()  # the size a sheet declares (up to 16,384 x 1,048,576) is not trusted
+    # Rows are read as far as the 51st column: a value there stops the reading with a message; anything
+    # further right is not read at all (each row would otherwise be as wide as its last cell).
+    records: list[TableRow] = []
+    for index, row in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS + 1), start=1):
+        if index > MAX_ROWS:
+            raise TableError(TOO_MANY_ROWS_MESSAGE)
+        if len(row) > MAX_COLUMNS and row[MAX_COLUMNS].value not in (None, ""):
+            raise TableError(TOO_MANY_COLUMNS_MESSAGE)
+        number = next((cell.row for cell in row if getattr(cell, "row", None)), None)
+        if number is None:
+            continue
+        record = TableRow(number, [], hidden=number in facts.hidden_rows)
+        for column, cell in enumerate(row[:MAX_COLUMNS]):
+            record.cells.append(_cell_text(cell, column, record, as_shown))
+            if as_shown and (number, column) in facts.rich:
+                record.rich[column] = facts.rich[(number, column)]
+        records.append(record)
+    table = _with_header(records, "xlsx", "xlsx")
+    table.merged = facts.merged
+    _fill_merged(table, facts.merged)
+    return table
+
+
+def _cell_text(cell: Any, column: int, record: TableRow, as_shown: bool) -> str:
+    value, number_format = cell.value, getattr(cell, "number_format", None)
+    if not as_shown:
+        return _plain_text(value)
+    if isinstance(value, CellRichText):
+        formatted = rich_html(value)
+        if formatted is not None:
+            record.rich[column] = formatted
+    try:
+        return shown_text(value, number_format)
+    except UnclearNumber as unclear:
+        record.unclear[column] = unclear.number_format
+        return _plain_text(value)
+
+
+def _plain_text(value: object) -> str:
+    """A cell as the text the organizer typed, numbers written plainly (units, staff lists)."""
+    if isinstance(value, float) and not value.is_integer():
+        return repr(round(value, 10))
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(int(value))
+    return shown_text(value, None)
+
+
+def _fill_merged(table: Table, ranges: list[MergedRange]) -> None:
+    """Down a column, a merged range's value (its top-left cell) belongs to every row below it that the range covers
+    and that has content of its own (a topic merged over its questions); ranges across columns are left to the
+    reader, which refuses them where they hold its fields."""
+    rows = {row.number: row for row in table.rows}
+    for merged in ranges:
+        if merged.across or merged.max_row == merged.min_row or merged.min_row < table.header_row:
+            continue
+        top = rows.get(merged.min_row)
+        if top is None:
+            continue
+        value, rich = top.get(merged.min_col), top.rich.get(merged.min_col)
+        for number in range(merged.min_row + 1, merged.max_row + 1):
+            row = rows.get(number)
+            if row is None:
+                continue
+            while len(row.cells) <= merged.min_col:
+                row.cells.append("")
+            if not row.cells[merged.min_col]:
+                row.cells[merged.min_col] = value
+                if rich is not None:
+                    row.rich[merged.min_col] = rich
 
 
 def _with_header(records: list[TableRow], kind: str, encoding: str) -> Table:

@@ -117,3 +117,5 @@ class BankUpload(Base):
     skip_unsupported: Mapped[bool] = mapped_column(default=False)
     data: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # the file as it was read at upload (contest.services.banks.readings), pictures stored by digest already
+    reading: Mapped[bytes | None] = mapped_column(LargeBinary, default=None)

@@ -23,10 +23,11 @@ from contest.services.banks import questions, uploads
 from contest.services.banks.importing import bank_questions
 from contest.services.console import morning
 from contest.services.errors import InvalidInput
-from contest.services.problems import FileProblems
+from contest.services.problems import FileProblems, translated
 from question_bank.export import has_pictures, write_bank_xlsx, write_bank_zip
-from question_bank.gift_export import write_gift
+from question_bank.gift_export import GiftExportError, write_gift
 from question_bank.model import LETTERS
+from question_bank.sanitize import as_typed
 
 
 @bp.get("/")
@@ -150,7 +151,11 @@ def bank_export_zip(bank_id: int) -> ResponseReturnValue:
 @organizer_required
 def bank_export_gift(bank_id: int) -> ResponseReturnValue:
     bank = questions.get_bank(db.session(), bank_id)
-    text = write_gift(bank_questions(db.session(), bank))
+    try:
+        text = write_gift(bank_questions(db.session(), bank))
+    except GiftExportError as error:
+        flash(translated(error.message), "error")
+        return redirect(url_for("organizer.bank_detail", bank_id=bank.id)), 303
     return Response(
         text,
         mimetype="text/plain",
@@ -164,12 +169,13 @@ def question_edit(question_id: int) -> ResponseReturnValue:
     question = questions.get_question(db.session(), question_id)
     form = QuestionForm()
     if request.method == "GET":
-        form.text.data, form.topic.data = question.text, question.topic
-        form.difficulty.data, form.explanation.data = question.difficulty, question.explanation
+        # as the organizer would type it: plain text without its entities, formatted text as its HTML
+        form.text.data, form.topic.data = as_typed(question.text), question.topic
+        form.difficulty.data, form.explanation.data = question.difficulty, as_typed(question.explanation)
         form.answer.data = ",".join(option.letter for option in question.options if option.is_correct)
         form.picture_alt.data = question.picture_alt
         for option in question.options:
-            form.option_fields()[option.position].data = option.text
+            form.option_fields()[option.position].data = as_typed(option.text)
     elif form.validate_on_submit():
         try:
             questions.update_question(

@@ -20,16 +20,24 @@ class Problem:
     row: int | None  # None: the file as a whole
     message: Message
     label: str = "row"  # "row" for spreadsheets and CSV (CONTRACT §3), "line" for GIFT/Aiken
+    sheet: str = ""  # the workbook's sheet, where the file has several
 
     def text(self) -> str:
         return translated(self.message)
 
-    def __str__(self) -> str:
+    def where(self) -> str:
+        """ "row 5", "line 12", or 'row 5, sheet "Chủ đề 2"' (empty for the file as a whole)."""
         if self.row is None:
-            return self.text()
+            return gettext('sheet "%(sheet)s"', sheet=self.sheet) if self.sheet else ""
         if self.label == "line":
-            return gettext("line %(number)d: %(message)s", number=self.row, message=self.text())
-        return gettext("row %(number)d: %(message)s", number=self.row, message=self.text())
+            return gettext("line %(number)d", number=self.row)
+        if self.sheet:
+            return gettext('row %(number)d, sheet "%(sheet)s"', number=self.row, sheet=self.sheet)
+        return gettext("row %(number)d", number=self.row)
+
+    def __str__(self) -> str:
+        where = self.where()
+        return f"{where}: {self.text()}" if where else self.text()
 
 
 class FileProblems(InvalidInput):

@@ -119,7 +119,7 @@ def test_problems_and_lines_are_printed_in_vietnamese_when_asked(app, runner, se
     data = xlsx_bytes([row(1, "Câu tốt?"), row(2, "Câu hai?", answer="Z")])
     refused = runner.invoke(args=["bank", "import", _file(tmp_path, "bad.xlsx", data), "--bank", "B"])
     assert refused.exit_code == 1
-    assert 'dòng 3: cột "Đáp án": "Z" không phải chữ cái A-F' in refused.output
+    assert 'dòng 3: cột "Đáp án": "Z" không phải chữ cái A-F, cũng không trùng nội dung phương án nào' in refused.output
     assert "1 lỗi: chưa nhập gì" in refused.output
     imported = runner.invoke(args=["bank", "import", str(DEMO_DATA / "sample_bank.csv"), "--bank", "CĐS"])
     assert 'đã nhập 120 câu hỏi vào ngân hàng "CĐS"' in imported.output

@@ -55,7 +55,7 @@ def test_bad_kinds_are_problems_by_row_and_nothing_is_read() -> None:
         (2, 'cột "Đáp án": câu loại Một đáp án chỉ có một đáp án, không phải 2'),
         (3, 'cột "Loại câu hỏi": câu Đúng/Sai có hai phương án "Đúng" và "Sai" (hoặc để trống các phương án)'),
         (4, 'cột "Loại câu hỏi": "Tự luận" không phải Một đáp án / Nhiều đáp án / Đúng/Sai'),
-        (5, 'cột "Đáp án": "Có lẽ" không phải chữ cái A-F'),
+        (5, 'cột "Đáp án": "Có lẽ" không phải chữ cái A-F, cũng không trùng nội dung phương án nào'),
     ]
 
 

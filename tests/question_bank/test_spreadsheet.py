@@ -93,7 +93,7 @@ def test_blank_rows_are_skipped_and_rows_keep_excel_numbers() -> None:
     data = xlsx_bytes([row(1, "Câu một?"), [None] * 10, ["", " ", None], row(4, "Câu bốn?", answer="X")])
     result = read_questions("bank.xlsx", data)
     assert [q.line for q in result.questions] == [2]
-    assert _messages(result) == ['5: cột "Đáp án": "X" không phải chữ cái A-F']
+    assert _messages(result) == ['5: cột "Đáp án": "X" không phải chữ cái A-F, cũng không trùng nội dung phương án nào']
 
 
 def test_numbers_and_dates_read_back_as_typed() -> None:
@@ -110,7 +110,8 @@ def test_numbers_and_dates_read_back_as_typed() -> None:
     workbook.save(buffer)
     result = read_questions("bank.xlsx", buffer.getvalue())
     assert result.problems == []
-    assert [o.text for o in result.questions[0].options] == ["2020", "2021", "0.5", "10/10/2026"]
+    # as a Vietnamese Excel shows them: a decimal comma
+    assert [o.text for o in result.questions[0].options] == ["2020", "2021", "0,5", "10/10/2026"]
     assert [o.text for o in result.questions[1].options][:2] == ["70%", "25%"]
 
 
@@ -128,9 +129,9 @@ def test_merged_and_styled_cells_are_tolerated() -> None:
     buffer = io.BytesIO()
     workbook.save(buffer)
     result = read_questions("bank.xlsx", buffer.getvalue())
-    # The merged title above is skipped; the merged topic belongs to the first row only.
+    # The merged title above is skipped; the merged topic belongs to every row it covers, as Excel shows it.
     assert result.problems == []
-    assert [(q.line, q.topic) for q in result.questions] == [(3, "Chủ đề"), (4, "")]
+    assert [(q.line, q.topic) for q in result.questions] == [(3, "Chủ đề"), (4, "Chủ đề")]
 
 
 def test_every_problem_is_reported_with_its_row_and_column() -> None:
@@ -182,7 +183,7 @@ def test_missing_required_columns_are_named() -> None:
 def test_csv_line_numbers_count_multi_line_cells() -> None:
     text = csv_text([row(1, "Dòng một\ndòng hai?"), row(2, "Câu hai?", answer="Z")])
     result = read_questions("bank.csv", text.encode())
-    assert _messages(result) == ['4: cột "Đáp án": "Z" không phải chữ cái A-F']
+    assert _messages(result) == ['4: cột "Đáp án": "Z" không phải chữ cái A-F, cũng không trùng nội dung phương án nào']
 
 
 def test_csv_in_utf8_with_bom_windows_1258_and_semicolons() -> None:
@@ -238,7 +239,7 @@ def test_legacy_text_that_cannot_be_converted_surely_is_a_problem() -> None:
     assert _messages(result)[0].startswith('2: cột "Câu hỏi": văn bản gõ bằng bảng mã cũ')
 
 
-def test_html_is_reduced_to_a_safe_subset() -> None:
+def test_text_typed_in_a_cell_is_text_tags_included() -> None:
     data = xlsx_bytes(
         [
             row(
@@ -250,8 +251,11 @@ def test_html_is_reduced_to_a_safe_subset() -> None:
     )
     result = read_questions("bank.xlsx", data)
     question = result.questions[0]
-    assert question.text == "H<sub>2</sub>O <b>đậm</b>"
-    assert [o.text for o in question.options] == ["Một", "a &lt; b &amp; c"]
+    # shown as typed, escaped: nothing in a cell runs, and nothing typed is cut away
+    assert question.text == (
+        'H&lt;sub&gt;2&lt;/sub&gt;O &lt;script&gt;alert(1)&lt;/script&gt;&lt;b onclick="x()"&gt;đậm&lt;/b&gt;'
+    )
+    assert [o.text for o in question.options] == ["&lt;img src=x onerror=alert(1)&gt;Một", "a &lt; b &amp; c"]
 
 
 def test_broken_or_unknown_files_are_one_clear_problem() -> None:

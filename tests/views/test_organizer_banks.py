@@ -77,10 +77,10 @@ def test_a_broken_file_is_reported_by_row_and_imports_nothing(client, session, o
     page = preview.get_data(as_text=True)
     assert preview.status_code == 422
     assert "Có 2 lỗi" in page
-    assert '<td class="numeric">3</td><td>cột &#34;Câu hỏi&#34;: thiếu nội dung câu hỏi</td>' in page
+    assert "<td>dòng 3</td><td>cột &#34;Câu hỏi&#34;: thiếu nội dung câu hỏi</td>" in page
     assert "cần ít nhất 2 phương án, mới có 1" in page
     english = client.get(response.headers["Location"] + "?lang=en").get_data(as_text=True)
-    assert '<td class="numeric">3</td><td>column &#34;Câu hỏi&#34;: the question text is missing</td>' in english
+    assert "<td>row 3</td><td>column &#34;Câu hỏi&#34;: the question text is missing</td>" in english
     assert "at least 2 options are needed, there are 1" in english
     assert "Nhập " not in page.split("<main")[1].split("</main>")[0].replace("Nhập vào", "")
     # confirming anyway is refused and changes nothing
@@ -109,8 +109,10 @@ def test_uploaded_script_never_reaches_the_page(client, session, organizer) -> N
         [row(1, "<script>alert('x')</script>Câu <b>đậm</b>?", options=("<img src=x onerror=alert(1)>A", "B"))]
     )
     preview = client.get(_upload(client, data).headers["Location"]).get_data(as_text=True)
-    assert "<script>alert" not in preview and "onerror" not in preview
-    assert "Câu <b>đậm</b>?" in preview
+    # typed in a cell, tags are text: shown as typed, escaped, never run (and never cut away in silence)
+    assert "<script>alert" not in preview and "<img src=x" not in preview and "<b>đậm" not in preview
+    assert "&lt;script&gt;alert('x')&lt;/script&gt;Câu &lt;b&gt;đậm&lt;/b&gt;?" in preview
+    assert "&lt;img src=x onerror=alert(1)&gt;A" in preview
 
 
 def test_discard_removes_the_upload(client, session, organizer) -> None:
@@ -244,3 +246,41 @@ def test_the_bank_page_shows_twenty_questions_a_page_with_its_filters(app, sessi
     assert "Trang 1 / 6" in page  # 120 questions, 20 a page
     easy = client.get("/admin/banks/1?difficulty=easy&page=2").get_data(as_text=True)
     assert "Trang 2 / 2" in easy and "difficulty=easy" in easy  # the filter is kept from page to page
+
+
+def test_the_edit_page_keeps_text_as_text_and_formatting_as_formatting(client, session, clock, organizer) -> None:
+    bank = _bank_with_questions(session, clock)
+    plain, formatted = bank.questions[0], bank.questions[1]
+    plain.text = "Nếu x&lt;y thì?"  # as an import stores "Nếu x<y thì?" typed in a cell
+    formatted.text = "H<sub>2</sub>O là <b>nước</b>?"  # as an import stores Excel's subscript and bold runs
+    session.commit()
+    page = client.get(f"/admin/questions/{plain.id}/edit").get_data(as_text=True)
+    assert "Nếu x&lt;y thì?</textarea>" in page  # the organizer reads "x<y", not "x&lt;y"
+    base = {
+        "option_a": "a<b",
+        "option_b": "Phương án 1",
+        "option_c": "",
+        "option_d": "",
+        "option_e": "",
+        "option_f": "",
+        "answer": "A",
+        "topic": "",
+        "difficulty": "easy",
+        "explanation": "",
+    }
+    saved = client.post(
+        f"/admin/questions/{plain.id}/edit",
+        data={**base, "text": "Nếu a<b và b<c thì?", "csrf_token": csrf_token(client)},
+    )
+    assert saved.status_code == 302
+    session.refresh(plain)
+    assert plain.text == "Nếu a&lt;b và b&lt;c thì?"  # kept whole, shown as typed
+    assert plain.options[0].text == "a&lt;b"
+    page = client.get(f"/admin/questions/{formatted.id}/edit").get_data(as_text=True)
+    assert "H&lt;sub&gt;2&lt;/sub&gt;O là &lt;b&gt;nước&lt;/b&gt;?</textarea>" in page  # its HTML, to keep or change
+    client.post(
+        f"/admin/questions/{formatted.id}/edit",
+        data={**base, "text": "H<sub>2</sub>O là <b>nước</b> <script>x</script>?", "csrf_token": csrf_token(client)},
+    )
+    session.refresh(formatted)
+    assert formatted.text == "H<sub>2</sub>O là <b>nước</b> ?"  # formatting kept, anything unsafe removed

@@ -58,7 +58,11 @@ def import_questions(
     label = result.line_label
 
     def as_problems(found: list[FileProblem]) -> list[Problem]:
-        return [Problem(p.line, p.message, label) for p in sorted(found, key=lambda p: p.line or 0)]
+        order: dict[str, int] = {}
+        for problem in found:
+            order.setdefault(problem.sheet, len(order))
+        ordered = sorted(found, key=lambda problem: (order[problem.sheet], problem.line or 0))
+        return [Problem(p.line, p.message, label, p.sheet) for p in ordered]
 
     bank_name = bank_name.strip()
     if not bank_name:

@@ -19,7 +19,7 @@ from contest.services.errors import InvalidInput, NotFound
 from contest.services.paging import paginate
 from question_bank.images import DraftImage, PreparedImage, alt_problem
 from question_bank.model import LETTERS, DraftOption, DraftQuestion
-from question_bank.sanitize import clean_question_html
+from question_bank.sanitize import as_stored
 from question_bank.spreadsheet import parse_answer
 
 PAGE_SIZE = 20  # a page of questions with their options: about a screen and a half each on a laptop
@@ -116,8 +116,13 @@ def update_question(
     participant saw or answered changes."""
     before = question_state(question)
     fields: dict[str, str] = {}
-    text = clean_question_html(text.strip())
-    cleaned = [clean_question_html(option.strip()) for option in options[:MAX_OPTIONS]]
+    # each text keeps its kind: plain text stays text ("x < y" is not cut), formatted text stays safe HTML
+    before_options = {option.position: option.text for option in question.options}
+    text = as_stored(text.strip(), "<" in question.text)
+    cleaned = [
+        as_stored(option.strip(), "<" in before_options.get(position, ""))
+        for position, option in enumerate(options[:MAX_OPTIONS])
+    ]
     if not text:
         fields["text"] = _("Enter the question.")
     pictures = {option.position: option for option in question.options if option.picture is not None}
@@ -157,7 +162,7 @@ def update_question(
         raise InvalidInput(" ".join(fields.values()), fields)
 
     question.text, question.topic, question.difficulty = text, topic.strip(), difficulty
-    question.explanation = clean_question_html(explanation.strip())
+    question.explanation = as_stored(explanation.strip(), "<" in question.explanation)
     if picture_alt is not None and question.picture is not None:
         question.picture_alt = picture_alt
     question.fingerprint, question.multiple, question.updated_at = fingerprint, draft.multiple, now

@@ -12,10 +12,12 @@ from sqlalchemy.orm import Session
 
 from contest.models import BankUpload, User
 from contest.services.banks.importing import BankImportSummary, import_questions
+from contest.services.banks.pictures import store_pictures
+from contest.services.banks.readings import dump_reading, load_reading
 from contest.services.console.audit import Actor, record
 from contest.services.errors import InvalidInput, NotFound
 from contest.services.problems import FileProblems, Problem
-from question_bank.model import DraftQuestion
+from question_bank.model import DraftQuestion, ReadResult
 from question_bank.readers import read_questions
 
 UPLOAD_LIFETIME = timedelta(days=1)
@@ -38,6 +40,11 @@ def stage_upload(
     if not data:
         raise InvalidInput(_("The file is empty."), {"file": _("The file is empty.")})
     session.execute(delete(BankUpload).where(BankUpload.created_at < now - UPLOAD_LIFETIME))
+    # read once, here: the preview and the import use this reading, and its pictures are stored already
+    result = read_questions(filename, data, file_format)
+    if not result.problems:  # a file with problems is not imported: its pictures are not kept
+        images = [image for q in result.questions for image in (q.image, *(o.image for o in q.options))]
+        store_pictures(session, images, now)
     upload = BankUpload(
         user_id=user.id,
         bank_name=bank_name.strip(),
@@ -46,6 +53,7 @@ def stage_upload(
         file_format=file_format,
         skip_unsupported=skip_unsupported,
         created_at=now,
+        reading=dump_reading(result),
     )
     session.add(upload)
     session.flush()
@@ -77,7 +85,7 @@ class UploadPreview:
 
 def preview_upload(session: Session, upload: BankUpload, now: datetime) -> UploadPreview:
     """Everything import would do, without writing: the problems, or what would be imported."""
-    result = read_questions(upload.filename, upload.data, upload.file_format)
+    result = upload_reading(upload)
     preview = UploadPreview(upload, questions=result.questions)
     try:
         preview.summary = import_questions(
@@ -95,7 +103,7 @@ def preview_upload(session: Session, upload: BankUpload, now: datetime) -> Uploa
 
 def confirm_upload(session: Session, upload: BankUpload, *, actor: Actor, now: datetime) -> BankImportSummary:
     """Import the staged file (validated again: the bank may have changed since the preview)."""
-    result = read_questions(upload.filename, upload.data, upload.file_format)
+    result = upload_reading(upload)
     summary = import_questions(
         session,
         bank_name=upload.bank_name,
@@ -107,6 +115,13 @@ def confirm_upload(session: Session, upload: BankUpload, *, actor: Actor, now: d
     )
     session.delete(upload)
     return summary
+
+
+def upload_reading(upload: BankUpload) -> ReadResult:
+    """What the file was read as when it was uploaded (an upload kept from before readings were kept is read now)."""
+    if upload.reading is not None:
+        return load_reading(upload.reading)
+    return read_questions(upload.filename, upload.data, upload.file_format)
 
 
 def discard_upload(session: Session, upload: BankUpload, *, actor: Actor, now: datetime) -> None:
