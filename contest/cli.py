@@ -27,7 +27,7 @@ from contest.services import practice
 from contest.services.banks.importing import bank_questions, import_questions
 from contest.services.console.audit import Actor, record
 from contest.services.console.contests import configure_contest, create_contest
-from contest.services.console.rounds import create_round
+from contest.services.console.rounds import create_round, draw_warnings
 from contest.services.errors import DomainError
 from contest.services.people.accounts import create_admin as create_admin_account
 from contest.services.people.units import import_units
@@ -310,6 +310,11 @@ def contest_configure(
 @click.option(
     "--prediction", type=click.Choice(["full_score", "participants", "none"]), default="full_score", show_default=True
 )
+@click.option(
+    "--reuse-revealed",
+    is_flag=True,
+    help="Also draw questions whose right answers earlier rounds have shown (by default they are left out).",
+)
 @in_transaction
 def round_create(
     slug: str,
@@ -322,6 +327,7 @@ def round_create(
     bank_name: str | None,
     draw: str | None,
     prediction: str,
+    reuse_revealed: bool,
 ) -> None:
     """Create a round; its id is printed alone on the last line."""
     contest = db.session.scalar(select(Contest).where(Contest.slug == slug))
@@ -341,9 +347,12 @@ def round_create(
         bank_name=bank_name,
         draw=draw,
         prediction=prediction,
+        reuse_revealed=reuse_revealed,
     )
     click.echo(_("created round %(name)s of contest %(slug)s", name=round_.name, slug=contest.slug))
     for warning in practice.round_sharing_warnings(db.session(), round_.bank) if round_.bank else []:
+        click.echo(warning, err=True)
+    for warning in draw_warnings(db.session(), round_, clock.now()):
         click.echo(warning, err=True)
     click.echo(str(round_.id))
 
@@ -371,11 +380,18 @@ def _round(round_id: int) -> Round:
 
 @round_cli.command("close")
 @click.argument("round_id", type=int)
+@click.option(
+    "--outside-tables",
+    "outside_tables_ok",
+    is_flag=True,
+    help="Rank people who belong to no table of the contest outside every table, without a prize (otherwise the "
+    "close stops and names them).",
+)
 @in_transaction
-def round_close(round_id: int) -> None:
+def round_close(round_id: int, outside_tables_ok: bool) -> None:
     """End the round, compute the final ranking (with the prediction tie-break), print the top 10."""
     round_ = _round(round_id)
-    ranked = close_round(db.session(), round_, actor=_me(), now=clock.now())
+    ranked = close_round(db.session(), round_, actor=_me(), now=clock.now(), outside_tables_ok=outside_tables_ok)
     names = dict(
         db.session.execute(
             select(User.id, User.name).where(User.id.in_([r.candidate.user_id for r in ranked[:10]]))

@@ -26,10 +26,12 @@ from contest.services.people.privacy import mask_name
 from contest.services.people.registration import CATEGORY_LABELS
 
 
-def vn_datetime(moment: datetime | None) -> str:
-    """10/10/2026 08:00, in Asia/Ho_Chi_Minh whatever the language."""
-    if moment is None:
+def vn_datetime(moment: datetime | str | None) -> str:
+    """10/10/2026 08:00, in Asia/Ho_Chi_Minh whatever the language (from a datetime or the ISO text the API sends)."""
+    if not moment:
         return ""
+    if isinstance(moment, str):
+        moment = clock.parse_iso(moment.replace("Z", "+00:00"))
     return format_datetime(moment, "dd/MM/yyyy HH:mm")
 
 

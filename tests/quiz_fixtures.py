@@ -87,7 +87,19 @@ def quiz(app, session, clock, client) -> Quiz:
     now = clock()
     bank = make_quiz_bank(session, now)
     _root, unit_a, _unit_b = make_tree(session)
-    contest = Contest(slug="cds", title="Thi CĐS", status="published", scope_unit=unit_a, created_at=now)
+    contest = Contest(
+        slug="cds",
+        title="Thi CĐS",
+        status="published",
+        scope_unit=unit_a,
+        created_at=now,
+        # what its documents and certificates say of who issues them (publishing waits for it)
+        parent_body="UBND tỉnh Thử",
+        issuer="Ban Tổ chức Cuộc thi",
+        place="Thử",
+        signer_title="TM. Ban Tổ chức / Trưởng ban",
+        signer_name="Nguyễn Văn Ký",
+    )
     round_ = Round(
         contest=contest,
         name="Tuần 1",

@@ -4,7 +4,7 @@ from contest.models.attempts import Attempt, AttemptItem
 from contest.models.audit import AuditEntry
 from contest.models.base import Base
 from contest.models.certificates import Certificate
-from contest.models.contests import Contest, Round
+from contest.models.contests import Contest, Round, RoundPoolQuestion
 from contest.models.eligibility import JoinRequest, StaffListEntry
 from contest.models.practice import PracticeAnswer
 from contest.models.questions import BankUpload, Option, Picture, Question, QuestionBank
@@ -28,6 +28,7 @@ __all__ = [
     "QuestionBank",
     "RankingEntry",
     "Round",
+    "RoundPoolQuestion",
     "StaffListEntry",
     "Unit",
     "User",

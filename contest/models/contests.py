@@ -126,6 +126,11 @@ class Round(Base):
     prize_plan: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     # When the organizer made the closed round's results public (`results publish`); None: a draft only staff see.
     results_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The questions a round draws from are the bank's unrevealed ones (services.quiz.round_pool), fixed at its first
+    # draw (round_pool_questions) so that a round closing meanwhile cannot empty an open one; the organizer may
+    # choose, on purpose, to draw revealed questions too.
+    pool_fixed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    reuse_revealed: Mapped[bool] = mapped_column(default=False, server_default="0")
 
     contest: Mapped[Contest] = relationship(back_populates="rounds")
     bank: Mapped[QuestionBank | None] = relationship()
@@ -150,3 +155,12 @@ class Round(Base):
 
     def __repr__(self) -> str:
         return f"<Round {self.id} {self.name}>"
+
+
+class RoundPoolQuestion(Base):
+    """A question a round may draw, fixed at the round's first draw."""
+
+    __tablename__ = "round_pool_questions"
+
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), primary_key=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("questions.id", ondelete="CASCADE"), primary_key=True)

@@ -46,6 +46,10 @@ class JoinRequest(Base):
     requested_at: Mapped[datetime] = mapped_column(UTCDateTime())
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # the unit whose administrator (or, for an organizer, the contest's scope) approved: the approval holds only
+    # while the participant's unit lies under it
+    decided_for_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id", ondelete="SET NULL"))
 
     contest: Mapped[Contest] = relationship()
     user: Mapped[User] = relationship(foreign_keys=[user_id])
+    decided_for_unit: Mapped[Unit | None] = relationship(foreign_keys=[decided_for_unit_id])

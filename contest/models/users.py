@@ -45,6 +45,9 @@ class User(UserMixin, Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     active: Mapped[bool] = mapped_column(default=True)
     anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # A deleted account's keyed hash of its phone (services.people.person_key): the same person registering again
+    # counts as one for attempts, approvals and tables; live accounts leave it empty.
+    person_key: Mapped[str | None] = mapped_column(String(64), index=True)
     # Part of the login cookie: changing it (password change, reset) logs out every session.
     session_token: Mapped[str] = mapped_column(String(32), default=new_session_token)
     # Where the participant registered from, for the integrity flags (accounts made together).

@@ -278,6 +278,14 @@ class RoundForm(FlaskForm):
     require_all = BooleanField(
         _l("An attempt counts only when every question is answered"), false_values=("", "false", "0", "off", "no")
     )
+    reuse_revealed = BooleanField(
+        _l("Also draw questions whose right answers earlier rounds have shown"),
+        false_values=("", "false", "0", "off", "no"),
+        description=_l(
+            "By default a round draws only questions whose right answers no round has shown to its participants, "
+            "so that nobody brings the key from an earlier round."
+        ),
+    )
 
     def process(self, formdata: Any = None, obj: Any = None, data: Any = None, **kwargs: Any) -> None:
         formdata = self.meta.wrap_formdata(self, formdata)
@@ -305,6 +313,7 @@ class RoundForm(FlaskForm):
             "prediction": self.prediction.data or "full_score",
             "review": self.review.data or "after_close",
             "require_all_answered": bool(self.require_all.data),
+            "reuse_revealed": bool(self.reuse_revealed.data),
         }
         try:
             result["opens_at"] = clock.parse_iso(self.opens.data or "")
@@ -429,7 +438,9 @@ class DocumentsForm(FlaskForm):
 
     parent_body = StringField(
         _l("Body above the organizers (first line of the heading)"),
-        description=_l("For example: UBND TỈNH HÒA BÌNH XANH. May stay empty."),
+        description=_l(
+            "For example: UBND TỈNH HÒA BÌNH XANH. Results are published once the heading and signer are set."
+        ),
     )
     issuer = StringField(_l("Organizing body"), description=_l("For example: BAN TỔ CHỨC CUỘC THI."))
     place = StringField(_l("Place, for the date line"), description=_l("For example: Hòa Bình Xanh."))

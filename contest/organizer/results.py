@@ -16,7 +16,7 @@ from contest.organizer import bp, confirmation
 from contest.organizer.forms import DocumentsForm
 from contest.services.console import contests, rounds
 from contest.services.errors import DomainError, InvalidInput
-from contest.services.results import announcement, documents, publishing, settings
+from contest.services.results import announcement, certificates, documents, publishing, settings
 
 
 @bp.post("/rounds/<int:round_id>/results/publish")
@@ -24,13 +24,12 @@ from contest.services.results import announcement, documents, publishing, settin
 def results_publish(round_id: int) -> ResponseReturnValue:
     round_ = rounds.find_round(db.session(), round_id)
     if not confirmation.confirmed() and round_.finalized_at is not None:
-        return confirmation.ask(
-            _("Publish the results of %(name)s?", name=round_.name),
-            _(
-                "The results page becomes public, and every ranked participant gets a certificate of participation "
-                "and every winner a prize certificate, each with a code anyone can check."
-            ),
-            back=url_for("organizer.round_detail", round_id=round_id),
+        # what will be issued, one certificate to look at, and the winners, before anything is made public
+        return render_template(
+            "organizer/publish_confirm.html",
+            round=round_,
+            plan=publishing.publish_plan(db.session(), round_, clock.now()),
+            results=announcement.round_results(db.session(), round_),
         )
     try:
         report = publishing.publish_results(db.session(), round_, actor=current_actor(), now=clock.now())
@@ -50,6 +49,26 @@ def results_publish(round_id: int) -> ResponseReturnValue:
         "success",
     )
     return redirect(url_for("public.results_page", slug=round_.contest.slug, round=round_.id))
+
+
+PREVIEW_CODE = "XEM-TRUOC"  # never a real code: /verify finds nothing for it
+
+
+@bp.get("/rounds/<int:round_id>/results/preview.pdf")
+@organizer_required
+def certificate_preview(round_id: int) -> ResponseReturnValue:
+    """One certificate as publishing would issue it now (the first winner's), marked as a preview."""
+    round_ = rounds.find_round(db.session(), round_id)
+    if round_.finalized_at is None:
+        abort(409)
+    plan = publishing.publish_plan(db.session(), round_, clock.now())
+    if plan.sample is None:
+        abort(404)
+    background, seal = certificates.contest_pictures(db.session(), round_.contest)
+    drawn = certificates.draw(
+        plan.sample, PREVIEW_CODE, certificates.verify_url(PREVIEW_CODE), background=background, seal=seal
+    )
+    return pdf_download(drawn, f"xem-truoc-giay-chung-nhan-{round_.id}.pdf", inline=True)
 
 
 def _ranked_results(round_id: int) -> announcement.RoundResults:

@@ -21,9 +21,11 @@ from contest.services import practice
 from contest.services.banks.questions import banks_with_counts
 from contest.services.console import contests, rounds
 from contest.services.errors import InvalidInput
+from contest.services.quiz.round_pool import availability, pool_size
 from contest.services.ranking import board_settings, leaderboard, prizes
-from contest.services.ranking.closing import close_round
+from contest.services.ranking.closing import OutsideTables, close_round
 from contest.services.ranking.results_export import write_results
+from contest.services.results import publishing
 
 CLOSE_MESSAGE = _l(
     "The round ends now: attempts still open are finished with the answers saved so far, nobody can start again, "
@@ -63,9 +65,15 @@ def _render_form(
 
 
 def _round_banks() -> BankCounts:
-    """The banks a round may draw from: not a practice bank, whose key anyone can see."""
+    """The banks a round may draw from (not a practice bank, whose key anyone can see), with their questions whose
+    right answers no round has shown yet, by topic and difficulty: what a new round draws from."""
     shown = practice.practice_bank_ids(db.session())
-    return [entry for entry in banks_with_counts(db.session()) if entry[0].id not in shown]
+    now = clock.now()
+    return [
+        (bank, topics, dict(availability(db.session(), bank, now).unrevealed))
+        for bank, topics, _counts in banks_with_counts(db.session())
+        if bank.id not in shown
+    ]
 
 
 def _round_form(banks: BankCounts) -> RoundForm:
@@ -100,6 +108,8 @@ def _warn_about_the_key(round_: Round) -> None:
     if round_.bank is not None:
         for warning in practice.round_sharing_warnings(db.session(), round_.bank):
             flash(warning, "warning")
+    for warning in rounds.draw_warnings(db.session(), round_, clock.now()):
+        flash(warning, "warning")
 
 
 KEY_WARNING = _l(
@@ -156,6 +166,8 @@ def round_detail(round_id: int) -> ResponseReturnValue:
         "organizer/round.html",
         round=round_,
         counts=rounds.round_counts(db.session(), round_),
+        pool_size=pool_size(db.session(), round_),
+        missing_documents=publishing.missing_document_fields(round_.contest) if round_.finalized_at else [],
         top=top,
         places=rounds.table_places(db.session(), round_, [entry["user_id"] for entry in top.entries]),
         state=round_.state(clock.now()),
@@ -219,7 +231,18 @@ def round_close(round_id: int) -> ResponseReturnValue:
             str(CLOSE_AGAIN_MESSAGE if again else CLOSE_MESSAGE),
             back=url_for("organizer.round_detail", round_id=round_id),
         )
-    ranked = close_round(db.session(), round_, actor=current_actor(), now=clock.now())
+    try:
+        ranked = close_round(
+            db.session(),
+            round_,
+            actor=current_actor(),
+            now=clock.now(),
+            outside_tables_ok=request.form.get("outside_tables") == "1",
+        )
+    except OutsideTables as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+        return redirect(url_for("organizer.round_detail", round_id=round_id) + "#close-title")
     db.session.commit()
     flash(_("The round is closed: %(count)d participants ranked.", count=len(ranked)), "success")
     return redirect(url_for("organizer.round_detail", round_id=round_id))

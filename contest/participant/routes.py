@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from contest import clock
-from contest.auth.permissions import current_origin
+from contest.auth.permissions import current_actor, current_origin
 from contest.downloads import pdf_download
 from contest.extensions import db
 from contest.numbers import whole_number
@@ -17,8 +17,9 @@ from contest.participant import bp
 from contest.services.console.contests import public_contest
 from contest.services.console.rounds import visible_round
 from contest.services.errors import DomainError, InvalidInput
-from contest.services.people import eligibility
+from contest.services.people import eligibility, profile
 from contest.services.quiz import attempts, receipts
+from contest.services.ranking import tables
 from contest.services.ranking.rules import live_rank
 from contest.services.results import certificates
 
@@ -44,6 +45,10 @@ def take(round_id: int) -> ResponseReturnValue:
         finished=past.finished,
         state=round_.state(now),
         in_scope=attempts.in_scope(current_user, round_),
+        # the contest ranks tables and none takes this person's category: they choose it here, once
+        choose_category=tables.table_categories(round_.contest)
+        if tables.category_needed(round_.contest, current_user.category)
+        else None,
     )
 
 
@@ -52,6 +57,11 @@ def take(round_id: int) -> ResponseReturnValue:
 def start(round_id: int) -> ResponseReturnValue:
     round_ = visible_round(db.session(), round_id)
     try:
+        chosen = request.form.get("category")
+        if chosen is not None and tables.category_needed(round_.contest, current_user.category):
+            profile.choose_category(
+                db.session(), current_user, round_.contest, chosen, actor=current_actor(), now=clock.now()
+            )
         attempts.start_attempt(
             db.session(),
             current_user,

@@ -28,11 +28,15 @@ from contest.services.ranking.closing import close_round
 from contest.services.ranking.prizes import set_prize_plan
 from contest.services.results.publishing import publish_results
 from contest.services.results.settings import set_documents
+from question_bank.model import ReadResult
 from question_bank.readers import read_questions
 from question_bank.tables import read_table
 
 DEMO_DATA = Path(__file__).resolve().parent.parent / "demo_data"
 BANK_NAME = "Ngân hàng mẫu chuyển đổi số"
+# Last week's round showed its right answers after its close: its questions may not serve this week's round, so it
+# drew from a bank of its own (the sample file is shared between the two, every other question to each).
+PAST_BANK_NAME = "Ngân hàng mẫu chuyển đổi số – Tuần 1"
 PRACTICE_BANK_NAME = "Ngân hàng thi thử chuyển đổi số"  # the contest's practice: true/false questions, pictures
 CONTEST_SLUG = "cds-2026"
 CONTEST_TITLE = "Cuộc thi trực tuyến tìm hiểu về chuyển đổi số tỉnh Hòa Bình Xanh năm 2026"
@@ -57,6 +61,7 @@ CONTEST_RULES = """\
 Cuộc thi dành cho cán bộ, công chức, viên chức, đoàn viên, hội viên và người dân trên địa bàn tỉnh.
 
 - Mỗi tuần một đợt thi; mỗi đợt 20 câu hỏi trắc nghiệm chọn ngẫu nhiên, làm trong 15 phút.
+- Câu hỏi của mỗi đợt chưa từng được công bố đáp án ở đợt trước: đáp án một đợt được công bố sau khi đợt kết thúc.
 - Mỗi người được thi tối đa 3 lượt trong một đợt; lượt có kết quả tốt nhất được tính.
 - Hai bảng: Bảng A cho cán bộ, công chức, viên chức; Bảng B cho đoàn viên, hội viên, người lao động, người dân.
 - Mỗi tuần, mỗi bảng có 1 giải Nhất, 1 giải Nhì, 1 giải Ba, 2 giải Khuyến khích; mỗi người chỉ nhận một giải.
@@ -105,8 +110,12 @@ def load_demo(session: Session, *, actor: Actor, now: datetime) -> DemoReport:
     if session.scalar(select(QuestionBank.id).where(QuestionBank.name == BANK_NAME)) is None:
         path = DEMO_DATA / "sample_bank.xlsx"
         result = read_questions(path.name, path.read_bytes())
-        imported = import_questions(session, bank_name=BANK_NAME, result=result, now=now, actor=actor, source=path.name)
-        created.append(f"{imported.imported} questions")
+        # every other question to last week's bank: the two weeks share no question (the keys of last week's,
+        # shown after its close, cannot help this week)
+        for name, questions in ((BANK_NAME, result.questions[::2]), (PAST_BANK_NAME, result.questions[1::2])):
+            half = ReadResult(questions, [], line_label=result.line_label)
+            imported = import_questions(session, bank_name=name, result=half, now=now, actor=actor, source=path.name)
+            created.append(f"{imported.imported} questions in {name}")
     if session.scalar(select(QuestionBank.id).where(QuestionBank.name == PRACTICE_BANK_NAME)) is None:
         path = DEMO_DATA / "practice_bank.csv"
         result = read_questions(path.name, path.read_bytes())
@@ -148,7 +157,7 @@ def load_demo(session: Session, *, actor: Actor, now: datetime) -> DemoReport:
                 question_count=20,
                 minutes=15,
                 max_attempts=3,
-                bank_name=BANK_NAME,
+                bank_name=BANK_NAME if name == ROUND_NAME else PAST_BANK_NAME,
                 draw=":Dễ:8,:Trung bình:8,:Khó:4",
             )
             set_prize_plan(session, round_, DEMO_PRIZES, actor=actor, now=now)  # given at the close

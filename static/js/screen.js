@@ -9,6 +9,10 @@
   var format = new Intl.NumberFormat(lang);
   // rates come rounded by the server (rate_permille: 44 is 4,4 %), so the screen shows what every page shows
   var tenths = new Intl.NumberFormat(lang, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+  var ended = new Intl.DateTimeFormat(lang, {
+    hour: "2-digit", minute: "2-digit", day: "2-digit", month: "2-digit", year: "numeric", hourCycle: "h23",
+    timeZone: "Asia/Ho_Chi_Minh"
+  });
   var clock = new Intl.DateTimeFormat(lang, {
     hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23", timeZone: "Asia/Ho_Chi_Minh"
   });
@@ -51,6 +55,10 @@
     document.getElementById("round-name").textContent = data.round ? data.round.name : "";
     var final = Boolean(data.round && data.round.final);
     document.getElementById("final-title").hidden = !final;
+    var closed = document.getElementById("round-closed");
+    var closedAt = data.round && data.round.closed_at;
+    closed.hidden = !closedAt;
+    closed.textContent = closedAt ? closed.dataset.template.replace("{time}", ended.format(new Date(closedAt))) : "";
     function leaders(list, entries) {
       list.textContent = "";
       entries.forEach(function (entry) {

@@ -61,12 +61,14 @@ def login(page, server: str, phone_number: str, password: str = DEMO_PASSWORD) -
     page.click("button[type=submit]")
 
 
-def register(page, server: str, name: str, phone_number: str, unit_query: str) -> None:  # type: ignore[no-untyped-def]
-    """Register through the real form, choosing the first unit the picker finds for `unit_query`."""
+def register(page, server: str, name: str, phone_number: str, unit_query: str, category: str = "civil_servant") -> None:  # type: ignore[no-untyped-def]
+    """Register through the real form, choosing the first unit the picker finds for `unit_query` (and who they are:
+    required, as every contest may rank tables by it)."""
     page.goto(server + "/register")
     page.fill("#name", name)
     page.fill("#phone", phone_number)
     page.fill("#password", "mat-khau-123")
+    page.select_option("#category", category)
     page.fill("#unit_q", unit_query)
     page.wait_for_selector("input[name=unit_code]")
     page.check("input[name=unit_code] >> nth=0")

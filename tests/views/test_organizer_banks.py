@@ -243,7 +243,7 @@ def test_the_bank_page_shows_twenty_questions_a_page_with_its_filters(app, sessi
     assert session.scalar(select(User.id).where(User.phone == "0900000001")) is not None
     client.post("/login", data={"phone": "0900000001", "password": "Demo@2026", "csrf_token": csrf_token(client)})
     page = client.get("/admin/banks/1").get_data(as_text=True)
-    assert "Trang 1 / 6" in page  # 120 questions, 20 a page
+    assert "Trang 1 / 3" in page  # this week's bank of the demo: 60 questions, 20 a page
     easy = client.get("/admin/banks/1?difficulty=easy&page=2").get_data(as_text=True)
     assert "Trang 2 / 2" in easy and "difficulty=easy" in easy  # the filter is kept from page to page
 

@@ -100,6 +100,7 @@ def test_one_prize_per_person_across_the_contest(organizer_client, five_done, se
         time_limit_s=600,
         bank=first_round.bank,
         prize_plan={"first": 1, "second": 0, "third": 0, "consolation": 0, "one_per_person": True},
+        reuse_revealed=True,  # the same bank after the first round's key was shown: chosen on purpose here
     )
     first_round.prize_plan = {"first": 1, "second": 0, "third": 0, "consolation": 0, "one_per_person": True}
     session.add(second)
@@ -133,7 +134,7 @@ def test_actions_are_recorded_with_before_and_after(organizer_client, five_done,
     entries = session.scalars(select(AuditEntry).order_by(AuditEntry.id)).all()
     assert [entry.action for entry in entries] == ["round.prizes", "board.freeze", "round.close"]
     assert entries[0].before is None and entries[0].after["first"] == 1
-    assert entries[2].after == {"ranked": 5, "actual_value": 1}
+    assert entries[2].after == {"ranked": 5, "actual_value": 1, "outside_tables": 0}
     assert all(entry.user.phone == "0900000001" and entry.target == f"round:{five_done.id}" for entry in entries)
     page = organizer_client.get("/admin/audit").get_data(as_text=True)
     assert "<td>Đóng đợt thi</td>" in page and "Nhật ký thao tác" in page and "<td>round.close</td>" not in page

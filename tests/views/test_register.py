@@ -99,6 +99,7 @@ def test_api_registers_and_logs_in(client, session, units) -> None:
         "phone": "84912000111",
         "password": "mat-khau-123",
         "unit_code": "HBX-X01",
+        "category": "citizen",
         "consent": True,
     }
     response = client.post("/api/participants", json=body, headers={"X-CSRFToken": csrf_token(client)})
@@ -114,7 +115,7 @@ def test_api_field_errors(client, session, units) -> None:
         headers={"X-CSRFToken": csrf_token(client)},
     )
     assert response.status_code == 400
-    assert set(response.get_json()["fields"]) == {"phone", "password", "unit_code", "consent"}
+    assert set(response.get_json()["fields"]) == {"phone", "password", "unit_code", "category", "consent"}
     not_json = client.post(
         "/api/participants", data="[]", content_type="application/json", headers={"X-CSRFToken": csrf_token(client)}
     )
@@ -153,6 +154,7 @@ def test_simultaneous_registrations_of_one_phone_make_one_account(app, session, 
                 "phone": "0911222333",
                 "password": "mat-khau-123",
                 "unit_code": "HBX-SYT",
+                "category": "worker",
                 "consent": True,
             }
             results.append(client.post("/api/participants", json=body, headers={"X-CSRFToken": token}).status_code)
@@ -168,7 +170,14 @@ def test_simultaneous_registrations_of_one_phone_make_one_account(app, session, 
 
 @pytest.mark.parametrize("name", ['=HYPERLINK("http://x.example","Nhấn")', "+84 Nguyễn", "-Lan", "@Minh"])
 def test_a_name_that_a_spreadsheet_would_run_is_refused(client, session, units, name: str) -> None:
-    body = {"name": name, "phone": "0912000222", "password": "mat-khau-123", "unit_code": "HBX-X01", "consent": True}
+    body = {
+        "name": name,
+        "phone": "0912000222",
+        "password": "mat-khau-123",
+        "unit_code": "HBX-X01",
+        "category": "citizen",
+        "consent": True,
+    }
     response = client.post("/api/participants", json=body, headers={"X-CSRFToken": csrf_token(client)})
     assert response.status_code == 400 and "name" in response.get_json()["fields"]
     assert session.scalar(select(User.id)) is None
@@ -202,7 +211,7 @@ def test_registering_while_signed_in_counts_against_the_address(app, client, run
         response = client.post(
             "/api/participants",
             json={"name": "Người Thử", "phone": f"0913{number:06d}", "password": "mat-khau-123",
-                  "unit_code": "HBX-SKHCN", "consent": True},
+                  "unit_code": "HBX-SKHCN", "category": "civil_servant", "consent": True},
             headers={"X-CSRFToken": csrf_token(client)},
         )  # fmt: skip
         statuses.append(response.status_code)

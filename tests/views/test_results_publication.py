@@ -3,12 +3,13 @@ organizers see before; the official list of winners with the national heading an
 
 from __future__ import annotations
 
+import html
 import io
 import re
 
 from openpyxl import load_workbook
 from pypdf import PdfReader
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from contest.models import AuditEntry, Certificate
 from tests.helpers import csrf_token, organizer_client
@@ -140,4 +141,40 @@ def test_document_settings_refuse_a_file_that_is_not_a_picture(app, session, clo
     assert response.status_code == 400
     assert "PNG" in response.get_data(as_text=True)
     session.refresh(contest_day.round.contest)
-    assert contest_day.round.contest.issuer == ""  # nothing kept
+    assert contest_day.round.contest.issuer == "Ban Tổ chức Cuộc thi"  # as it was: nothing of the refused form kept
+
+
+def test_publishing_without_the_heading_and_signer_is_refused_naming_what_is_missing(
+    app, session, clock, contest_day, runner
+) -> None:
+    round_ = contest_day.round
+    contest = round_.contest
+    contest.signer_name, contest.place = "", " "
+    session.commit()
+    organizer = organizer_client(app, session, clock)
+    _close(organizer, round_.id)
+    asked = organizer.post(f"/admin/rounds/{round_.id}/results/publish", data={"csrf_token": csrf_token(organizer)})
+    page = asked.get_data(as_text=True)
+    assert "Chưa thể công bố" in page and "tên người ký" in page and "địa danh" in page
+    assert f'/admin/contests/{contest.slug}/documents"' in page and 'name="confirmed"' not in page  # no way on
+    forced = organizer.post(
+        f"/admin/rounds/{round_.id}/results/publish", data={"csrf_token": csrf_token(organizer), "confirmed": "1"}
+    )
+    assert forced.status_code == 302
+    session.refresh(round_)
+    assert round_.results_published_at is None and session.scalar(select(func.count(Certificate.id))) == 0
+    refused = runner.invoke(args=["results", "publish", str(round_.id)])
+    assert refused.exit_code != 0 and "tên người ký" in refused.output  # (the app answers in Vietnamese by now)
+
+    contest.signer_name, contest.place = "Nguyễn Văn Ký", "Thử"
+    session.commit()
+    asked = organizer.post(f"/admin/rounds/{round_.id}/results/publish", data={"csrf_token": csrf_token(organizer)})
+    page = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", html.unescape(asked.get_data(as_text=True))))
+    # how many certificates, the winners by name, and one certificate to look at before anything is public
+    assert "Sẽ cấp 8 giấy chứng nhận: 5 tham gia, 3 đạt giải." in page
+    assert "Nguyễn Văn An" in page and "Giải Nhất" in page
+    preview = organizer.get(f"/admin/rounds/{round_.id}/results/preview.pdf")
+    assert preview.status_code == 200 and preview.mimetype == "application/pdf"
+    text = pdf_text(preview.data)
+    assert "XEM-TRUOC" in text and "Nguyễn Văn Ký" in text and "GIẢI NHẤT" in text
+    assert app.test_client().get(f"/admin/rounds/{round_.id}/results/preview.pdf").status_code in (302, 401, 403)

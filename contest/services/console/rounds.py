@@ -23,6 +23,7 @@ from contest.services.console.contests import VISIBLE_STATUSES
 from contest.services.errors import DomainError, InvalidInput, NotFound
 from contest.services.practice import check_round_bank
 from contest.services.quiz.pool import load_pool
+from contest.services.quiz.round_pool import rounds_revealing_before, unrevealed_pool
 from question_bank.difficulty import VIETNAMESE_NAMES, parse_difficulty
 from question_bank.draw import DrawPart, NotEnoughQuestions
 from question_bank.model import KIND_NAMES
@@ -101,7 +102,7 @@ def _pick_bank(session: Session, bank_name: str | None) -> QuestionBank:
 
 def create_round(session: Session, *, contest: Contest, actor: Actor, now: datetime, **settings: Any) -> Round:
     """A new round of `contest`; `settings` are round_fields' keyword arguments."""
-    round_ = Round(contest=contest, **round_fields(session, contest=contest, **settings))
+    round_ = Round(contest=contest, **round_fields(session, contest=contest, now=now, **settings))
     session.add(round_)
     session.flush()
     record(session, actor, "round.create", f"round:{round_.id}", after=round_settings(round_), now=now)
@@ -113,7 +114,7 @@ def update_round(session: Session, round_: Round, *, actor: Actor, now: datetime
     if round_started(session, round_):
         raise DomainError(_("Someone has already taken this round: its settings can no longer be changed."))
     before = round_settings(round_)
-    for key, value in round_fields(session, contest=round_.contest, editing=round_, **settings).items():
+    for key, value in round_fields(session, contest=round_.contest, editing=round_, now=now, **settings).items():
         setattr(round_, key, value)
     session.flush()
     after = round_settings(round_)
@@ -147,6 +148,7 @@ def round_settings(round_: Round) -> dict[str, Any]:
         "prediction": round_.prediction,
         "review": round_.review,
         "require_all": round_.require_all_answered,
+        "reuse_revealed": round_.reuse_revealed,
     }
 
 
@@ -186,7 +188,9 @@ def round_fields(
     max_attempts_per_day: int | None = None,
     review: str = "after_close",
     require_all_answered: bool = False,
+    reuse_revealed: bool = False,
     editing: Round | None = None,
+    now: datetime | None = None,
 ) -> dict[str, Any]:
     """The checked attributes of a round, or InvalidInput naming every field at fault."""
     problems: dict[str, str] = {}
@@ -239,17 +243,34 @@ def round_fields(
             "The draw asks for %(total)d questions but the round has %(count)d.", total=total, count=question_count
         )
         raise InvalidInput(message, {"draw": message})
+    moment = now or clock.now()
     try:
         load_pool(session, bank).check(parts)
+        if not reuse_revealed:  # the questions whose key no round has shown: what the round will draw from
+            unrevealed_pool(session, bank, moment, excluding=editing.id if editing else None).check(parts)
     except NotEnoughQuestions as error:
         part = error.part
-        message = _(
-            "The bank %(bank)s has %(have)d active questions for %(part)s, fewer than the %(count)d asked.",
-            bank=bank.name,
-            have=error.available,
-            count=part.count,
-            part=f"{part.topic or '*'}:{part.difficulty or '*'}" + (f":{KIND_NAMES[part.kind]}" if part.kind else ""),
-        )
+        label = f"{part.topic or '*'}:{part.difficulty or '*'}" + (f":{KIND_NAMES[part.kind]}" if part.kind else "")
+        active = len(load_pool(session, bank).matching(part.topic, part.difficulty, part.kind))
+        if active < part.count:
+            message = _(
+                "The bank %(bank)s has %(have)d active questions for %(part)s, fewer than the %(count)d asked.",
+                bank=bank.name,
+                have=active,
+                count=part.count,
+                part=label,
+            )
+        else:
+            message = _(
+                "The bank %(bank)s has %(have)d questions for %(part)s whose right answers no round has shown yet "
+                "(%(active)d active), fewer than the %(count)d asked: draw fewer, add questions to the bank, or "
+                "choose to reuse questions whose answers earlier rounds have shown.",
+                bank=bank.name,
+                have=error.available,
+                active=active,
+                count=part.count,
+                part=label,
+            )
         raise InvalidInput(message, {"draw": message}) from error
     return {
         "name": name.strip(),
@@ -264,7 +285,35 @@ def round_fields(
         "prediction": prediction,
         "review": review,
         "require_all_answered": require_all_answered,
+        "reuse_revealed": reuse_revealed,
     }
+
+
+def draw_warnings(session: Session, round_: Round, now: datetime) -> list[str]:
+    """What the organizer should know of the questions the round will draw: rounds on the same bank that will show
+    their right answers before this round opens (its pool, fixed at its first draw, will leave those out), or that
+    this round reuses questions whose answers were shown."""
+    if round_.bank is None:
+        return []
+    if round_.reuse_revealed:
+        return [
+            _(
+                "This round may draw questions whose right answers earlier rounds have shown (you chose so): a "
+                "participant of those rounds may know them."
+            )
+        ]
+    earlier = [
+        other for other in rounds_revealing_before(session, round_.bank, round_.opens_at, now) if other != round_
+    ]
+    if not earlier:
+        return []
+    return [
+        _(
+            "Rounds on the same bank will show their right answers before this round opens: %(rounds)s. The "
+            "questions they draw will not be drawn by this round, which may then have too few.",
+            rounds=", ".join(f"{other.contest.title} – {other.name}" for other in earlier),
+        )
+    ]
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from contest.models.users import ROLES, new_session_token
 from contest.services.cache import forget
 from contest.services.console.audit import Actor, record
 from contest.services.errors import Forbidden, InvalidInput, NotFound
+from contest.services.people.person_key import person_key
 from contest.services.people.phones import normalise_phone
 from contest.services.people.privacy import DELETED_ACCOUNT_NAME
 from contest.services.people.units import find_unit
@@ -260,7 +261,8 @@ def _attempt_data(attempt: Attempt, placed: RankingEntry | None, now: datetime) 
 
 
 def anonymise(session: Session, user: User, *, now: datetime) -> None:
-    """Deletion on request: the person disappears; scores stay, counted for the unit, under no name.
+    """Deletion on request: the person disappears; scores stay, counted for the unit, under no name (with the
+    category that placed them in a table, and a keyed hash of the phone: registering again is the same person).
 
     Only a participant deletes their own account: staff act on the contest and answer for it, so an organizer
     or unit admin is first made a participant by another organizer (recorded in the audit log)."""
@@ -274,10 +276,12 @@ def anonymise(session: Session, user: User, *, now: datetime) -> None:
     # its certificates state the full name: withdrawn (the check page then says so, and shows nothing of them)
     in_force = (Certificate.user_id == user.id) & Certificate.revoked_at.is_(None)
     session.execute(update(Certificate).where(in_force).values(revoked_at=now))
+    # one person, one set of attempts: what is kept of the phone is a keyed hash, so that registering again with it
+    # does not start the contests' counts afresh; the category stays with the results it placed in a table
+    user.person_key = person_key(user.phone)
     user.name = ANONYMOUS_NAME
     user.phone = f"x{user.id}"
     user.birth_date = None
-    user.category = None
     user.password_hash = "!"
     user.session_token = new_session_token()
     user.anonymised_at = now

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, joinedload
 from contest.models import Contest, JoinRequest, StaffListEntry, Unit, User
 from contest.services.console.audit import Actor, record
 from contest.services.errors import Forbidden, InvalidInput, NotFound
+from contest.services.people.person_key import earlier_accounts
 from contest.services.people.phones import normalise_phone
 from contest.services.people.unit_members import roster_columns
 from contest.services.people.units import in_subtree
@@ -64,10 +65,26 @@ def standing(session: Session, user: User, contest: Contest) -> Standing:
     if contest.eligibility == "staff_list":
         return Standing.LISTED if on_staff_list(session, user) else Standing.NOT_LISTED
     if contest.eligibility == "approval":
-        status = session.scalar(
-            select(JoinRequest.status).where(JoinRequest.contest_id == contest.id, JoinRequest.user_id == user.id)
+        found = session.execute(
+            select(JoinRequest.status, Unit.path)
+            .outerjoin(Unit, Unit.id == JoinRequest.decided_for_unit_id)
+            .where(JoinRequest.contest_id == contest.id, JoinRequest.user_id == user.id)
+        ).first()
+        # a refusal given to a deleted account of the same person still holds
+        refused_before = session.scalar(
+            select(JoinRequest.id).where(
+                JoinRequest.contest_id == contest.id,
+                JoinRequest.user_id.in_(earlier_accounts(user)),
+                JoinRequest.status == "refused",
+            )
         )
-        return Standing(status) if status else Standing.NOT_REQUESTED
+        if refused_before is not None and (found is None or found.status != "approved"):
+            return Standing.REFUSED
+        if found is None:
+            return Standing.NOT_REQUESTED
+        if found.status == "approved" and found.path and not (user.unit and user.unit.path.startswith(found.path)):
+            return Standing.PENDING  # approved for a unit the person has left: the new unit's admin decides
+        return Standing(found.status)
     return Standing.OPEN
 
 
@@ -88,6 +105,20 @@ def check_may_take_part(session: Session, user: User, contest: Contest) -> None:
         Standing.REFUSED: _("Your request to take part was not approved. Ask your unit administrator."),
     }
     raise Forbidden(messages[found])
+
+
+def reopen_approvals_left_behind(session: Session, user: User) -> None:
+    """After a move to another unit, approvals given for a unit the person has left wait again for a decision (the
+    new unit's administrator sees them among the requests)."""
+    requests = session.scalars(
+        select(JoinRequest)
+        .where(JoinRequest.user_id == user.id, JoinRequest.status == "approved")
+        .options(joinedload(JoinRequest.decided_for_unit))
+    ).all()
+    for request in requests:
+        approved_for = request.decided_for_unit
+        if approved_for is not None and not (user.unit and user.unit.path.startswith(approved_for.path)):
+            request.status, request.decided_at, request.decided_by_id = "pending", None, None
 
 
 def request_to_join(session: Session, user: User, contest: Contest, *, now: datetime) -> JoinRequest:
@@ -136,13 +167,21 @@ def decide(session: Session, request_id: int, *, approve: bool, actor: Actor, no
     before = {"status": request.status}
     request.status = "approved" if approve else "refused"
     request.decided_at, request.decided_by_id = now, actor.user.id
+    # the unit the decision is given for: the unit admin's own, or the contest's scope for an organizer
+    request.decided_for_unit = (
+        actor.user.managed_unit if actor.user.role == "unit_admin" else request.contest.scope_unit
+    )
     record(
         session,
         actor,
         "join.decide",
         f"contest:{request.contest.slug}",
         before={**before, "participant": request.user_id},
-        after={"status": request.status, "participant": request.user_id},
+        after={
+            "status": request.status,
+            "participant": request.user_id,
+            "unit": request.decided_for_unit.code if request.decided_for_unit else None,
+        },
         now=now,
     )
     return request

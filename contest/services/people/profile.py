@@ -13,14 +13,16 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from contest.models import Attempt, Round, User
+from contest.models import Attempt, Contest, Round, User
 from contest.models.users import CATEGORIES
 from contest.services.console.audit import Actor, record
 from contest.services.errors import Forbidden, InvalidInput
+from contest.services.people import eligibility
 from contest.services.people.privacy import public_name
 from contest.services.people.registration import FORMULA_STARTS
 from contest.services.people.units import find_unit
 from contest.services.ranking import live_board
+from contest.services.ranking.tables import category_needed, table_categories
 
 MAX_NAME = 120
 log = logging.getLogger(__name__)
@@ -66,8 +68,9 @@ def update_profile(
         raise InvalidInput(_("The name is too long."), {"name": name})
     if name.startswith(FORMULA_STARTS):
         raise InvalidInput(_("A name cannot begin with = + - or @."), {"name": name})
-    if category and category not in CATEGORIES:
-        raise InvalidInput(_("Choose who you are from the list."), {"category": category})
+    if (category and category not in CATEGORIES) or (not category and user.role == "participant"):
+        # a participant's category places them in a contest's table: it cannot be left unset
+        raise InvalidInput(_("Choose who you are from the list."), {"category": category or ""})
     unit = user.unit
     if unit_code and (unit is None or unit.code != unit_code):
         unit = find_unit(session, unit_code)
@@ -79,6 +82,8 @@ def update_profile(
     if after == before:
         return False
     record(session, actor, "user.profile", f"user:{user.id}", before=before, after=after, now=now)
+    if after["unit"] != before["unit"]:
+        eligibility.reopen_approvals_left_behind(session, user)
     if after["name"] != before["name"]:  # the live boards show the new name at once, as each contest shows names
         taken = select(Attempt.round_id).where(Attempt.user_id == user.id)
         open_rounds = session.scalars(
@@ -90,3 +95,17 @@ def update_profile(
         except redis.RedisError as error:  # the next rebuild of the board brings the new name
             log.warning("live boards not renamed: %s", error)
     return True
+
+
+def choose_category(
+    session: Session, user: User, contest: Contest, category: str, *, actor: Actor, now: datetime
+) -> None:
+    """The participant's category, chosen on a contest's start page because the tables take none of theirs: one of
+    the categories those tables take; it is then fixed like the rest of the profile once they take part."""
+    if not category_needed(contest, user.category):
+        raise Forbidden(_("Your category is set already: it can be changed on your account page until you take part."))
+    if category not in table_categories(contest):
+        raise InvalidInput(_("Choose who you are from the list."), {"category": category})
+    before = profile_of(user)
+    user.category = category
+    record(session, actor, "user.profile", f"user:{user.id}", before=before, after=profile_of(user), now=now)

@@ -68,7 +68,7 @@ def register_participant(
     except ValueError:
         fields["birth_date"] = _("Enter a real date of birth, for example 02/09/1990.")
         born = None
-    if category and category not in CATEGORIES:
+    if not category or category not in CATEGORIES:  # every contest may rank its tables by it
         fields["category"] = _("Choose who you are from the list.")
     if not consent:
         fields["consent"] = _("You need to agree to the processing of your personal data to take part.")

@@ -32,9 +32,13 @@ from contest.services.banks.pictures import shown
 from contest.services.errors import DomainError, Forbidden, InvalidInput, NotFound
 from contest.services.people import eligibility
 from contest.services.people.origins import ClientOrigin
+from contest.services.people.person_key import earlier_accounts, same_person
+from contest.services.people.registration import CATEGORY_LABELS
 from contest.services.quiz.pool import bank_content
 from contest.services.quiz.receipts import receipt_code
+from contest.services.quiz.round_pool import round_draw_pool
 from contest.services.ranking.leaderboard import queue_board_update
+from contest.services.ranking.tables import category_needed
 from question_bank.draw import DrawPart, NotEnoughQuestions, draw_questions, shuffle_options
 
 MAX_PREDICTION = 10_000_000  # far above any contest's number of participants
@@ -46,6 +50,12 @@ class RoundNotOpen(DomainError):
 
 class AttemptsUsedUp(DomainError):
     code = "attempts_used_up"
+
+
+class CategoryNeeded(DomainError):
+    """The contest ranks tables by category and the participant's category is in none of them."""
+
+    code = "category_needed"
 
 
 class NotLoggedIn(DomainError):
@@ -90,13 +100,21 @@ class PastAttempt:
 
 
 def _attempts_of(session: Session, user: User, round_: Round) -> list[PastAttempt]:
-    """All the participant's attempts at the round, in one query (a participant has a handful)."""
+    """All the person's attempts at the round, in one query (a participant has a handful): this account's, and
+    those of the accounts they deleted before registering again with the same phone (one person, one set)."""
     rows = session.execute(
-        select(Attempt.id, Attempt.number, Attempt.status, Attempt.started_at, Attempt.deadline).where(
-            Attempt.user_id == user.id, Attempt.round_id == round_.id
+        select(Attempt.id, Attempt.number, Attempt.status, Attempt.started_at, Attempt.deadline, Attempt.user_id).where(
+            Attempt.user_id.in_(same_person(user)), Attempt.round_id == round_.id
         )
     )
-    return [PastAttempt(*row) for row in rows]
+    return [PastAttempt(*row[:5]) if row.user_id == user.id else _earlier(row) for row in rows]
+
+
+def _earlier(row: Any) -> PastAttempt:
+    """An attempt of a deleted account of the same person: it counts, and is over (number 0: this account's
+    numbering starts at 1)."""
+    status = row.status if row.status != "in_progress" else "expired"
+    return PastAttempt(row.id, 0, status, row.started_at, row.deadline)
 
 
 def _check_can_start(session: Session, user: User, round_: Round, now: datetime, past: list[PastAttempt]) -> int:
@@ -107,6 +125,22 @@ def _check_can_start(session: Session, user: User, round_: Round, now: datetime,
         scope = round_.contest.scope_unit
         raise Forbidden(_("This contest is for the members of %(unit)s.", unit=scope.name if scope else ""))
     eligibility.check_may_take_part(session, user, round_.contest)
+    earlier = _earlier_category(session, user, round_)
+    if earlier is not None and earlier != user.category:
+        raise CategoryNeeded(
+            _(
+                "You took part in this contest before, with another account of this phone number, as %(category)s: "
+                "choose the same on your account page to take part again.",
+                category=CATEGORY_LABELS.get(earlier, earlier),
+            )
+        )
+    if category_needed(round_.contest, user.category):
+        raise CategoryNeeded(
+            _(
+                "This contest ranks its participants in tables by who they are: choose yours before you start "
+                "(it cannot be changed once you have taken part)."
+            )
+        )
     state = round_.state(now)
     if state == "upcoming":
         raise RoundNotOpen(_("This round has not opened yet."))
@@ -121,6 +155,20 @@ def _check_can_start(session: Session, user: User, round_: Round, now: datetime,
         if today >= round_.max_attempts_per_day:
             raise AttemptsUsedUp(_("You have used today's attempts. Come back tomorrow."))
     return last_number + 1
+
+
+def _earlier_category(session: Session, user: User, round_: Round) -> str | None:
+    """The category with which a deleted account of the same person took part in the round's contest (the table
+    they chose then), if any."""
+    if not round_.contest.tables:
+        return None
+    return session.scalar(
+        select(User.category)
+        .join(Attempt, Attempt.user_id == User.id)
+        .join(Round, Round.id == Attempt.round_id)
+        .where(User.id.in_(earlier_accounts(user)), Round.contest_id == round_.contest_id, User.category.is_not(None))
+        .limit(1)
+    )
 
 
 def open_attempt(session: Session, user: User, round_: Round) -> Attempt | None:
@@ -143,7 +191,8 @@ def history(session: Session, user: User, round_: Round) -> History:
     taken = session.scalars(
         select(Attempt).where(Attempt.user_id == user.id, Attempt.round_id == round_.id).order_by(Attempt.number)
     ).all()
-    return History(len(taken), [attempt for attempt in taken if attempt.status != AttemptStatus.IN_PROGRESS])
+    used = len(_attempts_of(session, user, round_))  # a deleted account's attempts count too
+    return History(used, [attempt for attempt in taken if attempt.status != AttemptStatus.IN_PROGRESS])
 
 
 def own_attempts(session: Session, user: User, limit: int = 100) -> list[Attempt]:
@@ -218,11 +267,12 @@ def start_attempt(
     seed = secrets.randbits(62)
     rng = random.Random(seed)
     content = bank_content(session, round_.bank)
+    pool = round_draw_pool(session, round_, content, now)  # the bank's unrevealed questions, fixed at the first draw
     parts = [DrawPart(p["topic"], p["difficulty"], p["count"], p.get("kind")) for p in round_.draw_spec or []] or [
         DrawPart(None, None, round_.question_count)
     ]
     try:
-        question_ids = draw_questions(content.pool, parts, rng)
+        question_ids = draw_questions(pool, parts, rng)
     except NotEnoughQuestions as error:
         raise RoundNotOpen(_("This round cannot draw its questions now. Please tell the organizers.")) from error
     deadline = min(now + timedelta(seconds=round_.time_limit_s), round_.closes_at)

@@ -82,3 +82,14 @@ def validate_tables(names: dict[str, str], assignment: dict[str, str]) -> list[d
         for key in TABLE_KEYS
         if key in used
     ]
+
+
+def category_needed(contest: Contest, category: str | None) -> bool:
+    """Whether a participant of this category would be ranked in none of the contest's tables (no category at all,
+    or one no table takes): they choose before their first attempt there."""
+    return bool(contest.tables) and (category or "") not in table_of_category(contest)
+
+
+def table_categories(contest: Contest) -> list[str]:
+    """The categories the contest's tables take, in the order of the tables."""
+    return [category for table in tables_of(contest) for category in table.categories]

@@ -201,7 +201,8 @@ def verify_url(code: str) -> str:
     return absolute(f"/verify/{code}")
 
 
-def _images(session: Session, contest: Contest) -> tuple[bytes | None, bytes | None]:
+def contest_pictures(session: Session, contest: Contest) -> tuple[bytes | None, bytes | None]:
+    """The contest's certificate background and seal (loaded only when a certificate is drawn)."""
     row = session.execute(
         select(Contest.certificate_background, Contest.certificate_seal).where(Contest.id == contest.id)
     ).one()
@@ -211,7 +212,7 @@ def _images(session: Session, contest: Contest) -> tuple[bytes | None, bytes | N
 def pdf_bytes(session: Session, certificate: Certificate) -> bytes:
     """The certificate as PDF, drawn once per content (statement, code, link, pictures) and cached."""
     contest = certificate.round.contest
-    background, seal = _images(session, contest)
+    background, seal = contest_pictures(session, contest)
     link = verify_url(certificate.code)
     digest = hashlib.sha256()
     for part in (TEMPLATE_VERSION, certificate.code, link, json.dumps(certificate.statement, sort_keys=True)):
