@@ -5,7 +5,8 @@ killed and both servers restart; then every acknowledged save is looked for in t
 
 Everything runs on loopback, on servers of the run's own (a new PostgreSQL cluster and a redis-server in
 temporary directories, on free ports), so nothing else on the machine is touched. A worker is SIGKILLed every
-`--kill-every` seconds; Redis restarts (losing its data) at a third of the run and PostgreSQL at two thirds.
+`--kill-every` seconds; Redis restarts (losing its data) at a third of the run; PostgreSQL is stopped and started at
+half the run, and restarted as a packaged server restarts (pg_ctl restart -m fast) at five sixths.
 Each participant sends one request at a time, like the quiz page: a refused or cut request is sent again after a
 pause, a 503 after its Retry-After (capped at 1 s to keep the pressure on). Pass: 0 lost, no 5xx but 503, every
 503 with Retry-After and a Vietnamese message. The last line printed is one JSON object.
@@ -189,7 +190,9 @@ class Chaos(threading.Thread):
     def _run(self) -> None:
         began = time.monotonic()
         duration, every = self.args.duration, self.args.kill_every
-        plan = {"redis": duration / 3, "postgresql": 2 * duration / 3}
+        # Redis stopped and started; PostgreSQL stopped and started, then restarted the way a packaged server
+        # restarts (pg_ctl restart -m fast: sessions terminated between a request's statement and its end)
+        plan = {"redis": duration / 3, "postgresql": duration / 2, "postgresql-restart": 5 * duration / 6}
         next_kill = began + every
         while time.monotonic() - began < duration:
             now = time.monotonic()
@@ -213,11 +216,13 @@ class Chaos(threading.Thread):
             self._health()
             time.sleep(1.0)
             self.redis.start()
-        else:
+        elif part == "postgresql":
             self.postgres.stop("fast")
             self._health()
             time.sleep(1.0)
             self.postgres.start()
+        else:
+            self.postgres.restart("fast")
         self.restarts.append({"part": part, "began": began, "back": time.monotonic()})
 
 
@@ -299,7 +304,7 @@ def main() -> None:
     print(f"recovery after each restart (s): {recovery}; /healthz said {dict(chaos.health_seen)}")
     print(json.dumps(result, ensure_ascii=False))
     failed = outcome["lost"] or server_errors or tally.without_retry_after or tally.not_vietnamese
-    failed = failed or chaos.kills < 10 or len(chaos.restarts) < 2
+    failed = failed or chaos.kills < 10 or len(chaos.restarts) < 3
     raise SystemExit(1 if failed else 0)
 
 

@@ -43,6 +43,7 @@ def start_gunicorn(
         "REDIS_URL": redis_url,
         "SECRET_KEY": SECRET_KEY,
         "CONTEST_ENV": "production",
+        "PUBLIC_URL": f"http://127.0.0.1:{port}",  # production requires it (links and cache keys come from it)
         "SESSION_COOKIE_SECURE": "0",
         "GUNICORN_BIND": f"127.0.0.1:{port}",
         "GUNICORN_ACCESSLOG": "",
@@ -140,6 +141,12 @@ class PrivatePostgres:
 
     def stop(self, mode: str = "fast") -> None:
         self._ctl("-m", mode, "stop")
+
+    def restart(self, mode: str = "fast") -> None:
+        """As a packaged server restarts (pg_ctlcluster ... restart): sessions are terminated mid-request, the
+        server comes back at once."""
+        options = f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.directory} -c max_connections=200"
+        self._ctl("-m", mode, "-o", options, "restart")
 
     def close(self) -> None:
         with contextlib.suppress(subprocess.CalledProcessError):

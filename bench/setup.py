@@ -54,7 +54,13 @@ def recreate_database(url: str) -> None:
 
 def build_app(database_url: str, redis_url: str | None) -> Flask:
     return create_app(
-        {"TESTING": False, "SECRET_KEY": SECRET_KEY, "SQLALCHEMY_DATABASE_URI": database_url, "REDIS_URL": redis_url}
+        {
+            "TESTING": False,
+            "SECRET_KEY": SECRET_KEY,
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "REDIS_URL": redis_url,
+            "PUBLIC_URL": "http://127.0.0.1",  # the production settings require it
+        }
     )
 
 

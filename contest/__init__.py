@@ -8,7 +8,7 @@ from typing import Any
 from flask import Flask, Response, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from contest.config import Config, config_for_environment, engine_options, ensure_secret_key
+from contest.config import Config, config_for_environment, engine_options, ensure_public_url, ensure_secret_key
 from contest.extensions import babel, csrf, db, init_redis, limiter, login_manager, migrate
 from contest.liveness import Liveness
 from contest.models.base import render_item
@@ -47,6 +47,7 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     if isinstance(config, dict):
         app.config.from_mapping(config)
     ensure_secret_key(app.config)
+    ensure_public_url(app.config)
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config)
     app.wsgi_app = Liveness(app.wsgi_app)  # type: ignore[method-assign]  # /ping, before every hook
     if app.config.get("PROXY_COUNT"):
@@ -66,15 +67,10 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
             "RATE LIMITS ARE COUNTED PER PROCESS: no REDIS_URL, so each gunicorn worker and host counts logins "
             "and registrations alone (a limit of 10 becomes 10 per worker). Set REDIS_URL in production."
         )
-    if app.config.get("ENV_NAME") == "production" and not app.testing and not app.config.get("PUBLIC_URL"):
-        app.logger.warning(
-            "PUBLIC_URL is not set: certificates' QR codes and shared links take the address of each request "
-            "(and a certificate is drawn again for each address). Set PUBLIC_URL=https://your-site in production."
-        )
     login_manager.init_app(app)
     init_redis(app)
 
-    from contest import cli, errors, ids, input_guard, security_headers, templating
+    from contest import cli, deadline, errors, ids, input_guard, security_headers, templating
     from contest.auth import loader as auth_loader
 
     ids.init_app(app)
@@ -83,6 +79,7 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     templating.init_app(app)
     security_headers.init_app(app)
     errors.init_app(app)
+    deadline.init_app(app)
     cli.init_app(app)
 
     from contest.api import bp as api_bp

@@ -26,6 +26,12 @@ def engine_options(config: dict[str, Any]) -> dict[str, Any]:
     url = str(config.get("SQLALCHEMY_DATABASE_URI") or "")
     if url.startswith("postgresql") and not config.get("DATABASE_PREPARED_STATEMENTS", True):
         options["connect_args"] = {**options.get("connect_args", {}), "prepare_threshold": None}
+    budget = float(config.get("REQUEST_BUDGET_S") or 0)
+    if url.startswith("postgresql") and budget > 0 and config.get("DATABASE_STATEMENT_TIMEOUT", True):
+        # a startup parameter of the connection (PgBouncer drops it unless told to ignore it: set the role's too)
+        timeout = f"-c statement_timeout={int(budget * 1000)}"
+        args = options.get("connect_args", {})
+        options["connect_args"] = {**args, "options": f"{args.get('options', '')} {timeout}".strip()}
     return options
 
 
@@ -54,6 +60,12 @@ class Config:
     # them from one transaction to the next).
     DATABASE_PREPARED_STATEMENTS = os.environ.get("DATABASE_PREPARED_STATEMENTS", "1") != "0"
     REDIS_URL: str | None = os.environ.get("REDIS_URL") or None
+    # A request's time budget: a database statement longer than this is cancelled by PostgreSQL (set it for the
+    # application's role, `ALTER ROLE ... SET statement_timeout`, which PgBouncer's transaction pooling keeps; without
+    # PgBouncer the app also asks for it on each connection), and the heavy pages and exports stop with a message
+    # when their work passes it (contest.deadline). 0: no budget.
+    REQUEST_BUDGET_S = float(os.environ.get("REQUEST_BUDGET_S", "60"))
+    DATABASE_STATEMENT_TIMEOUT = os.environ.get("DATABASE_STATEMENT_TIMEOUT", "1") != "0"
     # The site's public address (https://thi.example.gov.vn): certificates' QR codes link to it, the same from the
     # `certificates export` command as from a page. Unset: the address a request came to (or 127.0.0.1:5000).
     PUBLIC_URL: str = os.environ.get("PUBLIC_URL", "").rstrip("/")
@@ -128,3 +140,13 @@ def ensure_secret_key(config: dict[str, Any]) -> None:
         config["SECRET_KEY"] = _instance_secret()
         return
     raise RuntimeError("SECRET_KEY is required in production: set the SECRET_KEY environment variable")
+
+
+def ensure_public_url(config: dict[str, Any]) -> None:
+    """Refuse to run in production without PUBLIC_URL: links, QR codes and cache keys are built from it, never
+    from the Host header a request brings (which anyone may set, and which would draw every certificate again)."""
+    if config.get("ENV_NAME") == "production" and not config.get("TESTING") and not config.get("PUBLIC_URL"):
+        raise RuntimeError(
+            "PUBLIC_URL is required in production: set it to the site's address, for example "
+            "PUBLIC_URL=https://thi.example.gov.vn"
+        )

@@ -75,9 +75,26 @@ def _seconds_to_wait() -> int:
     return max(1, int(refused.reset_at - time.time())) if refused is not None else 60
 
 
+def _remove_session(_error: BaseException | None) -> None:
+    """End the request's database session without letting a connection that went away (a database restarted, a
+    connection cut) turn the answer already made, a 503 or a committed save's 200, into a 500: Flask-SQLAlchemy's
+    own teardown would ROLLBACK on the dead connection and raise after the error handlers have run. Registered
+    after it, this runs first; its session is then already removed."""
+    from contest.extensions import db
+
+    try:
+        db.session.remove()
+    except (database_errors.DBAPIError, database_errors.SQLAlchemyError) as lost:
+        current_app.logger.warning("database connection lost at the end of a request: %s", str(lost).splitlines()[0])
+        with contextlib.suppress(Exception):
+            db.session.registry().invalidate()  # the connection is dropped from the pool, never rolled back again
+        db.session.registry.clear()
+
+
 def init_app(app: Flask) -> None:
     for kind in UNAVAILABLE:
         app.register_error_handler(kind, unavailable_response)
+    app.teardown_appcontext(_remove_session)
 
     @app.errorhandler(DomainError)
     def domain_error(error: DomainError) -> ResponseReturnValue:

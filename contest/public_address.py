@@ -1,5 +1,6 @@
 """The site's public address for links that leave it (QR codes on certificates and posters, Open Graph tags):
-PUBLIC_URL when set, else the address the request came to, else the local demo's."""
+PUBLIC_URL, which production requires (contest.config.ensure_public_url); in development and tests without it,
+the address the request came to, else the local demo's."""
 
 from __future__ import annotations
 

@@ -44,7 +44,7 @@ class MergedRange:
         return self.max_col > self.min_col
 
     def __str__(self) -> str:
-        return f"{_column_name(self.min_col)}{self.min_row}:{_column_name(self.max_col)}{self.max_row}"
+        return f"{column_name(self.min_col)}{self.min_row}:{column_name(self.max_col)}{self.max_row}"
 
 
 @dataclass
@@ -191,7 +191,8 @@ def _column_index(letters: str) -> int:
     return index - 1
 
 
-def _column_name(index: int) -> str:
+def column_name(index: int) -> str:
+    """A column's letters as Excel names it (0 -> A, 26 -> AA)."""
     name, number = "", index + 1
     while number:
         number, remainder = divmod(number - 1, 26)

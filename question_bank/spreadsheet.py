@@ -18,6 +18,7 @@ from question_bank.model import (
     ReadResult,
 )
 from question_bank.pictures import Pictures, take_picture
+from question_bank.sheet_scan import column_name
 from question_bank.tables import Table, TableRow
 from question_bank.text import comparable, header_key
 
@@ -115,19 +116,11 @@ def header_problems(headers: list[str]) -> list[Message]:
                 N_(
                     'the columns %(columns)s could each be "%(field)s": keep one of them under that name and rename '
                     'the others (for example "Phần" for a section)',
-                    columns=", ".join(f'"{headers[index]}" ({_column_letter(index)})' for index in indexes),
+                    columns=", ".join(f'"{headers[index]}" ({column_name(index)})' for index in indexes),
                     field=COLUMN_TITLES.get(field, field),
                 )
             )
     return problems
-
-
-def _column_letter(index: int) -> str:
-    name, number = "", index + 1
-    while number:
-        number, remainder = divmod(number - 1, 26)
-        name = chr(ord("A") + remainder) + name
-    return name
 
 
 def parse_answer(text: str) -> list[str] | None:
@@ -385,7 +378,7 @@ def _row_as_written(record: TableRow, table: Table, read_columns: set[int]) -> l
                 N_(
                     'column "%(column)s": a number in the format "%(format)s", which may not read as you see it; '
                     "type the value as text (format the cell as Text)",
-                    column=table.headers[column] if column < len(table.headers) else _column_letter(column),
+                    column=table.headers[column] if column < len(table.headers) else column_name(column),
                     format=number_format,
                 )
             )

@@ -26,6 +26,7 @@ def test_the_access_log_keeps_no_query_string_and_no_referrer(tmp_path) -> None:
         **os.environ,
         "CONTEST_ENV": "production",
         "SECRET_KEY": "access-log-test",
+        "PUBLIC_URL": f"http://127.0.0.1:{port}",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'empty.db'}",
         "REDIS_URL": "",
         "GUNICORN_BIND": f"127.0.0.1:{port}",

@@ -17,10 +17,21 @@ def test_production_refuses_to_start_without_secret_key(make_app, database_uri: 
         make_app(NoSecret)
 
 
+def test_production_refuses_to_start_without_its_public_address(make_app, database_uri: str) -> None:
+    class NoAddress(ProductionConfig):
+        SECRET_KEY = "a-long-random-secret"
+        SQLALCHEMY_DATABASE_URI = database_uri
+        PUBLIC_URL = ""
+
+    with pytest.raises(RuntimeError, match="PUBLIC_URL is required"):
+        make_app(NoAddress)
+
+
 def test_production_starts_with_secret_key(make_app, database_uri: str) -> None:
     class WithSecret(ProductionConfig):
         SECRET_KEY = "a-long-random-secret"
         SQLALCHEMY_DATABASE_URI = database_uri
+        PUBLIC_URL = "https://thi.example.gov.vn"
 
     app = make_app(WithSecret)
     assert app.config["SECRET_KEY"] == "a-long-random-secret"
@@ -155,10 +166,15 @@ def test_url_for_keywords_in_the_query_do_not_break_the_page(client, query: str)
 
 
 def test_production_without_a_shared_rate_limit_store_says_so_loudly(make_app, caplog) -> None:
-    make_app(ENV_NAME="production", TESTING=False, RATELIMIT_STORAGE_URI="memory://")
+    make_app(ENV_NAME="production", TESTING=False, RATELIMIT_STORAGE_URI="memory://", PUBLIC_URL="https://thi.vn")
     assert "RATE LIMITS ARE COUNTED PER PROCESS" in caplog.text
     caplog.clear()
-    make_app(ENV_NAME="production", TESTING=False, RATELIMIT_STORAGE_URI="redis://127.0.0.1:6379/15")
+    make_app(
+        ENV_NAME="production",
+        TESTING=False,
+        RATELIMIT_STORAGE_URI="redis://127.0.0.1:6379/15",
+        PUBLIC_URL="https://thi.vn",
+    )
     assert "PER PROCESS" not in caplog.text
 
 

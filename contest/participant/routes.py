@@ -20,7 +20,7 @@ from contest.services.errors import DomainError, InvalidInput
 from contest.services.people import eligibility, profile
 from contest.services.quiz import attempts, receipts
 from contest.services.ranking import tables
-from contest.services.ranking.rules import live_rank
+from contest.services.ranking.result_rank import result_rank
 from contest.services.results import certificates
 
 
@@ -152,7 +152,7 @@ def result(attempt_id: int) -> ResponseReturnValue:
         "participant/result.html",
         attempt=attempt,
         round=attempt.round,
-        rank=live_rank(db.session(), attempt),
+        rank=result_rank(db.session(), attempt, current_user.category, now),
         items=items if own_answers else [],
         review=review,
         own_answers=own_answers,

@@ -43,7 +43,7 @@ def _scope() -> Unit:
 
 def _rounds() -> tuple[list[Round], Round | None]:
     """Every round, newest first, and the one chosen (?round=ID; the newest by default)."""
-    rounds = rounds_newest_first(db.session())
+    rounds = rounds_newest_first(db.session(), with_drafts=current_user.is_organizer)
     chosen = request.values.get("round", type=int)
     return rounds, next((r for r in rounds if r.id == chosen), rounds[0] if rounds else None)
 

@@ -100,7 +100,7 @@ def test_demo_shows_integrity_flags_and_a_disqualified_attempt(runner, session) 
 
 def test_demo_is_refused_with_production_settings_unless_asked_for(make_app, session) -> None:
     """The demo publishes an organizer's password: a production server does not load it by accident."""
-    app = make_app(ENV_NAME="production", TESTING=False)
+    app = make_app(ENV_NAME="production", TESTING=False, PUBLIC_URL="https://thi.example.gov.vn")
     with app.app_context():
         refused = app.test_cli_runner().invoke(args=["demo"])
         assert refused.exit_code == 1 and "--in-production" in refused.output

@@ -92,6 +92,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         "DATABASE_URL": f"sqlite:///{database}",
         "SECRET_KEY": "e2e-secret-key-0123456789",
         "CONTEST_ENV": "production",
+        "PUBLIC_URL": f"http://127.0.0.1:{port}",
         "SESSION_COOKIE_SECURE": "0",
         "GUNICORN_BIND": f"127.0.0.1:{port}",
         "GUNICORN_WORKERS": "2",

@@ -350,8 +350,13 @@ def draw_picks(round_: Round) -> dict[str, str]:
     return picks
 
 
-def rounds_newest_first(session: Session) -> list[Round]:
-    return list(session.scalars(select(Round).order_by(Round.opens_at.desc())))
+def rounds_newest_first(session: Session, *, with_drafts: bool = False) -> list[Round]:
+    """Rounds newest first; a draft contest's only for its organizers (`with_drafts`): a unit administrator's pickers
+    never name a contest that is not public yet."""
+    statement = select(Round).order_by(Round.opens_at.desc())
+    if not with_drafts:
+        statement = statement.join(Round.contest).where(Contest.status.in_(VISIBLE_STATUSES))
+    return list(session.scalars(statement))
 
 
 def table_places(session: Session, round_: Round, user_ids: list[int]) -> dict[int, tuple[str, int]]:

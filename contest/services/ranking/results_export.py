@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from contest import clock
+from contest.deadline import check_deadline
 from contest.models import RankingEntry, Round, Unit, User
 from contest.numbers import percent_value
 from contest.services.console.audit import Actor, record
@@ -94,7 +95,9 @@ def write_results(
     ).all()
     categories = _category_names()
     shift = len(table_columns)
-    for entry, name, phone, anonymised_at, category, unit in rows:
+    for index, (entry, name, phone, anonymised_at, category, unit) in enumerate(rows):
+        if index % 500 == 0:
+            check_deadline()
         table = [names.get(entry.table_key or "", "ngoài các bảng"), entry.table_rank] if names else []
         people.append(
             [

@@ -87,11 +87,20 @@ class LiveRank:
     is_best: bool  # whether this attempt is the participant's best, the one that counts
 
 
-def live_rank(session: Session, attempt: Attempt) -> LiveRank | None:
+def live_rank(
+    session: Session, attempt: Attempt, *, until: datetime | None = None, categories: Sequence[str] | None = None
+) -> LiveRank | None:
+    """The place of the person's best attempt among everyone's best ones (submitted by `until`, the moment a board
+    was frozen; among the people of `categories`, a table's); None when it does not count (yet)."""
     if attempt.status not in FINISHED or attempt.disqualified_at is not None:
         return None
-    best = best_attempts(attempt.round_id)
-    mine = session.execute(select(best).where(best.c.user_id == attempt.user_id)).one()
+    best = best_attempts(attempt.round_id, until=until)
+    if categories is not None:
+        in_table = select(User.id).where(User.category.in_(list(categories)))
+        best = select(best).where(best.c.user_id.in_(in_table)).subquery("best_in_table")
+    mine = session.execute(select(best).where(best.c.user_id == attempt.user_id)).first()
+    if mine is None:  # not among them: after the freeze, or outside the table
+        return None
     better = or_(
         best.c.score > mine.score,
         and_(best.c.score == mine.score, best.c.duration_ms < mine.duration_ms),

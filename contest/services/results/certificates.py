@@ -27,6 +27,7 @@ from fpdf.enums import XPos, YPos
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
+from contest.deadline import check_deadline
 from contest.extensions import redis_client
 from contest.models import Certificate, Contest, RankingEntry, Round, Unit, User
 from contest.public_address import absolute
@@ -327,6 +328,7 @@ def zip_of(session: Session, certificates: list[Certificate]) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for certificate in certificates:
+            check_deadline()  # drawing certificates is the slowest work a page asks for
             archive.writestr(file_name(certificate), pdf_bytes(session, certificate))
     return buffer.getvalue()
 

@@ -1,0 +1,65 @@
+"""What a participant's result page says of their place: the rank that means what it says.
+
+While the round is open: the live rank, "so far", in the person's table where the contest has tables; while the
+board is frozen, the rank in the frozen standings; while it is hidden, none (the result page is no side door to a
+hidden board). Once the round is ranked for good: the final place in the table (or in the round) and, once the
+results are published, the prize."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from contest.models import Attempt, RankingEntry
+from contest.services.ranking.rules import live_rank
+from contest.services.ranking.tables import table_names, table_of_category, tables_of
+
+
+@dataclass(frozen=True)
+class ResultRank:
+    kind: str  # "live" (so far), "frozen" (as the board was frozen) or "final"
+    rank: int
+    participants: int
+    is_best: bool = True
+    table: str = ""  # the table's name, where the contest ranks tables
+    prize: str | None = None  # final and published only
+
+
+def result_rank(session: Session, attempt: Attempt, category: str | None, now: datetime) -> ResultRank | None:
+    round_ = attempt.round
+    contest = round_.contest
+    table_key = table_of_category(contest).get(category or "") if contest.tables else None
+    table = table_names(contest).get(table_key or "", "")
+    if round_.finalized_at is not None:
+        entry = session.scalar(
+            select(RankingEntry).where(RankingEntry.round_id == round_.id, RankingEntry.user_id == attempt.user_id)
+        )
+        if entry is None:
+            return None
+        is_best = entry.attempt_id == attempt.id
+        prize = entry.prize if round_.results_published_at is not None else None
+        if entry.table_key is not None and entry.table_rank is not None:
+            size = session.scalar(
+                select(func.count(RankingEntry.id)).where(
+                    RankingEntry.round_id == round_.id, RankingEntry.table_key == entry.table_key
+                )
+            )
+            name = table_names(contest).get(entry.table_key, "")
+            return ResultRank("final", entry.table_rank, size or 0, is_best, name, prize)
+        size = session.scalar(select(func.count(RankingEntry.id)).where(RankingEntry.round_id == round_.id))
+        return ResultRank("final", entry.rank, size or 0, is_best, "", prize)
+    if round_.board_hidden or round_.state(now) != "open":
+        return None  # hidden; or over and not yet ranked for good
+    categories = None
+    if contest.tables:
+        if table_key is None:
+            return None
+        categories = next(t.categories for t in tables_of(contest) if t.key == table_key)
+    live = live_rank(session, attempt, until=round_.board_frozen_at, categories=categories)
+    if live is None:
+        return None
+    kind = "frozen" if round_.board_frozen_at is not None else "live"
+    return ResultRank(kind, live.rank, live.participants, live.is_best, table)
