@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import jsonify, request
+from flask import g, jsonify, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_wtf.csrf import generate_csrf
@@ -15,7 +15,7 @@ from contest.extensions import db
 from contest.ids import int_arg
 from contest.services.errors import InvalidInput
 from contest.services.people.accounts import authenticate
-from contest.services.people.units import search_units
+from contest.services.people.units import find_units
 
 UNIT_CHOICES = 20  # units the picker lists at most
 
@@ -44,7 +44,7 @@ def api_login() -> ResponseReturnValue:
             {"error": "invalid_credentials", "message": _("The phone number or password is not correct.")}
         ), 401
     start_session(user)
-    return jsonify({"id": user.id, "name": user.name, "role": user.role})
+    return jsonify({"id": user.id, "name": user.name, "role": user.role, "csrf_token": _renewed_token()})
 
 
 @bp.delete("/session")
@@ -63,12 +63,26 @@ def api_register() -> ResponseReturnValue:
     db.session.commit()
     start_session(user)
     return jsonify(
-        {"id": user.id, "name": user.name, "phone": user.phone, "unit_code": user.unit.code if user.unit else None}
+        {
+            "id": user.id,
+            "name": user.name,
+            "phone": user.phone,
+            "unit_code": user.unit.code if user.unit else None,
+            "csrf_token": _renewed_token(),
+        }
     ), 201
+
+
+def _renewed_token() -> str:
+    """The CSRF token of the session just started (logging in renews the session, and the token with it): the
+    client's next write sends this one."""
+    g.pop("csrf_token", None)
+    return str(generate_csrf())
 
 
 @bp.get("/units")
 def api_units() -> ResponseReturnValue:
     limit = int_arg("limit", UNIT_CHOICES, low=1, high=UNIT_CHOICES)
-    entries = search_units(db.session(), request.args.get("q", ""), limit)
-    return jsonify({"entries": [entry.as_json() for entry in entries]})
+    found = find_units(db.session(), request.args.get("q", ""), limit)
+    # "more": how many matched beyond those listed (the picker says so: type more to narrow it)
+    return jsonify({"entries": [entry.as_json() for entry in found.choices], "total": found.total, "more": found.more})

@@ -20,7 +20,7 @@ from contest.form_problems import show_problems
 from contest.services.errors import Forbidden, InvalidInput
 from contest.services.people import accounts, profile
 from contest.services.people.accounts import authenticate
-from contest.services.people.units import UnitChoice, find_unit, search_units
+from contest.services.people.units import UnitChoice, find_unit, find_units
 from contest.services.quiz.attempts import own_attempts
 from contest.services.results import certificates
 
@@ -63,12 +63,14 @@ def register() -> ResponseReturnValue:
     unit_code = request.form.get("unit_code", "")
     chosen = find_unit(db.session(), unit_code) if unit_code else None
     choices: list[UnitChoice] = []
+    more = 0
     status = 200
     if request.method == "POST":
         if not form.validate():
-            return render_template("auth/register.html", form=form, choices=choices, chosen=chosen), 400
+            return render_template("auth/register.html", form=form, choices=choices, chosen=chosen, more=more), 400
         if request.form.get("action") == "search":
-            choices = search_units(db.session(), form.unit_q.data or "")
+            found = find_units(db.session(), form.unit_q.data or "")
+            choices, more = found.choices, found.more
         else:
             try:
                 user = register_from(request.form.to_dict())
@@ -84,7 +86,7 @@ def register() -> ResponseReturnValue:
                 start_session(user)
                 flash(_("Your account is ready. Good luck in the contest!"), "success")
                 return redirect(_safe_next(request.args.get("next")))
-    return render_template("auth/register.html", form=form, choices=choices, chosen=chosen), status
+    return render_template("auth/register.html", form=form, choices=choices, chosen=chosen, more=more), status
 
 
 @bp.route("/account", methods=["GET", "POST"])

@@ -15,7 +15,7 @@ from contest import clock
 from contest.downloads import pdf_download, xlsx_download
 from contest.extensions import db, limiter, redis_client
 from contest.ids import int_arg
-from contest.models import Contest
+from contest.models import Attempt, Contest
 from contest.models.contests import DEFAULT_RANKING_CHAIN
 from contest.public import bp
 from contest.public_address import absolute
@@ -26,6 +26,7 @@ from contest.services.console.contests import find_contest, public_contest, publ
 from contest.services.errors import NotFound
 from contest.services.people import eligibility
 from contest.services.people.units import find_unit
+from contest.services.quiz import attempts
 from contest.services.ranking import bulletin, contest_ranking, leaderboard, live_counts, tables
 from contest.services.ranking.bulletin import write_bulletin
 from contest.services.ranking.rules import LINK_LABELS
@@ -39,7 +40,16 @@ MAX_PAGE_NUMBER = leaderboard.MAX_OFFSET // PAGE_SIZE
 @bp.get("/")
 def index() -> ResponseReturnValue:
     contests = public_contests(db.session())
-    return render_template("public/index.html", contests=contests, now=clock.now())
+    now = clock.now()
+    return render_template("public/index.html", contests=contests, now=now, running=_running(now))
+
+
+def _running(now: datetime, contest: Contest | None = None) -> list[Attempt]:
+    """The signed-in person's attempts still running (of this contest), shown first."""
+    if not current_user.is_authenticated:
+        return []
+    found = attempts.running_attempts(db.session(), current_user, now)
+    return [attempt for attempt in found if contest is None or attempt.round.contest_id == contest.id]
 
 
 @bp.get("/contests/<slug>")
@@ -51,11 +61,13 @@ def contest_page(slug: str) -> ResponseReturnValue:
             raise
         contest = find_contest(db.session(), slug)  # an organizer previews a draft, marked as such
     standing = eligibility.standing(db.session(), current_user, contest) if current_user.is_authenticated else None
+    now = clock.now()
     return render_template(
         "public/contest.html",
         contest=contest,
         standing=standing,
-        now=clock.now(),
+        now=now,
+        running=_running(now, contest),
         ranking_chain=contest.ranking_chain or DEFAULT_RANKING_CHAIN,
         link_labels=LINK_LABELS,
         share_address=sharing.contest_address(contest),

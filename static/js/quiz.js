@@ -11,6 +11,9 @@
   var csrf = form.querySelector("input[name=csrf_token]").value;
   var pendingKey = "quiz-" + data.attemptId + "-pending";
   var flagKey = "quiz-" + data.attemptId + "-flags";
+  // the question the person was on, kept on this device: coming back (Back, a reload, the contest page's
+  // "Tiếp tục làm bài") opens it again; on another device, the first question without a saved answer
+  var placeKey = "quiz-" + data.attemptId + "-place";
   var offset = Date.parse(data.serverNow) - Date.now();
   var deadline = Date.parse(data.deadline);
   var pages = Array.prototype.slice.call(form.querySelectorAll(".question-card"));
@@ -106,6 +109,7 @@
   // ---- navigation ---------------------------------------------------------------------------
   function show(index) {
     current = Math.max(0, Math.min(index, pages.length));
+    try { localStorage.setItem(placeKey, String(current)); } catch (e) { /* private mode: not kept */ }
     pages.forEach(function (page, i) { page.hidden = i !== current; });
     submitCard.hidden = current !== pages.length;
     if (current === pages.length) noteUnanswered();
@@ -169,7 +173,9 @@
         return renewToken().then(finish);
       }
       if (answer.ok) {
-        try { localStorage.removeItem(pendingKey); localStorage.removeItem(flagKey); } catch (e) { /* ignore */ }
+        try {
+          localStorage.removeItem(pendingKey); localStorage.removeItem(flagKey); localStorage.removeItem(placeKey);
+        } catch (e) { /* ignore */ }
         window.location.assign(answer.body.result_url);
       } else {
         finishing = false;
@@ -256,7 +262,14 @@
   Array.prototype.forEach.call(document.querySelectorAll(".no-js-only"), function (node) { node.hidden = true; });
   nav.hidden = false;
   document.body.classList.add("quiz-js");
-  show(0);
+  function resumePlace() {
+    var kept = null;
+    try { kept = localStorage.getItem(placeKey); } catch (e) { /* private mode */ }
+    if (kept !== null && /^\d+$/.test(kept)) return parseInt(kept, 10);
+    var unanswered = pages.findIndex(function (page) { return !page.querySelector("input:checked"); });
+    return unanswered === -1 ? 0 : unanswered;
+  }
+  show(resumePlace());
   flush();
   tick();
   setInterval(tick, 1000);

@@ -39,6 +39,13 @@
         body.entries.forEach(function (entry) {
           if (!checked || entry.code !== checked.value) results.appendChild(option(entry));
         });
+        var template = document.getElementById("unit-more-template");
+        if (body.more && template) {  // the list stops: say how many more, and how to reach them
+          var more = document.createElement("p");
+          more.className = "hint unit-more";
+          more.textContent = body.more === 1 ? template.dataset.one : template.dataset.many.replace("{num}", body.more);
+          results.appendChild(more);
+        }
       })
       .catch(function () { /* offline: the Find button still works */ });
   }

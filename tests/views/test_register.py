@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 import threading
 
 import pytest
@@ -104,8 +106,15 @@ def test_api_registers_and_logs_in(client, session, units) -> None:
     }
     response = client.post("/api/participants", json=body, headers={"X-CSRFToken": csrf_token(client)})
     assert response.status_code == 201
-    assert response.get_json() == {"id": 1, "name": "Lê Văn Cường", "phone": "0912000111", "unit_code": "HBX-X01"}
+    answer = response.get_json()
+    token = answer.pop("csrf_token")
+    assert answer == {"id": 1, "name": "Lê Văn Cường", "phone": "0912000111", "unit_code": "HBX-X01"}
     assert session.get(User, 1).consent_at is not None
+    # the session was renewed with the login: the token in the answer is the one the next write needs
+    written = client.put("/api/attempts/999/answers/1", json={"options": []}, headers={"X-CSRFToken": token})
+    assert written.status_code == 404  # past the CSRF check: no such attempt
+    stale = client.put("/api/attempts/999/answers/1", json={"options": []}, headers={"X-CSRFToken": "x" + token[1:]})
+    assert stale.status_code == 400 and stale.get_json()["error"] == "csrf"
 
 
 def test_api_field_errors(client, session, units) -> None:
@@ -128,8 +137,8 @@ def test_unit_search_ignores_accents_and_case(client, units) -> None:
     assert [entry["code"] for entry in entries] == ["HBX-SKHCN"]
     assert entries[0]["parent"] == "Tỉnh Hòa Bình Xanh"
     assert client.get("/api/units?q=hbx-x0&limit=5").get_json()["entries"][0]["code"].startswith("HBX-X0")
-    assert client.get("/api/units?q=").get_json() == {"entries": []}
-    assert client.get("/api/units?q=%25").get_json() == {"entries": []}
+    assert client.get("/api/units?q=").get_json() == {"entries": [], "total": 0, "more": 0}
+    assert client.get("/api/units?q=%25").get_json() == {"entries": [], "total": 0, "more": 0}
 
 
 def test_registration_is_rate_limited(client, units) -> None:
@@ -217,3 +226,40 @@ def test_registering_while_signed_in_counts_against_the_address(app, client, run
         statuses.append(response.status_code)
     assert statuses[0] == 201 and 429 in statuses, statuses
     assert statuses.index(429) <= int(limits.REGISTER_LIMIT.split()[0])
+
+
+def test_api_login_answers_the_renewed_sessions_csrf_token(client, session, units, clock) -> None:
+    from contest.services.people.accounts import create_user
+
+    create_user(session, name="Lê Văn Cường", phone="0912000333", password="mat-khau-123", now=clock())
+    session.commit()
+    before = csrf_token(client)
+    login = client.post(
+        "/api/session", json={"phone": "0912000333", "password": "mat-khau-123"}, headers={"X-CSRFToken": before}
+    )
+    token = login.get_json()["csrf_token"]
+    old = client.put("/api/attempts/999/answers/1", json={"options": []}, headers={"X-CSRFToken": before})
+    assert old.status_code == 400 and old.get_json()["error"] == "csrf"  # the session, and its token, were renewed
+    new = client.put("/api/attempts/999/answers/1", json={"options": []}, headers={"X-CSRFToken": token})
+    assert new.status_code == 404
+
+
+def test_next_is_kept_from_vao_thi_through_registration_to_the_round(client, session, units) -> None:
+    """A visitor presses "Vào thi" (/login?next=/rounds/1/take), then "Đăng ký dự thi": registered, they land on
+    the round, not on the home page."""
+    login_page = client.get("/login?next=/rounds/1/take").get_data(as_text=True)
+    link = re.search(r'href="(/register\?next=[^"]+)"', login_page)
+    assert link and html.unescape(link.group(1)) == "/register?next=/rounds/1/take"
+    register_page = client.get(html.unescape(link.group(1))).get_data(as_text=True)
+    assert 'href="/login?next=/rounds/1/take"' in register_page  # and back to logging in, the same way
+    response = client.post(html.unescape(link.group(1)), data=_form(client, phone="0987 111 999"))
+    assert response.status_code == 302 and response.headers["Location"] == "/rounds/1/take"
+
+
+def test_the_unit_picker_says_how_many_more_and_puts_word_starts_first(client, session, units) -> None:
+    found = client.get("/api/units?q=xa&limit=20").get_json()
+    assert len(found["entries"]) == 20 and found["total"] > 20 and found["more"] == found["total"] - 20
+    first = client.get("/api/units?q=tinh doan").get_json()["entries"][0]
+    assert first["name"] == "Tỉnh đoàn"  # before "Liên đoàn Lao động tỉnh", where both words are inside
+    page = client.post("/register", data=_form(client, action="search", unit_q="xa")).get_data(as_text=True)
+    assert f"Còn {found['more']} đơn vị nữa: gõ thêm để thu hẹp danh sách." in page

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from contest.models import Unit
@@ -337,13 +337,49 @@ class UnitChoice:
         return {"code": self.code, "name": self.name, "parent": self.parent}
 
 
-def search_units(session: Session, query: str, limit: int = 20) -> list[UnitChoice]:
-    """Units whose name or code contains every word typed, accents or not: a picker for phones."""
+MAX_MATCHES_RANKED = 1000  # matches read to rank them (a province has a few thousand units at most)
+
+
+@dataclass(frozen=True)
+class UnitMatches:
+    """The best `limit` matches of a search, and how many matched in all (the picker says how many more)."""
+
+    choices: list[UnitChoice]
+    total: int
+
+    @property
+    def more(self) -> int:
+        return max(0, self.total - len(self.choices))
+
+
+def _relevance(name: str, words: list[str]) -> tuple[int, int]:
+    """Lower is better: the name starts with what was typed; every word typed starts a word of the name (in order);
+    then matches inside words."""
+    phrase = " ".join(words)
+    if name.startswith(phrase):
+        return (0, 0)
+    name_words = name.split()
+    starts = sum(1 for word in words if any(part.startswith(word) for part in name_words))
+    in_order = f" {phrase}" in f" {name}"
+    return (1 if in_order else 2 if starts == len(words) else 3, len(words) - starts)
+
+
+def find_units(session: Session, query: str, limit: int = 20) -> UnitMatches:
+    """Units whose name or code contains every word typed, accents or not, best first (a picker for phones): the name
+    starting with it, then every word starting a word of the name, then the rest; and how many matched in all."""
     words = without_accents(query).split()
     if not words:
-        return []
+        return UnitMatches([], 0)
     statement = select(Unit).where(Unit.active.is_(True))
     for word in words[:6]:
         statement = statement.where(Unit.search_text.contains(word, autoescape=True))
-    units = session.scalars(statement.order_by(Unit.depth, Unit.name).limit(max(1, min(limit, 50))))
-    return [UnitChoice(unit.code, unit.name, unit.parent.name if unit.parent else "") for unit in units]
+    total = session.scalar(select(func.count()).select_from(statement.subquery())) or 0
+    units = list(session.scalars(statement.order_by(Unit.depth, Unit.name).limit(MAX_MATCHES_RANKED)))
+    units.sort(key=lambda unit: (_relevance(without_accents(unit.name), words[:6]), unit.depth, unit.name))
+    chosen = units[: max(1, min(limit, 50))]
+    return UnitMatches([UnitChoice(u.code, u.name, u.parent.name if u.parent else "") for u in chosen], total)
+
+
+def search_units(session: Session, query: str, limit: int = 20) -> list[UnitChoice]:
+    """The best matches only (see find_units)."""
+    return find_units(session, query, limit).choices

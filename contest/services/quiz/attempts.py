@@ -180,6 +180,19 @@ def open_attempt(session: Session, user: User, round_: Round) -> Attempt | None:
     )
 
 
+def running_attempts(session: Session, user: User, now: datetime) -> list[Attempt]:
+    """The person's attempts still running (their clock ticking), soonest deadline first: the home and contest pages
+    show them first, with the time left and the way back in (a phone's Back leaves the quiz in silence)."""
+    return list(
+        session.scalars(
+            select(Attempt)
+            .where(Attempt.user_id == user.id, Attempt.status == "in_progress", Attempt.deadline > now)
+            .options(selectinload(Attempt.round).selectinload(Round.contest))
+            .order_by(Attempt.deadline)
+        )
+    )
+
+
 @dataclass(frozen=True)
 class History:
     used: int  # attempts started, in progress or not
