@@ -68,6 +68,19 @@ def minutes_seconds(ms: int | None) -> str:
     return f"{minutes}:{'0' if rest < 10_000 else ''}{seconds}"
 
 
+def spoken_duration(ms: int | None, precise: bool = False) -> str:
+    """432123 ms as people say it: "7 phút 12 giây" ("7 min 12 s"); with `precise`, where the milliseconds decide a
+    place, "7 phút 12,123 giây"."""
+    if ms is None:
+        return ""
+    minutes, rest = divmod(int(ms), 60_000)
+    seconds = decimal(rest / 1000, 3) if precise else str(rest // 1000)
+    english = str(get_locale()) == "en"
+    if english:
+        return f"{minutes} min {seconds} s" if minutes else f"{seconds} s"
+    return f"{minutes} phút {seconds} giây" if minutes else f"{seconds} giây"
+
+
 def percent(share: float | None, digits: int = 1) -> str:
     """A share (0..1) as 12,5% in Vietnamese, 12.5% in English, rounded half up from its decimal value (as
     numbers.rate_permille rounds rates: 0.0435 is 4,4%, never 4,3% on one page and 4,4% on another)."""
@@ -121,6 +134,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(vn_clock, "vn_clock")
     app.add_template_filter(percent, "percent")
     app.add_template_filter(minutes_seconds, "minutes_seconds")
+    app.add_template_filter(spoken_duration, "spoken_duration")
     app.add_template_filter(audit.display_value, "audit_value")
 
     @app.context_processor

@@ -29,8 +29,10 @@ from contest.services.people.units import find_unit
 from contest.services.quiz import attempts
 from contest.services.ranking import bulletin, contest_ranking, leaderboard, live_counts, tables
 from contest.services.ranking.bulletin import write_bulletin
+from contest.services.ranking.result_rank import board_place
 from contest.services.ranking.rules import LINK_LABELS
 from contest.services.results import announcement, documents
+from question_bank.text import without_accents
 
 DIGEST = re.compile(r"[0-9a-f]{64}")
 PAGE_SIZE = 50
@@ -76,6 +78,11 @@ def contest_page(slug: str) -> ResponseReturnValue:
     )
 
 
+def _names_self(query: str) -> bool:
+    """Whether a board search is the signed-in person's own full name (accents and case aside)."""
+    return bool(query.strip()) and without_accents(query) == without_accents(current_user.name)
+
+
 @bp.get("/contests/<slug>/leaderboard")
 def leaderboard_page(slug: str) -> ResponseReturnValue:
     contest = public_contest(db.session(), slug)
@@ -94,6 +101,7 @@ def leaderboard_page(slug: str) -> ResponseReturnValue:
         "parent": request.args.get("parent", ""),
         "whole": None,
         "my_row": None,  # the signed-in person's row on this page, marked
+        "my_page": None,  # the page their row is on
         "tables": tables.tables_of(contest),
         "table": leaderboard.table_arg(contest, request.args.get("table")),
     }
@@ -117,6 +125,21 @@ def leaderboard_page(slug: str) -> ResponseReturnValue:
             if context["query"]:
                 context["found"] = leaderboard.cached_search(db.session(), round_, context["query"])
         context["page_number"] = offset // PAGE_SIZE + 1
+    if round_ is not None and context["page"] is not None and current_user.is_authenticated:
+        # "Xem vị trí của tôi": the page of the board the person's own row is on
+        place = board_place(db.session(), round_, current_user.id, context["table"])
+        context["my_page"] = (place - 1) // PAGE_SIZE + 1 if place is not None else None
+        if place is not None and context["found"] is not None and _names_self(context["query"]):
+            # one's own full name finds one's own row (others' hidden name parts stay unsearchable)
+            own = leaderboard.individual_page(
+                db.session(),
+                round_,
+                limit=PAGE_SIZE,
+                offset=(place - 1) // PAGE_SIZE * PAGE_SIZE,
+                table=context["table"],
+            )
+            mine = [entry for entry in own.entries if entry["user_id"] == current_user.id]
+            context["found"] = mine + [entry for entry in context["found"] if entry["user_id"] != current_user.id]
     if context["page"] is not None and current_user.is_authenticated:
         context["my_row"] = next(
             (

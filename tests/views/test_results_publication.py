@@ -59,7 +59,10 @@ def test_results_are_a_draft_for_organizers_until_published_then_public(app, ses
         assert tier in page
     assert "Nguyễn V. A." in page and "Nguyễn Văn An" not in page
     assert "Số người tham gia</dt><dd>5<" in page  # five ranked participants
-    assert re.search(r'<td class="numeric">\d+:\d\d,\d{3}</td>', page)  # times as min:s,ms (Vietnamese comma)
+    # times as people say them; to the millisecond (a Vietnamese comma) only where time decided a place
+    times = re.findall(r'<td class="numeric">((?:\d+ phút )?\d+(?:,\d{3})? giây)', page)
+    assert len(times) == 3 and not re.search(r"\d:\d\d,\d{3}", page), times
+    assert "người liền trên xếp trước nhờ" in page  # the reason, inline where the column does not fit a phone
     entry = session.scalar(select(AuditEntry).where(AuditEntry.action == "round.results_publish"))
     assert entry is not None and entry.target == f"round:{round_.id}"
 
@@ -178,3 +181,19 @@ def test_publishing_without_the_heading_and_signer_is_refused_naming_what_is_mis
     text = pdf_text(preview.data)
     assert "XEM-TRUOC" in text and "Nguyễn Văn Ký" in text and "GIẢI NHẤT" in text
     assert app.test_client().get(f"/admin/rounds/{round_.id}/results/preview.pdf").status_code in (302, 401, 403)
+
+
+def test_milliseconds_show_only_where_the_time_decided_a_place(runner, client) -> None:
+    runner.invoke(args=["demo"])  # last week's round, published, with real durations
+    page = client.get("/contests/cds-2026/results").get_data(as_text=True)
+    checked = 0
+    for table in page.split("<table")[1:]:  # each prize tier's list: neighbours within it
+        rows = re.findall(r"<tr><td class=\"numeric\">\d+</td>.*?</tr>", table, re.S)
+        for row, below in zip(rows, [*rows[1:], ""], strict=True):
+            found = re.search(r'<td class="numeric">((?:\d+ phút )?\d+(?:,\d{3})? giây)', row)
+            if found is None:
+                continue  # the unit ranking's rows
+            by_time = "thời gian làm bài ngắn hơn</td>" in row or "thời gian làm bài ngắn hơn</td>" in below
+            assert ("," in found.group(1)) == by_time, (found.group(1), row)
+            checked += 1
+    assert checked >= 5

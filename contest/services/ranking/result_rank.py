@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from contest.models import Attempt, RankingEntry
+from contest.models import Attempt, RankingEntry, Round
 from contest.services.ranking.rules import live_rank
 from contest.services.ranking.tables import table_names, table_of_category, tables_of
 
@@ -63,3 +63,29 @@ def result_rank(session: Session, attempt: Attempt, category: str | None, now: d
         return None
     kind = "frozen" if round_.board_frozen_at is not None else "live"
     return ResultRank(kind, live.rank, live.participants, live.is_best, table)
+
+
+def board_place(session: Session, round_: Round, user_id: int, table: str | None) -> int | None:
+    """The person's place on the board as the public sees it (the whole round's, or one table's): the final ranking
+    once there is one, else the live or frozen standings; None when they are not on it or it is hidden."""
+    if round_.finalized_at is not None:
+        entry = session.scalar(
+            select(RankingEntry).where(RankingEntry.round_id == round_.id, RankingEntry.user_id == user_id)
+        )
+        if entry is None or (table is not None and entry.table_key != table):
+            return None
+        return entry.table_rank if table is not None else entry.rank
+    if round_.board_hidden:
+        return None
+    attempt = session.scalar(
+        select(Attempt).where(
+            Attempt.round_id == round_.id, Attempt.user_id == user_id, Attempt.status != "in_progress"
+        )
+    )
+    if attempt is None:
+        return None
+    categories = None
+    if table is not None:
+        categories = next((t.categories for t in tables_of(round_.contest) if t.key == table), ())
+    live = live_rank(session, attempt, until=round_.board_frozen_at, categories=categories)
+    return live.rank if live is not None else None
