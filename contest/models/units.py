@@ -13,13 +13,20 @@ UNIT_KINDS = (
     "ministry",
     "department",
     "agency",
-    "district",
+    "district",  # kept for units made before 1 July 2025; not offered for new ones (RETIRED_KINDS)
     "commune",
+    "ward",
+    "special_zone",
     "union",
+    "association",
     "school",
     "enterprise",
     "other",
 )
+# Since 1 July 2025 local government has two levels (tỉnh/thành phố; xã/phường/đặc khu): a district is no longer a
+# kind a new unit may take; existing ones keep it until an organizer reviews them (the units page lists them).
+RETIRED_KINDS = ("district",)
+OFFERED_KINDS = tuple(kind for kind in UNIT_KINDS if kind not in RETIRED_KINDS)
 
 
 class Unit(Base):

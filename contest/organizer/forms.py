@@ -16,6 +16,7 @@ from wtforms.validators import DataRequired, Length
 from contest import clock
 from contest.labels import UNIT_KIND_LABELS
 from contest.models.contests import RANKING_LINKS
+from contest.models.units import RETIRED_KINDS
 from contest.models.users import CATEGORIES
 from contest.numbers import whole_number
 from contest.services.errors import InvalidInput
@@ -363,7 +364,11 @@ class UnitForm(FlaskForm):
         render_kw={"inputmode": "numeric"},
     )
     parent_code = StringField(_l("Parent unit (code)"))
-    kind = SelectField(_l("Kind"), choices=[SelectChoice(kind, label) for kind, label in UNIT_KIND_LABELS.items()])
+    # a district only for a unit that is one already (before 1 July 2025): the form's view adds it back for those
+    kind = SelectField(
+        _l("Kind"),
+        choices=[SelectChoice(kind, label) for kind, label in UNIT_KIND_LABELS.items() if kind not in RETIRED_KINDS],
+    )
 
 
 class UnitFileForm(FlaskForm):

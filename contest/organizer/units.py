@@ -7,11 +7,14 @@ from collections.abc import Sequence
 from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from wtforms import SelectChoice
 
 from contest import clock
 from contest.auth.permissions import current_actor, organizer_required
 from contest.extensions import db
 from contest.form_problems import problems, show_problems
+from contest.labels import UNIT_KIND_LABELS
+from contest.models.units import RETIRED_KINDS
 from contest.organizer import bp
 from contest.organizer.forms import UnitFileForm, UnitForm
 from contest.services.errors import InvalidInput, NotFound
@@ -21,6 +24,7 @@ from contest.services.people.units import (
     import_units,
     root_units,
     search_units,
+    units_to_review,
     update_unit,
 )
 from contest.services.problems import FileProblems, translated
@@ -35,6 +39,7 @@ def _unit_page(form: UnitFileForm, problems: Sequence[object] | None = None) -> 
         found=search_units(db.session(), query, limit=50) if query else [],
         roots=root_units(db.session()) if problems is None else [],
         problems=problems or [],
+        to_review=units_to_review(db.session()),
         form=form,
     )
 
@@ -82,6 +87,8 @@ def unit_edit(code: str) -> ResponseReturnValue:
     if unit is None:
         raise NotFound(_("This unit does not exist."))
     form = UnitForm()
+    if unit.kind in RETIRED_KINDS:  # a district made before July 2025 keeps its kind until someone changes it
+        form.kind.choices = [SelectChoice(unit.kind, UNIT_KIND_LABELS[unit.kind]), *form.kind.choices]
     if not form.is_submitted():
         form.process(
             data={

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -11,7 +12,7 @@ from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from contest.models import Unit
-from contest.models.units import UNIT_KINDS
+from contest.models.units import OFFERED_KINDS, RETIRED_KINDS, UNIT_KINDS
 from contest.numbers import whole_number
 from contest.services.console import audit
 from contest.services.console.audit import Actor
@@ -53,7 +54,9 @@ def _parse_headcount(text: str) -> int | None:
     return number if number is not None and number <= MAX_HEADCOUNT else None
 
 
-def parse_unit_rows(table: Table) -> tuple[list[UnitRow], list[Problem]]:
+def parse_unit_rows(table: Table, known_codes: Collection[str] = ()) -> tuple[list[UnitRow], list[Problem]]:
+    """The rows of a units file; `known_codes`: the units that exist already (a district keeps its kind, a new unit
+    may not take it)."""
     keys = [header_key(header) for header in table.headers]
     missing = [column for column in UNIT_COLUMNS if header_key(column) not in keys]
     if missing:
@@ -88,7 +91,16 @@ def parse_unit_rows(table: Table) -> tuple[list[UnitRow], list[Problem]]:
         elif len(name) > MAX_NAME_LENGTH:
             errors.append(N_("the unit name is longer than %(max)d characters", max=MAX_NAME_LENGTH))
         if kind not in UNIT_KINDS:
-            errors.append(N_("unknown unit kind '%(kind)s' (use: %(kinds)s)", kind=kind, kinds=", ".join(UNIT_KINDS)))
+            errors.append(
+                N_("unknown unit kind '%(kind)s' (use: %(kinds)s)", kind=kind, kinds=", ".join(OFFERED_KINDS))
+            )
+        elif kind in RETIRED_KINDS and code not in known_codes:
+            errors.append(
+                N_(
+                    "a new unit cannot be a district: since 1 July 2025 local government has two levels (use "
+                    "province, commune, ward or special_zone)"
+                )
+            )
         if headcount is None:
             errors.append(
                 N_(
@@ -116,8 +128,8 @@ def parse_unit_rows(table: Table) -> tuple[list[UnitRow], list[Problem]]:
 
 def import_units(session: Session, table: Table, *, source: str, actor: Actor, now: datetime) -> UnitImportSummary:
     """Upsert every unit of the table by code, or none of them (raises FileProblems); `source` is the file's name."""
-    rows, problems = parse_unit_rows(table)
     existing = {unit.code: unit for unit in session.scalars(select(Unit))}
+    rows, problems = parse_unit_rows(table, existing.keys())
     parent_of = {code: unit.parent.code if unit.parent else "" for code, unit in existing.items()}
     for row in rows:
         parent_of[row.code] = row.parent_code
@@ -269,7 +281,7 @@ def update_unit(
         fields["name"] = _("Enter the unit's name.")
     elif len(name.strip()) > MAX_NAME_LENGTH:
         fields["name"] = _("The unit's name is at most %(max)d characters.", max=MAX_NAME_LENGTH)
-    if kind not in UNIT_KINDS:
+    if kind not in UNIT_KINDS or (kind in RETIRED_KINDS and unit.kind != kind):
         fields["kind"] = _("Choose the kind of unit.")
     if count is None:
         fields["headcount"] = _("The headcount is a whole number from 0 to %(max)d.", max=MAX_HEADCOUNT)
@@ -383,3 +395,9 @@ def find_units(session: Session, query: str, limit: int = 20) -> UnitMatches:
 def search_units(session: Session, query: str, limit: int = 20) -> list[UnitChoice]:
     """The best matches only (see find_units)."""
     return find_units(session, query, limit).choices
+
+
+def units_to_review(session: Session) -> list[Unit]:
+    """Units of a kind local government no longer has (districts, before 1 July 2025): the units page lists them for
+    an organizer to review (merge them into the province's communes and wards, or give them another kind)."""
+    return list(session.scalars(select(Unit).where(Unit.kind.in_(RETIRED_KINDS)).order_by(Unit.name)))
