@@ -65,7 +65,18 @@ class Config:
     # PgBouncer the app also asks for it on each connection), and the heavy pages and exports stop with a message
     # when their work passes it (contest.deadline). 0: no budget.
     REQUEST_BUDGET_S = float(os.environ.get("REQUEST_BUDGET_S", "60"))
+    # The key of the hash a deleted account keeps of its phone (services.people.person_key); unset: derived from
+    # SECRET_KEY (set it when the secret key may rotate, or rotating it forgets every deleted person's counts).
+    PHONE_HASH_KEY = os.environ.get("PHONE_HASH_KEY", "")
     DATABASE_STATEMENT_TIMEOUT = os.environ.get("DATABASE_STATEMENT_TIMEOUT", "1") != "0"
+    # Password-reset links by mail (contest.mail), as Flask-Mail names the settings; without MAIL_SERVER no mail is
+    # sent and "Quên mật khẩu?" says whom to ask.
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "")
+    MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "0") == "1"
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
     # The site's public address (https://thi.example.gov.vn): certificates' QR codes link to it, the same from the
     # `certificates export` command as from a page. Unset: the address a request came to (or 127.0.0.1:5000).
     PUBLIC_URL: str = os.environ.get("PUBLIC_URL", "").rstrip("/")

@@ -113,6 +113,10 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> ResponseReturnValue:
         code = error.code or 500
+        if code == 429 and request.endpoint == "auth.login" and not wants_json():
+            from contest.auth.routes import lockout_page
+
+            return lockout_page()
         body, status = error_response(code, error.name.lower().replace(" ", "_"), _http_message(error))
         if code == 429:
             return body, status, {"Retry-After": str(_seconds_to_wait())}

@@ -21,13 +21,16 @@ def as_typed(stored: str) -> str:
 
 
 _BLOCK_END = re.compile(r"</(?:p|div|li|h[1-6]|tr|blockquote|pre|ul|ol|table)\s*>", re.IGNORECASE)
-_TRAILING_BREAKS = re.compile(r"(?:\s*<br\s*/?>\s*)+$", re.IGNORECASE)
+_TRAILING_BREAK = re.compile(r"<br\s*/?>\Z", re.IGNORECASE)
 
 
 def html_paragraphs(text: str) -> str:
     """HTML whose paragraphs (and list items, headings, ...) stay apart once their tags are removed: each one's end
-    becomes a line break."""
-    return _TRAILING_BREAKS.sub("", _BLOCK_END.sub("<br>", text.strip()))
+    becomes a line break (trailing breaks dropped one at a time: linear, whatever the text)."""
+    marked = _BLOCK_END.sub("<br>", text.strip()).rstrip()
+    while (found := _TRAILING_BREAK.search(marked)) is not None:
+        marked = marked[: found.start()].rstrip()
+    return marked
 
 
 def as_stored(typed: str, formatted: bool) -> str:

@@ -21,6 +21,16 @@ TOO_MANY_CELLS_MESSAGE = N_(
     "The workbook has more than %(max)s cells: keep only the table's rows and columns, or split it into several files.",
     max=f"{MAX_CELLS:,}".replace(",", "."),
 )
+MAX_MERGED_RANGES = 5_000  # a topic merged over its questions, a title: tens; a few thousand at most
+TOO_MANY_MERGES_MESSAGE = N_(
+    "The sheet has more than %(max)s merged ranges: unmerge the cells of the table.",
+    max=f"{MAX_MERGED_RANGES:,}".replace(",", "."),
+)
+MAX_MERGED_ROWS = 250_000  # rows a sheet's merged ranges may cover in all (each range counted over its own rows)
+TOO_MANY_MERGED_ROWS_MESSAGE = N_(
+    "The sheet's merged cells cover more than %(max)s rows in all: unmerge the cells of the table.",
+    max=f"{MAX_MERGED_ROWS:,}".replace(",", "."),
+)
 BROKEN_SHEET_MESSAGE = N_('Sheet "%(sheet)s" cannot be read: the file is broken (save it again in Excel).')
 
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -128,6 +138,8 @@ def scan_sheet(archive: zipfile.ZipFile, part: str, sheet: str, budget: CellBudg
                     merged = _range(element.get("ref", ""))
                     if merged is not None:
                         facts.merged.append(merged)
+                        if len(facts.merged) > MAX_MERGED_RANGES:
+                            raise ScanError(TOO_MANY_MERGES_MESSAGE)
     except (ParseError, zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as error:
         if isinstance(error, ScanError):
             raise

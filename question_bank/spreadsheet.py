@@ -18,8 +18,8 @@ from question_bank.model import (
     ReadResult,
 )
 from question_bank.pictures import Pictures, take_picture
-from question_bank.sheet_scan import column_name
-from question_bank.tables import Table, TableRow
+from question_bank.sheet_scan import MAX_MERGED_ROWS, MergedRange, column_name
+from question_bank.tables import Table, TableError, TableRow, rows_under
 from question_bank.text import comparable, header_key
 
 # Header names as organizers write them, compared by header_key (no accents, case or spaces).
@@ -202,10 +202,14 @@ def read_spreadsheet(table: Table, pictures: Pictures | None = None) -> ReadResu
     if header:
         return ReadResult([], [FileProblem(table.header_row, message, sheet) for message in header])
     read_columns = {index for field, index in columns.items() if field != "number"}
+    try:
+        across = _merged_across_by_row(table, read_columns)
+    except TableError as error:
+        return ReadResult([], [FileProblem(None, error.message, sheet)])
     questions: list[DraftQuestion] = []
     problems: list[FileProblem] = []
     for record in table.rows:
-        row_problems: list[Message] = _row_as_written(record, table, read_columns)
+        row_problems: list[Message] = _row_as_written(record, table, read_columns, across.get(record.number, []))
 
         def cell(field: str) -> str:
             return record.get(columns.get(field))  # noqa: B023 - used within this iteration only
@@ -352,7 +356,23 @@ def _merged_header(table: Table) -> list[Message]:
     ]
 
 
-def _row_as_written(record: TableRow, table: Table, read_columns: set[int]) -> list[Message]:
+def _merged_across_by_row(table: Table, read_columns: set[int]) -> dict[int, list[MergedRange]]:
+    """Row number -> the ranges merged across columns over the question fields that cover it (below the header)."""
+    by_row: dict[int, list[MergedRange]] = {}
+    budget = [MAX_MERGED_ROWS]
+    for merged in table.merged:
+        if not merged.across or merged.min_row <= table.header_row:
+            continue
+        if not any(merged.min_col <= column <= merged.max_col for column in read_columns):
+            continue
+        for row in rows_under(table, merged, budget):
+            by_row.setdefault(row.number, []).append(merged)
+    return by_row
+
+
+def _row_as_written(
+    record: TableRow, table: Table, read_columns: set[int], merged_across: list[MergedRange]
+) -> list[Message]:
     """What keeps a row from being read as the organizer sees it: hidden (withdrawn, or only collapsed?), cells
     merged across columns, a number whose format cannot be shown with certainty."""
     problems: list[Message] = []
@@ -363,15 +383,13 @@ def _row_as_written(record: TableRow, table: Table, read_columns: set[int]) -> l
                 "(a hidden row is never imported in silence)"
             )
         )
-    for merged in table.merged:
-        inside = merged.across and table.header_row < merged.min_row <= record.number <= merged.max_row
-        if inside and any(merged.min_col <= column <= merged.max_col for column in read_columns):
-            problems.append(
-                N_(
-                    "the cells %(cells)s are merged across columns: unmerge them and put each value in its column",
-                    cells=str(merged),
-                )
+    for merged in merged_across:
+        problems.append(
+            N_(
+                "the cells %(cells)s are merged across columns: unmerge them and put each value in its column",
+                cells=str(merged),
             )
+        )
     for column, number_format in sorted(record.unclear.items()):
         if column in read_columns:
             problems.append(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import csv
 import io
 import unicodedata
@@ -16,7 +17,16 @@ from openpyxl.cell.rich_text import CellRichText
 
 from question_bank.cell_text import UnclearNumber, rich_html, shown_text
 from question_bank.messages import N_, Message
-from question_bank.sheet_scan import CellBudget, MergedRange, ScanError, SheetFacts, count_shared_strings, scan_sheet
+from question_bank.sheet_scan import (
+    MAX_MERGED_ROWS,
+    TOO_MANY_MERGED_ROWS_MESSAGE,
+    CellBudget,
+    MergedRange,
+    ScanError,
+    SheetFacts,
+    count_shared_strings,
+    scan_sheet,
+)
 from question_bank.text import clean
 
 CSV_ENCODINGS_REFUSED_MESSAGE = N_(
@@ -263,22 +273,32 @@ def _plain_text(value: object) -> str:
     return shown_text(value, None)
 
 
+def rows_under(table: Table, merged: MergedRange, budget: list[int]) -> list[TableRow]:
+    """The table's rows a merged range covers (only rows that exist: a range may reach row 1,048,576); each one
+    counts against `budget` (one list shared by the sheet's ranges), past which the sheet is refused."""
+    numbers = [row.number for row in table.rows]
+    start = bisect.bisect_left(numbers, merged.min_row)
+    end = bisect.bisect_right(numbers, merged.max_row)
+    budget[0] -= end - start
+    if budget[0] < 0:
+        raise TableError(TOO_MANY_MERGED_ROWS_MESSAGE)
+    return table.rows[start:end]
+
+
 def _fill_merged(table: Table, ranges: list[MergedRange]) -> None:
     """Down a column, a merged range's value (its top-left cell) belongs to every row below it that the range covers
     and that has content of its own (a topic merged over its questions); ranges across columns are left to the
     reader, which refuses them where they hold its fields."""
-    rows = {row.number: row for row in table.rows}
+    budget = [MAX_MERGED_ROWS]
     for merged in ranges:
         if merged.across or merged.max_row == merged.min_row or merged.min_row < table.header_row:
             continue
-        top = rows.get(merged.min_row)
-        if top is None:
+        covered = rows_under(table, merged, budget)
+        if not covered or covered[0].number != merged.min_row:
             continue
+        top = covered[0]
         value, rich = top.get(merged.min_col), top.rich.get(merged.min_col)
-        for number in range(merged.min_row + 1, merged.max_row + 1):
-            row = rows.get(number)
-            if row is None:
-                continue
+        for row in covered[1:]:
             while len(row.cells) <= merged.min_col:
                 row.cells.append("")
             if not row.cells[merged.min_col]:

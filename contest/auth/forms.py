@@ -44,6 +44,11 @@ class RegisterForm(FlaskForm):
         default="",
     )
     unit_q = StringField(_l("Your unit"), render_kw={"autocomplete": "off", "type": "search"})
+    email = StringField(
+        _l("Email (optional)"),
+        description=_l("Only to send you a link if you forget your password."),
+        render_kw={"autocomplete": "email", "inputmode": "email", "type": "email"},
+    )
     consent = BooleanField(_l("I agree to the processing of my personal data as described above."))
 
 
@@ -82,3 +87,23 @@ class ProfileForm(FlaskForm):
             "unit_code": (self.unit.data or "").strip() or None,
             "category": self.category.data or None,
         }
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = StringField(
+        _l("Your email address"), render_kw={"autocomplete": "email", "inputmode": "email", "type": "email"}
+    )
+
+
+class NewPasswordForm(FlaskForm):
+    password = PasswordField(
+        _l("New password"), description=_l("At least 8 characters."), render_kw={"autocomplete": "new-password"}
+    )
+
+
+class EmailForm(FlaskForm):
+    email = StringField(
+        _l("Email for password resets"),
+        description=_l("Optional: a link is sent here if you forget your password. Leave it empty to remove it."),
+        render_kw={"autocomplete": "email", "inputmode": "email", "type": "email"},
+    )

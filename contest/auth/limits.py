@@ -6,6 +6,8 @@ right does not use up tries. A looser count per phone from any address slows a g
 
 from __future__ import annotations
 
+import time
+
 from flask import Response, request
 from flask_limiter.util import get_remote_address
 
@@ -56,3 +58,20 @@ login_tries = limiter.shared_limit(
     LOGIN_TRIES_PER_ADDRESS, scope="login-tries", key_func=get_remote_address, methods=["POST"]
 )
 register_limit = limiter.shared_limit(REGISTER_LIMIT, scope="register", key_func=get_remote_address, methods=["POST"])
+
+
+WARN_WHEN_LEFT = 2  # tries left before the lockout a person meets by mistyping
+
+
+def failures_left_after_this_one() -> int | None:
+    """After a failed login, how many more failures the phone may have from this address before it is locked out
+    (the limit a person meets by mistyping their own password); None when nothing counts here."""
+    left = [limit.remaining for limit in limiter.current_limits if "login-failures" in limit.key]
+    return max(0, min(left) - 1) if left else None
+
+
+def minutes_locked() -> int:
+    """How long the login that was just refused for too many failures stays refused, in whole minutes (at least 1)."""
+    refused = limiter.current_limit
+    seconds = max(1, int(refused.reset_at - time.time())) if refused is not None else 60
+    return max(1, -(-seconds // 60))

@@ -27,6 +27,7 @@ def register_from(values: Mapping[str, Any]) -> User:
         unit_code=text("unit_code"),
         birth_date=text("birth_date"),
         category=text("category"),
+        email=text("email"),
         consent=values.get("consent") in (True, "y", "on", "true", "1"),
         now=clock.now(),
         origin=current_origin(),

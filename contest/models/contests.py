@@ -67,6 +67,8 @@ class Contest(Base):
     practice_bank_id: Mapped[int | None] = mapped_column(ForeignKey("question_banks.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     # What the results' documents and the certificates say of who issues them (the organizer's settings page).
+    # whom participants ask for help (a phone, an email), shown on the contest's page and the login page
+    help_contact: Mapped[str] = mapped_column(String(255), default="", server_default="")
     issuer: Mapped[str] = mapped_column(String(255), default="", server_default="")  # the organizing body
     parent_body: Mapped[str] = mapped_column(String(255), default="", server_default="")  # the body above it
     place: Mapped[str] = mapped_column(String(120), default="", server_default="")  # "Hòa Bình Xanh", for the date line

@@ -33,6 +33,8 @@ class User(UserMixin, Base):
     name: Mapped[str] = mapped_column(String(120))
     # Normalised national form, "0912345678": see services.phones.
     phone: Mapped[str] = mapped_column(String(15), unique=True)
+    # optional, for password resets only (one account per address); lower case
+    email: Mapped[str | None] = mapped_column(String(254), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     birth_date: Mapped[date | None]
     category: Mapped[str | None] = mapped_column(String(30))

@@ -448,6 +448,13 @@ class DocumentsForm(FlaskForm):
         ),
     )
     issuer = StringField(_l("Organizing body"), description=_l("For example: BAN TỔ CHỨC CUỘC THI."))
+    help_contact = StringField(
+        _l("Contact for participants' help"),
+        description=_l(
+            "A phone number and an email participants may use (a forgotten password, a question about the rules): "
+            "shown on the contest's page and on “Forgot your password?”."
+        ),
+    )
     place = StringField(_l("Place, for the date line"), description=_l("For example: Hòa Bình Xanh."))
     signer_title = StringField(
         _l("Signer's title"), description=_l("For example: TM. Ban Tổ chức / Trưởng ban (“ / ” starts a new line).")

@@ -78,6 +78,7 @@ DEMO_DOCUMENTS = {
     "place": "Hòa Bình Xanh",
     "signer_title": "TM. Ban Tổ chức / Trưởng ban",  # " / " starts a new line, as official documents set it
     "signer_name": "Trần Quốc Việt",
+    "help_contact": "Ban Tổ chức: 0208 3 123 456, thi.cds@hoabinhxanh.gov.vn (giờ hành chính)",
     "text": "",
 }
 

@@ -255,6 +255,21 @@ def cells_without_coordinates() -> bytes:
     return _replace_sheet(sheet)
 
 
+def merged_to_the_last_row() -> bytes:
+    """A staff-list-sized sheet whose thousands of merged ranges each reach Excel's last row."""
+    merges = "".join(f'<mergeCell ref="A{n}:A1048576"/>' for n in range(2, 6_002))
+    sheet = (
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+        '<row r="1"><c r="A1" t="inlineStr"><is><t>STT</t></is></c></row></sheetData>'
+        f'<mergeCells count="6000">{merges}</mergeCells></worksheet>'
+    )
+    return _replace_sheet(sheet)
+
+
+def gift_of_trailing_breaks() -> bytes:
+    return ("[html]Câu hỏi" + "<br> " * 60 + "x {=a ~b}\n").encode()
+
+
 def broken_sheet_xml() -> bytes:
     sheet = (
         '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><dimension ref="A1:B2"/>'
@@ -369,6 +384,7 @@ HOSTILE: list[tuple[str, Callable[[], bytes], str]] = [
     ("huge-pictures.zip", zip_of_huge_pictures, "million"),
     ("cells-without-coordinates.xlsx", cells_without_coordinates, "cells"),
     ("broken-sheet-xml.xlsx", broken_sheet_xml, "broken"),
+    ("merged-to-the-last-row.xlsx", merged_to_the_last_row, "merged ranges"),
     ("corrupt-zip-stream.xlsx", corrupt_zip_stream, "broken"),
 ]
 

@@ -39,7 +39,15 @@ def test_a_small_hostile_file_is_refused_quickly_with_a_message(name, build, wor
     assert spent < 3, f"{name}: {spent:.1f} s"  # under a second here; room for a busy machine
 
 
-@pytest.mark.parametrize("name", ["broken-sheet-xml.xlsx", "corrupt-zip-stream.xlsx", "cells-without-coordinates.xlsx"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "broken-sheet-xml.xlsx",
+        "corrupt-zip-stream.xlsx",
+        "cells-without-coordinates.xlsx",
+        "merged-to-the-last-row.xlsx",
+    ],
+)
 def test_the_unit_and_staff_list_readers_refuse_the_same_files_with_a_message(name: str) -> None:
     from question_bank.tables import TableError, read_table
 
@@ -47,3 +55,12 @@ def test_the_unit_and_staff_list_readers_refuse_the_same_files_with_a_message(na
     with pytest.raises(TableError) as refused:
         read_table(name, build())
     assert str(refused.value.message)
+
+
+def test_trailing_line_breaks_in_gift_html_take_linear_time() -> None:
+    from tests.question_bank.organizer_files import gift_of_trailing_breaks
+
+    started = time.perf_counter()
+    result = read_questions("hostile.gift", gift_of_trailing_breaks())
+    assert time.perf_counter() - started < 1 and result.problems == []
+    assert result.questions[0].text.startswith("Câu hỏi<br>") and result.questions[0].text.endswith("x")

@@ -129,3 +129,24 @@ def test_the_form_warns_of_rounds_that_will_show_their_key_before_this_one_opens
     )
     warnings = draw_warnings(session, later, now)
     assert len(warnings) == 1 and "Tuần 1" in warnings[0]
+
+
+def test_a_key_shown_while_a_round_is_open_is_warned_about(session, clock) -> None:
+    now = clock()
+    bank = make_bank(session, now, questions=12)
+    contest = make_contest(session, now)
+    short = make_round(session, contest, now, bank=bank, name="Vòng ngắn", questions=4, lasts=timedelta(days=2))
+    long = create_round(
+        session,
+        contest=contest,
+        actor=Actor.command_line(),
+        now=now,
+        name="Vòng dài",
+        opens_at=now,
+        closes_at=now + timedelta(days=10),  # the short round shows its key after its close, while this one is open
+        question_count=4,
+        minutes=10,
+        bank_name=bank.name,
+    )
+    warnings = draw_warnings(session, long, now)
+    assert len(warnings) == 1 and "while this round is open" in warnings[0] and short.name in warnings[0]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
 from tests.factories import make_user
@@ -220,4 +221,30 @@ def test_organizer_pages_are_not_stored(client, auth, session, clock) -> None:
 def test_login_page_leads_to_registration_and_explains_a_forgotten_password(client) -> None:
     page = client.get("/login").get_data(as_text=True)
     assert 'href="/register"' in page and "Đăng ký dự thi" in page
-    assert "<summary>Quên mật khẩu?</summary>" in page and "người quản trị của đơn vị bạn" in page
+    assert '<a href="/forgot-password">Quên mật khẩu?</a>' in page  # its own page now: a link by mail, or whom to ask
+    assert "người quản trị của đơn vị bạn" in client.get("/forgot-password").get_data(as_text=True)
+
+
+def test_the_login_page_warns_before_the_lockout_and_the_lockout_page_says_why_and_how_long(
+    client, session, clock
+) -> None:
+    make_user(session, clock(), phone="0912345678")
+    session.commit()
+
+    def attempt(password: str):  # type: ignore[no-untyped-def]
+        return client.post(
+            "/login",
+            data={"phone": "0912 345 678", "password": password, "csrf_token": csrf_token(client)},
+            environ_base={"REMOTE_ADDR": "198.51.100.8"},
+        )
+
+    pages = [attempt("sai").get_data(as_text=True) for _ in range(10)]
+    assert all("Còn" not in page or "lần thử" not in page for page in pages[:7])  # no warning while many are left
+    assert "Còn 2 lần thử" in pages[7] and "Còn 1 lần thử" in pages[8]
+    assert "vui lòng thử lại sau 1 phút" in pages[9] and "Còn 0" not in pages[9]  # the last one says it at once
+    locked = attempt("mat-khau-123")  # the right password, once locked
+    text = locked.get_data(as_text=True)
+    assert locked.status_code == 429 and 'name="password"' in text  # the form stays
+    found = re.search(r"vui lòng thử lại sau (\d+) phút", text)
+    assert found and 1 <= int(found.group(1)) <= 1 and "cả mật khẩu đúng cũng bị từ chối" in text
+    assert 0 < int(locked.headers["Retry-After"]) <= 60

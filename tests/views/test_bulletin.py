@@ -75,3 +75,12 @@ def test_numbers_follow_the_language(runner, client) -> None:
     assert "16.450" in vietnamese and "19.200" in vietnamese  # union headcounts
     english = client.get("/contests/cds-2026/bulletin?lang=en").get_data(as_text=True)
     assert "16,450" in english
+
+
+def test_a_query_naming_the_contest_again_is_no_server_error(runner, client) -> None:
+    """Found by the fuzz run: ?slug=... beside the page's own slug broke the Excel link's URL (a 500)."""
+    runner.invoke(args=["demo"])
+    page = client.get("/contests/cds-2026/bulletin?slug=%3Cscript%3E&date=2026-12-06&hour=17")
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert "/contests/cds-2026/bulletin.xlsx?date=2026-12-06&amp;hour=17" in text and "<script>" not in text

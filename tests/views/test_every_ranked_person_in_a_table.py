@@ -129,3 +129,48 @@ def test_the_close_names_whoever_would_be_ranked_outside_every_table_until_the_o
         select(AuditEntry).where(AuditEntry.action == "round.close", AuditEntry.target == f"round:{round_.id}")
     )
     assert close.after["outside_tables"] == 1
+
+
+def test_a_person_who_took_part_cannot_change_table_through_another_contests_start_page(
+    runner, app, session, clock
+) -> None:
+    from datetime import timedelta
+
+    from contest.services.console.audit import Actor
+    from contest.services.console.contests import create_contest
+    from contest.services.console.rounds import create_round
+
+    runner.invoke(args=["demo"])
+    person = session.scalar(select(User).where(User.phone == "0900000012"))
+    assert person.category == "citizen"  # Bảng B of the demo contest, where they took this week's round
+    actor = Actor.command_line()
+    other = create_contest(
+        session,
+        slug="thu-hai",
+        title="Cuộc thi thứ hai",
+        now=clock(),
+        actor=actor,
+        tables=({"A": "Bảng A", "B": "Bảng B"}, {"civil_servant": "A", "worker": "B"}),  # no table for citizens
+    )
+    round_ = create_round(
+        session,
+        contest=other,
+        actor=actor,
+        now=clock(),
+        name="Vòng 1",
+        opens_at=clock() - timedelta(hours=1),
+        closes_at=clock() + timedelta(days=1),
+        question_count=5,
+        minutes=5,
+        bank_name="Ngân hàng mẫu chuyển đổi số",
+    )
+    session.commit()
+    client = app.test_client()
+    _login(client, "0900000012", "Demo@2026")
+    moved = client.post(f"/rounds/{round_.id}/take", data={"category": "worker", "csrf_token": csrf_token(client)})
+    assert moved.status_code == 302
+    session.refresh(person)
+    assert person.category == "citizen"  # their table in the demo contest stays
+    assert "chỉ Ban Tổ chức sửa được họ tên, đơn vị và đối tượng" in client.get(moved.headers["Location"]).get_data(
+        as_text=True
+    )

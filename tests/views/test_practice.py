@@ -286,12 +286,14 @@ def test_organizers_are_warned_when_practice_shares_questions_with_a_round(runne
     # (the command's language follows the app's: after the page above, these tests' app answers in Vietnamese)
     assert configured.exit_code == 0 and "60" in configured.output
     assert "“Ngân hàng mẫu chuyển đổi số”" in configured.output
-    # and a new round on a bank the practice shares is warned about too
-    created = runner.invoke(
-        args=["round", "create", "--contest", "cds-2026", "--name", "Tuần 3", "--opens", "2026-12-10T00:00",
-              "--closes", "2026-12-17T00:00", "--questions", "5", "--minutes", "5",
-              "--bank", "Ngân hàng mẫu chuyển đổi số"]
-    )  # fmt: skip
+    # and a new round on a bank the practice shares: its questions count as revealed (anyone sees the practice's
+    # key), so the round is refused unless the organizer chooses to reuse them, and then warned about
+    new_round = ["round", "create", "--contest", "cds-2026", "--name", "Tuần 3", "--opens", "2026-12-10T00:00",
+                 "--closes", "2026-12-17T00:00", "--questions", "5", "--minutes", "5",
+                 "--bank", "Ngân hàng mẫu chuyển đổi số"]  # fmt: skip
+    refused = runner.invoke(args=new_round)
+    assert refused.exit_code != 0 and "0 câu cho" in refused.output
+    created = runner.invoke(args=[*new_round, "--reuse-revealed"])
     assert created.exit_code == 0 and "60" in created.output and "“Bản sao để ôn”" in created.output
 
 

@@ -252,3 +252,13 @@ def public_contest(session: Session, slug: str) -> Contest:
     if contest is None:
         raise NotFound(_("This contest does not exist."))
     return contest
+
+
+def help_contacts(session: Session) -> list[tuple[str, str]]:
+    """(contest title, whom to ask) of the public contests whose organizers give a contact for help."""
+    rows = session.execute(
+        select(Contest.title, Contest.help_contact)
+        .where(Contest.status.in_(VISIBLE_STATUSES), Contest.help_contact != "")
+        .order_by(Contest.title)
+    ).all()
+    return [(title, contact) for title, contact in rows]

@@ -302,18 +302,32 @@ def draw_warnings(session: Session, round_: Round, now: datetime) -> list[str]:
                 "participant of those rounds may know them."
             )
         ]
-    earlier = [
-        other for other in rounds_revealing_before(session, round_.bank, round_.opens_at, now) if other != round_
+    before = [r for r in rounds_revealing_before(session, round_.bank, round_.opens_at, now) if r.id != round_.id]
+    during = [
+        r
+        for r in rounds_revealing_before(session, round_.bank, round_.closes_at, now)
+        if r.id != round_.id and r not in before
     ]
-    if not earlier:
-        return []
-    return [
-        _(
-            "Rounds on the same bank will show their right answers before this round opens: %(rounds)s. The "
-            "questions they draw will not be drawn by this round, which may then have too few.",
-            rounds=", ".join(f"{other.contest.title} – {other.name}" for other in earlier),
+    warnings = []
+    if before:
+        warnings.append(
+            _(
+                "Rounds on the same bank will show their right answers before this round opens: %(rounds)s. The "
+                "questions they draw will not be drawn by this round, which may then have too few.",
+                rounds=", ".join(f"{other.contest.title} – {other.name}" for other in before),
+            )
         )
-    ]
+    if during:
+        # the pool is fixed at the first draw: a key shown while this round is open is a key to some of its questions
+        warnings.append(
+            _(
+                "Rounds on the same bank will show their right answers while this round is open: %(rounds)s. Their "
+                "participants may then know the answers to questions this round draws: show those answers after "
+                "this round closes, or draw this round from another bank.",
+                rounds=", ".join(f"{other.contest.title} – {other.name}" for other in during),
+            )
+        )
+    return warnings
 
 
 @dataclass(frozen=True)

@@ -104,6 +104,10 @@ def choose_category(
     the categories those tables take; it is then fixed like the rest of the profile once they take part."""
     if not category_needed(contest, user.category):
         raise Forbidden(_("Your category is set already: it can be changed on your account page until you take part."))
+    if has_taken_part(session, user):  # the category placed them in another contest's table: it stays
+        raise Forbidden(
+            _("You have taken part already: your name, unit and category can now be changed only by the organizers.")
+        )
     if category not in table_categories(contest):
         raise InvalidInput(_("Choose who you are from the list."), {"category": category})
     before = profile_of(user)

@@ -14,6 +14,7 @@ from contest.models.users import CATEGORIES
 from contest.services.errors import InvalidInput
 from contest.services.people.accounts import account_problems, create_user
 from contest.services.people.origins import ClientOrigin
+from contest.services.people.password_reset import check_email_free, normalise_email
 from contest.services.people.units import find_unit
 
 CATEGORY_LABELS = {
@@ -57,9 +58,17 @@ def register_participant(
     category: str | None = None,
     consent: bool = False,
     origin: ClientOrigin | None = None,
+    email: str | None = None,
 ) -> User:
-    """Create the participant's account, or raise InvalidInput with every field's problem."""
+    """Create the participant's account, or raise InvalidInput with every field's problem. `email` is optional,
+    kept only for password resets (one account per address)."""
     fields: dict[str, str] = {}
+    address: str | None = None
+    try:
+        address = normalise_email(email)
+        check_email_free(session, address)
+    except InvalidInput as problem:
+        fields.update(problem.fields)
     unit = find_unit(session, unit_code) if unit_code and unit_code.strip() else None
     if unit is None or not unit.active:
         fields["unit_code"] = _("Choose your unit from the list.")
@@ -97,4 +106,5 @@ def register_participant(
         raise InvalidInput(message, {"phone": message}) from None
     if origin is not None:
         user.registered_address, user.registered_device = origin.address, origin.device
+    user.email = address
     return user

@@ -59,7 +59,18 @@ def revealed_ids(session: Session, bank_id: int, at: datetime, *, excluding: int
         .join(Round, Round.id == Attempt.round_id)
         .where(*_revealing(at, excluding))
     )
-    rows = session.scalars(select(Question.id).where(Question.bank_id == bank_id, Question.fingerprint.in_(shown)))
+    # a practice bank shows its key to anyone: its questions (and the same ones elsewhere) are revealed too
+    practised = aliased(Question)
+    practice = (
+        select(practised.fingerprint)
+        .join(QuestionBank, QuestionBank.id == practised.bank_id)
+        .where(QuestionBank.practice_since.is_not(None), QuestionBank.practice_since <= at)
+    )
+    rows = session.scalars(
+        select(Question.id).where(
+            Question.bank_id == bank_id, or_(Question.fingerprint.in_(shown), Question.fingerprint.in_(practice))
+        )
+    )
     return set(rows)
 
 
@@ -126,7 +137,7 @@ def rounds_revealing_before(session: Session, bank: QuestionBank, opens_at: date
 
 class _RoundPools:
     def __init__(self) -> None:
-        self.entries: LRUCache[tuple[int, int], QuestionPool] = LRUCache(maxsize=CACHED_ROUNDS)
+        self.entries: LRUCache[tuple[int, int, str], QuestionPool] = LRUCache(maxsize=CACHED_ROUNDS)
         self.lock = threading.Lock()
 
 
@@ -165,7 +176,9 @@ def round_draw_pool(session: Session, round_: Round, content: BankContent, now: 
     """What this round's attempts draw from: its fixed pool, less questions deactivated since (the bank's
     revision), read once per round and revision in each process."""
     fix_pool(session, round_, now)
-    key = (round_.id, content.revision)
+    # the moment the pool was fixed is part of the key: a first draw rolled back leaves nothing behind that a later
+    # one (with other settings) would read
+    key = (round_.id, content.revision, round_.pool_fixed_at.isoformat() if round_.pool_fixed_at else "")
     cache = _cache()
     with cache.lock:
         cached = cache.entries.get(key)

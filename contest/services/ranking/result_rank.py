@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from contest.models import Attempt, RankingEntry, Round
-from contest.services.ranking.rules import live_rank
+from contest.services.ranking.rules import counted, live_rank
 from contest.services.ranking.tables import table_names, table_of_category, tables_of
 
 
@@ -77,10 +77,9 @@ def board_place(session: Session, round_: Round, user_id: int, table: str | None
         return entry.table_rank if table is not None else entry.rank
     if round_.board_hidden:
         return None
+    # any attempt of theirs that counts (live_rank places their best one)
     attempt = session.scalar(
-        select(Attempt).where(
-            Attempt.round_id == round_.id, Attempt.user_id == user_id, Attempt.status != "in_progress"
-        )
+        select(Attempt).where(Attempt.round_id == round_.id, Attempt.user_id == user_id, counted()).limit(1)
     )
     if attempt is None:
         return None

@@ -16,7 +16,15 @@ from contest.models import Contest
 from contest.services.console.audit import Actor, record
 from contest.services.errors import InvalidInput
 
-LIMITS = {"issuer": 255, "parent_body": 255, "place": 120, "signer_title": 255, "signer_name": 120, "text": 600}
+LIMITS = {
+    "issuer": 255,
+    "parent_body": 255,
+    "place": 120,
+    "signer_title": 255,
+    "signer_name": 120,
+    "text": 600,
+    "help_contact": 255,  # whom participants ask for help: shown on the contest's page and "Quên mật khẩu?"
+}
 MAX_PICTURE_BYTES = 4 * 1024 * 1024
 MAX_PIXELS = 40_000_000  # a "decompression bomb" of a small file is refused before it is decoded
 PICTURE_SIZES = {"background": (2480, 1754), "seal": (600, 600)}  # A4 landscape at 210 dpi; the seal's box
@@ -30,6 +38,7 @@ def document_settings(contest: Contest) -> dict[str, Any]:
         "signer_title": contest.signer_title,
         "signer_name": contest.signer_name,
         "text": contest.certificate_text,
+        "help_contact": contest.help_contact,
     }
 
 
@@ -81,6 +90,7 @@ def set_documents(
     contest.issuer, contest.parent_body, contest.place = cleaned["issuer"], cleaned["parent_body"], cleaned["place"]
     contest.signer_title, contest.signer_name = cleaned["signer_title"], cleaned["signer_name"]
     contest.certificate_text = cleaned["text"]
+    contest.help_contact = cleaned["help_contact"]
     changed_pictures = []
     for kind, data in pictures.items():
         attribute = f"certificate_{kind}"
