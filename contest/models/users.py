@@ -48,7 +48,7 @@ class User(UserMixin, Base):
     active: Mapped[bool] = mapped_column(default=True)
     anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # A deleted account's keyed hash of its phone (services.people.person_key): the same person registering again
-    # counts as one for attempts, approvals and tables; live accounts leave it empty.
+    # counts as one for attempts, approvals and tables; a live account has it only when a deleted one shares it.
     person_key: Mapped[str | None] = mapped_column(String(64), index=True)
     # Part of the login cookie: changing it (password change, reset) logs out every session.
     session_token: Mapped[str] = mapped_column(String(32), default=new_session_token)

@@ -71,14 +71,14 @@ def standing(session: Session, user: User, contest: Contest) -> Standing:
             .where(JoinRequest.contest_id == contest.id, JoinRequest.user_id == user.id)
         ).first()
         # a refusal given to a deleted account of the same person still holds
-        refused_before = session.scalar(
+        refused_before = user.person_key and session.scalar(
             select(JoinRequest.id).where(
                 JoinRequest.contest_id == contest.id,
                 JoinRequest.user_id.in_(earlier_accounts(user)),
                 JoinRequest.status == "refused",
             )
         )
-        if refused_before is not None and (found is None or found.status != "approved"):
+        if refused_before and (found is None or found.status != "approved"):
             return Standing.REFUSED
         if found is None:
             return Standing.NOT_REQUESTED

@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -15,6 +16,7 @@ from contest.services.errors import InvalidInput
 from contest.services.people.accounts import account_problems, create_user
 from contest.services.people.origins import ClientOrigin
 from contest.services.people.password_reset import check_email_free, normalise_email
+from contest.services.people.person_key import person_key
 from contest.services.people.units import find_unit
 
 CATEGORY_LABELS = {
@@ -107,4 +109,9 @@ def register_participant(
     if origin is not None:
         user.registered_address, user.registered_device = origin.address, origin.device
     user.email = address
+    # the same phone as a deleted account: the same person, whose counts go on (services.people.person_key); an
+    # account with none before it keeps the key empty, so its hot requests look at its own rows only
+    key = person_key(user.phone)
+    if session.scalar(select(User.id).where(User.person_key == key, User.anonymised_at.is_not(None)).limit(1)):
+        user.person_key = key
     return user
