@@ -19,7 +19,7 @@ from question_bank.model import (
 )
 from question_bank.pictures import Pictures, take_picture
 from question_bank.sheet_scan import MAX_MERGED_ROWS, MergedRange, column_name
-from question_bank.tables import Table, TableError, TableRow, rows_under
+from question_bank.tables import Table, TableError, TableRow, row_numbers, rows_under
 from question_bank.text import comparable, header_key
 
 # Header names as organizers write them, compared by header_key (no accents, case or spaces).
@@ -359,13 +359,13 @@ def _merged_header(table: Table) -> list[Message]:
 def _merged_across_by_row(table: Table, read_columns: set[int]) -> dict[int, list[MergedRange]]:
     """Row number -> the ranges merged across columns over the question fields that cover it (below the header)."""
     by_row: dict[int, list[MergedRange]] = {}
-    budget = [MAX_MERGED_ROWS]
+    budget, numbers = [MAX_MERGED_ROWS], row_numbers(table)
     for merged in table.merged:
         if not merged.across or merged.min_row <= table.header_row:
             continue
         if not any(merged.min_col <= column <= merged.max_col for column in read_columns):
             continue
-        for row in rows_under(table, merged, budget):
+        for row in rows_under(table, merged, budget, numbers):
             by_row.setdefault(row.number, []).append(merged)
     return by_row
 

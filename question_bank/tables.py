@@ -273,10 +273,15 @@ def _plain_text(value: object) -> str:
     return shown_text(value, None)
 
 
-def rows_under(table: Table, merged: MergedRange, budget: list[int]) -> list[TableRow]:
+def row_numbers(table: Table) -> list[int]:
+    """The table's row numbers, ascending (worked out once per sheet, not once per merged range)."""
+    return [row.number for row in table.rows]
+
+
+def rows_under(table: Table, merged: MergedRange, budget: list[int], numbers: list[int]) -> list[TableRow]:
     """The table's rows a merged range covers (only rows that exist: a range may reach row 1,048,576); each one
-    counts against `budget` (one list shared by the sheet's ranges), past which the sheet is refused."""
-    numbers = [row.number for row in table.rows]
+    counts against `budget` (one list shared by the sheet's ranges), past which the sheet is refused. `numbers`:
+    row_numbers(table)."""
     start = bisect.bisect_left(numbers, merged.min_row)
     end = bisect.bisect_right(numbers, merged.max_row)
     budget[0] -= end - start
@@ -289,11 +294,11 @@ def _fill_merged(table: Table, ranges: list[MergedRange]) -> None:
     """Down a column, a merged range's value (its top-left cell) belongs to every row below it that the range covers
     and that has content of its own (a topic merged over its questions); ranges across columns are left to the
     reader, which refuses them where they hold its fields."""
-    budget = [MAX_MERGED_ROWS]
+    budget, numbers = [MAX_MERGED_ROWS], row_numbers(table)
     for merged in ranges:
         if merged.across or merged.max_row == merged.min_row or merged.min_row < table.header_row:
             continue
-        covered = rows_under(table, merged, budget)
+        covered = rows_under(table, merged, budget, numbers)
         if not covered or covered[0].number != merged.min_row:
             continue
         top = covered[0]
