@@ -31,10 +31,3 @@ def person_key(phone: str) -> str:
 def earlier_accounts(user: User) -> Select[int]:
     """The ids of the deleted accounts that were this person (registered with the same phone)."""
     return select(User.id).where(User.person_key == person_key(user.phone), User.anonymised_at.is_not(None))
-
-
-def same_person(user: User) -> Select[int]:
-    """The ids of the accounts that are this person: this one and the deleted ones with the same phone."""
-    return select(User.id).where(
-        (User.id == user.id) | ((User.person_key == person_key(user.phone)) & User.anonymised_at.is_not(None))
-    )

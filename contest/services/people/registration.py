@@ -6,7 +6,6 @@ from datetime import date, datetime
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -16,7 +15,7 @@ from contest.services.errors import InvalidInput
 from contest.services.people.accounts import account_problems, create_user
 from contest.services.people.origins import ClientOrigin
 from contest.services.people.password_reset import check_email_free, normalise_email
-from contest.services.people.person_key import person_key
+from contest.services.people.person_key import earlier_accounts, person_key
 from contest.services.people.units import find_unit
 
 CATEGORY_LABELS = {
@@ -111,7 +110,6 @@ def register_participant(
     user.email = address
     # the same phone as a deleted account: the same person, whose counts go on (services.people.person_key); an
     # account with none before it keeps the key empty, so its hot requests look at its own rows only
-    key = person_key(user.phone)
-    if session.scalar(select(User.id).where(User.person_key == key, User.anonymised_at.is_not(None)).limit(1)):
-        user.person_key = key
+    if session.scalar(earlier_accounts(user).limit(1)):
+        user.person_key = person_key(user.phone)
     return user

@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from typing import Any, NoReturn, cast
 
 from flask_babel import gettext as _
-from sqlalchemy import Connection, CursorResult, Integer, String, bindparam, func, insert, select, text, update
+from sqlalchemy import Connection, CursorResult, Integer, String, bindparam, func, insert, or_, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -32,7 +32,7 @@ from contest.services.banks.pictures import shown
 from contest.services.errors import DomainError, Forbidden, InvalidInput, NotFound
 from contest.services.people import eligibility
 from contest.services.people.origins import ClientOrigin
-from contest.services.people.person_key import earlier_accounts, same_person
+from contest.services.people.person_key import earlier_accounts
 from contest.services.people.registration import CATEGORY_LABELS
 from contest.services.quiz.pool import bank_content
 from contest.services.quiz.receipts import receipt_code
@@ -103,7 +103,9 @@ def _attempts_of(session: Session, user: User, round_: Round) -> list[PastAttemp
     """All the person's attempts at the round, in one query (a participant has a handful): this account's, and
     those of the accounts they deleted before registering again with the same phone (one person, one set)."""
     # the start is a hot request: an account with no deleted one before it (nearly all) keeps the one-index lookup
-    owners = Attempt.user_id.in_(same_person(user)) if user.person_key else Attempt.user_id == user.id
+    owners = Attempt.user_id == user.id
+    if user.person_key:
+        owners = or_(owners, Attempt.user_id.in_(earlier_accounts(user)))
     rows = session.execute(
         select(Attempt.id, Attempt.number, Attempt.status, Attempt.started_at, Attempt.deadline, Attempt.user_id).where(
             owners, Attempt.round_id == round_.id
@@ -206,7 +208,8 @@ def history(session: Session, user: User, round_: Round) -> History:
     taken = session.scalars(
         select(Attempt).where(Attempt.user_id == user.id, Attempt.round_id == round_.id).order_by(Attempt.number)
     ).all()
-    used = len(_attempts_of(session, user, round_))  # a deleted account's attempts count too
+    # a deleted account's attempts count too (only an account with one before it has any to add)
+    used = len(_attempts_of(session, user, round_)) if user.person_key else len(taken)
     return History(used, [attempt for attempt in taken if attempt.status != AttemptStatus.IN_PROGRESS])
 
 

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from contest.models import Attempt, RankingEntry, Round
 from contest.services.ranking.rules import counted, live_rank
-from contest.services.ranking.tables import table_names, table_of_category, tables_of
+from contest.services.ranking.tables import categories_of, table_names, table_of_category
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,7 @@ def result_rank(session: Session, attempt: Attempt, category: str | None, now: d
     if contest.tables:
         if table_key is None:
             return None
-        categories = next(t.categories for t in tables_of(contest) if t.key == table_key)
+        categories = categories_of(contest, table_key)
     live = live_rank(session, attempt, until=round_.board_frozen_at, categories=categories)
     if live is None:
         return None
@@ -85,6 +85,6 @@ def board_place(session: Session, round_: Round, user_id: int, table: str | None
         return None
     categories = None
     if table is not None:
-        categories = next((t.categories for t in tables_of(round_.contest) if t.key == table), ())
+        categories = categories_of(round_.contest, table)
     live = live_rank(session, attempt, until=round_.board_frozen_at, categories=categories)
     return live.rank if live is not None else None

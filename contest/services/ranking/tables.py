@@ -93,3 +93,8 @@ def category_needed(contest: Contest, category: str | None) -> bool:
 def table_categories(contest: Contest) -> list[str]:
     """The categories the contest's tables take, in the order of the tables."""
     return [category for table in tables_of(contest) for category in table.categories]
+
+
+def categories_of(contest: Contest, key: str) -> tuple[str, ...]:
+    """The categories table `key` of the contest takes (none for a key it does not have)."""
+    return next((table.categories for table in tables_of(contest) if table.key == key), ())
