@@ -66,7 +66,7 @@ def time_import(data: bytes) -> dict[str, float]:
     from contest import create_app
     from contest.extensions import db
     from contest.services.banks.importing import import_questions
-    from contest.services.console.audit import Actor
+    from contest.services.shared.audit import Actor
 
     started = time.perf_counter()
     result = read_questions("bank.xlsx", data)

@@ -20,12 +20,11 @@ from pathlib import Path
 
 from flask_migrate import upgrade
 
-from contest import clock, create_app
+from contest import clock, create_app, demo
 from contest.extensions import db
 from contest.models import Round, Unit
-from contest.services import demo
-from contest.services.console.audit import Actor
 from contest.services.results import certificates
+from contest.services.shared.audit import Actor
 
 
 def _timed(function: Callable[[], object], repeat: int) -> list[float]:

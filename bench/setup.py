@@ -18,14 +18,14 @@ from sqlalchemy.engine import make_url
 from werkzeug.security import generate_password_hash
 
 from contest import create_app
+from contest.demo import DEMO_DATA
 from contest.extensions import db
 from contest.models import AttemptItem, Unit, User
 from contest.services.banks.importing import import_questions
-from contest.services.console.audit import Actor
 from contest.services.console.contests import create_contest
 from contest.services.console.rounds import create_round
-from contest.services.demo import DEMO_DATA
 from contest.services.people.units import import_units
+from contest.services.shared.audit import Actor
 from question_bank.readers import read_questions
 from question_bank.tables import read_table
 

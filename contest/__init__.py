@@ -72,6 +72,7 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
 
     from contest import cli, deadline, errors, ids, input_guard, security_headers, templating
     from contest.auth import loader as auth_loader
+    from contest.services.ranking import renames  # noqa: F401  (connects the live boards to people's renames)
 
     ids.init_app(app)
     input_guard.init_app(app)

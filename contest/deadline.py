@@ -10,7 +10,7 @@ import time
 from flask import Flask, current_app, g, has_request_context
 from flask_babel import gettext as _
 
-from contest.services.errors import DomainError
+from contest.services.shared.errors import DomainError
 
 
 class OverBudget(DomainError):

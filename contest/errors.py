@@ -14,7 +14,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy import exc as database_errors
 from werkzeug.exceptions import HTTPException
 
-from contest.services.errors import DomainError, InvalidInput
+from contest.services.shared.errors import DomainError, InvalidInput
 
 
 def wants_json() -> bool:

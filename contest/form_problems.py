@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 
-from contest.services.errors import InvalidInput
+from contest.services.shared.errors import InvalidInput
 
 
 def show_problems(

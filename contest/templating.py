@@ -21,9 +21,9 @@ from contest.labels import (
     UNIT_KIND_LABELS,
 )
 from contest.numbers import percent_value
-from contest.services.console import audit
 from contest.services.people.privacy import mask_name
 from contest.services.people.registration import CATEGORY_LABELS
+from contest.services.shared import audit
 
 
 def vn_datetime(moment: datetime | str | None) -> str:

@@ -13,9 +13,9 @@ from contest.auth.registering import register_from
 from contest.auth.sessions import end_session, start_session
 from contest.extensions import db
 from contest.ids import int_arg
-from contest.services.errors import InvalidInput
 from contest.services.people.accounts import authenticate
 from contest.services.people.units import find_units
+from contest.services.shared.errors import InvalidInput
 
 UNIT_CHOICES = 20  # units the picker lists at most
 

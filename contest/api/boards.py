@@ -13,11 +13,11 @@ from contest import clock
 from contest.api import bp
 from contest.extensions import db
 from contest.ids import int_arg
-from contest.services.cache import cached_json
 from contest.services.console.contests import public_contest
 from contest.services.console.rounds import visible_round
 from contest.services.ranking import leaderboard, live_counts
 from contest.services.ranking.tables import TABLE_KEYS
+from contest.services.shared.cache import cached_json
 
 
 def _public_json(text: str) -> Response:

@@ -10,8 +10,8 @@ from typing import Any, TypeVar, cast
 from flask import abort, request
 from flask_login import current_user, login_required
 
-from contest.services.console.audit import Actor
 from contest.services.people.origins import ClientOrigin
+from contest.services.shared.audit import Actor
 
 F = TypeVar("F", bound=Callable[..., Any])
 

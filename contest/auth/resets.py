@@ -9,8 +9,8 @@ from flask_login import current_user
 from contest import clock
 from contest.extensions import db
 from contest.models import User
-from contest.services.errors import DomainError
 from contest.services.people import accounts
+from contest.services.shared.errors import DomainError
 
 
 def reset_and_show(user_id: int) -> User:

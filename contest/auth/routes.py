@@ -40,12 +40,12 @@ from contest.form_problems import show_problems
 from contest.mail import mail_configured, send_mail
 from contest.public_address import absolute
 from contest.services.console.contests import help_contacts
-from contest.services.errors import Forbidden, InvalidInput
 from contest.services.people import accounts, password_reset, profile
 from contest.services.people.accounts import authenticate
 from contest.services.people.units import UnitChoice, find_unit, find_units
 from contest.services.quiz.attempts import own_attempts
 from contest.services.results import certificates
+from contest.services.shared.errors import Forbidden, InvalidInput
 
 
 def _safe_next(target: str | None) -> str:

@@ -151,6 +151,16 @@ class Round(Base):
             return RoundState.CLOSED
         return RoundState.OPEN if now >= self.opens_at else RoundState.UPCOMING
 
+    def key_shown(self, now: datetime) -> bool:
+        """May a participant see the right answers of their attempt now, as the review setting says?"""
+        if self.review == "attempt_with_key":
+            return True
+        return self.review in ("after_close", "after_attempt") and self.state(now) == RoundState.CLOSED
+
+    def own_answers_shown(self, now: datetime) -> bool:
+        """May a participant see the questions of their attempt and what they chose (without the key) now?"""
+        return self.review != "never" and (self.review != "after_close" or self.key_shown(now))
+
     def next_change(self, now: datetime) -> datetime | None:
         """When the round next opens or closes, for the countdown; None once it is over."""
         return {RoundState.UPCOMING: self.opens_at, RoundState.OPEN: self.closes_at}.get(self.state(now))

@@ -17,8 +17,8 @@ from contest.models import User
 from contest.models.users import ROLES
 from contest.organizer import bp
 from contest.organizer.forms import RoleForm
-from contest.services.errors import Forbidden, InvalidInput
 from contest.services.people import accounts, profile
+from contest.services.shared.errors import Forbidden, InvalidInput
 
 
 def role_form(user: User) -> RoleForm:

@@ -12,7 +12,7 @@ from contest.extensions import db
 from contest.ids import int_arg
 from contest.labels import AUDIT_ACTION_LABELS
 from contest.organizer import audit_words, bp
-from contest.services.console import audit
+from contest.services.shared import audit
 
 
 def _audit_filter() -> audit.AuditFilter:

@@ -10,9 +10,9 @@ from flask_babel import lazy_gettext as _l
 
 from contest.labels import CONTEST_STATUS_LABELS, PRIZE_LABELS, ROLE_LABELS, UNIT_KIND_LABELS
 from contest.organizer.forms import PREDICTION_CHOICES, REVIEW_CHOICES
-from contest.services.console.audit import display_value
 from contest.services.people.registration import CATEGORY_LABELS
 from contest.services.ranking.rules import LINK_LABELS
+from contest.services.shared.audit import display_value
 
 FIELD_LABELS = {
     "name": _l("Name"),

@@ -22,8 +22,8 @@ from contest.organizer.forms import QuestionForm, UploadForm
 from contest.services.banks import questions, uploads
 from contest.services.banks.importing import bank_questions
 from contest.services.console import morning
-from contest.services.errors import InvalidInput
-from contest.services.problems import FileProblems, translated
+from contest.services.shared.errors import InvalidInput
+from contest.services.shared.problems import FileProblems, translated
 from question_bank.export import has_pictures, write_bank_xlsx, write_bank_zip
 from question_bank.gift_export import GiftExportError, write_gift
 from question_bank.model import LETTERS

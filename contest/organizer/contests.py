@@ -14,10 +14,10 @@ from contest.models import Contest
 from contest.models.contests import DEFAULT_RANKING_CHAIN
 from contest.organizer import bp
 from contest.organizer.forms import ContestForm
-from contest.services import practice
 from contest.services.console import contests
-from contest.services.errors import InvalidInput
 from contest.services.people.units import scope_choices
+from contest.services.quiz import practice
+from contest.services.shared.errors import InvalidInput
 
 FIELD_ALIASES = {"chain": "chain_1", "scope_code": "scope", "tables": "table_civil_servant"}  # service -> form
 

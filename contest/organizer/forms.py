@@ -19,11 +19,11 @@ from contest.models.contests import RANKING_LINKS
 from contest.models.units import RETIRED_KINDS
 from contest.models.users import CATEGORIES
 from contest.numbers import whole_number
-from contest.services.errors import InvalidInput
 from contest.services.people.registration import CATEGORY_LABELS
 from contest.services.ranking.prizes import PRIZE_NAMES_VI, PRIZES
 from contest.services.ranking.rules import LINK_LABELS
 from contest.services.ranking.tables import TABLE_KEYS
+from contest.services.shared.errors import InvalidInput
 from question_bank.difficulty import DIFFICULTIES
 from question_bank.draw import DrawPart
 from question_bank.model import LETTERS

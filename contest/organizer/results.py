@@ -15,8 +15,8 @@ from contest.form_problems import problems, show_problems
 from contest.organizer import bp, confirmation
 from contest.organizer.forms import DocumentsForm
 from contest.services.console import contests, rounds
-from contest.services.errors import DomainError, InvalidInput
 from contest.services.results import announcement, certificates, documents, publishing, settings
+from contest.services.shared.errors import DomainError, InvalidInput
 
 
 @bp.post("/rounds/<int:round_id>/results/publish")

@@ -19,8 +19,9 @@ from contest.organizer import bp, confirmation
 from contest.organizer.forms import DisqualifyForm
 from contest.services.banks import analysis
 from contest.services.console import monitoring, rounds
-from contest.services.errors import InvalidInput
-from contest.services.quiz import disqualification, integrity
+from contest.services.quiz import integrity
+from contest.services.results import disqualification
+from contest.services.shared.errors import InvalidInput
 
 
 @bp.get("/rounds/<int:round_id>/monitor")

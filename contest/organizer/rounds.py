@@ -17,15 +17,15 @@ from contest.form_problems import problems, show_problems
 from contest.models import Contest, QuestionBank, Round
 from contest.organizer import bp, confirmation
 from contest.organizer.forms import NEW_ROUND, PrizeForm, RoundForm
-from contest.services import practice
 from contest.services.banks.questions import banks_with_counts
 from contest.services.console import contests, rounds
-from contest.services.errors import InvalidInput
+from contest.services.quiz import practice
 from contest.services.quiz.round_pool import availability, pool_size
 from contest.services.ranking import board_settings, leaderboard, prizes
-from contest.services.ranking.closing import OutsideTables, close_round
 from contest.services.ranking.results_export import write_results
 from contest.services.results import publishing
+from contest.services.results.closing import OutsideTables, close_round
+from contest.services.shared.errors import InvalidInput
 
 CLOSE_MESSAGE = _l(
     "The round ends now: attempts still open are finished with the answers saved so far, nobody can start again, "

@@ -17,7 +17,6 @@ from contest.labels import UNIT_KIND_LABELS
 from contest.models.units import RETIRED_KINDS
 from contest.organizer import bp
 from contest.organizer.forms import UnitFileForm, UnitForm
-from contest.services.errors import InvalidInput, NotFound
 from contest.services.people.units import (
     find_unit,
     headcount_worked_out,
@@ -27,7 +26,8 @@ from contest.services.people.units import (
     units_to_review,
     update_unit,
 )
-from contest.services.problems import FileProblems, translated
+from contest.services.shared.errors import InvalidInput, NotFound
+from contest.services.shared.problems import FileProblems, translated
 from question_bank.tables import TableError, read_table
 
 

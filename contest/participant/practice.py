@@ -12,9 +12,9 @@ from contest.extensions import db, limiter
 from contest.models import Contest
 from contest.numbers import whole_number
 from contest.participant import bp
-from contest.services import practice
 from contest.services.console.contests import public_contest
-from contest.services.errors import InvalidInput
+from contest.services.quiz import practice
+from contest.services.shared.errors import InvalidInput
 
 PRACTICE_ANSWERS = "30 per minute;600 per hour"  # far above anyone reading the explanations
 

@@ -16,12 +16,12 @@ from contest.numbers import whole_number
 from contest.participant import bp
 from contest.services.console.contests import public_contest
 from contest.services.console.rounds import visible_round
-from contest.services.errors import DomainError, InvalidInput
-from contest.services.people import eligibility, profile
-from contest.services.quiz import attempts, receipts
+from contest.services.people import eligibility
+from contest.services.quiz import attempts, category, receipts
 from contest.services.ranking import tables
 from contest.services.ranking.result_rank import result_rank
 from contest.services.results import certificates
+from contest.services.shared.errors import DomainError, InvalidInput
 
 
 @bp.get("/rounds/<int:round_id>/take")
@@ -59,7 +59,7 @@ def start(round_id: int) -> ResponseReturnValue:
     try:
         chosen = request.form.get("category")
         if chosen is not None and tables.category_needed(round_.contest, current_user.category):
-            profile.choose_category(
+            category.choose_category(
                 db.session(), current_user, round_.contest, chosen, actor=current_actor(), now=clock.now()
             )
         attempts.start_attempt(
@@ -146,8 +146,8 @@ def result(attempt_id: int) -> ResponseReturnValue:
         attempts.finish_attempt(db.session(), attempt, now=now, finished_by="deadline")
         db.session.commit()
     items = attempts.attempt_items(db.session(), attempt)
-    review = attempts.review_allowed(attempt, now)
-    own_answers = attempts.own_answers_allowed(attempt, now)
+    review = attempt.round.key_shown(now)
+    own_answers = attempt.round.own_answers_shown(now)
     return render_template(
         "participant/result.html",
         attempt=attempt,

@@ -20,10 +20,8 @@ from contest.models.contests import DEFAULT_RANKING_CHAIN
 from contest.public import bp
 from contest.public_address import absolute
 from contest.security_headers import CONTENT_SECURITY_POLICY, talisman
-from contest.services import health, sharing
 from contest.services.banks import pictures
 from contest.services.console.contests import find_contest, public_contest, public_contests
-from contest.services.errors import NotFound
 from contest.services.people import eligibility
 from contest.services.people.units import find_unit
 from contest.services.quiz import attempts
@@ -31,7 +29,9 @@ from contest.services.ranking import bulletin, contest_ranking, leaderboard, liv
 from contest.services.ranking.bulletin import write_bulletin
 from contest.services.ranking.result_rank import board_place
 from contest.services.ranking.rules import LINK_LABELS
-from contest.services.results import announcement, documents
+from contest.services.results import announcement, documents, sharing
+from contest.services.shared import health
+from contest.services.shared.errors import NotFound
 from question_bank.text import without_accents
 
 DIGEST = re.compile(r"[0-9a-f]{64}")

@@ -19,9 +19,9 @@ from contest.form_problems import problems
 from contest.models import Round, Unit
 from contest.services.console.rounds import rounds_newest_first
 from contest.services.people import eligibility, unit_members
-from contest.services.problems import FileProblems, translated
 from contest.services.ranking import leaderboard
 from contest.services.results import certificates
+from contest.services.shared.problems import FileProblems, translated
 from contest.unit_admin import bp
 from contest.unit_admin.forms import DecisionForm, RosterForm
 from question_bank.tables import TableError, read_table

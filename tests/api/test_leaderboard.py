@@ -11,10 +11,10 @@ from sqlalchemy import select
 
 from contest.clock import to_vietnam as clock_to_vietnam
 from contest.models import Attempt, RankingEntry, User
-from contest.services.console.audit import Actor
 from contest.services.people.accounts import anonymise
 from contest.services.ranking import contest_ranking, leaderboard, live_board
 from contest.services.ranking.board_settings import set_board_frozen, set_board_hidden
+from contest.services.shared.audit import Actor
 from tests.helpers import participant_client, take_round
 
 

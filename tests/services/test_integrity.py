@@ -6,8 +6,8 @@ import random
 from datetime import timedelta
 
 from contest.models import Attempt, AttemptItem, Round
-from contest.services.quiz.disqualification import disqualify
 from contest.services.quiz.integrity import flags
+from contest.services.results.disqualification import disqualify
 from tests.factories import make_attempt, make_bank, make_contest, make_round, make_unit, make_user
 
 

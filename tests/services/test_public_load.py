@@ -6,10 +6,10 @@ from __future__ import annotations
 import threading
 import time
 
-from contest.services import cache
-from contest.services.cache import ProcessCache
 from contest.services.people.accounts import create_user
 from contest.services.ranking import bulletin, contest_ranking, leaderboard
+from contest.services.shared import cache
+from contest.services.shared.cache import ProcessCache
 from tests.helpers import csrf_token
 
 

@@ -8,8 +8,8 @@ from sqlalchemy import select
 
 from contest.models import Attempt, User
 from contest.numbers import percent_value, rate_permille
-from contest.services.quiz.disqualification import disqualify
 from contest.services.ranking.bulletin import bulletin
+from contest.services.results.disqualification import disqualify
 from contest.templating import percent
 
 

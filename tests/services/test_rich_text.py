@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from contest.services.console.rich_text import clean_html
+from contest.services.shared.rich_text import clean_html
 
 
 def test_html_keeps_only_the_safe_subset() -> None:

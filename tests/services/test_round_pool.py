@@ -9,11 +9,11 @@ import pytest
 from sqlalchemy import select
 
 from contest.models import AttemptItem, AuditEntry
-from contest.services.console.audit import Actor
 from contest.services.console.rounds import create_round, draw_warnings
-from contest.services.errors import InvalidInput
 from contest.services.quiz.attempts import finish_attempt, start_attempt
 from contest.services.quiz.round_pool import pool_size, revealed_ids
+from contest.services.shared.audit import Actor
+from contest.services.shared.errors import InvalidInput
 from tests.factories import make_bank, make_contest, make_round, make_unit, make_user
 
 

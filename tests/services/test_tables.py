@@ -12,12 +12,12 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from contest.models import AuditEntry, RankingEntry
-from contest.services.console.audit import Actor
-from contest.services.errors import Forbidden, InvalidInput
 from contest.services.people.profile import update_profile
 from contest.services.ranking.results_export import write_results
 from contest.services.ranking.rules import finalize_ranking
 from contest.services.ranking.tables import validate_tables
+from contest.services.shared.audit import Actor
+from contest.services.shared.errors import Forbidden, InvalidInput
 from tests.factories import make_attempt, make_contest, make_round, make_user
 
 NOW = datetime(2026, 10, 10, 3, 0, tzinfo=UTC)

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from contest.models import Unit
-from contest.services.console.audit import Actor
-from contest.services.errors import InvalidInput
 from contest.services.people.units import find_unit, import_units, update_unit
 from contest.services.ranking.leaderboard import unit_ranking
+from contest.services.shared.audit import Actor
+from contest.services.shared.errors import InvalidInput
 from question_bank.tables import read_table
 from tests.factories import make_attempt, make_contest, make_round, make_user
 
@@ -69,7 +69,7 @@ def test_headcounts_add_up_three_levels_unless_set_by_hand(session, clock, tmp_p
 
 
 def test_a_bad_staff_number_is_refused_by_row(session, clock, tmp_path) -> None:
-    from contest.services.problems import FileProblems
+    from contest.services.shared.problems import FileProblems
 
     with pytest.raises(FileProblems) as refused:
         _import(session, clock, tmp_path, TREE.replace("department,,5", "department,,năm"))

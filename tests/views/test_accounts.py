@@ -285,3 +285,27 @@ def test_a_deleted_account_leaves_the_live_board_at_once(board_redis, app, peopl
     _post(quiz.client, "/account", action="delete", confirm="yes")
     board = client.get(f"/api/rounds/{quiz.round.id}/leaderboard").get_json()["entries"]
     assert "Nguyễn V. A." not in str(board) and len(board) == 1
+
+
+def test_a_name_corrected_by_an_organizer_shows_on_the_live_board_at_once(
+    board_redis, app, people, session, client
+) -> None:
+    """People announce the rename; the ranking, listening, renames the person on the live boards of open rounds."""
+    quiz = people["quiz"]
+    take_round(quiz.client, session, quiz.round.id, 5)
+    assert board_redis.hlen(f"board:{quiz.round.id}:info") == 1
+    organizer = _client_for(app, "0900000001")
+    user = session.get(User, quiz.user.id)
+    corrected = _post(
+        organizer,
+        f"/admin/users/{user.id}/profile",
+        name="Trần Thị Bích",
+        unit=user.unit.code,
+        category=user.category or "citizen",
+    )
+    assert corrected.status_code == 302
+    session.expire_all()
+    assert session.get(User, quiz.user.id).name == "Trần Thị Bích"
+    board = client.get(f"/api/rounds/{quiz.round.id}/leaderboard").get_json()["entries"]
+    assert [entry["name"] for entry in board] == ["Trần T. B."]
+    assert board_redis.hlen(f"board:{quiz.round.id}:info") == 1  # still read from Redis, not rebuilt

@@ -9,8 +9,8 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from contest.models import AuditEntry, Round
-from contest.services.console.audit import changes, command_line_user
 from contest.services.people.accounts import create_user
+from contest.services.shared.audit import changes, command_line_user
 from tests.factories import make_user
 from tests.helpers import DEMO_DATA, csrf_token
 

@@ -12,8 +12,8 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from contest.models import Attempt, Certificate, User
-from contest.services.quiz.disqualification import disqualify
 from contest.services.results import certificates
+from contest.services.results.disqualification import disqualify
 from tests.factories import make_user
 from tests.helpers import csrf_token, organizer_client
 from tests.views.test_results_publication import _close, pdf_text

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from contest.services.console.audit import Actor
 from contest.services.console.contests import create_contest
 from contest.services.console.rounds import create_round
+from contest.services.shared.audit import Actor
 from tests.helpers import csrf_token
 
 

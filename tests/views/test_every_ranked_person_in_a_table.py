@@ -136,9 +136,9 @@ def test_a_person_who_took_part_cannot_change_table_through_another_contests_sta
 ) -> None:
     from datetime import timedelta
 
-    from contest.services.console.audit import Actor
     from contest.services.console.contests import create_contest
     from contest.services.console.rounds import create_round
+    from contest.services.shared.audit import Actor
 
     runner.invoke(args=["demo"])
     person = session.scalar(select(User).where(User.phone == "0900000012"))

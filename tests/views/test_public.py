@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from contest.services.console.audit import Actor
 from contest.services.console.contests import create_contest
+from contest.services.shared.audit import Actor
 from tests.factories import make_contest, make_round
 
 

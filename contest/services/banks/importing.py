@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session, selectinload
 
 from contest.models import Option, Picture, Question, QuestionBank
 from contest.services.banks.pictures import store_pictures
-from contest.services.console.audit import Actor, record
-from contest.services.problems import FileProblems, Problem
+from contest.services.shared.audit import Actor, record
+from contest.services.shared.problems import FileProblems, Problem
 from question_bank.images import DraftImage, PreparedImage
 from question_bank.messages import N_
 from question_bank.model import DraftOption, DraftQuestion, FileProblem, ReadResult

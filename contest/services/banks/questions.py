@@ -14,9 +14,9 @@ from sqlalchemy.orm import Session, selectinload
 from contest.models import Option, Question, QuestionBank
 from contest.models.questions import DIFFICULTIES, MAX_OPTIONS
 from contest.services.banks.importing import bump_revision
-from contest.services.console.audit import Actor, record
-from contest.services.errors import InvalidInput, NotFound
-from contest.services.paging import paginate
+from contest.services.shared.audit import Actor, record
+from contest.services.shared.errors import InvalidInput, NotFound
+from contest.services.shared.paging import paginate
 from question_bank.images import DraftImage, PreparedImage, alt_problem
 from question_bank.model import LETTERS, DraftOption, DraftQuestion
 from question_bank.sanitize import as_stored

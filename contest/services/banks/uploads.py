@@ -14,9 +14,9 @@ from contest.models import BankUpload, User
 from contest.services.banks.importing import BankImportSummary, import_questions
 from contest.services.banks.pictures import store_pictures
 from contest.services.banks.readings import dump_reading, load_reading
-from contest.services.console.audit import Actor, record
-from contest.services.errors import InvalidInput, NotFound
-from contest.services.problems import FileProblems, Problem
+from contest.services.shared.audit import Actor, record
+from contest.services.shared.errors import InvalidInput, NotFound
+from contest.services.shared.problems import FileProblems, Problem
 from question_bank.model import DraftQuestion, ReadResult
 from question_bank.readers import read_questions
 

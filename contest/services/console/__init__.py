@@ -1,1 +1,1 @@
-"""What organizers set up and watch: contests, rounds, monitoring, the audit log."""
+"""What organizers set up and watch: contests, rounds, monitoring, the morning view."""

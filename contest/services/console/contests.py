@@ -19,13 +19,13 @@ from contest.models.contests import (
     UNIT_RANKING_MODES,
     ContestStatus,
 )
-from contest.services.console.audit import Actor, record
-from contest.services.console.rich_text import clean_html
-from contest.services.errors import InvalidInput, NotFound
 from contest.services.people.units import find_unit
-from contest.services.practice import check_practice_bank, mark_practice
+from contest.services.quiz.practice import check_practice_bank, mark_practice
 from contest.services.ranking.rules import LINK_LABELS
 from contest.services.ranking.tables import validate_tables
+from contest.services.shared.audit import Actor, record
+from contest.services.shared.errors import InvalidInput, NotFound
+from contest.services.shared.rich_text import clean_html
 
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]{1,63}")
 MAX_TITLE = 255  # the columns' lengths: longer text is refused with a message, not by the database

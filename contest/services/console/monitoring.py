@@ -15,8 +15,8 @@ from contest import clock
 from contest.models import Attempt, Round
 from contest.models.attempts import FINISHED
 from contest.numbers import percent_value
-from contest.services.cache import cached
 from contest.services.ranking.leaderboard import unit_ranking
+from contest.services.shared.cache import cached
 from question_bank.workbooks import new_workbook, save_workbook
 
 MONITOR_TTL_S = 5.0

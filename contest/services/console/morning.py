@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session, selectinload
 from contest import clock
 from contest.models import Attempt, BankUpload, Round
 from contest.services.banks.uploads import UPLOAD_LIFETIME
-from contest.services.cache import cached
 from contest.services.quiz.integrity import flags
+from contest.services.shared.cache import cached
 
 FLAG_COUNT_TTL_S = 60.0  # flags read every attempt of a round: counted at most once a minute
 

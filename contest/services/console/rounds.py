@@ -18,12 +18,12 @@ from contest.models.contests import (
     REVIEW_MODES,
 )
 from contest.numbers import whole_number
-from contest.services.console.audit import Actor, record
 from contest.services.console.contests import VISIBLE_STATUSES
-from contest.services.errors import DomainError, InvalidInput, NotFound
-from contest.services.practice import check_round_bank
 from contest.services.quiz.pool import load_pool
+from contest.services.quiz.practice import check_round_bank
 from contest.services.quiz.round_pool import rounds_revealing_before, unrevealed_pool
+from contest.services.shared.audit import Actor, record
+from contest.services.shared.errors import DomainError, InvalidInput, NotFound
 from question_bank.difficulty import VIETNAMESE_NAMES, parse_difficulty
 from question_bank.draw import DrawPart, NotEnoughQuestions
 from question_bank.model import KIND_NAMES

@@ -1,1 +1,1 @@
-"""People and units: accounts, registration, the unit tree, unit members, privacy."""
+"""People and units: accounts, registration, the unit tree, unit members, privacy; a rename is announced (events)."""

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import logging
 import secrets
 from datetime import date, datetime
 from typing import Any
 
-import redis
 from flask_babel import gettext as _
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
@@ -15,14 +13,14 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from contest.models import Attempt, Certificate, RankingEntry, Unit, User
 from contest.models.users import ROLES, new_session_token
-from contest.services.cache import forget
-from contest.services.console.audit import Actor, record
-from contest.services.errors import Forbidden, InvalidInput, NotFound
+from contest.services.people import events
 from contest.services.people.person_key import person_key
 from contest.services.people.phones import normalise_phone
 from contest.services.people.privacy import DELETED_ACCOUNT_NAME
 from contest.services.people.units import find_unit
-from contest.services.ranking import live_board
+from contest.services.shared.audit import Actor, record
+from contest.services.shared.cache import forget
+from contest.services.shared.errors import Forbidden, InvalidInput, NotFound
 
 MIN_PASSWORD_LENGTH = 8
 MAX_PASSWORD_LENGTH = 200  # what the login form accepts: a longer password could never be used
@@ -113,7 +111,6 @@ def authenticate(session: Session, phone: str, password: str) -> User | None:
     return user if password_matches(user, password) else None
 
 
-log = logging.getLogger(__name__)
 ANONYMOUS_NAME = DELETED_ACCOUNT_NAME
 
 
@@ -217,9 +214,7 @@ def _iso(value: datetime | None) -> str | None:
 
 
 def _attempt_data(attempt: Attempt, placed: RankingEntry | None, now: datetime) -> dict[str, Any]:
-    from contest.services.quiz.attempts import own_answers_allowed  # the quiz's rule, as the result page applies it
-
-    shown = own_answers_allowed(attempt, now)
+    shown = attempt.round.own_answers_shown(now)  # the round's rule, as the result page applies it
     return {
         "round": attempt.round.name,
         "contest": attempt.round.contest.title,
@@ -290,10 +285,7 @@ def anonymise(session: Session, user: User, *, now: datetime) -> None:
     # where they took part from is theirs too
     session.execute(update(Attempt).where(Attempt.user_id == user.id).values(client_address=None, device=None))
     rounds = set(session.scalars(select(Attempt.round_id).where(Attempt.user_id == user.id)))
-    try:
-        live_board.rename(user.id, rounds, ANONYMOUS_NAME)
-    except redis.RedisError:
-        log.warning("the live boards still show account %s under its old name until rebuilt", user.id)
+    events.announce_renamed(user.id, dict.fromkeys(rounds, ANONYMOUS_NAME))
     for round_id in rounds:
         forget(f"board:{round_id}:")
 

@@ -17,13 +17,13 @@ from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session, joinedload
 
 from contest.models import Contest, JoinRequest, StaffListEntry, Unit, User
-from contest.services.console.audit import Actor, record
-from contest.services.errors import Forbidden, InvalidInput, NotFound
 from contest.services.people.person_key import earlier_accounts
 from contest.services.people.phones import normalise_phone
 from contest.services.people.unit_members import roster_columns
 from contest.services.people.units import in_subtree
-from contest.services.problems import FileProblems, Problem
+from contest.services.shared.audit import Actor, record
+from contest.services.shared.errors import Forbidden, InvalidInput, NotFound
+from contest.services.shared.problems import FileProblems, Problem
 from question_bank.messages import N_
 from question_bank.tables import Table
 

@@ -21,9 +21,9 @@ from werkzeug.security import generate_password_hash
 
 from contest.models import User
 from contest.models.users import new_session_token
-from contest.services.console.audit import Actor, record
-from contest.services.errors import InvalidInput
 from contest.services.people.accounts import check_password_rules
+from contest.services.shared.audit import Actor, record
+from contest.services.shared.errors import InvalidInput
 
 RESET_LIFETIME = timedelta(hours=1)
 MAX_EMAIL = 254

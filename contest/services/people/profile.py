@@ -4,28 +4,23 @@ change is in the audit log."""
 
 from __future__ import annotations
 
-import logging
 from datetime import datetime
 from typing import Any, TypedDict
 
-import redis
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from contest.models import Attempt, Contest, Round, User
+from contest.models import Attempt, Round, User
 from contest.models.users import CATEGORIES
-from contest.services.console.audit import Actor, record
-from contest.services.errors import Forbidden, InvalidInput
-from contest.services.people import eligibility
+from contest.services.people import eligibility, events
 from contest.services.people.privacy import public_name
 from contest.services.people.registration import FORMULA_STARTS
 from contest.services.people.units import find_unit
-from contest.services.ranking import live_board
-from contest.services.ranking.tables import category_needed, table_categories
+from contest.services.shared.audit import Actor, record
+from contest.services.shared.errors import Forbidden, InvalidInput
 
 MAX_NAME = 120
-log = logging.getLogger(__name__)
 
 
 class Details(TypedDict):
@@ -89,27 +84,6 @@ def update_profile(
         open_rounds = session.scalars(
             select(Round).where(Round.id.in_(taken), Round.finalized_at.is_(None))  # no DISTINCT over JSON columns
         ).all()
-        try:
-            for round_ in open_rounds:
-                live_board.rename(user.id, [round_.id], public_name(name, round_.contest.name_display))
-        except redis.RedisError as error:  # the next rebuild of the board brings the new name
-            log.warning("live boards not renamed: %s", error)
+        names = {round_.id: public_name(name, round_.contest.name_display) for round_ in open_rounds}
+        events.announce_renamed(user.id, names)
     return True
-
-
-def choose_category(
-    session: Session, user: User, contest: Contest, category: str, *, actor: Actor, now: datetime
-) -> None:
-    """The participant's category, chosen on a contest's start page because the tables take none of theirs: one of
-    the categories those tables take; it is then fixed like the rest of the profile once they take part."""
-    if not category_needed(contest, user.category):
-        raise Forbidden(_("Your category is set already: it can be changed on your account page until you take part."))
-    if has_taken_part(session, user):  # the category placed them in another contest's table: it stays
-        raise Forbidden(
-            _("You have taken part already: your name, unit and category can now be changed only by the organizers.")
-        )
-    if category not in table_categories(contest):
-        raise InvalidInput(_("Choose who you are from the list."), {"category": category})
-    before = profile_of(user)
-    user.category = category
-    record(session, actor, "user.profile", f"user:{user.id}", before=before, after=profile_of(user), now=now)

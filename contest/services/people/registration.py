@@ -11,12 +11,12 @@ from sqlalchemy.orm import Session
 
 from contest.models import User
 from contest.models.users import CATEGORIES
-from contest.services.errors import InvalidInput
 from contest.services.people.accounts import account_problems, create_user
 from contest.services.people.origins import ClientOrigin
 from contest.services.people.password_reset import check_email_free, normalise_email
 from contest.services.people.person_key import earlier_accounts, person_key
 from contest.services.people.units import find_unit
+from contest.services.shared.errors import InvalidInput
 
 CATEGORY_LABELS = {
     "civil_servant": _l("Cadre, civil servant or public employee"),

@@ -12,11 +12,11 @@ from sqlalchemy.orm import Session
 
 from contest.models import Attempt, Round, Unit, User
 from contest.models.attempts import FINISHED
-from contest.services.console import audit
-from contest.services.console.audit import Actor
 from contest.services.people.phones import normalise_phone
 from contest.services.people.units import in_subtree
-from contest.services.problems import FileProblems, Problem
+from contest.services.shared import audit
+from contest.services.shared.audit import Actor
+from contest.services.shared.problems import FileProblems, Problem
 from question_bank.messages import N_
 from question_bank.tables import Table
 from question_bank.text import header_key

@@ -14,10 +14,10 @@ from sqlalchemy.orm import Session
 from contest.models import Unit
 from contest.models.units import OFFERED_KINDS, RETIRED_KINDS, UNIT_KINDS
 from contest.numbers import whole_number
-from contest.services.console import audit
-from contest.services.console.audit import Actor
-from contest.services.errors import InvalidInput
-from contest.services.problems import FileProblems, Problem
+from contest.services.shared import audit
+from contest.services.shared.audit import Actor
+from contest.services.shared.errors import InvalidInput
+from contest.services.shared.problems import FileProblems, Problem
 from question_bank.messages import N_, Message
 from question_bank.tables import Table
 from question_bank.text import header_key, without_accents

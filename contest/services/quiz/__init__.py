@@ -1,1 +1,2 @@
-"""The timed quiz: attempts, the draw from a bank's pool, receipts, integrity flags, disqualification."""
+"""The timed quiz: attempts, the draw from a bank's pool, receipts, integrity flags, the category chosen at the start,
+practice."""

@@ -25,11 +25,9 @@ from sqlalchemy.orm.attributes import set_committed_value
 from contest import clock
 from contest.models import Attempt, AttemptItem, Round, User
 from contest.models.attempts import ANSWER_GRACE, AttemptStatus
-from contest.models.contests import RoundState
 from contest.models.questions import MAX_OPTIONS
 from contest.numbers import whole_number
 from contest.services.banks.pictures import shown
-from contest.services.errors import DomainError, Forbidden, InvalidInput, NotFound
 from contest.services.people import eligibility
 from contest.services.people.origins import ClientOrigin
 from contest.services.people.person_key import earlier_accounts
@@ -39,6 +37,7 @@ from contest.services.quiz.receipts import receipt_code
 from contest.services.quiz.round_pool import round_draw_pool
 from contest.services.ranking.leaderboard import queue_board_update
 from contest.services.ranking.tables import category_needed
+from contest.services.shared.errors import DomainError, Forbidden, InvalidInput, NotFound
 from question_bank.draw import DrawPart, NotEnoughQuestions, draw_questions, shuffle_options
 
 MAX_PREDICTION = 10_000_000  # far above any contest's number of participants
@@ -224,19 +223,6 @@ def own_attempts(session: Session, user: User, limit: int = 100) -> list[Attempt
             .limit(limit)
         )
     )
-
-
-def review_allowed(attempt: Attempt, now: datetime) -> bool:
-    """May the participant see the right answers of this attempt now, as the round's setting says?"""
-    review = attempt.round.review
-    if review == "attempt_with_key":
-        return True
-    return review in ("after_close", "after_attempt") and attempt.round.state(now) == RoundState.CLOSED
-
-
-def own_answers_allowed(attempt: Attempt, now: datetime) -> bool:
-    """May the participant see the questions and what they chose (without the key) now?"""
-    return attempt.round.review != "never" and (attempt.round.review != "after_close" or review_allowed(attempt, now))
 
 
 # Shown option ids are drawn from this range: far from any bank id, and within what every client and column holds.

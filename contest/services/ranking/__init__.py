@@ -1,1 +1,1 @@
-"""Rankings: the published rules, live boards, whole-contest and unit rankings, prizes, closing, results."""
+"""Rankings: the published rules, live boards, tables, whole-contest and unit rankings, prizes, the results workbook."""

@@ -7,8 +7,8 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from contest.models import Round
-from contest.services.cache import forget
-from contest.services.console.audit import Actor, record
+from contest.services.shared.audit import Actor, record
+from contest.services.shared.cache import forget
 
 
 def set_board_frozen(session: Session, round_: Round, frozen: bool, *, actor: Actor, now: datetime) -> None:

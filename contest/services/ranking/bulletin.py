@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session
 from contest import clock
 from contest.models import Attempt, Contest, Round, Unit, User
 from contest.numbers import percent_value
-from contest.services.cache import cached
 from contest.services.ranking.rules import counted, public_as_of
+from contest.services.shared.cache import cached
 from question_bank.workbooks import new_workbook, save_workbook
 
 

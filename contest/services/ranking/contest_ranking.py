@@ -9,9 +9,9 @@ from sqlalchemy.orm import Session
 
 from contest.models import Attempt, Contest, RankingEntry, Round, Unit, User
 from contest.models.contests import DEFAULT_RANKING_CHAIN
-from contest.services.cache import cached
 from contest.services.people.privacy import public_name
 from contest.services.ranking.rules import counted, public_as_of
+from contest.services.shared.cache import cached
 
 WHOLE_CONTEST_TTL_S = 5.0
 

@@ -21,14 +21,14 @@ from contest import clock
 from contest.extensions import redis_client
 from contest.models import Attempt, Contest, RankingEntry, Round, Unit, User
 from contest.numbers import rate_permille
-from contest.services.cache import cached
-from contest.services.errors import NotFound
 from contest.services.people.privacy import public_name
 from contest.services.ranking import live_board
 from contest.services.ranking.live_board import BoardPage, BoardRecord
 from contest.services.ranking.prizes import PRIZE_POINTS
 from contest.services.ranking.rules import best_attempts, live_order
 from contest.services.ranking.tables import table_names, tables_of
+from contest.services.shared.cache import cached
+from contest.services.shared.errors import NotFound
 from question_bank.text import without_accents
 
 log = logging.getLogger(__name__)

@@ -9,10 +9,10 @@ from sqlalchemy.orm import Session
 
 from contest import clock
 from contest.models import Attempt, Contest, Round, User
-from contest.services.cache import cached
 from contest.services.ranking.leaderboard import individual_page, unit_ranking
 from contest.services.ranking.rules import public_as_of
 from contest.services.ranking.tables import table_categories, tables_of
+from contest.services.shared.cache import cached
 
 STATS_TTL_S = 2.0
 SCREEN_TTL_S = 3.0

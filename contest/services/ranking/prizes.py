@@ -18,8 +18,8 @@ from sqlalchemy.orm import Session
 
 from contest.models import RankingEntry, Round
 from contest.numbers import whole_number
-from contest.services.console.audit import Actor, record
-from contest.services.errors import InvalidInput
+from contest.services.shared.audit import Actor, record
+from contest.services.shared.errors import InvalidInput
 
 PRIZES = ("first", "second", "third", "consolation")
 PRIZE_ORDER = {prize: index for index, prize in enumerate(PRIZES)}  # smaller is higher

@@ -17,12 +17,12 @@ from contest import clock
 from contest.deadline import check_deadline
 from contest.models import RankingEntry, Round, Unit, User
 from contest.numbers import percent_value
-from contest.services.console.audit import Actor, record
 from contest.services.people.registration import CATEGORY_LABELS
 from contest.services.ranking.leaderboard import unit_ranking
 from contest.services.ranking.prizes import PRIZE_NAMES_VI
 from contest.services.ranking.rules import LINK_LABELS, chain_of
 from contest.services.ranking.tables import table_names, tables_of
+from contest.services.shared.audit import Actor, record
 from question_bank.workbooks import new_workbook, save_workbook
 
 PREDICTION_TARGETS = {

@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 
 from contest.models import Contest
 from contest.models.users import CATEGORIES
-from contest.services.errors import InvalidInput
+from contest.services.shared.errors import InvalidInput
 
 TABLE_KEYS = ("A", "B", "C", "D")
 MAX_TABLE_NAME = 120

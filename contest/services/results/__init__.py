@@ -1,1 +1,2 @@
-"""Results people can hold: the public announcement, the winners document and the certificates."""
+"""What a round's end produces: closing, disqualification, publishing, the announcement, the winners document, the
+certificates and the share card."""

@@ -12,12 +12,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from contest.models import Attempt, Contest, RankingEntry, Round
-from contest.services.errors import NotFound
 from contest.services.people.privacy import public_name
 from contest.services.ranking.leaderboard import UnitRow, ranked_people, unit_ranking
 from contest.services.ranking.prizes import PRIZE_NAMES_VI, PRIZE_ORDER, PRIZES
 from contest.services.ranking.rules import counted
 from contest.services.ranking.tables import table_names
+from contest.services.shared.errors import NotFound
 
 
 @dataclass(frozen=True)

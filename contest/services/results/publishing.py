@@ -12,11 +12,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from contest.models import Contest, RankingEntry, Round, User
-from contest.services.cache import forget
-from contest.services.console.audit import Actor, record
-from contest.services.errors import DomainError
 from contest.services.ranking.leaderboard import ranked_people
 from contest.services.results.certificates import IssueReport, issue_for_round, statement_of
+from contest.services.shared.audit import Actor, record
+from contest.services.shared.cache import forget
+from contest.services.shared.errors import DomainError
 
 # What every official document and certificate states of who issues it; publishing waits until each is set.
 DOCUMENT_FIELDS = {

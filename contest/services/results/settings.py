@@ -13,8 +13,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from contest.models import Contest
-from contest.services.console.audit import Actor, record
-from contest.services.errors import InvalidInput
+from contest.services.shared.audit import Actor, record
+from contest.services.shared.errors import InvalidInput
 
 LIMITS = {
     "issuer": 255,

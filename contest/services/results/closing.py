@@ -9,13 +9,13 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from contest.models import Attempt, Round, Unit, User
-from contest.services.console.audit import Actor, record
-from contest.services.errors import DomainError
 from contest.services.quiz.attempts import finish_attempt
 from contest.services.ranking import tables
 from contest.services.ranking.board_settings import forget_boards
 from contest.services.ranking.rules import Ranked, finalize_ranking
 from contest.services.results.certificates import issue_for_round
+from contest.services.shared.audit import Actor, record
+from contest.services.shared.errors import DomainError
 
 
 class OutsideTables(DomainError):

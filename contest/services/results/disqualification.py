@@ -15,13 +15,13 @@ from sqlalchemy.orm import Session
 from contest.extensions import redis_client
 from contest.models import Attempt, User
 from contest.models.attempts import FINISHED
-from contest.services.console import audit
-from contest.services.errors import DomainError, InvalidInput, NotFound
 from contest.services.ranking import live_board
 from contest.services.ranking.board_settings import forget_boards
 from contest.services.ranking.leaderboard import rebuild, unqueue_board_update
 from contest.services.ranking.rules import finalize_ranking
 from contest.services.results.certificates import issue_for_round
+from contest.services.shared import audit
+from contest.services.shared.errors import DomainError, InvalidInput, NotFound
 
 MIN_REASON_LENGTH = 10
 MAX_REASON_LENGTH = 500

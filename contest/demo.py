@@ -15,7 +15,6 @@ from werkzeug.security import generate_password_hash
 
 from contest.models import Attempt, Contest, QuestionBank, Round, Unit, User
 from contest.services.banks.importing import import_questions
-from contest.services.console.audit import Actor, record
 from contest.services.console.contests import create_contest
 from contest.services.console.rounds import create_round
 from contest.services.people import eligibility
@@ -23,16 +22,17 @@ from contest.services.people.accounts import create_user, find_by_phone
 from contest.services.people.origins import ClientOrigin
 from contest.services.people.units import find_unit, import_units
 from contest.services.quiz.attempts import attempt_items, save_answer, start_attempt, submit_attempt
-from contest.services.quiz.disqualification import disqualify
-from contest.services.ranking.closing import close_round
 from contest.services.ranking.prizes import set_prize_plan
+from contest.services.results.closing import close_round
+from contest.services.results.disqualification import disqualify
 from contest.services.results.publishing import publish_results
 from contest.services.results.settings import set_documents
+from contest.services.shared.audit import Actor, record
 from question_bank.model import ReadResult
 from question_bank.readers import read_questions
 from question_bank.tables import read_table
 
-DEMO_DATA = Path(__file__).resolve().parent.parent / "demo_data"
+DEMO_DATA = Path(__file__).resolve().parent / "demo_data"
 BANK_NAME = "Ngân hàng mẫu chuyển đổi số"
 # Last week's round showed its right answers after its close: its questions may not serve this week's round, so it
 # drew from a bank of its own (the sample file is shared between the two, every other question to each).

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from contest import clock
 from contest.models import AuditEntry, User
-from contest.services.paging import paginate
+from contest.services.shared.paging import paginate
 from question_bank.workbooks import new_workbook, save_workbook
 
 PAGE_SIZE = 100

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from flask_babel import LazyString, gettext
 
-from contest.services.errors import InvalidInput
+from contest.services.shared.errors import InvalidInput
 from question_bank.messages import Message
 
 

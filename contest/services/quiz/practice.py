@@ -22,8 +22,8 @@ from sqlalchemy.orm import Session
 
 from contest.models import Contest, PracticeAnswer, Question, QuestionBank, Round
 from contest.numbers import whole_number
-from contest.services.errors import InvalidInput, NotFound
 from contest.services.quiz.pool import QuestionContent, bank_content
+from contest.services.shared.errors import InvalidInput, NotFound
 from question_bank.draw import DrawPart, draw_questions, shuffle_options
 
 SET_SIZE = 10  # questions in a practice set

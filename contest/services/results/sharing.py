@@ -14,11 +14,11 @@ from sqlalchemy.orm import Session
 from contest import clock
 from contest.models import Contest, Unit
 from contest.public_address import absolute
-from contest.services.cache import cached
-from contest.services.console.rich_text import plain_text
 from contest.services.ranking.leaderboard import unit_ranking
 from contest.services.ranking.live_counts import contest_counts, featured_round
 from contest.services.results.pdf import FONTS
+from contest.services.shared.cache import cached
+from contest.services.shared.rich_text import plain_text
 
 CARD_SIZE = (1200, 630)  # what Facebook and Zalo show in full
 WIDGET_TTL_S = 10.0
