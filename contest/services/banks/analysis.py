@@ -10,13 +10,12 @@ from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
 import nh3
-from openpyxl.styles import Font
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from contest.models import Attempt, AttemptItem, Round
 from contest.models.attempts import FINISHED
-from question_bank.workbooks import new_workbook, save_workbook
+from question_bank.workbooks import StreamedSheet, streamed_workbook
 
 GROUP_SHARE = 0.27
 STREAM_ROWS = 5000  # items read from the database at a time, so memory stays flat however big the round
@@ -130,30 +129,27 @@ def _plain(text: str) -> str:
 
 def write_xlsx(stats: list[QuestionStat], target: BinaryIO) -> None:
     """The analysis as a workbook: one sheet of questions, one of options."""
-    workbook, questions = new_workbook("Câu hỏi")
-    questions.append(["Mã câu hỏi", "Câu hỏi", "Số lượt gặp", "Độ dễ", "Độ phân biệt", "Cần xem lại vì", "Ít dữ liệu"])
-    options = workbook.create_sheet("Phương án")
-    options.append(["Mã câu hỏi", "Phương án", "Đáp án đúng", "Số lượt chọn", "Tỷ lệ chọn"])
-    for stat in stats:
-        questions.append(
-            [
-                stat.question_id,
-                _plain(stat.text),
-                stat.seen,
-                round(stat.facility, 4),
-                None if stat.discrimination is None else round(stat.discrimination, 4),
-                "; ".join(FLAG_NAMES_VI[flag] for flag in stat.flags),
-                "Có" if stat.few_answers else "",
-            ]
+    with streamed_workbook(target) as workbook:
+        questions = StreamedSheet(workbook, "Câu hỏi", [12, 70, 12, 10, 12, 30, 10], freeze="A2")
+        questions.header(
+            ["Mã câu hỏi", "Câu hỏi", "Số lượt gặp", "Độ dễ", "Độ phân biệt", "Cần xem lại vì", "Ít dữ liệu"]
         )
-        for option in stat.options:
-            share = round(option.chosen / stat.seen, 4) if stat.seen else 0
-            options.append(
-                [stat.question_id, _plain(option.text), "Có" if option.correct else "", option.chosen, share]
+        options = StreamedSheet(workbook, "Phương án", [12, 50, 12, 12, 12], freeze="A2")
+        options.header(["Mã câu hỏi", "Phương án", "Đáp án đúng", "Số lượt chọn", "Tỷ lệ chọn"])
+        for stat in stats:
+            questions.row(
+                [
+                    stat.question_id,
+                    _plain(stat.text),
+                    stat.seen,
+                    round(stat.facility, 4),
+                    None if stat.discrimination is None else round(stat.discrimination, 4),
+                    "; ".join(FLAG_NAMES_VI[flag] for flag in stat.flags),
+                    "Có" if stat.few_answers else "",
+                ]
             )
-    for sheet in (questions, options):
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-    questions.column_dimensions["B"].width = 70
-    options.column_dimensions["B"].width = 50
-    save_workbook(workbook, target)
+            for option in stat.options:
+                share = round(option.chosen / stat.seen, 4) if stat.seen else 0
+                options.row(
+                    [stat.question_id, _plain(option.text), "Có" if option.correct else "", option.chosen, share]
+                )

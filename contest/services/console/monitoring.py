@@ -17,7 +17,7 @@ from contest.models.attempts import FINISHED
 from contest.numbers import percent_value
 from contest.services.ranking.leaderboard import unit_ranking
 from contest.services.shared.cache import cached
-from question_bank.workbooks import new_workbook, save_workbook
+from question_bank.workbooks import StreamedSheet, streamed_workbook
 
 MONITOR_TTL_S = 5.0
 MAX_BUCKETS = 48
@@ -130,30 +130,32 @@ def monitor_data(session: Session, round_: Round) -> dict[str, Any]:
 
 def write_xlsx(data: dict[str, Any], target: IO[bytes]) -> None:
     """One sheet per chart, with the numbers it draws; headers in the reader's language."""
-    workbook, summary = new_workbook(_("Summary"))
-    labels = {
-        "participants": _("Participants"),
-        "attempts": _("Attempts"),
-        "finished": _("Finished attempts"),
-        "in_progress": _("In progress now"),
-        "average_duration_s": _("Average duration (seconds)"),
-        "average_score": _("Average score"),
-        "question_count": _("Questions"),
-    }
-    summary.append([_("Figure"), _("Value")])
-    for key, label in labels.items():
-        summary.append([label, data["summary"][key]])
-    summary.append([_("Computed at (UTC)"), data["generated_at"]])
-    timeline = workbook.create_sheet(_("Over time"))
-    timeline.append([_("From (Vietnam time)"), _("Attempts started"), _("New participants"), _("Participants so far")])
-    for row in data["timeline"]["rows"]:
-        timeline.append([row["label"], row["attempts"], row["new_participants"], row["participants"]])
-    units = workbook.create_sheet(_("By unit"))
-    units.append([_("Unit code"), _("Unit"), _("Participants"), _("Headcount"), _("Participation rate (percent)")])
-    for row in data["units"]:
-        units.append([row["code"], row["name"], row["participants"], row["headcount"], row["rate"]])
-    scores = workbook.create_sheet(_("Scores"))
-    scores.append([_("Score"), _("Finished attempts")])
-    for row in data["scores"]:
-        scores.append([row["score"], row["attempts"]])
-    save_workbook(workbook, target)
+    with streamed_workbook(target) as workbook:
+        labels = {
+            "participants": _("Participants"),
+            "attempts": _("Attempts"),
+            "finished": _("Finished attempts"),
+            "in_progress": _("In progress now"),
+            "average_duration_s": _("Average duration (seconds)"),
+            "average_score": _("Average score"),
+            "question_count": _("Questions"),
+        }
+        summary = StreamedSheet(workbook, _("Summary"), [32, 24])
+        summary.header([_("Figure"), _("Value")])
+        for key, label in labels.items():
+            summary.row([label, data["summary"][key]])
+        summary.row([_("Computed at (UTC)"), data["generated_at"]])
+        timeline = StreamedSheet(workbook, _("Over time"), [22, 16, 16, 18], freeze="A2")
+        timeline.header(
+            [_("From (Vietnam time)"), _("Attempts started"), _("New participants"), _("Participants so far")]
+        )
+        for row in data["timeline"]["rows"]:
+            timeline.row([row["label"], row["attempts"], row["new_participants"], row["participants"]])
+        units = StreamedSheet(workbook, _("By unit"), [14, 40, 14, 14, 18], freeze="A2")
+        units.header([_("Unit code"), _("Unit"), _("Participants"), _("Headcount"), _("Participation rate (percent)")])
+        for row in data["units"]:
+            units.row([row["code"], row["name"], row["participants"], row["headcount"], row["rate"]])
+        scores = StreamedSheet(workbook, _("Scores"), [10, 18], freeze="A2")
+        scores.header([_("Score"), _("Finished attempts")])
+        for row in data["scores"]:
+            scores.row([row["score"], row["attempts"]])

@@ -20,7 +20,7 @@ from contest.services.shared.problems import FileProblems, Problem
 from question_bank.messages import N_
 from question_bank.tables import Table
 from question_bank.text import header_key
-from question_bank.workbooks import new_workbook, save_workbook
+from question_bank.workbooks import StreamedSheet, streamed_workbook
 
 
 @dataclass(frozen=True)
@@ -57,13 +57,13 @@ def write_members_xlsx(
     session: Session, unit: Unit, round_: Round | None, target: BinaryIO, *, actor: Actor, now: datetime
 ) -> None:
     """The subtree's participants and whether they took part; the download is recorded (it lists phones)."""
-    workbook, sheet = new_workbook("Danh sách")
-    sheet.append(["Họ và tên", "Số điện thoại", "Đơn vị", "Đã tham gia", "Điểm cao nhất"])
-    for person in members(session, unit, round_):
-        sheet.append([person.name, person.phone, person.unit, "Có" if person.took_part else "Chưa", person.best_score])
-    after = {"round": round_.id if round_ else None}
-    audit.record(session, actor, "members.export", f"unit:{unit.code}", after=after, now=now)
-    save_workbook(workbook, target)
+    with streamed_workbook(target) as workbook:
+        sheet = StreamedSheet(workbook, "Danh sách", [28, 14, 36, 12, 14], freeze="A2")
+        sheet.header(["Họ và tên", "Số điện thoại", "Đơn vị", "Đã tham gia", "Điểm cao nhất"])
+        for person in members(session, unit, round_):
+            sheet.row([person.name, person.phone, person.unit, "Có" if person.took_part else "Chưa", person.best_score])
+        after = {"round": round_.id if round_ else None}
+        audit.record(session, actor, "members.export", f"unit:{unit.code}", after=after, now=now)
 
 
 @dataclass(frozen=True)

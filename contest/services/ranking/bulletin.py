@@ -6,8 +6,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, time, timedelta
 from typing import BinaryIO
 
-from openpyxl.styles import Font, PatternFill
-from openpyxl.utils import get_column_letter
+from openpyxl.styles import Font
 from sqlalchemy import distinct, func, select
 from sqlalchemy.orm import Session
 
@@ -16,46 +15,40 @@ from contest.models import Attempt, Contest, Round, Unit, User
 from contest.numbers import percent_value
 from contest.services.ranking.rules import counted, public_as_of
 from contest.services.shared.cache import cached
-from question_bank.workbooks import new_workbook, save_workbook
+from question_bank.workbooks import StreamedSheet, streamed_workbook
 
 
 def write_bulletin(contest: Contest, at: datetime, rows: list[tuple[BulletinRow, int]], target: BinaryIO) -> None:
-    workbook, sheet = new_workbook("Bản tin tham gia")
-    sheet.append([contest.title])
-    sheet.append([f"Số liệu tính đến {clock.to_vietnam(at):%H:%M ngày %d/%m/%Y} (giờ Việt Nam)"])
-    sheet.append([])
-    headers = [
-        "STT",
-        "Mã đơn vị",
-        "Đơn vị",
-        "Chỉ tiêu (người)",
-        "Số người tham gia",
-        "Tỷ lệ (%)",
-        "Tăng so với hôm trước",
-        "Số lượt thi",
-    ]
-    sheet.append(headers)
-    for column, width in enumerate([6, 14, 40, 16, 18, 10, 20, 12], start=1):
-        cell = sheet.cell(row=4, column=column)
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor="DDEBF7")
-        sheet.column_dimensions[get_column_letter(column)].width = width
-    sheet["A1"].font = Font(bold=True, size=13)
-    for number, (row, increase) in enumerate(rows, start=1):
-        sheet.append(
+    with streamed_workbook(target) as workbook:
+        sheet = StreamedSheet(workbook, "Bản tin tham gia", [6, 14, 40, 16, 18, 10, 20, 12], freeze="A5")
+        sheet.row([contest.title], font=Font(bold=True, size=13))
+        sheet.row([f"Số liệu tính đến {clock.to_vietnam(at):%H:%M ngày %d/%m/%Y} (giờ Việt Nam)"])
+        sheet.row([])
+        sheet.header(
             [
-                number,
-                row.code,
-                row.name,
-                row.headcount,
-                row.participants,
-                percent_value(row.rate, 2),
-                increase,
-                row.attempts,
+                "STT",
+                "Mã đơn vị",
+                "Đơn vị",
+                "Chỉ tiêu (người)",
+                "Số người tham gia",
+                "Tỷ lệ (%)",
+                "Tăng so với hôm trước",
+                "Số lượt thi",
             ]
         )
-    sheet.freeze_panes = "A5"
-    save_workbook(workbook, target)
+        for number, (row, increase) in enumerate(rows, start=1):
+            sheet.row(
+                [
+                    number,
+                    row.code,
+                    row.name,
+                    row.headcount,
+                    row.participants,
+                    percent_value(row.rate, 2),
+                    increase,
+                    row.attempts,
+                ]
+            )
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from contest.numbers import percent_value, rate_permille
 from contest.services.ranking.results_export import LINK_NAMES_VI
 from contest.services.results import pdf as paper
 from contest.services.results.announcement import RoundResults, Winner
-from question_bank.workbooks import new_workbook, save_workbook
+from question_bank.workbooks import BOLD, StreamedSheet, new_workbook, save_workbook, streamed_workbook
 
 
 def duration_text(ms: int) -> str:
@@ -181,48 +181,67 @@ def _bold_row(sheet: Worksheet) -> None:
 
 def results_xlsx(results: RoundResults, target: Path | str | BinaryIO) -> None:
     """The public announcement as a workbook: winners, unit ranking, figures (no phone numbers)."""
-    workbook, winners = new_workbook("Người đạt giải")
-    with_tables = any(tier.table for tier in results.tiers)
-    winners.append(
-        [
-            *(["Bảng"] if with_tables else []),
-            "Giải",
-            "Hạng",
-            "Họ và tên",
-            "Đơn vị",
-            "Điểm",
-            "Số câu",
-            "Thời gian làm bài (giây)",
-            "Lý do người liền trên xếp trước",
-        ]
-    )
-    _bold_row(winners)
-    for tier in results.tiers:
-        for w in tier.winners:
-            table = [tier.table_name] if with_tables else []
-            winners.append(
-                [*table, tier.label, w.rank, w.name, w.unit, w.score, w.total, w.duration_ms / 1000, decided_text(w)]
+    with streamed_workbook(target) as workbook:
+        with_tables = any(tier.table for tier in results.tiers)
+        winners = StreamedSheet(
+            workbook, "Người đạt giải", [*([30] if with_tables else []), 18, 7, 28, 40, 7, 7, 14, 30]
+        )
+        winners.row(
+            [
+                *(["Bảng"] if with_tables else []),
+                "Giải",
+                "Hạng",
+                "Họ và tên",
+                "Đơn vị",
+                "Điểm",
+                "Số câu",
+                "Thời gian làm bài (giây)",
+                "Lý do người liền trên xếp trước",
+            ],
+            font=BOLD,
+        )
+        for tier in results.tiers:
+            for w in tier.winners:
+                table = [tier.table_name] if with_tables else []
+                winners.row(
+                    [
+                        *table,
+                        tier.label,
+                        w.rank,
+                        w.name,
+                        w.unit,
+                        w.score,
+                        w.total,
+                        w.duration_ms / 1000,
+                        decided_text(w),
+                    ],
+                    formats={6 + len(table): "0.000"},
+                )
+        units = StreamedSheet(workbook, "Xếp hạng đơn vị", [7, 16, 40, 14, 10, 14, 14])
+        units.row(
+            [
+                "Hạng",
+                "Mã đơn vị",
+                "Đơn vị",
+                "Số người tham gia",
+                "Chỉ tiêu (người)",
+                "Tỷ lệ tham gia",
+                "Điểm trung bình",
+            ],
+            font=BOLD,
+        )
+        for row in results.units:
+            shown = rate_permille(row.participants, row.headcount) / 1000  # rounded as every page rounds it
+            units.row(
+                [row.rank, row.code, row.name, row.participants, row.headcount, shown, round(row.avg_score, 2)],
+                formats={5: "0.0%"},
             )
-            winners.cell(row=winners.max_row, column=7 + len(table)).number_format = "0.000"
-    _columns(winners, [*([30] if with_tables else []), 18, 7, 28, 40, 7, 7, 14, 30])
-    units = workbook.create_sheet("Xếp hạng đơn vị")
-    units.append(
-        ["Hạng", "Mã đơn vị", "Đơn vị", "Số người tham gia", "Chỉ tiêu (người)", "Tỷ lệ tham gia", "Điểm trung bình"]
-    )
-    _bold_row(units)
-    for row in results.units:
-        shown = rate_permille(row.participants, row.headcount) / 1000  # rounded as every page rounds it
-        units.append([row.rank, row.code, row.name, row.participants, row.headcount, shown, round(row.avg_score, 2)])
-        units.cell(row=units.max_row, column=6).number_format = "0.0%"
-    _columns(units, [7, 16, 40, 14, 10, 14, 14])
-    figures = workbook.create_sheet("Số liệu")
-    figures.append(["Cuộc thi", results.contest.title])
-    figures.append(["Đợt thi", results.round.name])
-    figures.append(["Công bố ngày", _when(results)])
-    for label, value in _heading_rows(results):
-        figures.append([label, value])
-    _columns(figures, [28, 70])
-    save_workbook(workbook, target)
+        figures = StreamedSheet(workbook, "Số liệu", [28, 70])
+        figures.row(["Cuộc thi", results.contest.title])
+        figures.row(["Đợt thi", results.round.name])
+        figures.row(["Công bố ngày", _when(results)])
+        for label, value in _heading_rows(results):
+            figures.row([label, value])
 
 
 def winners_xlsx(results: RoundResults, target: Path | str | BinaryIO) -> None:

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, joinedload
 from contest import clock
 from contest.models import AuditEntry, User
 from contest.services.shared.paging import paginate
-from question_bank.workbooks import new_workbook, save_workbook
+from question_bank.workbooks import StreamedSheet, streamed_workbook
 
 PAGE_SIZE = 100
 MAX_TARGET, MAX_CLI_USER, MAX_ACTOR_NAME = 120, 64, 120  # the columns' lengths
@@ -160,23 +160,24 @@ def write_xlsx(
     """The filtered log with every field, as an .xlsx file; the download itself is recorded."""
     where = where or AuditFilter()
     record(session, actor, "audit.export", after={"action": where.action, "text": where.text}, now=now)
-    workbook, sheet = new_workbook("Nhật ký")
-    sheet.append(
-        ["Thời gian (giờ Việt Nam)", "Người thực hiện", "Số điện thoại", "Thao tác", "Đối tượng", "Trước", "Sau"]
-    )
-    statement = where.apply(select(AuditEntry))
-    rows = session.scalars(statement.options(joinedload(AuditEntry.user)).order_by(AuditEntry.id)).all()
-    for entry in rows:
-        sheet.append(
-            [
-                clock.to_vietnam(entry.at).strftime("%d/%m/%Y %H:%M:%S"),
-                who(entry),
-                entry.user.phone if entry.user else "",
-                entry.action,
-                entry.target,
-                _json(entry.before),
-                _json(entry.after),
-            ]
+    with streamed_workbook(target) as workbook:
+        sheet = StreamedSheet(workbook, "Nhật ký", [20, 28, 14, 24, 20, 50, 50], freeze="A2")
+        sheet.header(
+            ["Thời gian (giờ Việt Nam)", "Người thực hiện", "Số điện thoại", "Thao tác", "Đối tượng", "Trước", "Sau"]
         )
-    save_workbook(workbook, target)
-    return len(rows)
+        statement = where.apply(select(AuditEntry)).options(joinedload(AuditEntry.user)).order_by(AuditEntry.id)
+        count = 0
+        for entry in session.scalars(statement.execution_options(yield_per=1000)):
+            count += 1
+            sheet.row(
+                [
+                    clock.to_vietnam(entry.at).strftime("%d/%m/%Y %H:%M:%S"),
+                    who(entry),
+                    entry.user.phone if entry.user else "",
+                    entry.action,
+                    entry.target,
+                    _json(entry.before),
+                    _json(entry.after),
+                ]
+            )
+    return count
