@@ -26,9 +26,11 @@ db-upgrade: $(VENV)/.run-installed
 	mkdir -p instance
 	$(FLASK) db upgrade
 
+# The web server, and beside it the worker that draws published certificates (stopped with the server).
 run: db-upgrade
 	$(FLASK) demo
-	$(FLASK) run --host 127.0.0.1 --port 5000
+	$(FLASK) certificates work & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+		$(FLASK) run --host 127.0.0.1 --port 5000
 
 test: $(VENV)/.dev-installed
 	$(BIN)/python -m pytest -n $(or $(TEST_WORKERS),auto) --dist worksteal $(PYTEST_ARGS)

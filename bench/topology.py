@@ -26,12 +26,18 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import time
 from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from sqlalchemy import func, select
 
 from bench.journey import Stats, run_journey
 from bench.servers import ROOT, PrivatePostgres, PrivateRedis, as_postgres, free_port, start_gunicorn, worker_pids
-from bench.setup import build_app, load_round, recreate_database, stored_answers
+from bench.setup import SECRET_KEY, build_app, load_round, recreate_database, stored_answers
+from contest.extensions import db
 
 DEPLOY = ROOT / "deploy"
 NGINX_FILES = ("contest-http.conf", "contest-proxy.conf", "contest-proxy-headers.conf")
@@ -212,6 +218,7 @@ def main() -> None:
 
         for name in ports:
             servers[name] = start(name)
+        servers["worker"] = start_certificate_worker(pooled_url, redis.url, directory / "worker.log")
         proxy = Nginx(directory, list(ports.values()))
         print(
             f"nginx on {proxy.port} -> app1 :{ports['app1']}, app2 :{ports['app2']}; PgBouncer on {bouncer.port}; "
@@ -241,6 +248,7 @@ def main() -> None:
             run_journey(args, proxy.port, None, round_id, people, stats=stats, alongside=kill_and_restart)
         )
         lost = lost_saves(stats, postgres.url)
+        certificates = publish_and_draw(app, round_id, postgres.url)
         shares, people_served = served_by(logs)
         passed_on = nginx_failovers(directory)
     finally:
@@ -269,6 +277,7 @@ def main() -> None:
         "retries_covered": stats.covered,
         "retries_uncovered": stats.uncovered,
         "app1_down_s": round(failover.get("restarted", 0.0) - failover.get("killed", 0.0), 1),
+        "certificates": certificates,
         "journey": journey,
     }
     print(f"requests answered by each app server: {shares}; participants each served: {people_served}")
@@ -283,8 +292,57 @@ def main() -> None:
         f"journey: completed {journey['completed_attempts']} of {journey['participants']}, errors {journey['errors']}, "
         f"CPU {journey['cpu_share']}"
     )
+    print(
+        f"certificates: the round published, {certificates['issued']} issued and drawn by the worker in "
+        f"{certificates['drawn_in_s']} s, {certificates['left']} left undrawn"
+    )
     print(json.dumps(result, ensure_ascii=False))
-    raise SystemExit(1 if lost or not all(shares.values()) or stats.uncovered else 0)
+    raise SystemExit(1 if lost or not all(shares.values()) or stats.uncovered or certificates["left"] else 0)
+
+
+def start_certificate_worker(database_url: str, redis_url: str, log: Path) -> subprocess.Popen[bytes]:
+    """`flask certificates work` beside the app servers, through PgBouncer, as deploy/systemd runs it."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "REDIS_URL": redis_url,
+        "SECRET_KEY": SECRET_KEY,
+        "CONTEST_ENV": "production",
+        "PUBLIC_URL": "http://127.0.0.1",
+        "DATABASE_PREPARED_STATEMENTS": "0",
+    }
+    command = [sys.executable, "-m", "flask", "--app", "wsgi", "certificates", "work", "--poll", "0.5"]
+    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log.open("ab"), stderr=subprocess.STDOUT)
+
+
+def publish_and_draw(app: Flask, round_id: int, database_url: str, wait_s: float = 120) -> dict[str, Any]:
+    """After the run: the round closed and published (as the organizer's buttons do), then the worker running
+    beside the app servers draws its certificates; how many it drew and how long it took."""
+    from contest import clock
+    from contest.models import CertificateDrawing, Round
+    from contest.services.results.closing import close_round
+    from contest.services.results.publishing import DOCUMENT_FIELDS, publish_results
+    from contest.services.shared.audit import Actor
+
+    me = Actor(cli_user="bench")
+    with app.app_context():
+        session = db.session()
+        round_ = session.get(Round, round_id)
+        if round_ is None:
+            raise SystemExit(f"no round {round_id}")
+        for field in DOCUMENT_FIELDS:
+            setattr(round_.contest, field, "Bench")
+        close_round(session, round_, actor=me, now=clock.now(), outside_tables_ok=True)
+        report = publish_results(session, round_, actor=me, now=clock.now())
+        session.commit()
+        started = time.perf_counter()
+        left = report.valid
+        while left and time.perf_counter() - started < wait_s:
+            time.sleep(0.5)
+            left = session.scalar(select(func.count()).select_from(CertificateDrawing)) or 0
+            session.rollback()
+        db.engine.dispose()
+    return {"issued": report.valid, "drawn_in_s": round(time.perf_counter() - started, 1), "left": left}
 
 
 if __name__ == "__main__":

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any, BinaryIO
 
-from flask import Response, send_file
+from flask import Response, send_file, stream_with_context
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -23,4 +23,12 @@ def pdf_download(content: bytes, name: str, *, inline: bool = False) -> Response
     """A PDF: shown in the browser (inline) or saved (attachment) under `name`."""
     response = send_file(io.BytesIO(content), mimetype="application/pdf", as_attachment=not inline, download_name=name)
     response.headers["Cache-Control"] = "private, max-age=300"
+    return response
+
+
+def zip_download(chunks: Iterator[bytes], name: str) -> Response:
+    """A zip streamed as it is written (the request's context kept open for the generator's queries)."""
+    response = Response(stream_with_context(chunks), mimetype="application/zip")
+    response.headers.set("Content-Disposition", "attachment", filename=name)
+    response.headers["Cache-Control"] = "private, no-store"
     return response

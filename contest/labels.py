@@ -62,6 +62,7 @@ AUDIT_ACTION_LABELS = {
     "round.results_republish": _l("Published the results again"),
     "contest.documents": _l("Set the results' documents and certificates"),
     "certificates.export": _l("Exported certificates"),
+    "certificates.retry": _l("Queued failed certificates to be drawn again"),
     "user.profile": _l("Changed a person's name, unit or category"),
 }
 PRIZE_LABELS = {

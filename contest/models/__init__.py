@@ -3,7 +3,7 @@
 from contest.models.attempts import Attempt, AttemptItem
 from contest.models.audit import AuditEntry
 from contest.models.base import Base
-from contest.models.certificates import Certificate
+from contest.models.certificates import Certificate, CertificateDrawing, CertificateFile
 from contest.models.contests import Contest, Round, RoundPoolQuestion
 from contest.models.eligibility import JoinRequest, StaffListEntry
 from contest.models.practice import PracticeAnswer
@@ -19,6 +19,8 @@ __all__ = [
     "BankUpload",
     "Base",
     "Certificate",
+    "CertificateDrawing",
+    "CertificateFile",
     "Contest",
     "JoinRequest",
     "Option",

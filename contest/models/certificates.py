@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, LargeBinary, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from contest.models.base import Base, UTCDateTime, one_of
 from contest.models.contests import Round
@@ -40,3 +40,32 @@ class Certificate(Base):
 
     def __repr__(self) -> str:
         return f"<Certificate {self.code} {self.kind}>"
+
+
+class CertificateFile(Base):
+    """A certificate's PDF, drawn once (by the worker) and served from here. Dropped when the certificate is
+    re-issued under a new code, withdrawn, or its contest's design changes: the worker then draws it again.
+
+    Kept in the database rather than in a folder beside it: every app server reads it without a shared disk, and
+    the database's backups cover it (docs/operations.md)."""
+
+    __tablename__ = "certificate_files"
+
+    certificate_id: Mapped[int] = mapped_column(ForeignKey("certificates.id", ondelete="CASCADE"), primary_key=True)
+    pdf: Mapped[bytes] = deferred(mapped_column(LargeBinary, nullable=False))
+    template: Mapped[str] = mapped_column(String(10))  # the drawing's version (TEMPLATE_VERSION) when drawn
+    drawn_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class CertificateDrawing(Base):
+    """A certificate waiting to be drawn: the worker's queue (`flask certificates work`). A row leaves the queue in
+    the transaction that stores the file; a drawing that fails is tried again, MAX_FAILURES times in all, and then
+    stays here with its error, shown on the round's page."""
+
+    __tablename__ = "certificate_queue"
+
+    certificate_id: Mapped[int] = mapped_column(ForeignKey("certificates.id", ondelete="CASCADE"), primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), index=True)
+    queued_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    failures: Mapped[int] = mapped_column(default=0, server_default="0")
+    error: Mapped[str | None] = mapped_column(String(500))

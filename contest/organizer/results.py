@@ -3,20 +3,22 @@ settings for these documents."""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, jsonify, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from contest import clock
 from contest.auth.permissions import current_actor, organizer_required
-from contest.downloads import pdf_download, xlsx_download
+from contest.downloads import pdf_download, xlsx_download, zip_download
 from contest.extensions import db
 from contest.form_problems import problems, show_problems
 from contest.organizer import bp, confirmation
 from contest.organizer.forms import DocumentsForm
 from contest.services.console import contests, rounds
-from contest.services.results import announcement, certificates, documents, publishing, settings
+from contest.services.results import announcement, certificates, documents, drawing, publishing, settings
+from contest.services.shared.audit import record
 from contest.services.shared.errors import DomainError, InvalidInput
+from contest.templating import number as format_number
 
 
 @bp.post("/rounds/<int:round_id>/results/publish")
@@ -128,3 +130,54 @@ def contest_documents(slug: str) -> ResponseReturnValue:
         has_background=has_background,
         has_seal=has_seal,
     ), (400 if problems(form) else 200)
+
+
+@bp.get("/rounds/<int:round_id>/certificates/progress")
+@organizer_required
+def certificate_progress(round_id: int) -> ResponseReturnValue:
+    """How far the worker has come drawing the round's certificates (the round page asks while it runs)."""
+    round_ = rounds.find_round(db.session(), round_id)
+    response = jsonify(drawing.progress(db.session(), round_).as_json())
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/rounds/<int:round_id>/certificates.zip")
+@organizer_required
+def certificates_zip(round_id: int) -> ResponseReturnValue:
+    """Every certificate in force of the round, as stored by the worker, one zip streamed file by file, named by
+    person in the ranking's order."""
+    round_ = rounds.find_round(db.session(), round_id)
+    if round_.results_published_at is None:
+        abort(409)  # not published: no certificates yet
+    state = drawing.progress(db.session(), round_)
+    if not state.done:
+        flash(
+            _(
+                "The certificates are still being made (%(drawn)s of %(total)s): try again in a few minutes.",
+                drawn=format_number(state.drawn),
+                total=format_number(state.total),
+            ),
+            "warning",
+        )
+        return redirect(url_for("organizer.round_detail", round_id=round_id))
+    return zip_download(certificates.stream_zip(db.session(), round_), f"giay-chung-nhan-dot-{round_.id}.zip")
+
+
+@bp.post("/rounds/<int:round_id>/certificates/retry")
+@organizer_required
+def certificates_retry(round_id: int) -> ResponseReturnValue:
+    """The drawings that failed go back in the worker's queue (recorded in the audit log)."""
+    round_ = rounds.find_round(db.session(), round_id)
+    count = drawing.retry_failed(db.session(), round_)
+    record(
+        db.session(),
+        current_actor(),
+        "certificates.retry",
+        f"round:{round_.id}",
+        after={"certificates": count},
+        now=clock.now(),
+    )
+    db.session.commit()
+    flash(_("%(count)s certificates are queued to be drawn again.", count=format_number(count)), "success")
+    return redirect(url_for("organizer.round_detail", round_id=round_id))

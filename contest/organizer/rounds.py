@@ -23,7 +23,7 @@ from contest.services.quiz import practice
 from contest.services.quiz.round_pool import availability, pool_size
 from contest.services.ranking import board_settings, leaderboard, prizes
 from contest.services.ranking.results_export import write_results
-from contest.services.results import publishing
+from contest.services.results import drawing, publishing
 from contest.services.results.closing import OutsideTables, close_round
 from contest.services.shared.errors import InvalidInput
 
@@ -168,6 +168,8 @@ def round_detail(round_id: int) -> ResponseReturnValue:
         counts=rounds.round_counts(db.session(), round_),
         pool_size=pool_size(db.session(), round_),
         missing_documents=publishing.missing_document_fields(round_.contest) if round_.finalized_at else [],
+        certificate_progress=drawing.progress(db.session(), round_) if round_.results_published_at else None,
+        max_failures=drawing.MAX_FAILURES,
         top=top,
         places=rounds.table_places(db.session(), round_, [entry["user_id"] for entry in top.entries]),
         state=round_.state(clock.now()),

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import io
-
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -13,7 +11,7 @@ from flask_login import current_user
 from contest import clock
 from contest.auth.permissions import current_actor, roles_required
 from contest.auth.resets import reset_and_show
-from contest.downloads import xlsx_download
+from contest.downloads import xlsx_download, zip_download
 from contest.extensions import db
 from contest.form_problems import problems
 from contest.models import Round, Unit
@@ -22,6 +20,7 @@ from contest.services.people import eligibility, unit_members
 from contest.services.ranking import leaderboard
 from contest.services.results import certificates
 from contest.services.shared.problems import FileProblems, translated
+from contest.templating import number as format_number
 from contest.unit_admin import bp
 from contest.unit_admin.forms import DecisionForm, RosterForm
 from question_bank.tables import TableError, read_table
@@ -85,23 +84,20 @@ def certificates_zip() -> ResponseReturnValue:
         abort(404)
     if round_.results_published_at is None:
         abort(409)  # not published yet
-    if certificates.count_in_force(db.session(), round_, under_unit=unit) > certificates.MAX_ZIP:
+    total = certificates.count_in_force(db.session(), round_, under_unit=unit)
+    drawn = certificates.count_drawn(db.session(), round_, under_unit=unit)
+    if drawn < total:  # the worker is still drawing them: the zip holds stored files only
         flash(
             _(
-                "More than %(max)d certificates: ask the organizers for them (the command `certificates export` "
-                "writes them on the server), or choose a smaller unit.",
-                max=certificates.MAX_ZIP,
+                "The certificates are still being made (%(drawn)s of %(total)s): try again in a few minutes.",
+                drawn=format_number(drawn),
+                total=format_number(total),
             ),
-            "error",
+            "warning",
         )
         return redirect(url_for("unit_admin.overview", round=round_.id, unit=unit.code))
-    content = certificates.zip_of(db.session(), certificates.in_force(db.session(), round_, under_unit=unit))
-    return send_file(
-        io.BytesIO(content),
-        mimetype="application/zip",
-        as_attachment=True,
-        download_name=f"giay-chung-nhan-{unit.code}-dot-{round_.id}.zip",
-    )
+    chunks = certificates.stream_zip(db.session(), round_, under_unit=unit)
+    return zip_download(chunks, f"giay-chung-nhan-{unit.code}-dot-{round_.id}.zip")
 
 
 @bp.get("/members.xlsx")

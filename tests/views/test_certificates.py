@@ -9,10 +9,9 @@ import io
 import zipfile
 
 from pypdf import PdfReader
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from contest.models import Attempt, Certificate, User
-from contest.services.results import certificates
+from contest.models import Attempt, Certificate, CertificateFile, RankingEntry, User
 from contest.services.results.disqualification import disqualify
 from tests.factories import make_user
 from tests.helpers import csrf_token, organizer_client
@@ -69,8 +68,10 @@ def _fonts(reader: PdfReader) -> list:  # type: ignore[type-arg]
     return [resources[name].get_object() for name in resources]
 
 
-def test_only_the_owner_their_unit_admin_and_organizers_download_it(app, session, clock, contest_day) -> None:
+def test_only_the_owner_their_unit_admin_and_organizers_download_it(app, session, clock, contest_day, runner) -> None:
     organizer = _published(app, session, clock, contest_day)
+    runner.invoke(args=["certificates", "work", "--until-done"])
+    assert session.scalar(select(func.count()).select_from(CertificateFile)) == 8
     code = _of(session, "Nguyễn Văn An", "participation").code
     assert organizer.get(f"/certificates/{code}.pdf").status_code == 200
     assert app.test_client().get(f"/certificates/{code}.pdf").status_code == 302  # to the login page
@@ -94,8 +95,9 @@ def test_only_the_owner_their_unit_admin_and_organizers_download_it(app, session
     expected = session.scalars(
         select(Certificate.code).where(Certificate.user_id.in_(people), Certificate.revoked_at.is_(None))
     ).all()
-    assert sorted(archive.namelist()) == sorted(certificates.file_name(c) for c in _by_codes(session, expected))
-    assert all(archive.read(name).startswith(b"%PDF") for name in archive.namelist())
+    names = archive.namelist()
+    assert sorted(name.rsplit(" - ", 1)[1].removesuffix(".pdf") for name in names) == sorted(expected)
+    assert all(archive.read(name).startswith(b"%PDF") for name in names)
 
 
 def _by_codes(session, codes):  # type: ignore[no-untyped-def]
@@ -206,11 +208,29 @@ def test_deleting_an_account_withdraws_its_certificates(app, session, clock, con
     assert "đã bị thu hồi" in page and "Nguyễn Văn An" not in page
 
 
-def test_a_unit_zip_too_large_for_one_request_is_refused_with_the_way_to_get_it(
-    app, session, clock, contest_day, monkeypatch
+def test_a_unit_zip_waits_for_the_worker_then_holds_everyone_named_by_person(
+    app, session, clock, contest_day, runner
 ) -> None:
     organizer = _published(app, session, clock, contest_day)
-    monkeypatch.setattr(certificates, "MAX_ZIP", 2)
-    refused = organizer.get(f"/unit/certificates.zip?round={contest_day.round.id}&unit={contest_day.unit.code}")
-    assert refused.status_code == 302
-    assert "certificates export" in organizer.get(refused.headers["Location"]).get_data(as_text=True)
+    url = f"/unit/certificates.zip?round={contest_day.round.id}&unit={contest_day.unit.code}"
+    waiting = organizer.get(url)
+    assert waiting.status_code == 302  # nothing is drawn in the request: the worker has not drawn them yet
+    page = organizer.get(waiting.headers["Location"]).get_data(as_text=True)
+    assert "Giấy chứng nhận đang được tạo (0 / 5)" in page
+    runner.invoke(args=["certificates", "work", "--until-done"])
+    response = organizer.get(url)
+    assert response.status_code == 200 and response.mimetype == "application/zip"
+    names = zipfile.ZipFile(io.BytesIO(response.data)).namelist()
+    ranked = session.execute(
+        select(User.name, Certificate.code, Certificate.kind)
+        .join(User, User.id == Certificate.user_id)
+        .join(RankingEntry, (RankingEntry.user_id == User.id) & (RankingEntry.round_id == Certificate.round_id))
+        .where(Certificate.revoked_at.is_(None), User.unit_id == contest_day.unit.id)
+        .order_by(RankingEntry.rank, Certificate.kind.desc())
+    ).all()
+    assert len(names) == len(ranked) == 5
+    assert names[0] == f"001 - Nguyen Van An - Giai Nhat - {ranked[0].code}.pdf"  # the winner's prize first
+    assert names[1] == f"001 - Nguyen Van An - {ranked[1].code}.pdf"  # and their participation, same number
+    assert [name.rsplit(" - ", 1)[1] for name in names] == [f"{row.code}.pdf" for row in ranked]
+    assert [int(name[:3]) for name in names] == sorted(int(name[:3]) for name in names)
+    assert all(name.isascii() for name in names)

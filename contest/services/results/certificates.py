@@ -12,27 +12,27 @@ import hashlib
 import hmac
 import io
 import json
+import unicodedata
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 import segno
 from cachetools import LRUCache
 from flask import current_app
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, delete, func, insert, literal, select, update
 from sqlalchemy.orm import Session
 
-from contest.deadline import check_deadline
 from contest.extensions import redis_client
-from contest.models import Certificate, Contest, RankingEntry, Round, Unit, User
+from contest.models import Certificate, CertificateDrawing, CertificateFile, Contest, RankingEntry, Round, Unit, User
+from contest.models.base import UTCDateTime
 from contest.public_address import absolute
 from contest.services.quiz.receipts import keyed_code, normalise_code, receipt_keys
-from contest.services.ranking.leaderboard import ranked_people
 from contest.services.ranking.prizes import PRIZE_NAMES_VI
 from contest.services.ranking.tables import table_names
 from contest.services.results import pdf as paper
@@ -43,8 +43,17 @@ PROCESS_CACHE_BYTES = 32 * 1024 * 1024  # each worker keeps at most this much of
 _process_copies: LRUCache[str, bytes] = LRUCache(maxsize=PROCESS_CACHE_BYTES, getsizeof=len)
 
 
+class Placed(Protocol):
+    """What a certificate states of a place in the ranking (a RankingEntry, or a row of its columns)."""
+
+    prize: str | None
+    table_key: str | None
+    score: int
+    total: int
+
+
 def statement_of(
-    contest: Contest, round_: Round, name: str, unit: str, entry: RankingEntry, kind: str, issued: datetime
+    contest: Contest, round_: Round, name: str, unit: str, entry: Placed, kind: str, issued: datetime
 ) -> dict[str, Any]:
     return {
         "kind": kind,
@@ -94,38 +103,107 @@ class IssueReport:
 
 def issue_for_round(session: Session, round_: Round, now: datetime) -> IssueReport:
     """Bring the round's certificates in line with its final ranking: new ones for new entries and prizes, a
-    changed statement re-issued under a new code, and those the ranking no longer gives revoked."""
+    changed statement re-issued under a new code, and those the ranking no longer gives revoked. The new and
+    re-issued join the drawing queue (a re-issued one's old PDF is dropped; a revoked one's too).
+
+    Written in bulk (columns read, rows inserted and updated in batches): a round of 100,000 is issued in seconds
+    inside the publication's request, and the drawing is left to the worker."""
     contest = round_.contest
     issued_on = round_.results_published_at or now
     rows = session.execute(
-        ranked_people(round_.id).where(User.anonymised_at.is_(None)).order_by(RankingEntry.rank)  # none when deleted
+        select(
+            RankingEntry.user_id,
+            RankingEntry.prize,
+            RankingEntry.table_key,
+            RankingEntry.score,
+            RankingEntry.total,
+            User.name,
+            Unit.name.label("unit"),
+        )
+        .join(User, User.id == RankingEntry.user_id)
+        .outerjoin(Unit, Unit.id == User.unit_id)
+        .where(RankingEntry.round_id == round_.id, User.anonymised_at.is_(None))  # none for a deleted account
+        .order_by(RankingEntry.rank)
     ).all()
     existing = {
-        (certificate.user_id, certificate.kind): certificate
-        for certificate in session.scalars(select(Certificate).where(Certificate.round_id == round_.id))
+        (row.user_id, row.kind): row
+        for row in session.execute(
+            select(
+                Certificate.id, Certificate.user_id, Certificate.kind, Certificate.statement, Certificate.revoked_at
+            ).where(Certificate.round_id == round_.id)
+        )
     }
     wanted: set[tuple[int, str]] = set()
-    issued = 0
-    for entry, name, unit in rows:
-        for kind in ("participation", "prize") if entry.prize else ("participation",):
-            wanted.add((entry.user_id, kind))
-            statement = statement_of(contest, round_, name, unit or "", entry, kind, issued_on)
-            certificate = existing.get((entry.user_id, kind))
-            if certificate is None:
-                certificate = Certificate(round_id=round_.id, user_id=entry.user_id, kind=kind, issued_at=now)
-                session.add(certificate)
-            elif certificate.statement == statement and certificate.revoked_at is None:
+    new: list[dict[str, Any]] = []
+    changed: list[dict[str, Any]] = []
+    for row in rows:
+        for kind in ("participation", "prize") if row.prize else ("participation",):
+            wanted.add((row.user_id, kind))
+            statement = statement_of(contest, round_, row.name, row.unit or "", row, kind, issued_on)
+            found = existing.get((row.user_id, kind))
+            if found is not None and found.statement == statement and found.revoked_at is None:
                 continue
-            certificate.statement, certificate.revoked_at = statement, None
-            certificate.code = code_for(round_.id, entry.user_id, statement)
-            issued += 1
-    revoked = 0
-    for key, certificate in existing.items():
-        if key not in wanted and certificate.revoked_at is None:
-            certificate.revoked_at = now
-            revoked += 1
-    session.flush()
-    return IssueReport(issued, revoked, len(wanted))
+            code = code_for(round_.id, row.user_id, statement)
+            if found is None:
+                new.append(
+                    {"round_id": round_.id, "user_id": row.user_id, "kind": kind, "issued_at": now}
+                    | {"statement": statement, "code": code}
+                )
+            else:
+                changed.append({"id": found.id, "statement": statement, "code": code, "revoked_at": None})
+    revoked = [found.id for key, found in existing.items() if key not in wanted and found.revoked_at is None]
+    for batch in _batches(new):
+        session.execute(insert(Certificate), batch)
+    if changed:
+        session.execute(update(Certificate), changed)  # by primary key, in batches
+    for ids in _batches(revoked):
+        session.execute(update(Certificate).where(Certificate.id.in_(ids)).values(revoked_at=now))
+    for ids in _batches([row["id"] for row in changed] + revoked):  # their drawings no longer say what they state
+        session.execute(delete(CertificateFile).where(CertificateFile.certificate_id.in_(ids)))
+        session.execute(delete(CertificateDrawing).where(CertificateDrawing.certificate_id.in_(ids)))
+    queue_undrawn(session, round_.id, now)
+    for held in [obj for obj in session.identity_map.values() if isinstance(obj, Certificate)]:
+        session.expire(held)  # written past the ORM: loaded copies read the rows again
+    return IssueReport(len(new) + len(changed), len(revoked), len(wanted))
+
+
+T = TypeVar("T")
+
+
+def _batches(items: list[T], size: int = 1000) -> Iterator[list[T]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def queue_undrawn(session: Session, round_id: int, now: datetime) -> None:
+    """Every certificate in force of the round that has no PDF and is not queued joins the drawing queue (one
+    statement)."""
+    undrawn = (
+        select(Certificate.id, Certificate.round_id, literal(now, UTCDateTime()), literal(0))
+        .outerjoin(CertificateFile, CertificateFile.certificate_id == Certificate.id)
+        .outerjoin(CertificateDrawing, CertificateDrawing.certificate_id == Certificate.id)
+        .where(
+            Certificate.round_id == round_id,
+            Certificate.revoked_at.is_(None),
+            CertificateFile.certificate_id.is_(None),
+            CertificateDrawing.certificate_id.is_(None),
+        )
+    )
+    columns = ["certificate_id", "round_id", "queued_at", "failures"]
+    session.execute(insert(CertificateDrawing).from_select(columns, undrawn))
+
+
+def redraw_contest(session: Session, contest: Contest, now: datetime) -> None:
+    """The contest's certificate design changed (background, seal): its stored PDFs are dropped and every
+    certificate in force of its published rounds is queued to be drawn again."""
+    rounds = select(Round.id).where(Round.contest_id == contest.id)
+    certificates_of = select(Certificate.id).where(Certificate.round_id.in_(rounds))
+    session.execute(delete(CertificateFile).where(CertificateFile.certificate_id.in_(certificates_of)))
+    published = session.scalars(
+        select(Round.id).where(Round.contest_id == contest.id, Round.results_published_at.is_not(None))
+    ).all()
+    for round_id in published:
+        queue_undrawn(session, round_id, now)
 
 
 def find(session: Session, code: str) -> Certificate | None:
@@ -176,17 +254,11 @@ def may_download(viewer: User, certificate: Certificate) -> bool:
     return managed is not None and unit is not None and unit.path.startswith(managed.path)
 
 
-MAX_ZIP = 2_000  # a larger unit's certificates come from `certificates export` on the server, not one request
-
-
-def count_in_force(session: Session, round_: Round, *, under_unit: Unit) -> int:
-    query = (
-        select(func.count(Certificate.id))
-        .join(User, User.id == Certificate.user_id)
-        .join(Unit, Unit.id == User.unit_id)
-        .where(*_in_force_where(round_, under_unit))
-    )
-    return session.scalar(query) or 0
+def count_in_force(session: Session, round_: Round, *, under_unit: Unit | None = None) -> int:
+    query = select(func.count(Certificate.id))
+    if under_unit is not None:
+        query = query.join(User, User.id == Certificate.user_id).join(Unit, Unit.id == User.unit_id)
+    return session.scalar(query.where(*_in_force_where(round_, under_unit))) or 0
 
 
 def file_name(certificate: Certificate) -> str:
@@ -210,8 +282,29 @@ def contest_pictures(session: Session, contest: Contest) -> tuple[bytes | None, 
     return row[0], row[1]
 
 
+def count_drawn(session: Session, round_: Round, *, under_unit: Unit | None = None) -> int:
+    """How many of the round's certificates in force (of one unit's subtree when given) have their PDF stored."""
+    query = select(func.count(Certificate.id)).join(CertificateFile, CertificateFile.certificate_id == Certificate.id)
+    if under_unit is not None:
+        query = query.join(User, User.id == Certificate.user_id).join(Unit, Unit.id == User.unit_id)
+    return session.scalar(query.where(*_in_force_where(round_, under_unit))) or 0
+
+
+def stored_pdf(session: Session, certificate_id: int) -> bytes | None:
+    """The PDF the worker drew and stored, if it has."""
+    return session.scalar(select(CertificateFile.pdf).where(CertificateFile.certificate_id == certificate_id))
+
+
 def pdf_bytes(session: Session, certificate: Certificate) -> bytes:
-    """The certificate as PDF, drawn once per content (statement, code, link, pictures) and cached."""
+    """The certificate as PDF: the stored copy; before the worker has drawn it, drawn now (not stored: the worker
+    stores it) and cached by content (statement, code, link, pictures)."""
+    stored = stored_pdf(session, certificate.id)
+    if stored is not None:
+        return stored
+    return _drawn_now(session, certificate)
+
+
+def _drawn_now(session: Session, certificate: Certificate) -> bytes:
     contest = certificate.round.contest
     background, seal = contest_pictures(session, contest)
     link = verify_url(certificate.code)
@@ -250,11 +343,29 @@ def _qr_png(link: str) -> io.BytesIO:
     return buffer
 
 
+# Words every certificate prints besides its statement (the font is chosen for all of them).
+FIXED_WORDS = "GIẤY CHỨNG NHẬN Chứng nhận Ông/Bà: đã đạt đã tham gia với số điểm Mã giấy chứng nhận: Tra cứu tại: –"
+
+
 def draw(
     statement: dict[str, Any], code: str, link: str, *, background: bytes | None = None, seal: bytes | None = None
 ) -> bytes:
     """A landscape A4 certificate: heading, title, the person, what they achieved, date, signer, code and QR."""
-    pdf = paper.new_pdf(landscape=True, title=f"Giấy chứng nhận {code}")
+    shown = "".join(str(value) for value in statement.values() if value) + code + link
+    pdf = paper.new_pdf(
+        landscape=True, title=f"Giấy chứng nhận {code}", text=shown + FIXED_WORDS + "".join(PRIZE_NAMES_VI.values())
+    )
+    try:
+        _draw_on(pdf, statement, code, link, background, seal)
+    except BaseException:
+        paper.close_fonts(pdf)  # never written out: its font files are still open
+        raise
+    return paper.output(pdf)
+
+
+def _draw_on(
+    pdf: FPDF, statement: dict[str, Any], code: str, link: str, background: bytes | None, seal: bytes | None
+) -> None:
     pdf.set_auto_page_break(False)
     pdf.add_page()
     if background:
@@ -296,7 +407,6 @@ def draw(
     pdf.multi_cell(
         pdf.epw * 0.55, 4.5, f"Mã giấy chứng nhận: {code}\nTra cứu tại: {link}", align="L", new_x=XPos.LMARGIN
     )
-    return paper.output(pdf)
 
 
 def _frame(pdf: FPDF) -> None:
@@ -324,13 +434,67 @@ def _sign(pdf: FPDF, statement: dict[str, Any], seal: bytes | None) -> None:
     pdf.multi_cell(width, 5.5, statement["signer_name"], align="C")
 
 
-def zip_of(session: Session, certificates: list[Certificate]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for certificate in certificates:
-            check_deadline()  # drawing certificates is the slowest work a page asks for
-            archive.writestr(file_name(certificate), pdf_bytes(session, certificate))
-    return buffer.getvalue()
+def person_file_name(number: int, width: int, statement: dict[str, Any], code: str) -> str:
+    """ "012 - Nguyen Van An - 6TZH-JQU7-SPNP.pdf": the place in the zip (the ranking's order), the name without
+    its marks (every archive tool and file system reads it), the prize for a prize certificate, the code."""
+    parts = [f"{number:0{width}d}", _file_safe(statement["name"])]
+    if statement.get("prize"):
+        parts.append(_file_safe(PRIZE_NAMES_VI.get(statement["prize"], statement["prize"])))
+    return " - ".join([*parts, code]) + ".pdf"
+
+
+def _file_safe(text: str) -> str:
+    plain = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    plain = "".join(ch for ch in plain if not unicodedata.combining(ch))
+    plain = "".join(ch if ch.isalnum() or ch in " .,'()" else " " for ch in plain)
+    return " ".join(plain.split())[:80] or "khong-ten"
+
+
+class _Chunks:
+    """Where the zip is written: it hands on what was written since the last call (a response streams it)."""
+
+    def __init__(self) -> None:
+        self._parts: list[bytes] = []
+
+    def write(self, data: bytes) -> int:
+        self._parts.append(bytes(data))
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+    def take(self) -> bytes:
+        data, self._parts = b"".join(self._parts), []
+        return data
+
+
+def stream_zip(session: Session, round_: Round, *, under_unit: Unit | None = None) -> Iterator[bytes]:
+    """The round's certificates in force (of one unit's subtree when given), stored PDFs only, as a zip streamed
+    file by file in the ranking's order: no drawing and no whole archive in memory, whatever its size."""
+    query = (
+        select(Certificate.user_id, Certificate.code, Certificate.statement, CertificateFile.pdf)
+        .join(CertificateFile, CertificateFile.certificate_id == Certificate.id)
+        .join(
+            RankingEntry,
+            (RankingEntry.round_id == Certificate.round_id) & (RankingEntry.user_id == Certificate.user_id),
+        )
+    )
+    if under_unit is not None:
+        query = query.join(User, User.id == Certificate.user_id).join(Unit, Unit.id == User.unit_id)
+    query = query.where(*_in_force_where(round_, under_unit)).order_by(RankingEntry.rank, Certificate.kind.desc())
+    width = max(3, len(str(count_in_force(session, round_, under_unit=under_unit))))
+    sink = _Chunks()
+    with zipfile.ZipFile(sink, "w", zipfile.ZIP_STORED) as archive:  # the PDFs are compressed already
+        number, last_person = 0, None
+        for person, code, statement, pdf in session.execute(query.execution_options(yield_per=50)):
+            if person != last_person:  # a winner's two certificates share their number
+                number, last_person = number + 1, person
+            archive.writestr(person_file_name(number, width, statement, code), pdf)
+            yield sink.take()
+    yield sink.take()
 
 
 def export(session: Session, round_: Round, directory: Path) -> Iterator[Path]:

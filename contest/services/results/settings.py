@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from contest.models import Contest
+from contest.services.results import certificates
 from contest.services.shared.audit import Actor, record
 from contest.services.shared.errors import InvalidInput
 
@@ -100,6 +101,8 @@ def set_documents(
         elif kind in remove:
             setattr(contest, attribute, None)
             changed_pictures.append(f"{kind}: removed")
+    if changed_pictures:  # the stored certificates show the old design: the worker draws them again
+        certificates.redraw_contest(session, contest, now)
     after = {**document_settings(contest), "pictures": changed_pictures}
     record(session, actor, "contest.documents", f"contest:{contest.slug}", before=before, after=after, now=now)
 
