@@ -26,10 +26,10 @@ db-upgrade: $(VENV)/.run-installed
 	mkdir -p instance
 	$(FLASK) db upgrade
 
-# The web server, and beside it the worker that draws published certificates (stopped with the server).
+# The web server, and beside it the worker (published certificates, large rounds' reviews), stopped with it.
 run: db-upgrade
 	$(FLASK) demo
-	$(FLASK) certificates work & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	$(FLASK) work & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 		$(FLASK) run --host 127.0.0.1 --port 5000
 
 test: $(VENV)/.dev-installed

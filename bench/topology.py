@@ -301,7 +301,7 @@ def main() -> None:
 
 
 def start_certificate_worker(database_url: str, redis_url: str, log: Path) -> subprocess.Popen[bytes]:
-    """`flask certificates work` beside the app servers, through PgBouncer, as deploy/systemd runs it."""
+    """`flask work` beside the app servers, through PgBouncer, as deploy/systemd runs it."""
     env = {
         **os.environ,
         "DATABASE_URL": database_url,
@@ -311,7 +311,7 @@ def start_certificate_worker(database_url: str, redis_url: str, log: Path) -> su
         "PUBLIC_URL": "http://127.0.0.1",
         "DATABASE_PREPARED_STATEMENTS": "0",
     }
-    command = [sys.executable, "-m", "flask", "--app", "wsgi", "certificates", "work", "--poll", "0.5"]
+    command = [sys.executable, "-m", "flask", "--app", "wsgi", "work", "--poll", "0.5"]
     return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log.open("ab"), stderr=subprocess.STDOUT)
 
 

@@ -25,6 +25,7 @@ COMMAND_MODULES = (banks, contests, maintenance, people, results)  # importing t
 
 def init_app(app: Flask) -> None:
     app.cli.add_command(maintenance.demo_command)
+    app.cli.add_command(maintenance.work_command)
     for group in (
         users_cli,
         units_cli,

@@ -1,12 +1,15 @@
-"""`demo`, `attempts finalize`, `leaderboard rebuild`: loading the demo and the timers' jobs."""
+"""`demo`, `work`, `attempts finalize`, `leaderboard rebuild`: the demo, the worker for long jobs, the timers' jobs."""
 
 from __future__ import annotations
+
+import time
 
 import click
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 
 from contest import clock
 from contest import demo as demo_service
@@ -21,6 +24,7 @@ from contest.extensions import db, redis_client
 from contest.models import Round
 from contest.services.quiz.attempts import finalize_expired
 from contest.services.ranking.leaderboard import rebuild
+from contest.services.results import drawing, reports
 
 
 @click.command("demo")
@@ -96,3 +100,80 @@ def leaderboard_rebuild(round_id: int | None) -> None:
     for round_ in rounds:
         count = rebuild(db.session(), round_)
         click.echo(_("round %(id)d: %(count)d participants on the board", id=round_.id, count=count))
+
+
+@click.command("work")
+@click.option("--until-done", is_flag=True, help="Stop when no work waits (else wait for more).")
+@click.option("--poll", type=click.FloatRange(min=0.1), default=2.0, show_default=True, help="Seconds between looks.")
+@click.option("--verbose", "-v", is_flag=True, help="Print every certificate stored and report computed.")
+def work_command(until_done: bool, poll: float, verbose: bool) -> None:
+    """The worker for the long jobs, run beside the web server (on PostgreSQL several share the work): it draws
+    the certificates that publishing queued, one at a time, storing each PDF, and computes the reviews of large
+    rounds (integrity flags, question analysis) asked for on their pages."""
+    drawn = computed = failed = 0
+    started = time.monotonic()
+    while True:
+        try:
+            certificate_id = drawing.draw_next(db.session(), now=clock.now())
+            report = None if certificate_id is not None else reports.compute_next(db.session(), now=clock.now())
+            db.session.commit()
+        except drawing.DrawingFailed as failure:
+            db.session.rollback()
+            failures = drawing.record_failure(db.session(), failure.certificate_id, failure.reason)
+            db.session.commit()
+            failed += 1
+            click.echo(
+                _(
+                    "certificate %(id)d not drawn (try %(tries)d of %(max)d): %(why)s",
+                    id=failure.certificate_id,
+                    tries=failures,
+                    max=drawing.MAX_FAILURES,
+                    why=failure.reason,
+                ),
+                err=True,
+            )
+            continue
+        except reports.ReportFailed as failure:
+            db.session.rollback()
+            reports.record_failure(db.session(), failure.round_id, failure.kind, failure.reason)
+            db.session.commit()
+            failed += 1
+            click.echo(
+                _(
+                    "report %(kind)s of round %(id)d not computed: %(why)s",
+                    kind=failure.kind,
+                    id=failure.round_id,
+                    why=failure.reason,
+                ),
+                err=True,
+            )
+            continue
+        except SQLAlchemyError as error:  # the database restarting: wait and go on, nothing was stored
+            db.session.rollback()
+            click.echo(_("database unavailable (%(why)s): trying again", why=type(error).__name__), err=True)
+            time.sleep(poll)
+            continue
+        if certificate_id is None and report is None:
+            if until_done:
+                break
+            time.sleep(poll)
+            continue
+        if report is not None:
+            computed += 1
+            if verbose:
+                click.echo(_("computed report %(kind)s of round %(id)d", kind=report[1], id=report[0]))
+            continue
+        drawn += 1
+        if verbose:
+            click.echo(_("stored certificate %(id)d", id=certificate_id))
+        if drawn % 100 == 0:
+            rate = drawn / max(time.monotonic() - started, 1e-9)
+            click.echo(_("%(count)d certificates drawn (%(rate).1f a second)", count=drawn, rate=rate))
+    click.echo(
+        _(
+            "drew %(count)d certificates, computed %(reports)d reports, %(failed)d failures",
+            count=drawn,
+            reports=computed,
+            failed=failed,
+        )
+    )

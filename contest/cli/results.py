@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import click
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.exc import SQLAlchemyError
 
 from contest import clock
 from contest.cli.common import (
@@ -23,7 +21,7 @@ from contest.extensions import db
 from contest.models import User
 from contest.services.ranking.prizes import set_prize_plan
 from contest.services.ranking.results_export import write_results
-from contest.services.results import certificates, drawing
+from contest.services.results import certificates
 from contest.services.results.closing import close_round
 from contest.services.results.publishing import publish_results
 from contest.services.shared.audit import record
@@ -162,51 +160,3 @@ def certificates_export(round_id: int, directory: Path) -> None:
     record(db.session(), me(), "certificates.export", f"round:{round_id}", after={"files": count}, now=clock.now())
     db.session.commit()
     click.echo(_("wrote %(count)d certificates of round %(id)d to %(dir)s", count=count, id=round_id, dir=directory))
-
-
-@certificates_cli.command("work")
-@click.option("--until-done", is_flag=True, help="Stop when no certificate waits (else wait for more).")
-@click.option("--poll", type=click.FloatRange(min=0.1), default=2.0, show_default=True, help="Seconds between looks.")
-@click.option("--verbose", "-v", is_flag=True, help="Print the id of every certificate stored.")
-def certificates_work(until_done: bool, poll: float, verbose: bool) -> None:
-    """Draw the certificates that publishing queued, one at a time, storing each PDF (run it beside the web
-    server; on PostgreSQL several workers share the queue)."""
-    drawn = failed = 0
-    started = time.monotonic()
-    while True:
-        try:
-            certificate_id = drawing.draw_next(db.session(), now=clock.now())
-            db.session.commit()
-        except drawing.DrawingFailed as failure:
-            db.session.rollback()
-            failures = drawing.record_failure(db.session(), failure.certificate_id, failure.reason)
-            db.session.commit()
-            failed += 1
-            click.echo(
-                _(
-                    "certificate %(id)d not drawn (try %(tries)d of %(max)d): %(why)s",
-                    id=failure.certificate_id,
-                    tries=failures,
-                    max=drawing.MAX_FAILURES,
-                    why=failure.reason,
-                ),
-                err=True,
-            )
-            continue
-        except SQLAlchemyError as error:  # the database restarting: wait and go on, nothing was stored
-            db.session.rollback()
-            click.echo(_("database unavailable (%(why)s): trying again", why=type(error).__name__), err=True)
-            time.sleep(poll)
-            continue
-        if certificate_id is None:
-            if until_done:
-                break
-            time.sleep(poll)
-            continue
-        drawn += 1
-        if verbose:
-            click.echo(_("stored certificate %(id)d", id=certificate_id))
-        if drawn % 100 == 0:
-            rate = drawn / max(time.monotonic() - started, 1e-9)
-            click.echo(_("%(count)d certificates drawn (%(rate).1f a second)", count=drawn, rate=rate))
-    click.echo(_("drew %(count)d certificates, %(failed)d failures", count=drawn, failed=failed))

@@ -4,7 +4,7 @@ from contest.models.attempts import Attempt, AttemptItem
 from contest.models.audit import AuditEntry
 from contest.models.base import Base
 from contest.models.certificates import Certificate, CertificateDrawing, CertificateFile
-from contest.models.contests import Contest, Round, RoundPoolQuestion
+from contest.models.contests import Contest, Round, RoundPoolQuestion, RoundReport
 from contest.models.eligibility import JoinRequest, StaffListEntry
 from contest.models.practice import PracticeAnswer
 from contest.models.questions import BankUpload, Option, Picture, Question, QuestionBank
@@ -31,6 +31,7 @@ __all__ = [
     "RankingEntry",
     "Round",
     "RoundPoolQuestion",
+    "RoundReport",
     "StaffListEntry",
     "Unit",
     "User",

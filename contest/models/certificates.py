@@ -58,7 +58,7 @@ class CertificateFile(Base):
 
 
 class CertificateDrawing(Base):
-    """A certificate waiting to be drawn: the worker's queue (`flask certificates work`). A row leaves the queue in
+    """A certificate waiting to be drawn: the worker's queue (`flask work`). A row leaves the queue in
     the transaction that stores the file; a drawing that fails is tried again, MAX_FAILURES times in all, and then
     stays here with its error, shown on the round's page."""
 

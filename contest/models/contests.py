@@ -176,3 +176,19 @@ class RoundPoolQuestion(Base):
 
     round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), primary_key=True)
     question_id: Mapped[int] = mapped_column(ForeignKey("questions.id", ondelete="CASCADE"), primary_key=True)
+
+
+class RoundReport(Base):
+    """A review of a round computed from every answer (the integrity flags, the question analysis): by the worker
+    for a large round, in the request for a small one; kept with the time it was computed, asked for again with
+    "Tính lại" and at each close."""
+
+    __tablename__ = "round_reports"
+
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20), primary_key=True)  # "integrity" or "analysis"
+    payload: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
+    computed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    failures: Mapped[int] = mapped_column(default=0, server_default="0")
+    error: Mapped[str | None] = mapped_column(String(500))

@@ -20,7 +20,7 @@ from contest.organizer.forms import DisqualifyForm
 from contest.services.banks import analysis
 from contest.services.console import monitoring, rounds
 from contest.services.quiz import integrity
-from contest.services.results import disqualification
+from contest.services.results import disqualification, reports
 from contest.services.shared.errors import InvalidInput
 
 
@@ -55,7 +55,9 @@ def round_monitor_xlsx(round_id: int) -> ResponseReturnValue:
 def round_questions(round_id: int) -> ResponseReturnValue:
     """The analysis a page of questions at a time (the flagged ones first), optionally only those to review."""
     round_ = rounds.find_round(db.session(), round_id)
-    stats = analysis.analyse(db.session(), round_)
+    report = reports.current(db.session(), round_, "analysis", clock.now())
+    db.session.commit()
+    stats = report.stats()
     only_review = request.args.get("show") == "review"
     shown = [stat for stat in stats if stat.flags] if only_review else stats
     pages = max(1, -(-len(shown) // QUESTIONS_PER_PAGE))
@@ -71,6 +73,7 @@ def round_questions(round_id: int) -> ResponseReturnValue:
         page=page,
         pages=pages,
         enough=analysis.ENOUGH_ANSWERS,
+        report=report,
     )
 
 
@@ -81,12 +84,18 @@ QUESTIONS_PER_PAGE = 20
 @organizer_required
 def round_questions_xlsx(round_id: int) -> ResponseReturnValue:
     round_ = rounds.find_round(db.session(), round_id)
-    stats = analysis.analyse(db.session(), round_)
+    report = reports.current(db.session(), round_, "analysis", clock.now())
+    db.session.commit()
+    if report.payload is None:  # a large round's, not computed yet: the page says so
+        return redirect(url_for("organizer.round_questions", round_id=round_id))
+    stats = report.stats()
     return xlsx_download(lambda target: analysis.write_xlsx(stats, target), f"phan-tich-dot-{round_.id}.xlsx")
 
 
 def _integrity_page(round_: Round, form: DisqualifyForm) -> ResponseReturnValue:
-    flags = integrity.flags(db.session(), round_)
+    report = reports.current(db.session(), round_, "integrity", clock.now())
+    db.session.commit()
+    flags = report.flags()
     return render_template(
         "organizer/integrity.html",
         round=round_,
@@ -94,6 +103,7 @@ def _integrity_page(round_: Round, form: DisqualifyForm) -> ResponseReturnValue:
         numbers=integrity.attempt_numbers(db.session(), {flag.attempt_id for flag in flags}),
         disqualified=disqualification.disqualified_attempts(db.session(), round_.id),
         flag_labels=INTEGRITY_FLAG_LABELS,
+        report=report,
         form=form,
         problems=problems(form),
     ), (400 if problems(form) else 200)
@@ -155,3 +165,15 @@ def round_reinstate(round_id: int, attempt_id: int) -> ResponseReturnValue:
     disqualification.refresh_boards(db.session(), attempt)
     flash(_("Attempt %(id)d counts again.", id=attempt.id), "success")
     return redirect(url_for("organizer.round_integrity", round_id=round_id))
+
+
+@bp.post("/rounds/<int:round_id>/reports/refresh")
+@organizer_required
+def round_reports_refresh(round_id: int) -> ResponseReturnValue:
+    """The organizer's "Tính lại": the worker computes the round's integrity flags and question analysis again."""
+    round_ = rounds.find_round(db.session(), round_id)
+    reports.request(db.session(), round_, clock.now())
+    db.session.commit()
+    flash(_("The review is being computed again: reload the page in a minute."), "success")
+    back = "organizer.round_questions" if request.form.get("page") == "questions" else "organizer.round_integrity"
+    return redirect(url_for(back, round_id=round_id))

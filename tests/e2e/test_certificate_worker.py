@@ -28,7 +28,7 @@ def test_the_round_page_follows_the_worker_then_offers_the_zip_named_by_person(s
     page.screenshot(path=ARTIFACTS / "30-certificates-waiting-laptop.png")
 
     worker = subprocess.Popen(
-        [sys.executable, "-m", "flask", "--app", "wsgi", "certificates", "work", "--poll", "0.5"],
+        [sys.executable, "-m", "flask", "--app", "wsgi", "work", "--poll", "0.5"],
         cwd=ROOT,
         env=SERVER_ENV,
         stdout=subprocess.DEVNULL,

@@ -5,10 +5,13 @@ from __future__ import annotations
 import random
 from datetime import timedelta
 
+from sqlalchemy import select
+
 from contest.models import Attempt, AttemptItem, Round
 from contest.services.quiz.integrity import flags
 from contest.services.results.disqualification import disqualify
 from tests.factories import make_attempt, make_bank, make_contest, make_round, make_unit, make_user
+from tests.helpers import csrf_token
 
 
 def _attempt(session, clock, round_: Round, questions, *, duration_ms: int, picks: list[int], order=None):  # type: ignore[no-untyped-def]
@@ -201,3 +204,47 @@ def test_accounts_registered_together_on_one_device_are_flagged(session, clock) 
     flagged = {flag.attempt_id: flag.detail for flag in flags(session, round_) if flag.kind == "registered_together"}
     assert set(flagged) == {taken[0].id, taken[1].id}
     assert flagged[taken[0].id] == "203.0.113.7: 3 accounts registered between 09/10 08:00 and 09/10 08:30"
+
+
+def test_a_large_rounds_reviews_are_computed_by_the_worker_kept_and_computed_again_on_request(
+    session, clock, client, auth, runner, monkeypatch
+) -> None:
+    """Above reports.INLINE_ATTEMPTS finished attempts (here lowered to one, so that two attempts make a large
+    round) the pages do not compute: they ask the worker, then show what it kept, and when."""
+    from contest.models import RoundReport
+    from contest.services.results import reports
+
+    monkeypatch.setattr(reports, "INLINE_ATTEMPTS", 1)
+    bank = make_bank(session, clock(), questions=6)
+    round_ = make_round(session, make_contest(session, clock()), clock(), bank=bank, questions=6)
+    _attempt(session, clock, round_, bank.questions, duration_ms=5_000, picks=[0] * 6)
+    _attempt(session, clock, round_, bank.questions, duration_ms=6_000, picks=[0] * 6)
+    make_user(session, clock(), phone="0900000001", role="organizer")
+    session.commit()
+    auth.login("0900000001")
+    page = client.get(f"/admin/rounds/{round_.id}/integrity").get_data(as_text=True)
+    assert "đang tính" in page and "5.0 s / 6" not in page  # not computed in the request
+    questions = client.get(f"/admin/rounds/{round_.id}/questions").get_data(as_text=True)
+    assert "đang tính" in questions
+    assert client.get(f"/admin/rounds/{round_.id}/questions.xlsx").status_code == 302  # nothing to download yet
+
+    assert runner.invoke(args=["work", "--until-done", "--poll", "0.1"]).exit_code == 0
+    page = client.get(f"/admin/rounds/{round_.id}/integrity").get_data(as_text=True)
+    assert "5.0 s / 6" in page and "Tính lúc" in page and "Tính lại" in page
+    assert "Câu hỏi" in client.get(f"/admin/rounds/{round_.id}/questions").get_data(as_text=True)
+    assert client.get(f"/admin/rounds/{round_.id}/questions.xlsx").status_code == 200
+    kept = {row.kind: row.computed_at for row in session.scalars(select(RoundReport))}
+    assert set(kept) == {"integrity", "analysis"}
+
+    _attempt(session, clock, round_, bank.questions, duration_ms=4_000, picks=[0] * 6)  # a third, also fast
+    session.commit()
+    page = client.get(f"/admin/rounds/{round_.id}/integrity").get_data(as_text=True)
+    assert "4.0 s / 6" not in page  # the kept review, as it says
+    assert client.post(f"/admin/rounds/{round_.id}/reports/refresh").status_code == 400  # CSRF
+    refreshed = client.post(
+        f"/admin/rounds/{round_.id}/reports/refresh", data={"csrf_token": csrf_token(client), "page": "integrity"}
+    )
+    assert refreshed.status_code == 302
+    assert "Hệ thống đang tính lại" in client.get(refreshed.headers["Location"]).get_data(as_text=True)
+    assert runner.invoke(args=["work", "--until-done", "--poll", "0.1"]).exit_code == 0
+    assert "4.0 s / 6" in client.get(f"/admin/rounds/{round_.id}/integrity").get_data(as_text=True)

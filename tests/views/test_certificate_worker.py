@@ -36,7 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 
 
 def _work(runner) -> str:  # type: ignore[no-untyped-def]
-    result = runner.invoke(args=["certificates", "work", "--until-done", "--poll", "0.1"])
+    result = runner.invoke(args=["work", "--until-done", "--poll", "0.1"])
     assert result.exit_code == 0, result.output
     return result.output
 
@@ -153,7 +153,11 @@ def test_a_drawing_that_fails_is_tried_three_times_then_shown_with_a_way_to_try_
     output = _work(runner)
     assert _said(output, "not drawn (try 3 of 3)", "chưa tạo được (lần 3 / 3)")
     assert "0x" not in output  # the reason as a person can read it, without object addresses
-    assert _said(_work(runner), "drew 0 certificates, 0 failures", "đã tạo 0 giấy chứng nhận, 0 lần lỗi")  # let be
+    assert _said(
+        _work(runner),
+        "drew 0 certificates, computed 0 reports, 0 failures",
+        "đã tạo 0 giấy chứng nhận, tính 0 báo cáo, 0 lần lỗi",
+    )  # let be
     session.expire_all()
     assert _files(session) == 0
     assert set(session.scalars(select(CertificateDrawing.failures))) == {drawing.MAX_FAILURES}
@@ -260,7 +264,7 @@ def _worker(database_uri: str, *extra: str) -> subprocess.Popen[str]:
         "PYTHONUNBUFFERED": "1",  # what it printed before it was killed is read
     }
     env.pop("REDIS_URL", None)
-    command = [sys.executable, "-m", "flask", "--app", "wsgi", "certificates", "work", "-v", "--poll", "0.2", *extra]
+    command = [sys.executable, "-m", "flask", "--app", "wsgi", "work", "-v", "--poll", "0.2", *extra]
     return subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
 

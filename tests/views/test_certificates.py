@@ -70,7 +70,7 @@ def _fonts(reader: PdfReader) -> list:  # type: ignore[type-arg]
 
 def test_only_the_owner_their_unit_admin_and_organizers_download_it(app, session, clock, contest_day, runner) -> None:
     organizer = _published(app, session, clock, contest_day)
-    runner.invoke(args=["certificates", "work", "--until-done"])
+    runner.invoke(args=["work", "--until-done"])
     assert session.scalar(select(func.count()).select_from(CertificateFile)) == 8
     code = _of(session, "Nguyễn Văn An", "participation").code
     assert organizer.get(f"/certificates/{code}.pdf").status_code == 200
@@ -217,7 +217,7 @@ def test_a_unit_zip_waits_for_the_worker_then_holds_everyone_named_by_person(
     assert waiting.status_code == 302  # nothing is drawn in the request: the worker has not drawn them yet
     page = organizer.get(waiting.headers["Location"]).get_data(as_text=True)
     assert "Giấy chứng nhận đang được tạo (0 / 5)" in page
-    runner.invoke(args=["certificates", "work", "--until-done"])
+    runner.invoke(args=["work", "--until-done"])
     response = organizer.get(url)
     assert response.status_code == 200 and response.mimetype == "application/zip"
     names = zipfile.ZipFile(io.BytesIO(response.data)).namelist()

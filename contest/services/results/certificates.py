@@ -84,8 +84,9 @@ def _keys() -> list[bytes]:
     return [hmac.new(key, b"certificates", hashlib.sha256).digest() for key in receipt_keys()]
 
 
-def code_for(round_id: int, user_id: int, statement: dict[str, Any]) -> str:
-    return keyed_code(_keys()[0], _document(round_id, user_id, statement))
+def code_for(round_id: int, user_id: int, statement: dict[str, Any], key: bytes | None = None) -> str:
+    """The certificate's code under the newest key (pass `key`, `_keys()[0]`, when issuing many)."""
+    return keyed_code(key or _keys()[0], _document(round_id, user_id, statement))
 
 
 def matches(certificate: Certificate) -> bool:
@@ -133,6 +134,7 @@ def issue_for_round(session: Session, round_: Round, now: datetime) -> IssueRepo
             ).where(Certificate.round_id == round_.id)
         )
     }
+    key = _keys()[0]
     wanted: set[tuple[int, str]] = set()
     new: list[dict[str, Any]] = []
     changed: list[dict[str, Any]] = []
@@ -143,7 +145,7 @@ def issue_for_round(session: Session, round_: Round, now: datetime) -> IssueRepo
             found = existing.get((row.user_id, kind))
             if found is not None and found.statement == statement and found.revoked_at is None:
                 continue
-            code = code_for(round_.id, row.user_id, statement)
+            code = code_for(round_.id, row.user_id, statement, key)
             if found is None:
                 new.append(
                     {"round_id": round_.id, "user_id": row.user_id, "kind": kind, "issued_at": now}
@@ -152,7 +154,7 @@ def issue_for_round(session: Session, round_: Round, now: datetime) -> IssueRepo
             else:
                 changed.append({"id": found.id, "statement": statement, "code": code, "revoked_at": None})
     revoked = [found.id for key, found in existing.items() if key not in wanted and found.revoked_at is None]
-    for batch in _batches(new):
+    for batch in _batches(new):  # executemany: psycopg pipelines the rows (multi-row VALUES measured slower)
         session.execute(insert(Certificate), batch)
     if changed:
         session.execute(update(Certificate), changed)  # by primary key, in batches

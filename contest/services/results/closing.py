@@ -13,6 +13,7 @@ from contest.services.quiz.attempts import finish_attempt
 from contest.services.ranking import tables
 from contest.services.ranking.board_settings import forget_boards
 from contest.services.ranking.rules import Ranked, finalize_ranking
+from contest.services.results import reports
 from contest.services.results.certificates import issue_for_round
 from contest.services.shared.audit import Actor, record
 from contest.services.shared.errors import DomainError
@@ -78,6 +79,7 @@ def close_round(
     if round_.results_published_at is not None:  # closed again after its results went out: certificates follow
         issue_for_round(session, round_, now)
     forget_boards(round_)
+    reports.request(session, round_, now)  # the reviews of a large round follow the close
     after = {"ranked": len(ranked), "actual_value": round_.actual_value, "outside_tables": len(outside)}
     record(session, actor, "round.close", f"round:{round_.id}", after=after, now=now)
     return ranked

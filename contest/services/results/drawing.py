@@ -1,4 +1,4 @@
-"""The certificates' worker: it draws each certificate once and stores its PDF (`flask certificates work`).
+"""The certificates' worker: it draws each certificate once and stores its PDF (`flask work`).
 
 The queue is a table of the database (`certificate_queue`), not a job queue beside it: the embedded default has
 no Redis, and whether a certificate is drawn is the database's fact anyway. A worker takes one certificate at a
