@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import io
+import unicodedata
 from collections.abc import Callable, Iterator
 from typing import Any, BinaryIO
+from urllib.parse import quote
 
 from flask import Response, send_file, stream_with_context
 
@@ -29,6 +31,12 @@ def pdf_download(content: bytes, name: str, *, inline: bool = False) -> Response
 def zip_download(chunks: Iterator[bytes], name: str) -> Response:
     """A zip streamed as it is written (the request's context kept open for the generator's queries)."""
     response = Response(stream_with_context(chunks), mimetype="application/zip")
-    response.headers.set("Content-Disposition", "attachment", filename=name)
+    plain = unicodedata.normalize("NFKD", name.replace("đ", "d").replace("Đ", "D")).encode("ascii", "ignore").decode()
+    if plain == name:
+        response.headers.set("Content-Disposition", "attachment", filename=name)
+    else:  # a unit code with Vietnamese letters: the name as it is for browsers that read it, and without marks
+        response.headers.set(
+            "Content-Disposition", "attachment", filename=plain, **{"filename*": f"UTF-8''{quote(name)}"}
+        )
     response.headers["Cache-Control"] = "private, no-store"
     return response

@@ -27,6 +27,15 @@ def _package(module: str) -> str | None:
     return parts[2] if parts[:2] == ["contest", "services"] and len(parts) > 2 else None
 
 
+def _absolute(node: ast.ImportFrom, relative: Path) -> str:
+    """The module an import names, a relative one ("from ..ranking import x") resolved from the file's place."""
+    if not node.level:
+        return node.module or ""
+    package = ["contest", "services", *relative.parts[:-1]]
+    base = package[: len(package) - (node.level - 1)]
+    return ".".join([*base, *([node.module] if node.module else [])])
+
+
 def wrong_doors(root: Path) -> list[Door]:
     """Every import in the packages under `root` that goes up or sideways in LAYERS, into a module that is not
     a package of LAYERS, or to a private name of another package."""
@@ -40,12 +49,13 @@ def wrong_doors(root: Path) -> list[Door]:
         own = relative.parts[0]
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             targets: list[tuple[str, str | None]] = []
-            if isinstance(node, ast.ImportFrom) and node.module:
+            if isinstance(node, ast.ImportFrom):
+                base = _absolute(node, relative)
                 for alias in node.names:
-                    if node.module == "contest.services":
+                    if base == "contest.services":
                         targets.append((f"contest.services.{alias.name}", None))
                     else:
-                        targets.append((node.module, alias.name))
+                        targets.append((base, alias.name))
             elif isinstance(node, ast.Import):
                 targets = [(alias.name, None) for alias in node.names]
             for module, name in targets:
@@ -90,6 +100,7 @@ def _copy(tmp_path: Path) -> Path:
         ("quiz/pool.py", "import contest.services.results.certificates", "quiz is below results"),
         ("ranking/tables.py", "from contest.services.people.units import _unit_path", "private"),
         ("shared/cache.py", "from contest.services import banks", "shared is below banks"),
+        ("banks/questions.py", "from ..quiz import attempts", "banks is below quiz"),  # relative, up a level
     ],
 )
 def test_a_back_door_is_found(tmp_path: Path, module: str, line: str, why: str) -> None:

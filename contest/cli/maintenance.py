@@ -115,8 +115,11 @@ def work_command(until_done: bool, poll: float, verbose: bool) -> None:
     while True:
         try:
             certificate_id = drawing.draw_next(db.session(), now=clock.now())
-            report = None if certificate_id is not None else reports.compute_next(db.session(), now=clock.now())
-            db.session.commit()
+            claim = None if certificate_id is not None else reports.claim_next(db.session(), now=clock.now())
+            db.session.commit()  # a report's claim is committed before it is computed: nobody waits on its row
+            if claim is not None:
+                reports.compute_claimed(db.session(), claim)
+                db.session.commit()
         except drawing.DrawingFailed as failure:
             db.session.rollback()
             failures = drawing.record_failure(db.session(), failure.certificate_id, failure.reason)
@@ -153,15 +156,15 @@ def work_command(until_done: bool, poll: float, verbose: bool) -> None:
             click.echo(_("database unavailable (%(why)s): trying again", why=type(error).__name__), err=True)
             time.sleep(poll)
             continue
-        if certificate_id is None and report is None:
+        if certificate_id is None and claim is None:
             if until_done:
                 break
             time.sleep(poll)
             continue
-        if report is not None:
+        if claim is not None:
             computed += 1
             if verbose:
-                click.echo(_("computed report %(kind)s of round %(id)d", kind=report[1], id=report[0]))
+                click.echo(_("computed report %(kind)s of round %(id)d", kind=claim.kind, id=claim.round_id))
             continue
         drawn += 1
         if verbose:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, LargeBinary, String, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from contest.models.base import Base, UTCDateTime, one_of
@@ -52,6 +52,9 @@ class CertificateFile(Base):
     __tablename__ = "certificate_files"
 
     certificate_id: Mapped[int] = mapped_column(ForeignKey("certificates.id", ondelete="CASCADE"), primary_key=True)
+    # The code the PDF shows: a file whose code is not the certificate's (re-issued while it was being drawn) is
+    # not the certificate's drawing, and counts as not drawn.
+    code: Mapped[str] = mapped_column(String(20))
     pdf: Mapped[bytes] = deferred(mapped_column(LargeBinary, nullable=False))
     template: Mapped[str] = mapped_column(String(10))  # the drawing's version (TEMPLATE_VERSION) when drawn
     drawn_at: Mapped[datetime] = mapped_column(UTCDateTime())
@@ -63,6 +66,7 @@ class CertificateDrawing(Base):
     stays here with its error, shown on the round's page."""
 
     __tablename__ = "certificate_queue"
+    __table_args__ = (Index("ix_certificate_queue_next", "failures", "certificate_id"),)
 
     certificate_id: Mapped[int] = mapped_column(ForeignKey("certificates.id", ondelete="CASCADE"), primary_key=True)
     round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), index=True)

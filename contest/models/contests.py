@@ -190,5 +190,8 @@ class RoundReport(Base):
     payload: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
     computed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # When a worker took it: the row is not locked while it computes (a close or "Tính lại" never waits for it);
+    # a worker that died leaves this, and another takes the report once the lease is over.
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     failures: Mapped[int] = mapped_column(default=0, server_default="0")
     error: Mapped[str | None] = mapped_column(String(500))

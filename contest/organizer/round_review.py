@@ -95,7 +95,7 @@ def round_questions_xlsx(round_id: int) -> ResponseReturnValue:
 def _integrity_page(round_: Round, form: DisqualifyForm) -> ResponseReturnValue:
     report = reports.current(db.session(), round_, "integrity", clock.now())
     db.session.commit()
-    flags = report.flags()
+    flags = reports.with_current_names(db.session(), report.flags()) if report.kept else report.flags()
     return render_template(
         "organizer/integrity.html",
         round=round_,

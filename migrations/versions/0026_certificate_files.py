@@ -19,6 +19,7 @@ def upgrade():
     op.create_table(
         'certificate_files',
         sa.Column('certificate_id', sa.Integer(), nullable=False),
+        sa.Column('code', sa.String(length=20), nullable=False),
         sa.Column('pdf', sa.LargeBinary(), nullable=False),
         sa.Column('template', sa.String(length=10), nullable=False),
         sa.Column('drawn_at', sa.DateTime(timezone=True), nullable=False),
@@ -45,6 +46,7 @@ def upgrade():
         sa.PrimaryKeyConstraint('certificate_id', name=op.f('pk_certificate_queue')),
     )
     op.create_index(op.f('ix_certificate_queue_round_id'), 'certificate_queue', ['round_id'], unique=False)
+    op.create_index('ix_certificate_queue_next', 'certificate_queue', ['failures', 'certificate_id'], unique=False)
     # certificates issued before: the worker draws them once (what was cached for a day is stored for good)
     op.execute(
         "INSERT INTO certificate_queue (certificate_id, round_id, queued_at, failures) "
@@ -55,6 +57,7 @@ def upgrade():
 
 
 def downgrade():
+    op.drop_index('ix_certificate_queue_next', table_name='certificate_queue')
     op.drop_index(op.f('ix_certificate_queue_round_id'), table_name='certificate_queue')
     op.drop_table('certificate_queue')
     op.drop_table('certificate_files')

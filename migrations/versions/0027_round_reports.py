@@ -22,6 +22,7 @@ def upgrade():
         sa.Column('payload', sa.JSON(), nullable=True),
         sa.Column('computed_at', sa.DateTime(timezone=True), nullable=True),
         sa.Column('requested_at', sa.DateTime(timezone=True), nullable=True),
+        sa.Column('started_at', sa.DateTime(timezone=True), nullable=True),
         sa.Column('failures', sa.Integer(), server_default='0', nullable=False),
         sa.Column('error', sa.String(length=500), nullable=True),
         sa.ForeignKeyConstraint(

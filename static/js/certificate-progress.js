@@ -5,6 +5,9 @@
   "use strict";
   var box = document.getElementById("certificate-progress");
   if (!box || box.getAttribute("data-done") === "true") return;
+  // the page shows failed drawings and the button to retry: it is left alone until the organizer acts
+  var failedAtLoad = Number(box.getAttribute("data-failed") || "0");
+  if (failedAtLoad > 0) return;
   var text = box.querySelector(".certificate-progress-text");
   var bar = box.querySelector("progress");
   var zip = box.querySelector(".certificate-zip");
@@ -30,7 +33,7 @@
       .then(function (response) { return response.ok ? response.json() : null; })
       .then(function (state) {
         if (state && show(state)) {
-          if (state.failed > 0) window.location.reload(); // the page shows the failures and the button to retry
+          if (state.failed > failedAtLoad) window.location.reload(); // once: the page then shows them and "Thử lại"
           return;
         }
         window.setTimeout(ask, 3000);

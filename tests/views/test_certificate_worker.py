@@ -294,9 +294,11 @@ def test_a_worker_killed_midway_loses_nothing_and_a_new_one_draws_each_remaining
     finally:
         if first.poll() is None:
             first.kill()
-        engine.dispose()
-    by_first = _stored_by(first_output)
+    with engine.connect() as connection:  # what the killed worker stored (it may die before printing the last)
+        by_first = dict(connection.execute(select(CertificateFile.certificate_id, CertificateFile.drawn_at)).all())
+    engine.dispose()
     assert 10 <= len(by_first) < total
+    assert set(_stored_by(first_output)) <= set(by_first)
     second = _worker(database_uri, "--until-done")
     second_output = second.communicate(timeout=120)[0]
     assert second.returncode == 0, second_output
@@ -305,4 +307,45 @@ def test_a_worker_killed_midway_loses_nothing_and_a_new_one_draws_each_remaining
     session.expire_all()
     every = set(session.scalars(select(Certificate.id).where(Certificate.revoked_at.is_(None))))
     assert set(by_first) | set(by_second) == every == set(session.scalars(select(CertificateFile.certificate_id)))
+    kept = dict(session.execute(select(CertificateFile.certificate_id, CertificateFile.drawn_at)).all())
+    assert all(kept[certificate] == drawn_at for certificate, drawn_at in by_first.items())  # not drawn again
     assert session.scalar(select(func.count()).select_from(CertificateDrawing)) == 0
+
+
+def test_a_stored_drawing_of_an_older_code_is_neither_served_nor_counted_and_is_drawn_again(
+    app, session, clock, contest_day, runner
+) -> None:
+    """A certificate re-issued while a worker was drawing it could be stored with the drawing of its old statement:
+    a file whose code is not the certificate's counts as not drawn, is never served, and is drawn again."""
+    organizer = _published(app, session, clock, contest_day)
+    _work(runner)
+    prize = _of(session, "Nguyễn Văn An", "prize")
+    old = session.scalar(select(CertificateFile).where(CertificateFile.certificate_id == prize.id))
+    old.code, stale = "CUXX-XXXX-XXXX", b"%PDF-1.4 the old statement"
+    session.execute(
+        text("UPDATE certificate_files SET pdf = :pdf, code = :code WHERE certificate_id = :id"),
+        {"pdf": stale, "code": old.code, "id": prize.id},
+    )
+    session.commit()
+    progress = organizer.get(f"/admin/rounds/{contest_day.round.id}/certificates/progress").get_json()
+    assert progress["drawn"] == 7 and not progress["done"]
+    served = contest_day.client.get(f"/certificates/{prize.code}.pdf").data
+    assert served != stale and "Nguyễn Văn An" in pdf_text(served)  # drawn on the spot, not the stale file
+    assert organizer.get(f"/admin/rounds/{contest_day.round.id}/certificates.zip").status_code == 302
+    organizer.post(
+        f"/admin/rounds/{contest_day.round.id}/results/publish",
+        data={"csrf_token": csrf_token(organizer), "confirmed": "1"},
+    )  # publishing again queues what has no drawing of its own
+    _work(runner)
+    session.expire_all()
+    assert session.scalar(select(CertificateFile.code).where(CertificateFile.certificate_id == prize.id)) == prize.code
+
+
+def test_a_zip_named_with_vietnamese_letters_keeps_a_header_every_server_can_send(app) -> None:
+    from contest.downloads import zip_download
+
+    with app.test_request_context():
+        response = zip_download(iter([b"PK"]), "giay-chung-nhan-ĐN-Sở-dot-1.zip")
+    header = response.headers["Content-Disposition"]
+    header.encode("latin-1")  # gunicorn sends headers as latin-1
+    assert "filename=giay-chung-nhan-DN-So-dot-1.zip" in header and "filename*=UTF-8''giay-chung-nhan-%C4%90N" in header

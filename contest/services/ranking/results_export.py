@@ -20,6 +20,7 @@ from contest.services.ranking.prizes import PRIZE_NAMES_VI
 from contest.services.ranking.rules import LINK_LABELS, chain_of
 from contest.services.ranking.tables import table_names, tables_of
 from contest.services.shared.audit import Actor, record
+from contest.services.shared.paging import closing_when_left
 from question_bank.workbooks import BOLD, StreamedSheet, streamed_workbook
 
 PREDICTION_TARGETS = {
@@ -96,7 +97,7 @@ def write_results(
         # every duration in seconds, to the millisecond; the submission a real date and time
         formats = {9 + shift: "0.000", 10 + shift: "dd/mm/yyyy hh:mm:ss.000"}
         ranked = 0
-        for ranked, row in enumerate(rows, start=1):
+        for ranked, row in enumerate(closing_when_left(rows), start=1):
             if ranked % 500 == 1:
                 check_deadline()
             values: tuple[Any, ...] = tuple(row)

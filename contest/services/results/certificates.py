@@ -36,6 +36,7 @@ from contest.services.quiz.receipts import keyed_code, normalise_code, receipt_k
 from contest.services.ranking.prizes import PRIZE_NAMES_VI
 from contest.services.ranking.tables import table_names
 from contest.services.results import pdf as paper
+from contest.services.shared.paging import closing_when_left
 
 PDF_CACHE_TTL_S = 24 * 3600
 TEMPLATE_VERSION = "1"  # change it when the drawing changes: cached copies are then drawn again
@@ -160,9 +161,11 @@ def issue_for_round(session: Session, round_: Round, now: datetime) -> IssueRepo
         session.execute(update(Certificate), changed)  # by primary key, in batches
     for ids in _batches(revoked):
         session.execute(update(Certificate).where(Certificate.id.in_(ids)).values(revoked_at=now))
-    for ids in _batches([row["id"] for row in changed] + revoked):  # their drawings no longer say what they state
-        session.execute(delete(CertificateFile).where(CertificateFile.certificate_id.in_(ids)))
+    # their drawings no longer say what they state; the queue rows first: one a worker is drawing waits for its
+    # commit, so that the file it stores is seen, and dropped, by the next statement
+    for ids in _batches([row["id"] for row in changed] + revoked):
         session.execute(delete(CertificateDrawing).where(CertificateDrawing.certificate_id.in_(ids)))
+        session.execute(delete(CertificateFile).where(CertificateFile.certificate_id.in_(ids)))
     queue_undrawn(session, round_.id, now)
     for held in [obj for obj in session.identity_map.values() if isinstance(obj, Certificate)]:
         session.expire(held)  # written past the ORM: loaded copies read the rows again
@@ -182,7 +185,7 @@ def queue_undrawn(session: Session, round_id: int, now: datetime) -> None:
     statement)."""
     undrawn = (
         select(Certificate.id, Certificate.round_id, literal(now, UTCDateTime()), literal(0))
-        .outerjoin(CertificateFile, CertificateFile.certificate_id == Certificate.id)
+        .outerjoin(CertificateFile, _drawing_of_it())
         .outerjoin(CertificateDrawing, CertificateDrawing.certificate_id == Certificate.id)
         .where(
             Certificate.round_id == round_id,
@@ -195,11 +198,18 @@ def queue_undrawn(session: Session, round_id: int, now: datetime) -> None:
     session.execute(insert(CertificateDrawing).from_select(columns, undrawn))
 
 
+def _drawing_of_it() -> ColumnElement[bool]:
+    """The join of a certificate to its stored drawing: the file of its id showing its code."""
+    return (CertificateFile.certificate_id == Certificate.id) & (CertificateFile.code == Certificate.code)
+
+
 def redraw_contest(session: Session, contest: Contest, now: datetime) -> None:
     """The contest's certificate design changed (background, seal): its stored PDFs are dropped and every
-    certificate in force of its published rounds is queued to be drawn again."""
+    certificate in force of its published rounds is queued to be drawn again (the queue rows first, as in
+    issue_for_round: a drawing in progress is waited for, then dropped)."""
     rounds = select(Round.id).where(Round.contest_id == contest.id)
     certificates_of = select(Certificate.id).where(Certificate.round_id.in_(rounds))
+    session.execute(delete(CertificateDrawing).where(CertificateDrawing.certificate_id.in_(certificates_of)))
     session.execute(delete(CertificateFile).where(CertificateFile.certificate_id.in_(certificates_of)))
     published = session.scalars(
         select(Round.id).where(Round.contest_id == contest.id, Round.results_published_at.is_not(None))
@@ -286,21 +296,25 @@ def contest_pictures(session: Session, contest: Contest) -> tuple[bytes | None, 
 
 def count_drawn(session: Session, round_: Round, *, under_unit: Unit | None = None) -> int:
     """How many of the round's certificates in force (of one unit's subtree when given) have their PDF stored."""
-    query = select(func.count(Certificate.id)).join(CertificateFile, CertificateFile.certificate_id == Certificate.id)
+    query = select(func.count(Certificate.id)).join(CertificateFile, _drawing_of_it())
     if under_unit is not None:
         query = query.join(User, User.id == Certificate.user_id).join(Unit, Unit.id == User.unit_id)
     return session.scalar(query.where(*_in_force_where(round_, under_unit))) or 0
 
 
-def stored_pdf(session: Session, certificate_id: int) -> bytes | None:
-    """The PDF the worker drew and stored, if it has."""
-    return session.scalar(select(CertificateFile.pdf).where(CertificateFile.certificate_id == certificate_id))
+def stored_pdf(session: Session, certificate: Certificate) -> bytes | None:
+    """The PDF the worker drew and stored for the certificate as it stands (its code), if it has."""
+    return session.scalar(
+        select(CertificateFile.pdf).where(
+            CertificateFile.certificate_id == certificate.id, CertificateFile.code == certificate.code
+        )
+    )
 
 
 def pdf_bytes(session: Session, certificate: Certificate) -> bytes:
     """The certificate as PDF: the stored copy; before the worker has drawn it, drawn now (not stored: the worker
     stores it) and cached by content (statement, code, link, pictures)."""
-    stored = stored_pdf(session, certificate.id)
+    stored = stored_pdf(session, certificate)
     if stored is not None:
         return stored
     return _drawn_now(session, certificate)
@@ -478,7 +492,7 @@ def stream_zip(session: Session, round_: Round, *, under_unit: Unit | None = Non
     file by file in the ranking's order: no drawing and no whole archive in memory, whatever its size."""
     query = (
         select(Certificate.user_id, Certificate.code, Certificate.statement, CertificateFile.pdf)
-        .join(CertificateFile, CertificateFile.certificate_id == Certificate.id)
+        .join(CertificateFile, _drawing_of_it())
         .join(
             RankingEntry,
             (RankingEntry.round_id == Certificate.round_id) & (RankingEntry.user_id == Certificate.user_id),
@@ -491,7 +505,7 @@ def stream_zip(session: Session, round_: Round, *, under_unit: Unit | None = Non
     sink = _Chunks()
     with zipfile.ZipFile(sink, "w", zipfile.ZIP_STORED) as archive:  # the PDFs are compressed already
         number, last_person = 0, None
-        for person, code, statement, pdf in session.execute(query.execution_options(yield_per=50)):
+        for person, code, statement, pdf in closing_when_left(session.execute(query.execution_options(yield_per=50))):
             if person != last_person:  # a winner's two certificates share their number
                 number, last_person = number + 1, person
             archive.writestr(person_file_name(number, width, statement, code), pdf)

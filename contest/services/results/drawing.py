@@ -59,7 +59,13 @@ def draw_next(session: Session, *, now: datetime) -> int | None:
         raise DrawingFailed(certificate.id, reason[:500]) from error
     session.execute(delete(CertificateFile).where(CertificateFile.certificate_id == certificate.id))
     session.add(
-        CertificateFile(certificate_id=certificate.id, pdf=pdf, template=certificates.TEMPLATE_VERSION, drawn_at=now)
+        CertificateFile(
+            certificate_id=certificate.id,
+            code=certificate.code,
+            pdf=pdf,
+            template=certificates.TEMPLATE_VERSION,
+            drawn_at=now,
+        )
     )
     session.delete(queued)
     return certificate.id

@@ -8,18 +8,19 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from contest.models import Attempt, Round, RoundReport
+from contest.models import Attempt, Round, RoundReport, User
 from contest.models.attempts import FINISHED
 from contest.services.banks import analysis
 from contest.services.quiz import integrity
 
 KINDS = ("integrity", "analysis")
+LEASE = timedelta(minutes=15)  # a worker that took a report and died: another takes it after this
 INLINE_ATTEMPTS = 1000  # about a second of work at most, in the request
 MAX_FAILURES = 3
 
@@ -58,9 +59,13 @@ def _computed(session: Session, round_: Round, kind: str) -> list[dict[str, Any]
     return [asdict(stat) for stat in analysis.analyse(session, round_)]
 
 
-def _finished(session: Session, round_: Round) -> int:
-    count = select(func.count(Attempt.id)).where(Attempt.round_id == round_.id, Attempt.status.in_(FINISHED))
-    return session.scalar(count) or 0
+def _finished(session: Session, round_: Round) -> tuple[int, datetime | None]:
+    """How many attempts of the round are finished, and when the last was submitted."""
+    count = select(func.count(Attempt.id), func.max(Attempt.submitted_at)).where(
+        Attempt.round_id == round_.id, Attempt.status.in_(FINISHED)
+    )
+    finished, last = session.execute(count).one()
+    return finished or 0, last
 
 
 def _row(session: Session, round_: Round, kind: str) -> RoundReport:
@@ -79,13 +84,34 @@ def current(session: Session, round_: Round, kind: str, now: datetime) -> Report
     """A small round's report, computed now (as fresh as the page); a large round's as kept, asked for when it
     never was (the caller commits)."""
     row = _row(session, round_, kind)
-    if _finished(session, round_) <= INLINE_ATTEMPTS:
+    finished, last = _finished(session, round_)
+    if finished <= INLINE_ATTEMPTS:
         row.payload, row.computed_at, row.failures, row.error = _computed(session, round_, kind), now, 0, None
         row.requested_at = None
         return Report(kind, row.payload, row.computed_at, pending=False, error=None, kept=False)
-    if row.computed_at is None and row.requested_at is None:
+    newer = row.computed_at is None or (last is not None and last > row.computed_at)
+    if newer and row.requested_at is None:  # never computed, or attempts finished since: computed again
         row.requested_at = now
     return Report(kind, row.payload, row.computed_at, _is_pending(row), row.error, kept=True)
+
+
+def with_current_names(session: Session, flags: list[integrity.Flag]) -> list[integrity.Flag]:
+    """Kept flags with each person's name as it is now; a deleted account's shows that name and none of the
+    evidence it was flagged on (addresses, devices), as the deletion took them away."""
+    ids = list({flag.attempt_id for flag in flags})
+    people: dict[int, tuple[str, datetime | None]] = {}
+    for start in range(0, len(ids), 1000):
+        rows = session.execute(
+            select(Attempt.id, User.name, User.anonymised_at)
+            .join(User, User.id == Attempt.user_id)
+            .where(Attempt.id.in_(ids[start : start + 1000]))
+        )
+        people.update({attempt_id: (name, gone) for attempt_id, name, gone in rows})
+    shown = []
+    for flag in flags:
+        name, gone = people.get(flag.attempt_id, (flag.user_name, None))
+        shown.append(integrity.Flag(flag.kind, flag.attempt_id, name, "—" if gone is not None else flag.detail))
+    return shown
 
 
 def request(session: Session, round_: Round, now: datetime, kinds: tuple[str, ...] = KINDS) -> None:
@@ -96,34 +122,59 @@ def request(session: Session, round_: Round, now: datetime, kinds: tuple[str, ..
         row.requested_at, row.failures, row.error = now, 0, None
 
 
-def compute_next(session: Session, *, now: datetime) -> tuple[int, str] | None:
-    """Compute the report asked for longest ago (the caller commits): its round and kind, or None when none waits.
-    Raises ReportFailed when the computation fails (the caller rolls back and records it)."""
-    row = session.scalar(
-        select(RoundReport)
-        .where(RoundReport.requested_at.is_not(None), RoundReport.failures < MAX_FAILURES)
-        .order_by(RoundReport.failures, RoundReport.requested_at)
-        .limit(1)
-        .with_for_update(skip_locked=True)
-    )
-    if row is None:
-        return None
-    round_ = session.get(Round, row.round_id)
+@dataclass(frozen=True)
+class Claim:
+    round_id: int
+    kind: str
+    requested_at: datetime
+    started_at: datetime
+
+
+def claim_next(session: Session, *, now: datetime) -> Claim | None:
+    """Take the report asked for longest ago (the caller commits at once: the row is not held while it is
+    computed); None when none waits."""
+    while True:
+        row = session.scalar(
+            select(RoundReport)
+            .where(
+                RoundReport.requested_at.is_not(None),
+                RoundReport.failures < MAX_FAILURES,
+                or_(RoundReport.started_at.is_(None), RoundReport.started_at < now - LEASE),
+            )
+            .order_by(RoundReport.failures, RoundReport.requested_at)
+            .limit(1)
+            .with_for_update(skip_locked=True)
+        )
+        if row is None or row.requested_at is None:
+            return None
+        if session.get(Round, row.round_id) is None:  # its round is gone (SQLite keeps no foreign keys): dropped
+            session.delete(row)
+            continue
+        row.started_at = now
+        return Claim(row.round_id, row.kind, row.requested_at, now)
+
+
+def compute_claimed(session: Session, claim: Claim) -> None:
+    """Compute a claimed report and keep it (the caller commits); it stays asked for when asked again after the
+    claim. Raises ReportFailed when the computation fails (the caller rolls back and records it)."""
+    round_ = session.get(Round, claim.round_id)
     if round_ is None:
-        return None
+        return
     try:
-        payload = _computed(session, round_, row.kind)
+        payload = _computed(session, round_, claim.kind)
     except Exception as error:
         reason = re.sub(r" <[^>]* at 0x[0-9a-f]+>", "", f"{type(error).__name__}: {error}")
-        raise ReportFailed(row.round_id, row.kind, reason[:500]) from error
-    row.payload, row.computed_at, row.error = payload, now, None
-    if row.requested_at is not None and row.requested_at <= now:  # asked again after it began: computed again
+        raise ReportFailed(claim.round_id, claim.kind, reason[:500]) from error
+    row = session.get(RoundReport, (claim.round_id, claim.kind), with_for_update=True)
+    if row is None:
+        return
+    row.payload, row.computed_at, row.error, row.started_at = payload, claim.started_at, None, None
+    if row.requested_at is not None and row.requested_at <= claim.requested_at:
         row.requested_at = None
-    return row.round_id, row.kind
 
 
 def record_failure(session: Session, round_id: int, kind: str, reason: str) -> None:
     row = session.get(RoundReport, (round_id, kind))
     if row is not None:
         row.failures += 1
-        row.error = reason[:500]
+        row.error, row.started_at = reason[:500], None

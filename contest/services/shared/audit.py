@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from contest import clock
 from contest.models import AuditEntry, User
-from contest.services.shared.paging import paginate
+from contest.services.shared.paging import closing_when_left, paginate
 from question_bank.workbooks import StreamedSheet, streamed_workbook
 
 PAGE_SIZE = 100
@@ -167,7 +167,7 @@ def write_xlsx(
         )
         statement = where.apply(select(AuditEntry)).options(joinedload(AuditEntry.user)).order_by(AuditEntry.id)
         count = 0
-        for entry in session.scalars(statement.execution_options(yield_per=1000)):
+        for entry in closing_when_left(session.scalars(statement.execution_options(yield_per=1000))):
             count += 1
             sheet.row(
                 [

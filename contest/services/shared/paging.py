@@ -1,8 +1,10 @@
-"""Pages of a list that can grow (questions of a bank, the audit log), as Flask-SQLAlchemy's Pagination."""
+"""Pages of a list that can grow (questions of a bank, the audit log), as Flask-SQLAlchemy's Pagination; long lists read
+in batches, their cursor closed however the reading ends."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable, Iterator
+from typing import Any, TypeVar
 
 from flask_sqlalchemy.pagination import Pagination, SelectPagination
 from sqlalchemy import Select, func, select
@@ -21,3 +23,18 @@ def paginate(session: Session, statement: Select[Any], *, page: int, per_page: i
         max_per_page=per_page,
         error_out=False,
     )
+
+
+T = TypeVar("T")
+
+
+def closing_when_left(rows: Iterable[T]) -> Iterator[T]:
+    """The rows of a result read in batches (`yield_per`), its cursor closed however the loop ends: an export
+    stopped by its deadline, a download the browser gave up. On PostgreSQL such a result holds a server-side
+    cursor, which would otherwise stay open until collected."""
+    try:
+        yield from rows
+    finally:
+        close = getattr(rows, "close", None)
+        if close is not None:
+            close()
