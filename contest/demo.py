@@ -49,6 +49,7 @@ UNIT_ADMIN_PHONE = "0900000003"  # administers Sở Khoa học và Công nghệ 
 STAFF_UNIT = "HBX-SKHCN"
 # A contest closed to the staff on the department's list (the demo participant is on it).
 STAFF_CONTEST_SLUG = "cds-can-bo-skhcn-2026"
+NEWCOMER_PHONE = "0912000101"  # on the staff list as "Trần Thị Bích"
 STAFF_CONTEST_TITLE = "Hội thi tìm hiểu chuyển đổi số dành cho cán bộ Sở Khoa học và Công nghệ năm 2026"
 STAFF_LIST = [
     ("Nguyễn Văn An", PARTICIPANT_PHONE),
@@ -209,6 +210,20 @@ def _demo_staff_contest(session: Session, *, actor: Actor, now: datetime) -> lis
         )
         admin.role, admin.managed_unit = "unit_admin", unit
         created.append("unit admin account")
+    if unit is not None and find_by_phone(session, NEWCOMER_PHONE) is None:
+        # registered this morning from a phone, the name typed without its marks: the unit administrator corrects
+        # it before her first attempt (the names on results and certificates are the ones kept)
+        create_user(
+            session,
+            name="tran thi bich",
+            phone=NEWCOMER_PHONE,
+            password=ORGANIZER_PASSWORD,
+            unit=unit,
+            category="civil_servant",
+            consent=True,
+            now=now,
+        )
+        created.append("a newcomer whose name the unit administrator corrects")
     if unit is not None and not eligibility.staff_list_size(session, unit):
         lines = [eligibility.StaffLine(row, name, phone) for row, (name, phone) in enumerate(STAFF_LIST, start=2)]
         eligibility.save_staff_list(session, unit, lines, source="demo", actor=actor, now=now)

@@ -9,16 +9,18 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from contest import clock
+from contest.auth.forms import ProfileForm
 from contest.auth.permissions import current_actor, roles_required
 from contest.auth.resets import reset_and_show
 from contest.downloads import xlsx_download, zip_download
 from contest.extensions import db
-from contest.form_problems import problems
+from contest.form_problems import problems, show_problems
 from contest.models import Round, Unit
 from contest.services.console.rounds import rounds_newest_first
-from contest.services.people import eligibility, unit_members
+from contest.services.people import accounts, eligibility, profile, unit_members
 from contest.services.ranking import leaderboard
 from contest.services.results import certificates
+from contest.services.shared.errors import InvalidInput
 from contest.services.shared.problems import FileProblems, translated
 from contest.templating import number as format_number
 from contest.unit_admin import bp
@@ -180,3 +182,47 @@ def decide_request(request_id: int) -> ResponseReturnValue:
 def reset(user_id: int) -> ResponseReturnValue:
     reset_and_show(user_id)
     return redirect(url_for("unit_admin.overview", unit=request.args.get("unit")))
+
+
+@bp.route("/people/<int:user_id>/details", methods=["GET", "POST"])
+@roles_required("unit_admin", "organizer", "admin")
+def person_details(user_id: int) -> ResponseReturnValue:
+    """A unit administrator corrects a person's name and category before their first attempt (audited)."""
+    person = accounts.find_account(db.session(), user_id)
+    if not accounts.can_manage(current_user, person) or person.anonymised_at is not None:
+        abort(404)  # not theirs to see
+    unit_code = request.args.get("unit") or (person.unit.code if person.unit else None)
+    form = ProfileForm.of(person) if request.method == "GET" else ProfileForm()
+    refusal = None
+    if profile.has_taken_part(db.session(), person):
+        refusal = _(
+            "%(name)s has taken part already: only the organizers can change their details now.", name=person.name
+        )
+    elif form.validate_on_submit():
+        details = form.details()
+        try:
+            changed = profile.correct_details(
+                db.session(),
+                current_user,
+                person,
+                name=details["name"],
+                category=details["category"],
+                actor=current_actor(),
+                now=clock.now(),
+            )
+        except InvalidInput as error:
+            db.session.rollback()
+            show_problems(form, error, "name")
+        else:
+            db.session.commit()
+            if changed:
+                flash(_("The details of %(name)s were saved.", name=person.name), "success")
+            return redirect(url_for("unit_admin.overview", unit=unit_code))
+    return render_template(
+        "unit_admin/person.html",
+        person=person,
+        form=form,
+        problems=problems(form),
+        refusal=refusal,
+        unit_code=unit_code,
+    ), (400 if problems(form) else 200)

@@ -309,3 +309,51 @@ def test_a_name_corrected_by_an_organizer_shows_on_the_live_board_at_once(
     board = client.get(f"/api/rounds/{quiz.round.id}/leaderboard").get_json()["entries"]
     assert [entry["name"] for entry in board] == ["Trần T. B."]
     assert board_redis.hlen(f"board:{quiz.round.id}:info") == 1  # still read from Redis, not rebuilt
+
+
+def test_a_unit_admin_corrects_their_peoples_details_until_the_first_attempt(app, people, session, clock) -> None:
+    quiz = people["quiz"]
+    admin = _client_for(app, "0900000003")
+    newcomer = create_user(
+        session,
+        name="Tran thi bich",
+        phone="0911000777",
+        password="mat-khau-123",
+        role="participant",
+        unit=people["unit_a"],
+        now=clock(),
+    )
+    newcomer.category = "citizen"
+    session.commit()
+    url = f"/unit/people/{newcomer.id}/details"
+    assert "Tran thi bich" in admin.get("/unit/").get_data(as_text=True) and url in admin.get("/unit/").get_data(
+        as_text=True
+    )
+    page = admin.get(url).get_data(as_text=True)
+    assert 'value="Tran thi bich"' in page and 'name="unit"' not in page  # name and category; the unit stays
+    assert admin.post(url, data={"name": "Trần Thị Bích", "category": "civil_servant"}).status_code == 400  # CSRF
+    empty = _post(admin, url, name="", category="civil_servant")
+    assert empty.status_code == 400 and "Vui lòng nhập họ và tên" in empty.get_data(as_text=True)
+    saved = _post(admin, url, name="Trần  Thị Bích", category="civil_servant")
+    assert saved.status_code == 302
+    session.expire_all()
+    corrected = session.get(User, newcomer.id)
+    assert (corrected.name, corrected.category, corrected.unit_id) == (
+        "Trần Thị Bích",
+        "civil_servant",
+        people["unit_a"].id,
+    )
+    entry = session.scalar(
+        select(AuditEntry).where(AuditEntry.target == f"user:{newcomer.id}").order_by(AuditEntry.id.desc())
+    )
+    assert entry.action == "user.profile" and entry.after["name"] == "Trần Thị Bích"
+
+    sibling = session.scalar(select(User).where(User.phone == "0911000401"))  # in P-B, outside P-A
+    assert admin.get(f"/unit/people/{sibling.id}/details").status_code == 404
+    assert _post(admin, f"/unit/people/{sibling.id}/details", name="X Y", category="citizen").status_code == 404
+
+    take_round(quiz.client, session, quiz.round.id, 5)  # the quiz user has taken part: only organizers now
+    refused = _post(admin, f"/unit/people/{quiz.user.id}/details", name="Người Khác", category="citizen")
+    assert refused.status_code == 200 and "chỉ Ban Tổ chức" in refused.get_data(as_text=True)
+    session.expire_all()
+    assert session.get(User, quiz.user.id).name == "Nguyễn Văn An"

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from contest.models import Attempt, Round, User
 from contest.models.users import CATEGORIES
 from contest.services.people import eligibility, events
+from contest.services.people.accounts import can_manage
 from contest.services.people.privacy import public_name
 from contest.services.people.registration import FORMULA_STARTS
 from contest.services.people.units import find_unit
@@ -87,3 +88,21 @@ def update_profile(
         names = {round_.id: public_name(name, round_.contest.name_display) for round_ in open_rounds}
         events.announce_renamed(user.id, names)
     return True
+
+
+def correct_details(
+    session: Session, admin: User, person: User, *, name: str, category: str | None, actor: Actor, now: datetime
+) -> bool:
+    """A unit administrator corrects the name and category of a person of their unit's subtree, before the person's
+    first attempt (the category then places them in a contest's table; afterwards only the organizers change it);
+    recorded in the audit log like every profile change. True when something changed."""
+    if not can_manage(admin, person) or person.anonymised_at is not None:
+        raise Forbidden(_("You cannot manage this account."))
+    if has_taken_part(session, person):
+        raise Forbidden(
+            _("%(name)s has taken part already: only the organizers can change their details now.", name=person.name)
+        )
+    unit_code = person.unit.code if person.unit else None
+    return update_profile(
+        session, person, name=name, unit_code=unit_code, category=category, by_staff=True, actor=actor, now=now
+    )

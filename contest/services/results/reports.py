@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from contest.models import Attempt, Round, RoundReport, User
@@ -71,8 +72,14 @@ def _finished(session: Session, round_: Round) -> tuple[int, datetime | None]:
 def _row(session: Session, round_: Round, kind: str) -> RoundReport:
     row = session.get(RoundReport, (round_.id, kind))
     if row is None:
-        row = RoundReport(round_id=round_.id, kind=kind, failures=0)
-        session.add(row)
+        try:
+            with session.begin_nested():  # two first views at once: the second finds the first's row
+                row = RoundReport(round_id=round_.id, kind=kind, failures=0)
+                session.add(row)
+        except IntegrityError:
+            row = session.get(RoundReport, (round_.id, kind))
+            if row is None:
+                raise
     return row
 
 
@@ -83,12 +90,10 @@ def _is_pending(row: RoundReport) -> bool:
 def current(session: Session, round_: Round, kind: str, now: datetime) -> Report:
     """A small round's report, computed now (as fresh as the page); a large round's as kept, asked for when it
     never was (the caller commits)."""
-    row = _row(session, round_, kind)
     finished, last = _finished(session, round_)
-    if finished <= INLINE_ATTEMPTS:
-        row.payload, row.computed_at, row.failures, row.error = _computed(session, round_, kind), now, 0, None
-        row.requested_at = None
-        return Report(kind, row.payload, row.computed_at, pending=False, error=None, kept=False)
+    if finished <= INLINE_ATTEMPTS:  # nothing kept: nothing written on a page view
+        return Report(kind, _computed(session, round_, kind), now, pending=False, error=None, kept=False)
+    row = _row(session, round_, kind)
     newer = row.computed_at is None or (last is not None and last > row.computed_at)
     if newer and row.requested_at is None:  # never computed, or attempts finished since: computed again
         row.requested_at = now
