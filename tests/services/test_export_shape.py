@@ -1,7 +1,7 @@
 """The results workbook is written in time proportional to its rows: it never reads back what it wrote (openpyxl
 works a sheet's `max_row` out by scanning every cell, so reading it after each row made the export quadratic:
 63 s for 10,000 people, 197 s for 20,000). The shape is what is checked, not a time: 20,000 rows may take at most
-three times what 10,000 take (linear is twice), in the CPU time of this process, the best of two tries."""
+three times what 10,000 take (linear is twice), in the CPU time of this process (tried again once when not)."""
 
 from __future__ import annotations
 
@@ -69,13 +69,9 @@ def _ranked_round(session, clock, people: list[int], name: str):  # type: ignore
 
 
 def _cpu_seconds(session, round_, clock) -> float:  # type: ignore[no-untyped-def]
-    times = []
-    for _ in range(2):
-        started = time.process_time()
-        target = io.BytesIO()
-        write_results(session, round_, target, actor=Actor(cli_user="test"), now=clock())
-        times.append(time.process_time() - started)
-    return min(times)
+    started = time.process_time()
+    write_results(session, round_, io.BytesIO(), actor=Actor(cli_user="test"), now=clock())
+    return time.process_time() - started
 
 
 @pytest.mark.slow
@@ -108,4 +104,6 @@ def test_the_results_workbook_grows_linearly_with_the_round(session, clock) -> N
     assert len(rows) == LARGE + 1 and rows[1][:2] == (1, "Người thi 0") and rows[-1][0] == LARGE
 
     ratio = _cpu_seconds(session, large, clock) / _cpu_seconds(session, small, clock)
+    if ratio >= 3:  # a busy moment of the machine: the best of two tries decides
+        ratio = min(ratio, _cpu_seconds(session, large, clock) / _cpu_seconds(session, small, clock))
     assert ratio < 3, f"20,000 rows took {ratio:.1f} times what 10,000 took"

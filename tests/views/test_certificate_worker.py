@@ -275,10 +275,10 @@ def _stored_by(output: str) -> list[int]:
 def test_a_worker_killed_midway_loses_nothing_and_a_new_one_draws_each_remaining_once(
     app, session, clock, contest_day, database_uri
 ) -> None:
-    _more_people(session, contest_day, 60)
+    _more_people(session, contest_day, 30)
     _published(app, session, clock, contest_day)
     total = session.scalar(select(func.count()).select_from(CertificateDrawing))
-    assert total == 68
+    assert total == 38
     engine = create_engine(database_uri)
     first = _worker(database_uri)
     try:
@@ -286,7 +286,7 @@ def test_a_worker_killed_midway_loses_nothing_and_a_new_one_draws_each_remaining
         while time.monotonic() < deadline:
             with engine.connect() as connection:
                 stored = connection.execute(select(func.count()).select_from(CertificateFile)).scalar()
-            if stored and stored >= 10:
+            if stored and stored >= 5:
                 break
             time.sleep(0.1)
         first.send_signal(signal.SIGKILL)  # mid-round, most likely mid-drawing
@@ -297,7 +297,7 @@ def test_a_worker_killed_midway_loses_nothing_and_a_new_one_draws_each_remaining
     with engine.connect() as connection:  # what the killed worker stored (it may die before printing the last)
         by_first = dict(connection.execute(select(CertificateFile.certificate_id, CertificateFile.drawn_at)).all())
     engine.dispose()
-    assert 10 <= len(by_first) < total
+    assert 5 <= len(by_first) < total
     assert set(_stored_by(first_output)) <= set(by_first)
     second = _worker(database_uri, "--until-done")
     second_output = second.communicate(timeout=120)[0]
