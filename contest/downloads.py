@@ -8,7 +8,10 @@ from collections.abc import Callable, Iterator
 from typing import Any, BinaryIO
 from urllib.parse import quote
 
-from flask import Response, send_file, stream_with_context
+from flask import Response, flash, send_file, stream_with_context
+from flask_babel import gettext as _
+
+from contest.templating import number
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -40,3 +43,19 @@ def zip_download(chunks: Iterator[bytes], name: str) -> Response:
         )
     response.headers["Cache-Control"] = "private, no-store"
     return response
+
+
+def still_drawing(drawn: int, total: int) -> bool:
+    """Before every certificate of a zip is drawn (zips hold stored files only): say so, with how far the worker
+    has come, and answer True (the caller sends the person back to the page)."""
+    if drawn >= total:
+        return False
+    flash(
+        _(
+            "The certificates are still being made (%(drawn)s of %(total)s): try again in a few minutes.",
+            drawn=number(drawn),
+            total=number(total),
+        ),
+        "warning",
+    )
+    return True

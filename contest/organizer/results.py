@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 
 from contest import clock
 from contest.auth.permissions import current_actor, organizer_required
-from contest.downloads import pdf_download, xlsx_download, zip_download
+from contest.downloads import pdf_download, still_drawing, xlsx_download, zip_download
 from contest.extensions import db
 from contest.form_problems import problems, show_problems
 from contest.organizer import bp, confirmation
@@ -151,15 +151,7 @@ def certificates_zip(round_id: int) -> ResponseReturnValue:
     if round_.results_published_at is None:
         abort(409)  # not published: no certificates yet
     state = drawing.progress(db.session(), round_)
-    if not state.done:
-        flash(
-            _(
-                "The certificates are still being made (%(drawn)s of %(total)s): try again in a few minutes.",
-                drawn=format_number(state.drawn),
-                total=format_number(state.total),
-            ),
-            "warning",
-        )
+    if still_drawing(state.drawn, state.total):
         return redirect(url_for("organizer.round_detail", round_id=round_id))
     return zip_download(certificates.stream_zip(db.session(), round_), f"giay-chung-nhan-dot-{round_.id}.zip")
 

@@ -12,7 +12,7 @@ from contest import clock
 from contest.auth.forms import ProfileForm
 from contest.auth.permissions import current_actor, roles_required
 from contest.auth.resets import reset_and_show
-from contest.downloads import xlsx_download, zip_download
+from contest.downloads import still_drawing, xlsx_download, zip_download
 from contest.extensions import db
 from contest.form_problems import problems, show_problems
 from contest.models import Round, Unit
@@ -22,7 +22,6 @@ from contest.services.ranking import leaderboard
 from contest.services.results import certificates
 from contest.services.shared.errors import InvalidInput
 from contest.services.shared.problems import FileProblems, translated
-from contest.templating import number as format_number
 from contest.unit_admin import bp
 from contest.unit_admin.forms import DecisionForm, RosterForm
 from question_bank.tables import TableError, read_table
@@ -87,16 +86,7 @@ def certificates_zip() -> ResponseReturnValue:
     if round_.results_published_at is None:
         abort(409)  # not published yet
     total = certificates.count_in_force(db.session(), round_, under_unit=unit)
-    drawn = certificates.count_drawn(db.session(), round_, under_unit=unit)
-    if drawn < total:  # the worker is still drawing them: the zip holds stored files only
-        flash(
-            _(
-                "The certificates are still being made (%(drawn)s of %(total)s): try again in a few minutes.",
-                drawn=format_number(drawn),
-                total=format_number(total),
-            ),
-            "warning",
-        )
+    if still_drawing(certificates.count_drawn(db.session(), round_, under_unit=unit), total):
         return redirect(url_for("unit_admin.overview", round=round_.id, unit=unit.code))
     chunks = certificates.stream_zip(db.session(), round_, under_unit=unit)
     return zip_download(chunks, f"giay-chung-nhan-{unit.code}-dot-{round_.id}.zip")

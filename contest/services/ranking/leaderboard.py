@@ -29,6 +29,7 @@ from contest.services.ranking.rules import best_attempts, live_order
 from contest.services.ranking.tables import table_names, tables_of
 from contest.services.shared.cache import cached
 from contest.services.shared.errors import NotFound
+from contest.services.shared.paging import batches
 from question_bank.text import without_accents
 
 log = logging.getLogger(__name__)
@@ -126,8 +127,8 @@ def rebuild(session: Session, round_: Round, client: redis.Redis | None = None) 
         )
         for attempt_id, score, total, duration, submitted, user, unit in rows
     ]
-    for start in range(0, len(records), 2000):
-        live_board.record(records[start : start + 2000], client)
+    for some in batches(records, 2000):
+        live_board.record(some, client)
     live_board.record([], client, mark_built=round_.id)
     return len(records)
 

@@ -22,6 +22,7 @@ from contest.models.attempts import FINISHED
 from contest.models.contests import DEFAULT_RANKING_CHAIN
 from contest.services.ranking import tables
 from contest.services.ranking.prizes import allocate
+from contest.services.shared.paging import batches
 
 LAST_LINK = "record_order"
 LINK_LABELS = {
@@ -271,8 +272,8 @@ def finalize_ranking(session: Session, round_: Round, now: datetime) -> list[Ran
                 "table_rank": placed.rank if placed is not None else None,
             }
         )
-    for start in range(0, len(rows), 5000):
-        session.execute(insert(RankingEntry), rows[start : start + 5000])
+    for some in batches(rows, 5000):
+        session.execute(insert(RankingEntry), some)
     round_.actual_value = actual
     round_.finalized_at = now
     return ranked

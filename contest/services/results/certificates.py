@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Protocol, TypeVar
+from typing import Any, Protocol
 
 import segno
 from cachetools import LRUCache
@@ -36,7 +36,7 @@ from contest.services.quiz.receipts import keyed_code, normalise_code, receipt_k
 from contest.services.ranking.prizes import PRIZE_NAMES_VI
 from contest.services.ranking.tables import table_names
 from contest.services.results import pdf as paper
-from contest.services.shared.paging import closing_when_left
+from contest.services.shared.paging import batches, closing_when_left
 
 PDF_CACHE_TTL_S = 24 * 3600
 TEMPLATE_VERSION = "1"  # change it when the drawing changes: cached copies are then drawn again
@@ -155,29 +155,21 @@ def issue_for_round(session: Session, round_: Round, now: datetime) -> IssueRepo
             else:
                 changed.append({"id": found.id, "statement": statement, "code": code, "revoked_at": None})
     revoked = [found.id for key, found in existing.items() if key not in wanted and found.revoked_at is None]
-    for batch in _batches(new):  # executemany: psycopg pipelines the rows (multi-row VALUES measured slower)
+    for batch in batches(new, 1000):  # executemany: psycopg pipelines the rows (multi-row VALUES measured slower)
         session.execute(insert(Certificate), batch)
     if changed:
         session.execute(update(Certificate), changed)  # by primary key, in batches
-    for ids in _batches(revoked):
+    for ids in batches(revoked, 1000):
         session.execute(update(Certificate).where(Certificate.id.in_(ids)).values(revoked_at=now))
     # their drawings no longer say what they state; the queue rows first: one a worker is drawing waits for its
     # commit, so that the file it stores is seen, and dropped, by the next statement
-    for ids in _batches([row["id"] for row in changed] + revoked):
+    for ids in batches([row["id"] for row in changed] + revoked, 1000):
         session.execute(delete(CertificateDrawing).where(CertificateDrawing.certificate_id.in_(ids)))
         session.execute(delete(CertificateFile).where(CertificateFile.certificate_id.in_(ids)))
     queue_undrawn(session, round_.id, now)
     for held in [obj for obj in session.identity_map.values() if isinstance(obj, Certificate)]:
         session.expire(held)  # written past the ORM: loaded copies read the rows again
     return IssueReport(len(new) + len(changed), len(revoked), len(wanted))
-
-
-T = TypeVar("T")
-
-
-def _batches(items: list[T], size: int = 1000) -> Iterator[list[T]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
 
 
 def queue_undrawn(session: Session, round_id: int, now: datetime) -> None:

@@ -9,7 +9,6 @@ with its error, which the round's page shows. On SQLite (no row locks) run one w
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -18,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from contest.models import Certificate, CertificateDrawing, CertificateFile, Round
 from contest.services.results import certificates
+from contest.services.shared.errors import failure_reason
 
 MAX_FAILURES = 3
 
@@ -55,8 +55,7 @@ def draw_next(session: Session, *, now: datetime) -> int | None:
             seal=seal,
         )
     except Exception as error:  # a picture fpdf2 cannot read, a font missing: recorded, tried again, reported
-        reason = re.sub(r" <[^>]* at 0x[0-9a-f]+>", "", f"{type(error).__name__}: {error}")  # no object addresses
-        raise DrawingFailed(certificate.id, reason[:500]) from error
+        raise DrawingFailed(certificate.id, failure_reason(error)) from error
     session.execute(delete(CertificateFile).where(CertificateFile.certificate_id == certificate.id))
     session.add(
         CertificateFile(

@@ -6,7 +6,6 @@ the request, as before. Closing a round asks for both again."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -19,6 +18,8 @@ from contest.models import Attempt, Round, RoundReport, User
 from contest.models.attempts import FINISHED
 from contest.services.banks import analysis
 from contest.services.quiz import integrity
+from contest.services.shared.errors import failure_reason
+from contest.services.shared.paging import batches
 
 KINDS = ("integrity", "analysis")
 LEASE = timedelta(minutes=15)  # a worker that took a report and died: another takes it after this
@@ -105,11 +106,11 @@ def with_current_names(session: Session, flags: list[integrity.Flag]) -> list[in
     evidence it was flagged on (addresses, devices), as the deletion took them away."""
     ids = list({flag.attempt_id for flag in flags})
     people: dict[int, tuple[str, datetime | None]] = {}
-    for start in range(0, len(ids), 1000):
+    for some in batches(ids, 1000):
         rows = session.execute(
             select(Attempt.id, User.name, User.anonymised_at)
             .join(User, User.id == Attempt.user_id)
-            .where(Attempt.id.in_(ids[start : start + 1000]))
+            .where(Attempt.id.in_(some))
         )
         people.update({attempt_id: (name, gone) for attempt_id, name, gone in rows})
     shown = []
@@ -168,8 +169,7 @@ def compute_claimed(session: Session, claim: Claim) -> None:
     try:
         payload = _computed(session, round_, claim.kind)
     except Exception as error:
-        reason = re.sub(r" <[^>]* at 0x[0-9a-f]+>", "", f"{type(error).__name__}: {error}")
-        raise ReportFailed(claim.round_id, claim.kind, reason[:500]) from error
+        raise ReportFailed(claim.round_id, claim.kind, failure_reason(error)) from error
     row = session.get(RoundReport, (claim.round_id, claim.kind), with_for_update=True)
     if row is None:
         return

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 
@@ -34,3 +35,9 @@ class NotFound(DomainError):
 class Forbidden(DomainError):
     status = 403
     code = "forbidden"
+
+
+def failure_reason(error: BaseException, limit: int = 500) -> str:
+    """What went wrong in a background job, for the page that reports it: the exception's kind and message, without
+    the object addresses some messages carry ("<_io.BytesIO object at 0x7f…>"), at most `limit` characters."""
+    return re.sub(r" <[^>]* at 0x[0-9a-f]+>", "", f"{type(error).__name__}: {error}")[:limit]

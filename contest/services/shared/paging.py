@@ -28,6 +28,12 @@ def paginate(session: Session, statement: Select[Any], *, page: int, per_page: i
 T = TypeVar("T")
 
 
+def batches(items: list[T], size: int) -> Iterator[list[T]]:
+    """`items` in consecutive slices of at most `size` (statements' parameter limits, pipelines of writes)."""
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
 def closing_when_left(rows: Iterable[T]) -> Iterator[T]:
     """The rows of a result read in batches (`yield_per`), its cursor closed however the loop ends: an export
     stopped by its deadline, a download the browser gave up. On PostgreSQL such a result holds a server-side
