@@ -13,8 +13,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
 
-from contest.models import Attempt, Contest, QuestionBank, Round, Unit, User
+from contest.models import Attempt, Body, Contest, Question, QuestionBank, Round, Unit, User
 from contest.services.banks.importing import import_questions
+from contest.services.banks.review import review_question
+from contest.services.bodies.memberships import add_member, create_body
 from contest.services.console.contests import create_contest
 from contest.services.console.rounds import create_round
 from contest.services.people import eligibility
@@ -42,10 +44,24 @@ CONTEST_SLUG = "cds-2026"
 CONTEST_TITLE = "Cuộc thi trực tuyến tìm hiểu về chuyển đổi số tỉnh Hòa Bình Xanh năm 2026"
 ROUND_NAME = "Tuần 2"  # open now (the first round made: its id is 1)
 PAST_ROUND_NAME = "Tuần 1"  # last week's, closed, its results published with certificates
-ORGANIZER_PHONE = "0900000001"
+# Two organizing bodies on one platform: the department runs the province's contest, the youth union its own; neither
+# sees the other's work.
+DEPARTMENT = ("Sở Khoa học và Công nghệ tỉnh Hòa Bình Xanh", "Sở KH&CN", "UBND TỈNH HÒA BÌNH XANH")
+YOUTH_UNION = ("Tỉnh đoàn Hòa Bình Xanh", "Tỉnh đoàn", "BCH ĐOÀN TNCS HỒ CHÍ MINH TỈNH HÒA BÌNH XANH")
+ORGANIZER_PHONE = "0900000001"  # manages the department's body
 ORGANIZER_PASSWORD = "Demo@2026"  # printed by `flask demo`; change it before any real use
 PARTICIPANT_PHONE = "0900000002"
 UNIT_ADMIN_PHONE = "0900000003"  # administers Sở Khoa học và Công nghệ (HBX-SKHCN)
+REVIEWER_PHONE = "0900000004"  # checks the department's key (thẩm định): most of it done, one question disputed
+YOUTH_ORGANIZER_PHONE = "0900000005"  # manages the youth union's body: sees only its contest
+YOUTH_BANK_NAME = "Ngân hàng Tuổi trẻ với chuyển đổi số"
+YOUTH_CONTEST_SLUG = "tuoi-tre-cds-2026"
+YOUTH_CONTEST_TITLE = "Cuộc thi “Tuổi trẻ Hòa Bình Xanh với chuyển đổi số” năm 2026"
+UNCHECKED_LEFT = 6  # questions of this week's bank the reviewer has not reached yet
+DISPUTE = (
+    "Phương án được đánh dấu đúng chưa khớp với văn bản mới nhất; đề nghị Tổ soạn đề kiểm tra lại căn cứ "
+    "trước khi đưa câu này vào đợt thi."
+)
 STAFF_UNIT = "HBX-SKHCN"
 # A contest closed to the staff on the department's list (the demo participant is on it).
 STAFF_CONTEST_SLUG = "cds-can-bo-skhcn-2026"
@@ -106,6 +122,8 @@ def _zipped(folder: Path) -> bytes:
 def load_demo(session: Session, *, actor: Actor, now: datetime) -> DemoReport:
     """Each part is recorded in the audit log as the command that makes it would record it, then the load."""
     created: list[str] = []
+    department = _body(session, DEPARTMENT, created, actor=actor, now=now)
+    youth = _body(session, YOUTH_UNION, created, actor=actor, now=now)
     if session.scalar(select(Unit.id).where(Unit.code == "HBX")) is None:
         summary = import_units(session, read_table(DEMO_DATA / "units.csv"), source="units.csv", actor=actor, now=now)
         created.append(f"{summary.created} units")
@@ -116,24 +134,42 @@ def load_demo(session: Session, *, actor: Actor, now: datetime) -> DemoReport:
         # shown after its close, cannot help this week)
         for name, questions in ((BANK_NAME, result.questions[::2]), (PAST_BANK_NAME, result.questions[1::2])):
             half = ReadResult(questions, [], line_label=result.line_label)
-            imported = import_questions(session, bank_name=name, result=half, now=now, actor=actor, source=path.name)
+            imported = import_questions(
+                session, bank_name=name, result=half, now=now, actor=actor, source=path.name, body_id=department.id
+            )
             created.append(f"{imported.imported} questions in {name}")
     if session.scalar(select(QuestionBank.id).where(QuestionBank.name == PRACTICE_BANK_NAME)) is None:
         path = DEMO_DATA / "practice_bank.csv"
         result = read_questions(path.name, path.read_bytes())
         imported = import_questions(
-            session, bank_name=PRACTICE_BANK_NAME, result=result, now=now, actor=actor, source=path.name
+            session,
+            bank_name=PRACTICE_BANK_NAME,
+            result=result,
+            now=now,
+            actor=actor,
+            source=path.name,
+            body_id=department.id,
         )
         # questions with pictures, uploaded as an organizer would: the workbook and its images folder in a zip
         pictures = read_questions("cau-hoi-co-anh.zip", _zipped(DEMO_DATA / "practice"))
         with_pictures = import_questions(
-            session, bank_name=PRACTICE_BANK_NAME, result=pictures, now=now, actor=actor, source="cau-hoi-co-anh.zip"
+            session,
+            bank_name=PRACTICE_BANK_NAME,
+            result=pictures,
+            now=now,
+            actor=actor,
+            source="cau-hoi-co-anh.zip",
+            body_id=department.id,
         )
         created.append(f"{imported.imported + with_pictures.imported} practice questions")
+    created += _demo_staff_of_bodies(session, department, youth, now=now)
+    created += _demo_review(session, department, now=now)
     contest = session.scalar(select(Contest).where(Contest.slug == CONTEST_SLUG))
     if contest is None:
         contest = create_contest(
             session,
+            body_id=department.id,
+            require_review=True,  # its rounds draw only questions the reviewer checked
             slug=CONTEST_SLUG,
             title=CONTEST_TITLE,
             scope_code="HBX",
@@ -165,16 +201,6 @@ def load_demo(session: Session, *, actor: Actor, now: datetime) -> DemoReport:
             set_prize_plan(session, round_, DEMO_PRIZES, actor=actor, now=now)  # given at the close
             created.append(f"round {name}")
         set_documents(session, contest, DEMO_DOCUMENTS, actor=actor, now=now)
-    if find_by_phone(session, ORGANIZER_PHONE) is None:
-        create_user(
-            session,
-            name="Ban Tổ chức (demo)",
-            phone=ORGANIZER_PHONE,
-            password=ORGANIZER_PASSWORD,
-            role="organizer",
-            now=now,
-        )
-        created.append("organizer account")
     if find_by_phone(session, PARTICIPANT_PHONE) is None:
         create_user(
             session,
@@ -187,7 +213,8 @@ def load_demo(session: Session, *, actor: Actor, now: datetime) -> DemoReport:
             now=now,
         )
         created.append("participant account")
-    created += _demo_staff_contest(session, actor=actor, now=now)
+    created += _demo_staff_contest(session, department, actor=actor, now=now)
+    created += _demo_youth_contest(session, youth, actor=actor, now=now)
     round_ = next(r for r in contest.rounds if r.name == ROUND_NAME)
     if session.scalar(select(Attempt.id).where(Attempt.round_id == round_.id)) is None:
         count = _demo_attempts(session, round_, now)
@@ -200,7 +227,106 @@ def load_demo(session: Session, *, actor: Actor, now: datetime) -> DemoReport:
     return DemoReport(created)
 
 
-def _demo_staff_contest(session: Session, *, actor: Actor, now: datetime) -> list[str]:
+def _body(session: Session, fields: tuple[str, str, str], created: list[str], *, actor: Actor, now: datetime) -> Body:
+    name, short_name, heading = fields
+    body = session.scalar(select(Body).where(Body.name == name))
+    if body is None:
+        body = create_body(session, name=name, short_name=short_name, heading=heading, actor=actor, now=now)
+        created.append(f"body {short_name}")
+    return body
+
+
+def _demo_staff_of_bodies(session: Session, department: Body, youth: Body, *, now: datetime) -> list[str]:
+    """The department's manager (the demo's organizer) and its key reviewer; the youth union's manager."""
+    created = []
+    for phone, name, body, role in (
+        (ORGANIZER_PHONE, "Ban Tổ chức Sở KH&CN (demo)", department, "manager"),
+        (REVIEWER_PHONE, "Thẩm định viên Sở KH&CN (demo)", department, "reviewer"),
+        (YOUTH_ORGANIZER_PHONE, "Ban Tổ chức Tỉnh đoàn (demo)", youth, "manager"),
+    ):
+        if find_by_phone(session, phone) is None:
+            person = create_user(session, name=name, phone=phone, password=ORGANIZER_PASSWORD, now=now)
+            add_member(session, body, person, role, actor=Actor.account(person), now=now)
+            created.append(f"{role} of {body.short_name}")
+    return created
+
+
+def _demo_review(session: Session, department: Body, *, now: datetime) -> list[str]:
+    """The reviewer has checked both weeks' banks but for the last few questions of this week's, and disputed one
+    of them: the contest requires checked questions, so its rounds draw from what was checked."""
+    reviewer = find_by_phone(session, REVIEWER_PHONE)
+    banks = [
+        session.scalar(select(QuestionBank).where(QuestionBank.name == name, QuestionBank.body_id == department.id))
+        for name in (PAST_BANK_NAME, BANK_NAME)
+    ]
+    if reviewer is None or any(bank is None for bank in banks):
+        return []
+    ids = [question_id for bank in banks if bank for question_id in _question_ids(session, bank)]
+    if session.scalar(select(Question.id).where(Question.id.in_(ids), Question.review_state != "unchecked")):
+        return []
+    this_week = _question_ids(session, banks[1]) if banks[1] else []
+    disputed = this_week[len(this_week) // 2]
+    left = set(this_week[-UNCHECKED_LEFT:])
+    for question in session.scalars(select(Question).where(Question.id.in_(ids)).order_by(Question.id)):
+        if question.id in left:
+            continue
+        verdict, comment = ("disputed", DISPUTE) if question.id == disputed else ("checked", "")
+        review_question(session, question, verdict=verdict, comment=comment, reviewer=reviewer, allowed=True, now=now)
+    return [f"{len(ids) - len(left) - 1} questions checked, 1 disputed"]
+
+
+def _question_ids(session: Session, bank: QuestionBank) -> list[int]:
+    return list(session.scalars(select(Question.id).where(Question.bank_id == bank.id).order_by(Question.id)))
+
+
+def _demo_youth_contest(session: Session, youth: Body, *, actor: Actor, now: datetime) -> list[str]:
+    """The youth union's own contest, with a bank of its own: the department's organizers never see it."""
+    created = []
+    if session.scalar(select(QuestionBank.id).where(QuestionBank.name == YOUTH_BANK_NAME)) is None:
+        path = DEMO_DATA / "sample_bank.xlsx"
+        result = read_questions(path.name, path.read_bytes())
+        chosen = ReadResult(result.questions[:40], [], line_label=result.line_label)
+        imported = import_questions(
+            session,
+            bank_name=YOUTH_BANK_NAME,
+            result=chosen,
+            now=now,
+            actor=actor,
+            source=path.name,
+            body_id=youth.id,
+        )
+        created.append(f"{imported.imported} questions in {YOUTH_BANK_NAME}")
+    if session.scalar(select(Contest.id).where(Contest.slug == YOUTH_CONTEST_SLUG)) is None:
+        contest = create_contest(
+            session,
+            body_id=youth.id,
+            slug=YOUTH_CONTEST_SLUG,
+            title=YOUTH_CONTEST_TITLE,
+            scope_code="HBX",
+            rules="Dành cho đoàn viên, thanh niên trên địa bàn tỉnh.",
+            status="draft",  # the youth union is still preparing it
+            now=now,
+            actor=actor,
+        )
+        opens = now.replace(minute=0, second=0, microsecond=0) + timedelta(days=7)
+        create_round(
+            session,
+            contest=contest,
+            actor=actor,
+            now=now,
+            name="Vòng 1",
+            opens_at=opens,
+            closes_at=opens + timedelta(days=7),
+            question_count=10,
+            minutes=10,
+            max_attempts=2,
+            bank_name=YOUTH_BANK_NAME,
+        )
+        created.append(f"contest {YOUTH_CONTEST_SLUG}")
+    return created
+
+
+def _demo_staff_contest(session: Session, department: Body, *, actor: Actor, now: datetime) -> list[str]:
     """The department's unit admin, its staff list, and a contest only the listed staff may take."""
     created = []
     unit = find_unit(session, STAFF_UNIT)
@@ -231,6 +357,7 @@ def _demo_staff_contest(session: Session, *, actor: Actor, now: datetime) -> lis
     if unit is not None and session.scalar(select(Contest.id).where(Contest.slug == STAFF_CONTEST_SLUG)) is None:
         contest = create_contest(
             session,
+            body_id=department.id,
             slug=STAFF_CONTEST_SLUG,
             title=STAFF_CONTEST_TITLE,
             scope_code=STAFF_UNIT,

@@ -30,7 +30,33 @@ CONTEST_STATUS_LABELS = {
     "published": _l("Published"),
     "archived": _l("Archived"),
 }
+# quản lý, soạn đề, điều hành, thẩm định, theo dõi
+BODY_ROLE_LABELS = {
+    "manager": _l("Manager"),
+    "author": _l("Question author"),
+    "operator": _l("Contest operator"),
+    "reviewer": _l("Key reviewer"),
+    "viewer": _l("Observer"),
+}
+BODY_ROLE_HINTS = {
+    "manager": _l("Everything for the body, and its members"),
+    "author": _l("Question banks and questions"),
+    "operator": _l("Contests and rounds, monitoring, integrity, results"),
+    "reviewer": _l("Reads banks with their keys and marks questions checked or disputed; edits nothing"),
+    "viewer": _l("Monitoring and results, read only"),
+}
+REVIEW_STATE_LABELS = {
+    "unchecked": _l("Not checked"),
+    "checked": _l("Checked"),
+    "disputed": _l("Disputed"),
+}
+
 AUDIT_ACTION_LABELS = {
+    "body.create": _l("Created an organizing body"),
+    "body.member": _l("Gave a role in a body"),
+    "body.member_removed": _l("Removed a member of a body"),
+    "question.review": _l("Checked the key of a question"),
+    "question.dispute_resolved": _l("Resolved a dispute about a question"),
     "bank.import": _l("Imported questions"),
     "bank.upload_discarded": _l("Discarded an upload"),
     "question.edit": _l("Edited a question"),

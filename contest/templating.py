@@ -12,15 +12,19 @@ from flask_babel import format_datetime, format_decimal, get_locale
 from werkzeug.routing import BuildError
 
 from contest import clock
+from contest.auth.scope import current_access
 from contest.labels import (
     AUDIT_ACTION_LABELS,
+    BODY_ROLE_LABELS,
     CERTIFICATE_KIND_LABELS,
     CONTEST_STATUS_LABELS,
     PRIZE_LABELS,
+    REVIEW_STATE_LABELS,
     ROLE_LABELS,
     UNIT_KIND_LABELS,
 )
 from contest.numbers import percent_value
+from contest.services.bodies.access import Right
 from contest.services.people.privacy import mask_name
 from contest.services.people.registration import CATEGORY_LABELS
 from contest.services.shared import audit
@@ -118,6 +122,13 @@ def _static_version(folder: str, filename: str) -> str | None:
     return hashlib.sha256(path.read_bytes()).hexdigest()[:12]
 
 
+def staff_can(right: str, body_id: int | None = None) -> bool:
+    """For the organizer area's links: whether the signed-in person has the right in the body (in some body when
+    none is named). The routes check it again (contest.auth.scope)."""
+    access = current_access()
+    return access.can_anywhere(Right(right)) if body_id is None else access.can(Right(right), body_id)
+
+
 def init_app(app: Flask) -> None:
     @app.url_defaults
     def version_static_urls(endpoint: str, values: dict[str, object]) -> None:
@@ -142,6 +153,9 @@ def init_app(app: Flask) -> None:
         locale = get_locale()
         return {
             "role_labels": ROLE_LABELS,
+            "body_role_labels": BODY_ROLE_LABELS,
+            "review_state_labels": REVIEW_STATE_LABELS,
+            "staff_can": staff_can,
             "unit_kind_labels": UNIT_KIND_LABELS,
             "audit_action_labels": AUDIT_ACTION_LABELS,
             "contest_status_labels": CONTEST_STATUS_LABELS,

@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from itertools import count
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from contest.models import Attempt, Contest, Option, Question, QuestionBank, Round, Unit, User
+from contest.models import Attempt, Body, Contest, Membership, Option, Question, QuestionBank, Round, Unit, User
 from contest.models.questions import DIFFICULTIES
 from contest.services.people.accounts import create_user
 from question_bank.model import DraftOption, DraftQuestion
@@ -43,8 +44,10 @@ def make_user(
     unit: Unit | None = None,
     password: str = "mat-khau-123",
 ) -> User:
+    """An account; an organizer manages the platform's first organizing body, as the upgrade makes every organizer
+    of before the bodies."""
     number = next(_sequence)
-    return create_user(
+    user = create_user(
         session,
         name=f"Người thi {number}",
         phone=phone or f"09{number:08d}",
@@ -53,10 +56,46 @@ def make_user(
         unit=unit,
         now=now,
     )
+    if role == "organizer":
+        session.add(Membership(body=first_body(session, now), user=user, role="manager", created_at=now))
+        session.flush()
+    return user
 
 
-def make_bank(session: Session, now: datetime, *, name: str = "Ngân hàng", questions: int = 12) -> QuestionBank:
-    bank = QuestionBank(name=name, created_at=now)
+def first_body(session: Session, now: datetime) -> Body:
+    """The platform's first organizing body, made when there is none (as the services make it)."""
+    body = session.scalar(select(Body).order_by(Body.id).limit(1))
+    if body is None:
+        body = Body(name="Ban Tổ chức cuộc thi", short_name="BTC", heading="", created_at=now)
+        session.add(body)
+        session.flush()
+    return body
+
+
+def make_body(session: Session, now: datetime, short: str) -> Body:
+    body = Body(name=f"Cơ quan {short}", short_name=short, heading="", created_at=now)
+    session.add(body)
+    session.flush()
+    return body
+
+
+def add_member(session: Session, body: Body, user: User, role: str, now: datetime) -> None:
+    if user.role == "participant":
+        user.role = "organizer"
+    session.add(Membership(body=body, user=user, role=role, created_at=now))
+    session.flush()
+
+
+def make_bank(
+    session: Session,
+    now: datetime,
+    *,
+    name: str = "Ngân hàng",
+    questions: int = 12,
+    body: Body | None = None,
+    review_state: str = "unchecked",
+) -> QuestionBank:
+    bank = QuestionBank(name=name, created_at=now, body=body or first_body(session, now))
     session.add(bank)
     for index in range(questions):
         text = f"Câu hỏi số {index + 1}?"
@@ -69,6 +108,7 @@ def make_bank(session: Session, now: datetime, *, name: str = "Ngân hàng", que
             fingerprint=DraftQuestion(0, text, options).fingerprint(),
             created_at=now,
             updated_at=now,
+            review_state=review_state,
         )
         question.options = [Option(position=o.position, text=o.text, is_correct=o.correct) for o in options]
         session.add(question)
@@ -76,8 +116,12 @@ def make_bank(session: Session, now: datetime, *, name: str = "Ngân hàng", que
     return bank
 
 
-def make_contest(session: Session, now: datetime, *, slug: str = "thi-thu", status: str = "published") -> Contest:
-    contest = Contest(slug=slug, title=f"Cuộc thi {slug}", status=status, created_at=now)
+def make_contest(
+    session: Session, now: datetime, *, slug: str = "thi-thu", status: str = "published", body: Body | None = None
+) -> Contest:
+    contest = Contest(
+        slug=slug, title=f"Cuộc thi {slug}", status=status, created_at=now, body=body or first_body(session, now)
+    )
     session.add(contest)
     session.flush()
     return contest

@@ -14,6 +14,7 @@ from flask.testing import FlaskClient
 from contest.models import Contest, Option, Question, QuestionBank, Round, Unit, User
 from contest.services.people.accounts import create_user
 from question_bank.model import DraftOption, DraftQuestion
+from tests.factories import first_body
 from tests.helpers import csrf_token, participant_client, take_round
 
 
@@ -42,7 +43,7 @@ class Quiz:
 
 
 def make_quiz_bank(session, now, questions: int = 30) -> QuestionBank:
-    bank = QuestionBank(name="Ngân hàng thi", created_at=now)
+    bank = QuestionBank(name="Ngân hàng thi", created_at=now, body=first_body(session, now))
     session.add(bank)
     for index in range(questions):
         multiple = index % 5 == 0
@@ -91,6 +92,7 @@ def quiz(app, session, clock, client) -> Quiz:
         slug="cds",
         title="Thi CĐS",
         status="published",
+        body=first_body(session, now),
         scope_unit=unit_a,
         created_at=now,
         # what its documents and certificates say of who issues them (publishing waits for it)

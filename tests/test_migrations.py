@@ -45,3 +45,48 @@ def test_existing_headcounts_keep_counting_after_the_rollup_migration(make_app, 
             ("E", 12, 0, None),  # nothing typed: worked out at once from the unit below it
             ("F", 12, 12, None),
         ]
+
+
+def test_the_upgrade_to_organizing_bodies_keeps_everything_reachable_by_former_organizers(make_app, tmp_path) -> None:
+    """0028 on a copy of the demo as it was before the bodies: every organizer of before manages one body that owns
+    every contest, bank and pending upload, and opens every contest, round and bank as before."""
+    from flask_migrate import downgrade, upgrade
+    from sqlalchemy import func, select, text
+
+    from contest import clock
+    from contest.demo import load_demo
+    from contest.extensions import db
+    from contest.models import Body, Contest, Membership, QuestionBank, Round, User
+    from contest.services.shared.audit import Actor
+    from tests.helpers import csrf_token
+
+    app = make_app(SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'demo.db'}")
+    with app.app_context():
+        upgrade()
+        load_demo(db.session(), actor=Actor.command_line(), now=clock.now())
+        db.session.commit()
+        db.session.remove()
+        downgrade(revision="0027_round_reports")  # the demo's data as a database of before the bodies holds it
+        organizers = set(db.session.scalars(text("SELECT phone FROM users WHERE role = 'organizer'")))
+        assert {"0900000001", "0900000004", "0900000005"} <= organizers
+        db.session.remove()
+        upgrade()
+        assert db.session.scalar(select(func.count()).select_from(Body)) == 1
+        body_id = db.session.scalar(select(Body.id))
+        roles = dict(db.session.execute(select(User.phone, Membership.role).join(Membership.user)).all())
+        assert roles == dict.fromkeys(organizers, "manager")
+        assert set(db.session.scalars(select(Contest.body_id))) == {body_id}
+        assert set(db.session.scalars(select(QuestionBank.body_id))) == {body_id}
+        slugs = list(db.session.scalars(select(Contest.slug)))
+        rounds = list(db.session.scalars(select(Round.id)))
+        banks = list(db.session.scalars(select(QuestionBank.id)))
+        db.session.remove()
+    for phone in organizers:
+        client = app.test_client()
+        client.post("/login", data={"phone": phone, "password": "Demo@2026", "csrf_token": csrf_token(client)})
+        for url in (
+            [f"/admin/contests/{slug}/edit" for slug in slugs]
+            + [f"/admin/rounds/{round_id}" for round_id in rounds]
+            + [f"/admin/banks/{bank_id}" for bank_id in banks]
+        ):
+            assert client.get(url).status_code == 200, (phone, url)

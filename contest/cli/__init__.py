@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from flask import Flask
 
-from contest.cli import banks, contests, maintenance, people, results
+from contest.cli import banks, bodies, contests, maintenance, people, results
 from contest.cli.common import (
     attempts_cli,
     bank_cli,
+    body_cli,
     certificates_cli,
     contest_cli,
     leaderboard_cli,
@@ -20,7 +21,7 @@ from contest.cli.common import (
     users_cli,
 )
 
-COMMAND_MODULES = (banks, contests, maintenance, people, results)  # importing them registers their commands
+COMMAND_MODULES = (banks, bodies, contests, maintenance, people, results)  # importing them registers their commands
 
 
 def init_app(app: Flask) -> None:
@@ -30,6 +31,7 @@ def init_app(app: Flask) -> None:
         users_cli,
         units_cli,
         bank_cli,
+        body_cli,
         contest_cli,
         round_cli,
         attempts_cli,

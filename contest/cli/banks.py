@@ -29,8 +29,13 @@ from question_bank.readers import FORMATS, read_questions
 @click.option("--format", "file_format", type=click.Choice(FORMATS), default="auto", show_default=True)
 @click.option("--dry-run", is_flag=True, help="Check the file, import nothing.")
 @click.option("--skip-unsupported", is_flag=True, help="Leave out GIFT questions that are not multiple choice.")
+@click.option(
+    "--body", "body_id", type=int, help="The organizing body of a new bank (`body list`); required with several."
+)
 @in_transaction
-def bank_import(file: Path, bank_name: str, file_format: str, dry_run: bool, skip_unsupported: bool) -> None:
+def bank_import(
+    file: Path, bank_name: str, file_format: str, dry_run: bool, skip_unsupported: bool, body_id: int | None
+) -> None:
     """Import questions, all or nothing; every problem is listed with its row (GIFT/Aiken: line)."""
     result = read_questions(file.name, file.read_bytes(), file_format)
     summary = import_questions(
@@ -42,6 +47,7 @@ def bank_import(file: Path, bank_name: str, file_format: str, dry_run: bool, ski
         source=file.name,
         dry_run=dry_run,
         skip_unsupported=skip_unsupported,
+        body_id=body_id,
     )
     for notice in summary.notices:
         click.echo(_("note: %(notice)s", notice=notice))

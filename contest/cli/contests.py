@@ -18,6 +18,7 @@ from contest.cli.common import (
 from contest.extensions import db
 from contest.models import Contest
 from contest.models.contests import ELIGIBILITY
+from contest.services.banks.review import checked_counts
 from contest.services.console.contests import configure_contest, create_contest
 from contest.services.console.rounds import create_round, draw_warnings
 from contest.services.quiz import practice
@@ -27,10 +28,13 @@ from contest.services.quiz import practice
 @click.option("--slug", required=True)
 @click.option("--title", required=True)
 @click.option("--scope", "scope_code", help="Code of the unit whose subtree may take part (default: all).")
+@click.option("--body", "body_id", type=int, help="The organizing body's id (`body list`); required with several.")
 @in_transaction
-def contest_create(slug: str, title: str, scope_code: str | None) -> None:
-    """Create a published contest."""
-    contest = create_contest(db.session(), slug=slug, title=title, scope_code=scope_code, actor=me(), now=clock.now())
+def contest_create(slug: str, title: str, scope_code: str | None, body_id: int | None) -> None:
+    """Create a published contest of an organizing body."""
+    contest = create_contest(
+        db.session(), slug=slug, title=title, scope_code=scope_code, body_id=body_id, actor=me(), now=clock.now()
+    )
     click.echo(_("created contest %(slug)s", slug=contest.slug))
 
 
@@ -57,6 +61,11 @@ def parse_time(value: str, option: str) -> Any:
     "--practice-bank",
     help='The bank practice (/contests/<slug>/practice) draws from; "" for no practice. No round may use it.',
 )
+@click.option(
+    "--require-review/--no-require-review",
+    default=None,
+    help="Rounds draw only questions whose key a second person checked (off unless set).",
+)
 @in_transaction
 def contest_configure(
     slug: str,
@@ -65,9 +74,10 @@ def contest_configure(
     names: str | None,
     eligibility: str | None,
     practice_bank: str | None,
+    require_review: bool | None,
 ) -> None:
-    """Choose the ranking chain, the unit ranking (rate or points), how names are shown, who may take part and the
-    practice bank."""
+    """Choose the ranking chain, the unit ranking (rate or points), how names are shown, who may take part, the
+    practice bank and whether rounds draw only checked questions."""
     contest = db.session.scalar(select(Contest).where(Contest.slug == slug))
     if contest is None:
         raise click.ClickException(_("no contest has the slug '%(slug)s'", slug=slug))
@@ -79,6 +89,7 @@ def contest_configure(
         names=names,
         eligibility=eligibility,
         practice_bank=practice_bank,
+        require_review=require_review,
         actor=me(),
         now=clock.now(),
     )
@@ -92,6 +103,8 @@ def contest_configure(
             who=contest.eligibility,
         )
     )
+    if contest.require_review:
+        click.echo(_("rounds draw only questions whose key a second person checked"))
     if contest.practice_bank is not None:
         click.echo(_('practice from bank "%(bank)s"', bank=contest.practice_bank.name))
         for warning in practice.practice_sharing_warnings(db.session(), contest.practice_bank):
@@ -151,6 +164,10 @@ def round_create(
         reuse_revealed=reuse_revealed,
     )
     click.echo(_("created round %(name)s of contest %(slug)s", name=round_.name, slug=contest.slug))
+    if contest.require_review and round_.bank is not None:
+        click.echo(_("checked questions by topic and difficulty (what the round draws from):"))
+        for (topic, difficulty), count in sorted(checked_counts(db.session(), round_.bank).items()):
+            click.echo(f"  {topic or '*'}:{difficulty}: {count}")
     for warning in practice.round_sharing_warnings(db.session(), round_.bank) if round_.bank else []:
         click.echo(warning, err=True)
     for warning in draw_warnings(db.session(), round_, clock.now()):

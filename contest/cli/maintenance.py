@@ -70,6 +70,20 @@ def demo_command(in_production: bool) -> None:
             password=password,
         )
     )
+    click.echo(
+        _(
+            "key reviewer (thẩm định) of the department: phone %(phone)s, password %(password)s",
+            phone=demo_service.REVIEWER_PHONE,
+            password=password,
+        )
+    )
+    click.echo(
+        _(
+            "organizer of the youth union (sees only its contest): phone %(phone)s, password %(password)s",
+            phone=demo_service.YOUTH_ORGANIZER_PHONE,
+            password=password,
+        )
+    )
 
 
 @attempts_cli.command("finalize")

@@ -3,6 +3,7 @@
 from contest.models.attempts import Attempt, AttemptItem
 from contest.models.audit import AuditEntry
 from contest.models.base import Base
+from contest.models.bodies import Body, Membership
 from contest.models.certificates import Certificate, CertificateDrawing, CertificateFile
 from contest.models.contests import Contest, Round, RoundPoolQuestion, RoundReport
 from contest.models.eligibility import JoinRequest, StaffListEntry
@@ -18,11 +19,13 @@ __all__ = [
     "AuditEntry",
     "BankUpload",
     "Base",
+    "Body",
     "Certificate",
     "CertificateDrawing",
     "CertificateFile",
     "Contest",
     "JoinRequest",
+    "Membership",
     "Option",
     "Picture",
     "PracticeAnswer",

@@ -23,6 +23,8 @@ class AuditEntry(Base):
     cli_user: Mapped[str | None] = mapped_column(String(64))
     # The account's name when it acted: the log still says who did what after the account is renamed or deleted.
     actor_name: Mapped[str | None] = mapped_column(String(120))
+    # the organizing body whose contest or bank the action concerns: its managers read the entry
+    body_id: Mapped[int | None] = mapped_column(ForeignKey("bodies.id", ondelete="SET NULL"), index=True)
     action: Mapped[str] = mapped_column(String(60))
     target: Mapped[str] = mapped_column(String(120), default="")
     before: Mapped[dict[str, Any] | None] = mapped_column(JSON)

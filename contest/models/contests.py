@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
@@ -12,6 +12,9 @@ from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 from contest.models.base import Base, UTCDateTime, one_of
 from contest.models.questions import QuestionBank
 from contest.models.units import Unit
+
+if TYPE_CHECKING:
+    from contest.models.bodies import Body
 
 CONTEST_STATUSES = ("draft", "published", "archived")  # ContestStatus's values, for the check constraint
 NAME_DISPLAYS = ("full", "masked")
@@ -52,6 +55,10 @@ class Contest(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(64), unique=True)
+    # the organizing body that owns it: only its members see its drafts, rounds' monitoring and results
+    body_id: Mapped[int] = mapped_column(ForeignKey("bodies.id", ondelete="RESTRICT"), index=True)
+    # its rounds draw only questions a second person checked (services.quiz.round_pool)
+    require_review: Mapped[bool] = mapped_column(default=False, server_default="0")
     title: Mapped[str] = mapped_column(String(255))
     rules: Mapped[str] = mapped_column(Text, default="")
     scope_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id", ondelete="RESTRICT"))
@@ -80,6 +87,7 @@ class Contest(Base):
     certificate_seal: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
 
     scope_unit: Mapped[Unit | None] = relationship()
+    body: Mapped[Body] = relationship()
     practice_bank: Mapped[QuestionBank | None] = relationship()
     rounds: Mapped[list[Round]] = relationship(
         back_populates="contest", order_by="Round.opens_at", cascade="all, delete-orphan"

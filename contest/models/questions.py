@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from contest.models.base import Base, UTCDateTime, one_of
 
+if TYPE_CHECKING:
+    from contest.models.bodies import Body
+
 DIFFICULTIES = ("easy", "medium", "hard")
 MAX_OPTIONS = 6
+# A question's key as a second person found it (services.banks.review): an edit of its text, options or answer
+# returns it to "unchecked".
+REVIEW_STATES = ("unchecked", "checked", "disputed")
 
 
 class QuestionBank(Base):
@@ -18,6 +25,8 @@ class QuestionBank(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120), unique=True)
+    # the organizing body that owns it: only its members see the bank and its key
+    body_id: Mapped[int] = mapped_column(ForeignKey("bodies.id", ondelete="RESTRICT"), index=True)
     description: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     # Bumped by every change to the bank's questions: the draw pool cached by each process is
@@ -28,6 +37,7 @@ class QuestionBank(Base):
     practice_since: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     questions: Mapped[list[Question]] = relationship(back_populates="bank", order_by="Question.id")
+    body: Mapped[Body] = relationship()
 
     def __repr__(self) -> str:
         return f"<QuestionBank {self.name}>"
@@ -53,6 +63,7 @@ class Question(Base):
         # A question whose text and options repeat one already in the bank is a duplicate.
         UniqueConstraint("bank_id", "fingerprint"),
         CheckConstraint(one_of("difficulty", DIFFICULTIES), name="difficulty_known"),
+        CheckConstraint(one_of("review_state", REVIEW_STATES), name="review_state_known"),
         Index("ix_questions_draw", "bank_id", "active", "topic", "difficulty"),
     )
 
@@ -69,6 +80,13 @@ class Question(Base):
     fingerprint: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # who imported or last edited it: an account, or the server's user running `bank import`
+    edited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    edited_by_cli: Mapped[str | None] = mapped_column(String(64))
+    review_state: Mapped[str] = mapped_column(String(10), default="unchecked", server_default="unchecked")
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    review_comment: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     bank: Mapped[QuestionBank] = relationship(back_populates="questions")
     picture: Mapped[Picture | None] = relationship()
@@ -111,6 +129,7 @@ class BankUpload(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    body_id: Mapped[int] = mapped_column(ForeignKey("bodies.id", ondelete="CASCADE"))
     bank_name: Mapped[str] = mapped_column(String(120))
     filename: Mapped[str] = mapped_column(String(255))
     file_format: Mapped[str] = mapped_column(String(10), default="auto")

@@ -10,13 +10,15 @@ from flask_login import current_user
 
 from contest import clock
 from contest.auth.forms import ProfileForm
-from contest.auth.permissions import current_actor, organizer_required
+from contest.auth.permissions import current_actor
 from contest.auth.resets import reset_and_show
+from contest.auth.scope import staff_required
 from contest.extensions import db
 from contest.models import User
 from contest.models.users import ROLES
 from contest.organizer import bp
 from contest.organizer.forms import RoleForm
+from contest.services.bodies.access import Right
 from contest.services.people import accounts, profile
 from contest.services.shared.errors import Forbidden, InvalidInput
 
@@ -25,7 +27,8 @@ def role_form(user: User) -> RoleForm:
     form = RoleForm(
         formdata=None, data={"role": user.role, "managed_unit": user.managed_unit.code if user.managed_unit else ""}
     )
-    form.role.choices = list(ROLES)
+    # an organizer is made by a body's membership (Organizing bodies), not here
+    form.role.choices = [role for role in ROLES if role != "organizer" or user.role == "organizer"]
     return form
 
 
@@ -34,7 +37,7 @@ def profile_form(user: User) -> ProfileForm:
 
 
 @bp.get("/users")
-@organizer_required
+@staff_required(Right.PEOPLE)
 def user_search() -> ResponseReturnValue:
     query = request.args.get("q", "").strip()
     return render_template(
@@ -48,14 +51,14 @@ def user_search() -> ResponseReturnValue:
 
 
 @bp.post("/users/<int:user_id>/reset")
-@organizer_required
+@staff_required(Right.PEOPLE)
 def user_reset(user_id: int) -> ResponseReturnValue:
     target = reset_and_show(user_id)
     return redirect(url_for("organizer.user_search", q=target.phone))
 
 
 @bp.post("/users/<int:user_id>/role")
-@organizer_required
+@staff_required(Right.PLATFORM)
 def user_role(user_id: int) -> ResponseReturnValue:
     target = accounts.find_account(db.session(), user_id)
     form = RoleForm()
@@ -82,7 +85,7 @@ def user_role(user_id: int) -> ResponseReturnValue:
 
 
 @bp.post("/users/<int:user_id>/profile")
-@organizer_required
+@staff_required(Right.PEOPLE)
 def user_profile(user_id: int) -> ResponseReturnValue:
     """An organizer corrects a person's name, unit or category at any time (recorded in the audit log)."""
     target = accounts.find_account(db.session(), user_id)

@@ -4,23 +4,34 @@ from __future__ import annotations
 
 from flask import render_template, request
 from flask.typing import ResponseReturnValue
+from flask_login import current_user
 
 from contest import clock
-from contest.auth.permissions import current_actor, organizer_required
+from contest.auth.permissions import current_actor
+from contest.auth.scope import current_access, staff_required
 from contest.downloads import xlsx_download
 from contest.extensions import db
 from contest.ids import int_arg
 from contest.labels import AUDIT_ACTION_LABELS
 from contest.organizer import audit_words, bp
+from contest.services.bodies.access import Right
 from contest.services.shared import audit
 
 
 def _audit_filter() -> audit.AuditFilter:
-    return audit.AuditFilter(action=request.args.get("action", "")[:60], text=request.args.get("q", "")[:120])
+    """The filter asked for, within the person's bodies (a body's managers read its entries; the platform
+    administrator every entry)."""
+    bodies = current_access().bodies(Right.AUDIT)
+    return audit.AuditFilter(
+        action=request.args.get("action", "")[:60],
+        text=request.args.get("q", "")[:120],
+        bodies=None if bodies is None else frozenset(bodies),
+        viewer_id=current_user.id,
+    )
 
 
 @bp.get("/audit")
-@organizer_required
+@staff_required(Right.AUDIT)
 def audit_log() -> ResponseReturnValue:
     where = _audit_filter()
     page = audit.page(db.session(), where, page=int_arg("page", 1, low=1))
@@ -37,7 +48,7 @@ def audit_log() -> ResponseReturnValue:
 
 
 @bp.get("/audit.xlsx")
-@organizer_required
+@staff_required(Right.AUDIT)
 def audit_xlsx() -> ResponseReturnValue:
     where = _audit_filter()
     response = xlsx_download(

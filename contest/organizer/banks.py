@@ -10,8 +10,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from contest import clock
-from contest.auth.permissions import current_actor, organizer_required
+from contest.auth.permissions import current_actor
 from contest.auth.redirects import safe_next
+from contest.auth.scope import can, current_access, staff_required
 from contest.downloads import xlsx_download
 from contest.extensions import db
 from contest.form_problems import show_problems
@@ -19,8 +20,10 @@ from contest.ids import int_arg
 from contest.models.questions import DIFFICULTIES
 from contest.organizer import bp
 from contest.organizer.forms import QuestionForm, UploadForm
-from contest.services.banks import questions, uploads
+from contest.services.banks import questions, review, uploads
 from contest.services.banks.importing import bank_questions
+from contest.services.bodies.access import Right
+from contest.services.bodies.memberships import bodies_of_person, body_choices
 from contest.services.console import morning
 from contest.services.shared.errors import InvalidInput
 from contest.services.shared.problems import FileProblems, translated
@@ -31,31 +34,47 @@ from question_bank.sanitize import as_typed
 
 
 @bp.get("/")
-@organizer_required
+@staff_required(Right.STAFF)
 def dashboard() -> ResponseReturnValue:
+    access = current_access()
     return render_template(
         "organizer/dashboard.html",
-        banks=questions.list_banks(db.session()),
-        view=morning.morning_view(db.session(), clock.now()),
+        banks=questions.list_banks(db.session(), access.bodies(Right.BANKS)),
+        view=morning.morning_view(
+            db.session(), clock.now(), access.bodies(Right.CONTESTS), access.bodies(Right.BANK_EDIT)
+        ),
+        bodies=bodies_of_person(db.session(), access),
     )
 
 
+def _upload_form() -> UploadForm:
+    form = UploadForm()
+    form.body.set_bodies(body_choices(db.session(), current_access(), Right.BANK_EDIT))
+    return form
+
+
+def _bank_list(form: UploadForm) -> str:
+    banks = questions.list_banks(db.session(), current_access().bodies(Right.BANKS))
+    return render_template("organizer/banks.html", banks=banks, form=form)
+
+
 @bp.get("/banks")
-@organizer_required
+@staff_required(Right.BANKS)
 def bank_list() -> ResponseReturnValue:
-    return render_template("organizer/banks.html", banks=questions.list_banks(db.session()), form=UploadForm())
+    return _bank_list(_upload_form())
 
 
 @bp.post("/banks/upload")
-@organizer_required
+@staff_required(Right.BANK_EDIT)
 def bank_upload() -> ResponseReturnValue:
-    form = UploadForm()
+    form = _upload_form()
     if not form.validate_on_submit():
-        return render_template("organizer/banks.html", banks=questions.list_banks(db.session()), form=form), 400
+        return _bank_list(form), 400
     uploaded = form.file.data
     upload = uploads.stage_upload(
         db.session(),
         user=current_user,
+        body_id=int(form.body.data or 0),
         bank_name=form.bank_name.data or "",
         filename=uploaded.filename or "file",
         data=uploaded.read(),
@@ -68,7 +87,7 @@ def bank_upload() -> ResponseReturnValue:
 
 
 @bp.get("/uploads/<int:upload_id>")
-@organizer_required
+@staff_required(Right.BANK_EDIT)
 def upload_preview(upload_id: int) -> ResponseReturnValue:
     upload = uploads.get_upload(db.session(), current_user, upload_id)
     preview = uploads.preview_upload(db.session(), upload, clock.now())
@@ -79,7 +98,7 @@ def upload_preview(upload_id: int) -> ResponseReturnValue:
 
 
 @bp.post("/uploads/<int:upload_id>/confirm")
-@organizer_required
+@staff_required(Right.BANK_EDIT)
 def upload_confirm(upload_id: int) -> ResponseReturnValue:
     upload = uploads.get_upload(db.session(), current_user, upload_id)
     try:
@@ -96,7 +115,7 @@ def upload_confirm(upload_id: int) -> ResponseReturnValue:
 
 
 @bp.post("/uploads/<int:upload_id>/discard")
-@organizer_required
+@staff_required(Right.BANK_EDIT)
 def upload_discard(upload_id: int) -> ResponseReturnValue:
     upload = uploads.get_upload(db.session(), current_user, upload_id)
     uploads.discard_upload(db.session(), upload, actor=current_actor(), now=clock.now())
@@ -106,14 +125,20 @@ def upload_discard(upload_id: int) -> ResponseReturnValue:
 
 
 @bp.get("/banks/<int:bank_id>")
-@organizer_required
+@staff_required(Right.BANKS)
 def bank_detail(bank_id: int) -> ResponseReturnValue:
     bank = questions.get_bank(db.session(), bank_id)
     filters = {key: request.args.get(key, "") for key in ("text", "topic", "difficulty", "status")}
     page = questions.search_questions(db.session(), bank, page=int_arg("page", 1, low=1), **filters)
     topics, counts = questions.bank_counts(db.session(), bank)
+    disputes = review.disputes(db.session(), bank)
     return render_template(
         "organizer/bank_detail.html",
+        progress=review.review_progress(db.session(), bank),
+        disputes=disputes,
+        reviewer_names=review.people_names(db.session(), {q.reviewed_by_id for q in disputes if q.reviewed_by_id}),
+        may_edit=can(Right.BANK_EDIT, bank.body_id),
+        may_review=can(Right.REVIEW, bank.body_id),
         bank=bank,
         page=page,
         filters=filters,
@@ -124,7 +149,7 @@ def bank_detail(bank_id: int) -> ResponseReturnValue:
 
 
 @bp.get("/banks/<int:bank_id>/export.xlsx")
-@organizer_required
+@staff_required(Right.BANKS)
 def bank_export(bank_id: int) -> ResponseReturnValue:
     bank = questions.get_bank(db.session(), bank_id)
     rows = bank_questions(db.session(), bank)
@@ -134,7 +159,7 @@ def bank_export(bank_id: int) -> ResponseReturnValue:
 
 
 @bp.get("/banks/<int:bank_id>/export.zip")
-@organizer_required
+@staff_required(Right.BANKS)
 def bank_export_zip(bank_id: int) -> ResponseReturnValue:
     """The workbook and the bank's pictures, as the upload takes them back."""
     bank = questions.get_bank(db.session(), bank_id)
@@ -148,7 +173,7 @@ def bank_export_zip(bank_id: int) -> ResponseReturnValue:
 
 
 @bp.get("/banks/<int:bank_id>/export.gift")
-@organizer_required
+@staff_required(Right.BANKS)
 def bank_export_gift(bank_id: int) -> ResponseReturnValue:
     bank = questions.get_bank(db.session(), bank_id)
     try:
@@ -164,7 +189,7 @@ def bank_export_gift(bank_id: int) -> ResponseReturnValue:
 
 
 @bp.route("/questions/<int:question_id>/edit", methods=["GET", "POST"])
-@organizer_required
+@staff_required(Right.BANK_EDIT)
 def question_edit(question_id: int) -> ResponseReturnValue:
     question = questions.get_question(db.session(), question_id)
     form = QuestionForm()
@@ -203,7 +228,7 @@ def question_edit(question_id: int) -> ResponseReturnValue:
 
 
 @bp.post("/questions/<int:question_id>/active")
-@organizer_required
+@staff_required(Right.BANK_EDIT)
 def question_active(question_id: int) -> ResponseReturnValue:
     question = questions.get_question(db.session(), question_id)
     active = request.form.get("active") == "1"

@@ -7,13 +7,16 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from contest import clock
-from contest.auth.permissions import current_actor, organizer_required
+from contest.auth.permissions import current_actor
+from contest.auth.scope import current_access, staff_required
 from contest.extensions import db
 from contest.form_problems import problems, show_problems
 from contest.models import Contest
 from contest.models.contests import DEFAULT_RANKING_CHAIN
 from contest.organizer import bp
 from contest.organizer.forms import ContestForm
+from contest.services.bodies.access import Right
+from contest.services.bodies.memberships import body_choices
 from contest.services.console import contests
 from contest.services.people.units import scope_choices
 from contest.services.quiz import practice
@@ -23,9 +26,10 @@ FIELD_ALIASES = {"chain": "chain_1", "scope_code": "scope", "tables": "table_civ
 
 
 @bp.get("/contests")
-@organizer_required
+@staff_required(Right.CONTESTS)
 def contest_list() -> ResponseReturnValue:
-    return render_template("organizer/contests.html", contests=contests.contests_with_rounds(db.session()))
+    found = contests.contests_with_rounds(db.session(), current_access().bodies(Right.CONTESTS))
+    return render_template("organizer/contests.html", contests=found)
 
 
 def _render(form: ContestForm, contest: Contest | None = None) -> ResponseReturnValue:
@@ -35,7 +39,9 @@ def _render(form: ContestForm, contest: Contest | None = None) -> ResponseReturn
         contest=contest,
         problems=problems(form),
         scope_units=scope_choices(db.session()),
-        practice_banks=practice.practice_bank_choices(db.session()),
+        practice_banks=practice.practice_bank_choices(
+            db.session(), [contest.body_id] if contest else current_access().bodies(Right.CONTEST_EDIT)
+        ),
     ), (400 if problems(form) else 200)
 
 
@@ -47,9 +53,10 @@ def _warn_if_practice_shares(contest: Contest) -> None:
 
 
 @bp.route("/contests/new", methods=["GET", "POST"])
-@organizer_required
+@staff_required(Right.CONTEST_EDIT)
 def contest_new() -> ResponseReturnValue:
     form = ContestForm()
+    form.body.set_bodies(body_choices(db.session(), current_access(), Right.CONTEST_EDIT))
     if not form.is_submitted():
         form.fill_chain(DEFAULT_RANKING_CHAIN)
     elif form.validate():
@@ -59,6 +66,7 @@ def contest_new() -> ResponseReturnValue:
                 db.session(),
                 slug=form.slug.data or "",
                 status=form.status.data or "draft",
+                body_id=form.body.data or None,
                 actor=current_actor(),
                 now=clock.now(),
                 **settings,
@@ -85,10 +93,11 @@ def contest_new() -> ResponseReturnValue:
 
 
 @bp.route("/contests/<slug>/edit", methods=["GET", "POST"])
-@organizer_required
+@staff_required(Right.CONTEST_EDIT)
 def contest_edit(slug: str) -> ResponseReturnValue:
     contest = contests.find_contest(db.session(), slug)
     form = ContestForm()
+    del form.body  # a contest stays in its body
     if not form.is_submitted():
         form.fill(contests.contest_settings(contest))
     elif form.validate():
@@ -106,7 +115,7 @@ def contest_edit(slug: str) -> ResponseReturnValue:
 
 
 @bp.post("/contests/<slug>/status")
-@organizer_required
+@staff_required(Right.CONTEST_EDIT)
 def contest_status(slug: str) -> ResponseReturnValue:
     contest = contests.find_contest(db.session(), slug)
     contests.set_status(db.session(), contest, request.form.get("status", ""), actor=current_actor(), now=clock.now())

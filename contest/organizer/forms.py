@@ -14,7 +14,7 @@ from wtforms import BooleanField, Field, SelectChoice, SelectField, StringField,
 from wtforms.validators import DataRequired, Length
 
 from contest import clock
-from contest.labels import UNIT_KIND_LABELS
+from contest.labels import BODY_ROLE_LABELS, UNIT_KIND_LABELS
 from contest.models.contests import RANKING_LINKS
 from contest.models.units import RETIRED_KINDS
 from contest.models.users import CATEGORIES
@@ -44,6 +44,27 @@ DIFFICULTY_CHOICES = [
 TABLE_FILES = FileAllowed(list(TABLE_SUFFIXES), _l("Use a .csv or .xlsx file."))
 
 
+class BodyField(SelectField):
+    """The organizing body a new contest or bank belongs to, among the person's (choices set by the view); left out
+    of the post, the only choice is taken."""
+
+    def __init__(self, label: Any = None, **kwargs: Any) -> None:
+        super().__init__(label or _l("Organizing body"), coerce=int, validate_choice=True, **kwargs)
+
+    def set_bodies(self, bodies: list[tuple[int, str]]) -> None:
+        self.choices = [SelectChoice(body_id, name) for body_id, name in bodies]
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        if valuelist and valuelist[0] not in ("", None):
+            super().process_formdata(valuelist)
+
+    def pre_validate(self, form: Any) -> None:
+        current: Any = getattr(self, "data", None)
+        if current is None and self.choices and len(self.choices) == 1:
+            self.data = self.choices[0].value
+        super().pre_validate(form)
+
+
 class UploadForm(FlaskForm):
     file = FileField(
         _l("Question file"),
@@ -61,6 +82,8 @@ class UploadForm(FlaskForm):
         render_kw={"list": "bank-names", "autocomplete": "off"},
     )
     file_format = SelectField(_l("Format"), choices=FILE_FORMATS, default="auto")
+    # the person's bodies where they may add questions (set by the view); a bank belongs to one body
+    body = BodyField()
     skip_unsupported = BooleanField(_l("Leave out GIFT questions that are not multiple choice"))
 
 
@@ -153,6 +176,15 @@ class ContestForm(FlaskForm):
         choices=[SelectChoice("draft", _l("Draft (not visible)")), SelectChoice("published", _l("Published"))],
         default="draft",
     )
+    require_review = BooleanField(
+        _l("Rounds draw only questions whose key a second person checked"),
+        description=_l(
+            "A round then draws only checked questions, and cannot be saved while there are too few of them for its "
+            "draw. A question edited later is checked again."
+        ),
+    )
+    # a new contest's body, among the person's (set by the view; removed when editing: a contest stays in its body)
+    body = BodyField()
 
     def chain_fields(self) -> list[SelectField]:
         return [self[f"chain_{n}"] for n in range(1, len(RANKING_LINKS) + 1)]
@@ -183,6 +215,7 @@ class ContestForm(FlaskForm):
         self.names.data, self.unit_ranking.data = settings["names"], settings["unit_ranking"]
         self.eligibility.data = settings["eligibility"]
         self.practice_bank.data = settings.get("practice_bank") or ""
+        self.require_review.data = bool(settings.get("require_review"))
         self.fill_tables(settings.get("tables"))
         for field, link in zip(self.chain_fields(), [*settings["chain"], *[""] * len(RANKING_LINKS)], strict=False):
             field.data = link
@@ -204,6 +237,7 @@ class ContestForm(FlaskForm):
             "eligibility": self.eligibility.data if self.eligibility.raw_data else None,
             "tables": self.tables(),
             "practice_bank": self.practice_bank.data if self.practice_bank.raw_data is not None else None,
+            "require_review": bool(self.require_review.data),
         }
 
 
@@ -467,3 +501,53 @@ class DocumentsForm(FlaskForm):
     remove_background = BooleanField(_l("Remove the background picture"))
     seal = FileField(_l("Seal or logo (optional)"), validators=[PICTURE_FILES])
     remove_seal = BooleanField(_l("Remove the seal or logo"))
+
+
+class BodyForm(FlaskForm):
+    """A new organizing body and its first manager (the platform administrator)."""
+
+    name = StringField(
+        _l("Name"),
+        validators=[DataRequired(message=_l("Enter the body's name.")), Length(max=255)],
+        description=_l("For example: Sở Khoa học và Công nghệ tỉnh Hòa Bình Xanh."),
+    )
+    short_name = StringField(
+        _l("Short name"),
+        validators=[DataRequired(message=_l("Enter a short name.")), Length(max=60)],
+        description=_l("For example: Sở KH&CN."),
+    )
+    heading = StringField(
+        _l("Heading on documents"),
+        validators=[Length(max=255)],
+        description=_l("The body above it, as the documents' first line: for example UBND TỈNH HÒA BÌNH XANH."),
+    )
+    manager_phone = StringField(
+        _l("Phone of its first manager"), validators=[DataRequired(message=_l("Enter a phone number."))]
+    )
+
+
+class MemberForm(FlaskForm):
+    phone = StringField(
+        _l("Phone number"),
+        validators=[DataRequired(message=_l("Enter a phone number."))],
+        description=_l("The person registers first; then add them here by the phone of their account."),
+    )
+    role = SelectField(_l("Role"), choices=[SelectChoice(role, label) for role, label in BODY_ROLE_LABELS.items()])
+
+
+class ReviewForm(FlaskForm):
+    verdict = SelectField(choices=[SelectChoice("checked", _l("Checked")), SelectChoice("disputed", _l("Disputed"))])
+    comment = TextAreaField(
+        _l("What is wrong (for a dispute)"),
+        validators=[Length(max=1000)],
+        render_kw={"rows": 3},
+        description=_l("Say which option should be right, or what in the question is unclear, and why."),
+    )
+
+
+class ResolveForm(FlaskForm):
+    note = TextAreaField(
+        _l("How the dispute was resolved"),
+        validators=[DataRequired(message=_l("Say how the dispute was resolved.")), Length(max=1000)],
+        render_kw={"rows": 2},
+    )

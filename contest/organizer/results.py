@@ -8,12 +8,14 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from contest import clock
-from contest.auth.permissions import current_actor, organizer_required
+from contest.auth.permissions import current_actor
+from contest.auth.scope import staff_required
 from contest.downloads import pdf_download, still_drawing, xlsx_download, zip_download
 from contest.extensions import db
 from contest.form_problems import problems, show_problems
 from contest.organizer import bp, confirmation
 from contest.organizer.forms import DocumentsForm
+from contest.services.bodies.access import Right
 from contest.services.console import contests, rounds
 from contest.services.results import announcement, certificates, documents, drawing, publishing, settings
 from contest.services.shared.audit import record
@@ -22,7 +24,7 @@ from contest.templating import number as format_number
 
 
 @bp.post("/rounds/<int:round_id>/results/publish")
-@organizer_required
+@staff_required(Right.CONTEST_EDIT)
 def results_publish(round_id: int) -> ResponseReturnValue:
     round_ = rounds.find_round(db.session(), round_id)
     if not confirmation.confirmed() and round_.finalized_at is not None:
@@ -57,7 +59,7 @@ PREVIEW_CODE = "XEM-TRUOC"  # never a real code: /verify finds nothing for it
 
 
 @bp.get("/rounds/<int:round_id>/results/preview.pdf")
-@organizer_required
+@staff_required(Right.CONTESTS)
 def certificate_preview(round_id: int) -> ResponseReturnValue:
     """One certificate as publishing would issue it now (the first winner's), marked as a preview."""
     round_ = rounds.find_round(db.session(), round_id)
@@ -81,21 +83,21 @@ def _ranked_results(round_id: int) -> announcement.RoundResults:
 
 
 @bp.get("/rounds/<int:round_id>/winners.xlsx")
-@organizer_required
+@staff_required(Right.CONTESTS)
 def winners_xlsx(round_id: int) -> ResponseReturnValue:
     results = _ranked_results(round_id)
     return xlsx_download(lambda target: documents.winners_xlsx(results, target), f"danh-sach-dat-giai-{round_id}.xlsx")
 
 
 @bp.get("/rounds/<int:round_id>/winners.pdf")
-@organizer_required
+@staff_required(Right.CONTESTS)
 def winners_pdf(round_id: int) -> ResponseReturnValue:
     results = _ranked_results(round_id)
     return pdf_download(documents.winners_pdf(results), f"danh-sach-dat-giai-{round_id}.pdf")
 
 
 @bp.route("/contests/<slug>/documents", methods=["GET", "POST"])
-@organizer_required
+@staff_required(Right.CONTEST_EDIT)
 def contest_documents(slug: str) -> ResponseReturnValue:
     contest = contests.find_contest(db.session(), slug)
     form = DocumentsForm()
@@ -133,7 +135,7 @@ def contest_documents(slug: str) -> ResponseReturnValue:
 
 
 @bp.get("/rounds/<int:round_id>/certificates/progress")
-@organizer_required
+@staff_required(Right.CONTESTS)
 def certificate_progress(round_id: int) -> ResponseReturnValue:
     """How far the worker has come drawing the round's certificates (the round page asks while it runs)."""
     round_ = rounds.find_round(db.session(), round_id)
@@ -143,7 +145,7 @@ def certificate_progress(round_id: int) -> ResponseReturnValue:
 
 
 @bp.get("/rounds/<int:round_id>/certificates.zip")
-@organizer_required
+@staff_required(Right.CONTESTS)
 def certificates_zip(round_id: int) -> ResponseReturnValue:
     """Every certificate in force of the round, as stored by the worker, one zip streamed file by file, named by
     person in the ranking's order."""
@@ -157,7 +159,7 @@ def certificates_zip(round_id: int) -> ResponseReturnValue:
 
 
 @bp.post("/rounds/<int:round_id>/certificates/retry")
-@organizer_required
+@staff_required(Right.CONTEST_EDIT)
 def certificates_retry(round_id: int) -> ResponseReturnValue:
     """The drawings that failed go back in the worker's queue (recorded in the audit log)."""
     round_ = rounds.find_round(db.session(), round_id)

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from contest import clock
-from contest.auth.permissions import organizer_required
+from contest.auth.scope import staff_required
 from contest.downloads import xlsx_download
 from contest.extensions import db
 from contest.form_problems import problems, show_problems
@@ -18,6 +18,7 @@ from contest.models import Round
 from contest.organizer import bp, confirmation
 from contest.organizer.forms import DisqualifyForm
 from contest.services.banks import analysis
+from contest.services.bodies.access import Right
 from contest.services.console import monitoring, rounds
 from contest.services.quiz import integrity
 from contest.services.results import disqualification, reports
@@ -25,7 +26,7 @@ from contest.services.shared.errors import InvalidInput
 
 
 @bp.get("/rounds/<int:round_id>/monitor")
-@organizer_required
+@staff_required(Right.CONTESTS)
 def round_monitor(round_id: int) -> ResponseReturnValue:
     round_ = rounds.find_round(db.session(), round_id)
     data = monitoring.monitor_data(db.session(), round_)
@@ -35,7 +36,7 @@ def round_monitor(round_id: int) -> ResponseReturnValue:
 
 
 @bp.get("/rounds/<int:round_id>/monitor.json")
-@organizer_required
+@staff_required(Right.CONTESTS)
 def round_monitor_json(round_id: int) -> ResponseReturnValue:
     response = jsonify(monitoring.monitor_data(db.session(), rounds.find_round(db.session(), round_id)))
     response.headers["Cache-Control"] = "private, no-store"
@@ -43,7 +44,7 @@ def round_monitor_json(round_id: int) -> ResponseReturnValue:
 
 
 @bp.get("/rounds/<int:round_id>/monitor.xlsx")
-@organizer_required
+@staff_required(Right.CONTESTS)
 def round_monitor_xlsx(round_id: int) -> ResponseReturnValue:
     round_ = rounds.find_round(db.session(), round_id)
     data = monitoring.monitor_data(db.session(), round_)
@@ -51,7 +52,7 @@ def round_monitor_xlsx(round_id: int) -> ResponseReturnValue:
 
 
 @bp.get("/rounds/<int:round_id>/questions")
-@organizer_required
+@staff_required(Right.ROUND_REVIEW)
 def round_questions(round_id: int) -> ResponseReturnValue:
     """The analysis a page of questions at a time (the flagged ones first), optionally only those to review."""
     round_ = rounds.find_round(db.session(), round_id)
@@ -81,7 +82,7 @@ QUESTIONS_PER_PAGE = 20
 
 
 @bp.get("/rounds/<int:round_id>/questions.xlsx")
-@organizer_required
+@staff_required(Right.ROUND_REVIEW)
 def round_questions_xlsx(round_id: int) -> ResponseReturnValue:
     round_ = rounds.find_round(db.session(), round_id)
     report = reports.current(db.session(), round_, "analysis", clock.now())
@@ -110,14 +111,14 @@ def _integrity_page(round_: Round, form: DisqualifyForm) -> ResponseReturnValue:
 
 
 @bp.get("/rounds/<int:round_id>/integrity")
-@organizer_required
+@staff_required(Right.ROUND_REVIEW)
 def round_integrity(round_id: int) -> ResponseReturnValue:
     form = DisqualifyForm(data={"attempt": request.args.get("attempt", "")})
     return _integrity_page(rounds.find_round(db.session(), round_id), form)
 
 
 @bp.post("/rounds/<int:round_id>/disqualify")
-@organizer_required
+@staff_required(Right.ROUND_REVIEW)
 def round_disqualify(round_id: int) -> ResponseReturnValue:
     round_ = rounds.find_round(db.session(), round_id)
     form = DisqualifyForm()
@@ -157,7 +158,7 @@ def round_disqualify(round_id: int) -> ResponseReturnValue:
 
 
 @bp.post("/rounds/<int:round_id>/attempts/<int:attempt_id>/reinstate")
-@organizer_required
+@staff_required(Right.ROUND_REVIEW)
 def round_reinstate(round_id: int, attempt_id: int) -> ResponseReturnValue:
     attempt = disqualification.round_attempt(db.session(), rounds.find_round(db.session(), round_id).id, attempt_id)
     disqualification.reinstate(db.session(), attempt, by=current_user, now=clock.now())
@@ -168,7 +169,7 @@ def round_reinstate(round_id: int, attempt_id: int) -> ResponseReturnValue:
 
 
 @bp.post("/rounds/<int:round_id>/reports/refresh")
-@organizer_required
+@staff_required(Right.ROUND_REVIEW)
 def round_reports_refresh(round_id: int) -> ResponseReturnValue:
     """The organizer's "Tính lại": the worker computes the round's integrity flags and question analysis again."""
     round_ = rounds.find_round(db.session(), round_id)

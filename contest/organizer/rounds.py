@@ -10,7 +10,8 @@ from flask_babel import lazy_gettext as _l
 from wtforms import SelectChoice
 
 from contest import clock
-from contest.auth.permissions import current_actor, organizer_required
+from contest.auth.permissions import current_actor
+from contest.auth.scope import staff_required
 from contest.downloads import xlsx_download
 from contest.extensions import db
 from contest.form_problems import problems, show_problems
@@ -18,6 +19,7 @@ from contest.models import Contest, QuestionBank, Round
 from contest.organizer import bp, confirmation
 from contest.organizer.forms import NEW_ROUND, PrizeForm, RoundForm
 from contest.services.banks.questions import banks_with_counts
+from contest.services.bodies.access import Right
 from contest.services.console import contests, rounds
 from contest.services.quiz import practice
 from contest.services.quiz.round_pool import availability, pool_size
@@ -64,14 +66,15 @@ def _render_form(
     ), (400 if problems(form) else 200)
 
 
-def _round_banks() -> BankCounts:
-    """The banks a round may draw from (not a practice bank, whose key anyone can see), with their questions whose
-    right answers no round has shown yet, by topic and difficulty: what a new round draws from."""
+def _round_banks(contest: Contest) -> BankCounts:
+    """The banks of the contest's body a round may draw from (not a practice bank, whose key anyone can see), with
+    their questions whose right answers no round has shown yet (and, when the contest requires review, that a
+    second person checked), by topic and difficulty: what a new round draws from."""
     shown = practice.practice_bank_ids(db.session())
     now = clock.now()
     return [
-        (bank, topics, dict(availability(db.session(), bank, now).unrevealed))
-        for bank, topics, _counts in banks_with_counts(db.session())
+        (bank, topics, dict(availability(db.session(), bank, now, checked_only=contest.require_review).unrevealed))
+        for bank, topics, _counts in banks_with_counts(db.session(), contest.body_id)
         if bank.id not in shown
     ]
 
@@ -120,10 +123,10 @@ KEY_WARNING = _l(
 
 
 @bp.route("/contests/<slug>/rounds/new", methods=["GET", "POST"])
-@organizer_required
+@staff_required(Right.CONTEST_EDIT)
 def round_new(slug: str) -> ResponseReturnValue:
     contest = contests.find_contest(db.session(), slug)
-    banks = _round_banks()
+    banks = _round_banks(contest)
     form = _round_form(banks)
     if not form.is_submitted():
         form.process(data=NEW_ROUND)
@@ -136,13 +139,13 @@ def round_new(slug: str) -> ResponseReturnValue:
 
 
 @bp.route("/rounds/<int:round_id>/edit", methods=["GET", "POST"])
-@organizer_required
+@staff_required(Right.CONTEST_EDIT)
 def round_edit(round_id: int) -> ResponseReturnValue:
     round_ = rounds.find_round(db.session(), round_id)
     if request.method == "GET" and rounds.round_started(db.session(), round_):
         flash(_("Someone has already taken this round: its settings can no longer be changed."), "error")
         return redirect(url_for("organizer.round_detail", round_id=round_.id))
-    banks = _round_banks()
+    banks = _round_banks(round_.contest)
     form = _round_form(banks)
     if not form.is_submitted():
         form.process(data=rounds.round_settings(round_))
@@ -156,7 +159,7 @@ def round_edit(round_id: int) -> ResponseReturnValue:
 
 
 @bp.get("/rounds/<int:round_id>")
-@organizer_required
+@staff_required(Right.CONTESTS)
 def round_detail(round_id: int) -> ResponseReturnValue:
     round_ = rounds.find_round(db.session(), round_id)
     top = leaderboard.with_full_names(
@@ -182,7 +185,7 @@ def round_detail(round_id: int) -> ResponseReturnValue:
 
 
 @bp.post("/rounds/<int:round_id>/board")
-@organizer_required
+@staff_required(Right.CONTEST_EDIT)
 def round_board(round_id: int) -> ResponseReturnValue:
     round_ = rounds.find_round(db.session(), round_id)
     action = request.form.get("action")
@@ -203,7 +206,7 @@ def round_board(round_id: int) -> ResponseReturnValue:
 
 
 @bp.post("/rounds/<int:round_id>/prizes")
-@organizer_required
+@staff_required(Right.CONTEST_EDIT)
 def round_prizes(round_id: int) -> ResponseReturnValue:
     round_ = rounds.find_round(db.session(), round_id)
     form = PrizeForm()
@@ -221,7 +224,7 @@ def round_prizes(round_id: int) -> ResponseReturnValue:
 
 
 @bp.post("/rounds/<int:round_id>/close")
-@organizer_required
+@staff_required(Right.CONTEST_EDIT)
 def round_close(round_id: int) -> ResponseReturnValue:
     round_ = rounds.find_round(db.session(), round_id)
     if not confirmation.confirmed():
@@ -251,7 +254,7 @@ def round_close(round_id: int) -> ResponseReturnValue:
 
 
 @bp.get("/rounds/<int:round_id>/results.xlsx")
-@organizer_required
+@staff_required(Right.CONTESTS)
 def round_results(round_id: int) -> ResponseReturnValue:
     round_ = rounds.find_round(db.session(), round_id)
     if round_.finalized_at is None:

@@ -10,13 +10,15 @@ from flask_babel import gettext as _
 from wtforms import SelectChoice
 
 from contest import clock
-from contest.auth.permissions import current_actor, organizer_required
+from contest.auth.permissions import current_actor
+from contest.auth.scope import staff_required
 from contest.extensions import db
 from contest.form_problems import problems, show_problems
 from contest.labels import UNIT_KIND_LABELS
 from contest.models.units import RETIRED_KINDS
 from contest.organizer import bp
 from contest.organizer.forms import UnitFileForm, UnitForm
+from contest.services.bodies.access import Right
 from contest.services.people.units import (
     find_unit,
     headcount_worked_out,
@@ -45,13 +47,13 @@ def _unit_page(form: UnitFileForm, problems: Sequence[object] | None = None) -> 
 
 
 @bp.get("/units")
-@organizer_required
+@staff_required(Right.STAFF)
 def unit_list() -> ResponseReturnValue:
     return _unit_page(UnitFileForm())
 
 
 @bp.post("/units/upload")
-@organizer_required
+@staff_required(Right.UNITS)
 def unit_upload() -> ResponseReturnValue:
     form = UnitFileForm()
     if not form.validate_on_submit():
@@ -81,7 +83,7 @@ def unit_upload() -> ResponseReturnValue:
 
 
 @bp.route("/units/<code>", methods=["GET", "POST"])
-@organizer_required
+@staff_required(Right.UNITS)
 def unit_edit(code: str) -> ResponseReturnValue:
     unit = find_unit(db.session(), code)
     if unit is None:

@@ -197,7 +197,7 @@ def certificate_pdf(code: str) -> ResponseReturnValue:
         certificate is None
         or certificate.revoked_at is not None
         or certificate.round.results_published_at is None
-        or not certificates.may_download(current_user, certificate)
+        or not certificates.may_download(db.session(), current_user, certificate)
     ):
         abort(404)
     content = certificates.pdf_bytes(db.session(), certificate)

@@ -12,6 +12,7 @@ from flask_babel import get_locale
 from flask_login import current_user
 
 from contest import clock
+from contest.auth.scope import can
 from contest.downloads import pdf_download, xlsx_download
 from contest.extensions import db, limiter, redis_client
 from contest.ids import int_arg
@@ -21,6 +22,7 @@ from contest.public import bp
 from contest.public_address import absolute
 from contest.security_headers import CONTENT_SECURITY_POLICY, talisman
 from contest.services.banks import pictures
+from contest.services.bodies.access import Right
 from contest.services.console.contests import find_contest, public_contest, public_contests
 from contest.services.people import eligibility
 from contest.services.people.units import find_unit
@@ -59,9 +61,9 @@ def contest_page(slug: str) -> ResponseReturnValue:
     try:
         contest = public_contest(db.session(), slug)
     except NotFound:
-        if not (current_user.is_authenticated and current_user.is_organizer):
+        contest = find_contest(db.session(), slug)  # the staff of its body preview a draft, marked as such
+        if not can(Right.CONTESTS, contest.body_id):
             raise
-        contest = find_contest(db.session(), slug)  # an organizer previews a draft, marked as such
     standing = eligibility.standing(db.session(), current_user, contest) if current_user.is_authenticated else None
     now = clock.now()
     return render_template(
@@ -183,7 +185,7 @@ def screen_page(slug: str) -> ResponseReturnValue:
 
 def _results(slug: str) -> announcement.RoundResults:
     contest = public_contest(db.session(), slug)
-    staff = current_user.is_authenticated and current_user.is_organizer
+    staff = can(Right.CONTESTS, contest.body_id)
     round_ = announcement.chosen_round(contest, request.args.get("round", type=int), staff=staff)
     return announcement.round_results(db.session(), round_)
 

@@ -5,6 +5,7 @@ The packages stand in layers, the lowest first; a package imports only the packa
 `tests/test_service_layers.py` reads every import and fails on one that goes the other way.
 
 - `shared`: what every package may need: the audit log, errors, file problems, paging, the caches, health.
+- `bodies`: organizing bodies, their members, and the table of what each role may do (`bodies.access`).
 - `banks`: question banks, their import, pictures, questions and their analysis.
 - `people`: accounts, registration, units, eligibility, profiles. They never call the ranking: a rename is
   announced (`people.events`) and the ranking listens.
@@ -17,4 +18,4 @@ The packages stand in layers, the lowest first; a package imports only the packa
 The demo (`contest/demo.py`) stands apart: it loads its data through the services, like the command line.
 """
 
-LAYERS = ("shared", "banks", "people", "ranking", "quiz", "results", "console")
+LAYERS = ("shared", "bodies", "banks", "people", "ranking", "quiz", "results", "console")

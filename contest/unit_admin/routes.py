@@ -12,10 +12,12 @@ from contest import clock
 from contest.auth.forms import ProfileForm
 from contest.auth.permissions import current_actor, roles_required
 from contest.auth.resets import reset_and_show
+from contest.auth.scope import current_access
 from contest.downloads import still_drawing, xlsx_download, zip_download
 from contest.extensions import db
 from contest.form_problems import problems, show_problems
 from contest.models import Round, Unit
+from contest.services.bodies.access import Right
 from contest.services.console.rounds import rounds_newest_first
 from contest.services.people import accounts, eligibility, profile, unit_members
 from contest.services.ranking import leaderboard
@@ -43,7 +45,11 @@ def _scope() -> Unit:
 
 def _rounds() -> tuple[list[Round], Round | None]:
     """Every round, newest first, and the one chosen (?round=ID; the newest by default)."""
-    rounds = rounds_newest_first(db.session(), with_drafts=current_user.is_organizer)
+    if current_user.is_organizer:  # a body's staff see their own bodies' rounds, drafts included
+        theirs = current_access().bodies(Right.CONTESTS)
+        rounds = rounds_newest_first(db.session(), draft_bodies=theirs, bodies=theirs)
+    else:
+        rounds = rounds_newest_first(db.session())
     chosen = request.values.get("round", type=int)
     return rounds, next((r for r in rounds if r.id == chosen), rounds[0] if rounds else None)
 
@@ -143,7 +149,9 @@ def join_requests() -> ResponseReturnValue:
     return render_template(
         "unit_admin/requests.html",
         unit=unit,
-        requests=eligibility.requests_to_decide(db.session(), unit),
+        requests=eligibility.requests_to_decide(
+            db.session(), unit, current_access().bodies(Right.CONTEST_EDIT) if current_user.is_organizer else None
+        ),
         form=DecisionForm(),
     )
 

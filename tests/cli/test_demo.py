@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from contest.models import Contest, Option, Question, QuestionBank, Round, Unit, User
+from contest.models import Contest, Membership, Option, Question, QuestionBank, Round, Unit, User
 from tests.helpers import csrf_token
 
 
@@ -23,11 +23,12 @@ def test_demo_loads_units_bank_contest_open_round_and_accounts(runner, session, 
     assert "organizer login: phone 0900000001, password Demo@2026" in result.output
     counts = _counts(session)
     assert counts["Unit"] == 50
-    # the sample bank (120 questions of four options) and the practice bank (7 true/false, 7 of four options and one
-    # of two pictures)
-    assert counts["Question"] == 120 + 15 and counts["Option"] == 480 + 7 * 2 + 7 * 4 + 2
-    # the province's contest with last week's round and this week's, and one closed to a department's staff
-    assert counts["Contest"] == 2 and counts["Round"] == 3
+    # the sample bank (120 questions of four options), the practice bank (7 true/false, 7 of four options and one
+    # of two pictures), and the youth union's bank (40 of the sample's questions)
+    assert counts["Question"] == 120 + 15 + 40 and counts["Option"] == 480 + 7 * 2 + 7 * 4 + 2 + 40 * 4
+    # the province's contest with last week's round and this week's, one closed to a department's staff, and the
+    # youth union's draft contest with its first round
+    assert counts["Contest"] == 3 and counts["Round"] == 4
     contest = session.scalar(select(Contest).where(Contest.slug == "cds-2026"))
     assert contest.status == "published" and contest.scope_unit.code == "HBX"
     assert contest.practice_bank.name == "Ngân hàng thi thử chuyển đổi số"
@@ -48,6 +49,22 @@ def test_demo_loads_units_bank_contest_open_round_and_accounts(runner, session, 
     assert [table["key"] for table in contest.tables] == ["A", "B"] and "Hai bảng" in contest.rules
     organizer = session.scalar(select(User).where(User.phone == "0900000001"))
     assert organizer.role == "organizer"
+    # two bodies: the department's contests and banks, the youth union's; the department's contest draws only
+    # checked questions, and its reviewer has checked most of its banks and disputed one question
+    roles = dict(session.execute(select(User.phone, Membership.role).join(Membership.user)).all())
+    assert roles == {"0900000001": "manager", "0900000004": "reviewer", "0900000005": "manager"}
+    youth = session.scalar(select(Contest).where(Contest.slug == "tuoi-tre-cds-2026"))
+    assert youth.body_id != contest.body_id and youth.status == "draft" and contest.require_review
+    states = dict(
+        session.execute(
+            select(Question.review_state, func.count())
+            .join(QuestionBank)
+            .where(QuestionBank.body_id == contest.body_id, QuestionBank.practice_since.is_(None))
+            .group_by(Question.review_state)
+        ).all()
+    )
+    assert states == {"checked": 113, "disputed": 1, "unchecked": 6}
+    assert "key reviewer (thẩm định) of the department: phone 0900000004" in result.output
 
 
 def test_demo_has_a_contest_for_listed_staff_that_its_participant_may_take(runner, client, session) -> None:

@@ -31,6 +31,7 @@ from contest.extensions import db
 from contest.models import Attempt, AttemptItem, User
 from contest.models.base import Base
 from contest.services.people.accounts import create_user
+from tests.factories import add_member, first_body
 
 REQUESTS = int(os.environ.get("FUZZ_REQUESTS", "400"))
 SCRIPT = "<script>alert('fuzz')</script>"
@@ -87,10 +88,14 @@ class Surface:
         self.app, self.quiz = app, quiz
         self.round_id = quiz.round.id
         self.attempt_id = quiz.start().get_json()["attempt_id"]
-        self.organizer_id = create_user(
+        organizer = create_user(
             db.session(), name="Ban Tổ Chức", phone="0900000099", password="mat-khau-123", role="organizer",
             now=quiz.round.opens_at,
-        ).id  # fmt: skip
+        )  # fmt: skip
+        add_member(
+            db.session(), first_body(db.session(), quiz.round.opens_at), organizer, "manager", quiz.round.opens_at
+        )
+        self.organizer_id = organizer.id
         db.session.commit()
         self.statuses: Counter[int] = Counter()
         self.stale_token_refusals = 0  # a valid token refused as a CSRF failure: the fuzz would not get past it

@@ -64,8 +64,8 @@ def test_unit_admin_needs_a_unit(session, clock) -> None:
 
 
 def test_contest_slug_is_unique(session, clock) -> None:
-    make_contest(session, clock(), slug="a")
-    session.add(Contest(slug="a", title="again", created_at=clock()))
+    first = make_contest(session, clock(), slug="a")
+    session.add(Contest(slug="a", title="again", created_at=clock(), body_id=first.body_id))
     _expect_integrity_error(session)
 
 

@@ -10,8 +10,9 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 
-from contest.models import Attempt, AuditEntry, User
+from contest.models import Attempt, AuditEntry, Body, User
 from contest.services.people.accounts import create_user
+from tests.factories import add_member, first_body
 from tests.helpers import csrf_token, take_round
 
 
@@ -46,6 +47,8 @@ def people(app, session, clock, quiz):  # type: ignore[no-untyped-def]
             now=clock(),
         )
         user.role, user.managed_unit = role, managed
+        if role == "organizer":
+            add_member(session, first_body(session, clock()), user, "manager", clock())
     session.commit()
     return {"quiz": quiz, "unit_a": unit_a, "unit_b": unit_b}
 
@@ -184,6 +187,7 @@ def _protected_get_urls(app, session, round_id: int, method: str = "GET") -> lis
         "slug": "cds",
         "attempt_id": 1,
         "request_id": 1,
+        "body_id": session.scalar(select(Body.id)),
     }
     urls = []
     for rule in app.url_map.iter_rules():

@@ -11,16 +11,17 @@ from sqlalchemy import select
 from contest.models import AuditEntry, Round
 from contest.services.people.accounts import create_user
 from contest.services.shared.audit import changes, command_line_user
-from tests.factories import make_user
+from tests.factories import add_member, first_body, make_user
 from tests.helpers import DEMO_DATA, csrf_token
 
 ROUND_TIMES = ("--opens", "2026-10-10T08:00", "--closes", "2026-10-17T08:00")
 
 
 def _organizer_client(app, session, clock):  # type: ignore[no-untyped-def]
-    create_user(
+    user = create_user(
         session, name="Trần Thị Tổ Chức", phone="0900000001", password="mat-khau-123", role="organizer", now=clock()
     )
+    add_member(session, first_body(session, clock()), user, "manager", clock())
     session.commit()
     client = app.test_client()
     client.post("/login", data={"phone": "0900000001", "password": "mat-khau-123", "csrf_token": csrf_token(client)})
@@ -114,7 +115,13 @@ def test_filters_pages_and_the_export_follow_the_same_choice(app, session, clock
     assert "contest:thi-0<" in second and "contest:thi-104" not in second
     found = client.get("/admin/audit?q=THI-42").get_data(as_text=True)
     assert "1 mục" in found and "contest:thi-42" in found
-    by_person = client.get("/admin/audit?q=units").get_data(as_text=True)
+    # the unit tree is the platform's, not a body's: its import is in the platform administrator's log only
+    assert "units.csv" not in client.get("/admin/audit?q=units").get_data(as_text=True)
+    make_user(session, clock(), phone="0900000002", role="admin")
+    session.commit()
+    admin = app.test_client()
+    admin.post("/login", data={"phone": "0900000002", "password": "mat-khau-123", "csrf_token": csrf_token(admin)})
+    by_person = admin.get("/admin/audit?q=units").get_data(as_text=True)
     assert "units.csv" in by_person and "contest:thi" not in by_person
     sheet = load_workbook(io.BytesIO(client.get("/admin/audit.xlsx?q=thi-42").data)).active
     rows = list(sheet.iter_rows(min_row=2, values_only=True))

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from sqlalchemy import select
+
+from contest.models import Contest
 from contest.services.console.contests import create_contest
 from contest.services.console.rounds import create_round
 from contest.services.shared.audit import Actor
@@ -19,8 +22,15 @@ def _login(app, phone: str):  # type: ignore[no-untyped-def]
 def test_a_unit_administrators_round_picker_leaves_out_draft_contests(runner, app, session, clock) -> None:
     runner.invoke(args=["demo"])
     actor = Actor.command_line()
+    department = session.scalar(select(Contest.body_id).where(Contest.slug == "cds-2026"))
     secret = create_contest(
-        session, slug="bi-mat-2027", title="Cuộc thi BÍ MẬT 2027", now=clock(), actor=actor, status="draft"
+        session,
+        slug="bi-mat-2027",
+        title="Cuộc thi BÍ MẬT 2027",
+        now=clock(),
+        actor=actor,
+        status="draft",
+        body_id=department,
     )
     assert secret.status == "draft"
     create_round(
@@ -40,3 +50,6 @@ def test_a_unit_administrators_round_picker_leaves_out_draft_contests(runner, ap
     assert "Tuần 2" in unit_admin and "BÍ MẬT" not in unit_admin
     organizer = _login(app, "0900000001").get("/unit/?unit=HBX-SKHCN").get_data(as_text=True)
     assert "BÍ MẬT" in organizer
+    # the youth union's organizer sees the unit's page with the youth union's rounds only
+    youth = _login(app, "0900000005").get("/unit/?unit=HBX-SKHCN").get_data(as_text=True)
+    assert "Vòng 1" in youth and "Tuần 2" not in youth and "BÍ MẬT" not in youth

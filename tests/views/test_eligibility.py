@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from contest.models import Attempt, AuditEntry, JoinRequest, StaffListEntry, User
 from contest.services.people.accounts import create_user
+from tests.factories import add_member, first_body
 from tests.helpers import csrf_token
 
 
@@ -35,6 +36,8 @@ def staff(app, session, clock, quiz):  # type: ignore[no-untyped-def]
     ):
         user = create_user(session, name=f"Cán bộ {phone[-1]}", phone=phone, password="mat-khau-123", now=clock())
         user.role, user.managed_unit = role, managed
+        if role == "organizer":
+            add_member(session, first_body(session, clock()), user, "manager", clock())
     session.commit()
     return quiz
 

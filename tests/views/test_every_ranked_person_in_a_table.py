@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from contest.models import AuditEntry, RankingEntry, Round, User
+from contest.models import AuditEntry, Contest, RankingEntry, Round, User
 from contest.services.people.accounts import create_user
 from contest.services.people.units import find_unit
 from tests.helpers import csrf_token, right_options
@@ -150,6 +150,7 @@ def test_a_person_who_took_part_cannot_change_table_through_another_contests_sta
         title="Cuộc thi thứ hai",
         now=clock(),
         actor=actor,
+        body_id=session.scalar(select(Contest.body_id).where(Contest.slug == "cds-2026")),
         tables=({"A": "Bảng A", "B": "Bảng B"}, {"civil_servant": "A", "worker": "B"}),  # no table for citizens
     )
     round_ = create_round(

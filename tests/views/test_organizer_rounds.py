@@ -11,12 +11,16 @@ from sqlalchemy import select
 
 from contest.models import AuditEntry, RankingEntry, Round, User
 from contest.services.people.accounts import create_user
+from tests.factories import add_member, first_body
 from tests.helpers import csrf_token, participant_client, take_round
 
 
 @pytest.fixture
 def organizer_client(app, session, clock):  # type: ignore[no-untyped-def]
-    create_user(session, name="Ban Tổ chức", phone="0900000001", password="mat-khau-123", role="organizer", now=clock())
+    user = create_user(
+        session, name="Ban Tổ chức", phone="0900000001", password="mat-khau-123", role="organizer", now=clock()
+    )
+    add_member(session, first_body(session, clock()), user, "manager", clock())
     session.commit()
     client = app.test_client()
     client.post("/login", data={"phone": "0900000001", "password": "mat-khau-123", "csrf_token": csrf_token(client)})

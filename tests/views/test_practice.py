@@ -278,7 +278,8 @@ def test_organizers_are_warned_when_practice_shares_questions_with_a_round(runne
     assert "Practice shows" not in quiet and "trùng" not in quiet  # the demo's practice bank is a bank of its own
     # a copy of the rounds' sample file as the practice bank: saved, with a warning naming the bank and the count (the
     # demo shares the file between this week's bank and last week's, 60 questions each)
-    runner.invoke(args=["bank", "import", "contest/demo_data/sample_bank.csv", "--bank", "Bản sao để ôn"])
+    copy = ["contest/demo_data/sample_bank.csv", "--bank", "Bản sao để ôn", "--body", str(contest.body_id)]
+    runner.invoke(args=["bank", "import", *copy])
     data["practice_bank"] = "Bản sao để ôn"
     page = organizer.post("/admin/contests/cds-2026/edit", data=data, follow_redirects=True).get_data(as_text=True)
     assert "60 câu hỏi của ngân hàng thi thử cũng có trong ngân hàng “Ngân hàng mẫu chuyển đổi số”" in page

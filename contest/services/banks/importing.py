@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from contest.models import Option, Picture, Question, QuestionBank
 from contest.services.banks.pictures import store_pictures
+from contest.services.bodies.memberships import body_for_new
 from contest.services.shared.audit import Actor, record
 from contest.services.shared.problems import FileProblems, Problem
 from question_bank.images import DraftImage, PreparedImage
@@ -50,11 +51,14 @@ def import_questions(
     source: str = "",
     dry_run: bool = False,
     skip_unsupported: bool = False,
+    body_id: int | None = None,
 ) -> BankImportSummary:
     """Validate every question, then insert them all in the bank (created if new), or raise FileProblems.
 
     Unsupported question types (GIFT) are problems, unless skip_unsupported: then they are listed as
-    skipped and the rest imports. A real import is recorded in the audit log with `source`, the file's name."""
+    skipped and the rest imports. A real import is recorded in the audit log with `source`, the file's name.
+    `body_id`: the organizing body importing; a bank of that name owned by another body is refused as taken (its
+    owner is not told); a new bank belongs to it (the only body when None: services.bodies.memberships)."""
     label = result.line_label
 
     def as_problems(found: list[FileProblem]) -> list[Problem]:
@@ -70,6 +74,10 @@ def import_questions(
     if len(bank_name) > MAX_BANK_NAME:
         raise FileProblems([Problem(None, N_("the bank's name is longer than %(max)d characters", max=MAX_BANK_NAME))])
     bank = session.scalar(select(QuestionBank).where(QuestionBank.name == bank_name))
+    if bank is not None and body_id is not None and bank.body_id != body_id:
+        raise FileProblems(
+            [Problem(None, N_("the bank name %(name)s is already taken: choose another", name=bank_name))]
+        )
     problems = list(result.problems)
     if not skip_unsupported:
         problems += result.skipped
@@ -89,16 +97,22 @@ def import_questions(
     summary.bank_id = bank.id if bank else None
     if dry_run:
         return summary
+    if actor is None:
+        raise ValueError("an import needs its actor for the audit log")
     if bank is None:
-        bank = QuestionBank(name=bank_name, created_at=now)
+        bank = QuestionBank(name=bank_name, created_at=now, body_id=body_for_new(session, body_id, now).id)
         session.add(bank)
         session.flush()
         summary.bank_id = bank.id
-    insert_questions(session, bank, result.questions, now)
-    if actor is None:
-        raise ValueError("an import needs its actor for the audit log")
+    insert_questions(session, bank, result.questions, now, actor)
     record(
-        session, actor, "bank.import", f"bank:{bank.id}", after={"file": source, "questions": summary.imported}, now=now
+        session,
+        actor,
+        "bank.import",
+        f"bank:{bank.id}",
+        after={"file": source, "questions": summary.imported},
+        now=now,
+        body_id=bank.body_id,
     )
     return summary
 
@@ -109,8 +123,11 @@ def bump_revision(session: Session, bank: QuestionBank) -> None:
     session.expire(bank, ["revision"])
 
 
-def insert_questions(session: Session, bank: QuestionBank, questions: list[DraftQuestion], now: datetime) -> None:
-    """Two bulk statements whatever the number of questions (a bank can hold thousands)."""
+def insert_questions(
+    session: Session, bank: QuestionBank, questions: list[DraftQuestion], now: datetime, actor: Actor
+) -> None:
+    """Two bulk statements whatever the number of questions (a bank can hold thousands); each question records who
+    imported it (an account, or the command line's user), unchecked."""
     if not questions:
         return
     bump_revision(session, bank)
@@ -137,6 +154,8 @@ def insert_questions(session: Session, bank: QuestionBank, questions: list[Draft
                 "fingerprint": q.fingerprint(),
                 "created_at": now,
                 "updated_at": now,
+                "edited_by_id": actor.user.id if actor.user else None,
+                "edited_by_cli": actor.cli_user,
                 **picture(q.image),
             }
             for q in questions

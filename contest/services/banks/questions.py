@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -12,8 +13,10 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from contest.models import Option, Question, QuestionBank
-from contest.models.questions import DIFFICULTIES, MAX_OPTIONS
+from contest.models.questions import DIFFICULTIES, MAX_OPTIONS, REVIEW_STATES
 from contest.services.banks.importing import bump_revision
+from contest.services.banks.review import unmark
+from contest.services.bodies.access import within
 from contest.services.shared.audit import Actor, record
 from contest.services.shared.errors import InvalidInput, NotFound
 from contest.services.shared.paging import paginate
@@ -32,7 +35,8 @@ class BankSummary:
     total: int
 
 
-def list_banks(session: Session) -> list[BankSummary]:
+def list_banks(session: Session, bodies: Collection[int] | None = None) -> list[BankSummary]:
+    """The banks of these organizing bodies (all for None), with their question counts."""
     rows = session.execute(
         select(
             QuestionBank,
@@ -40,6 +44,7 @@ def list_banks(session: Session) -> list[BankSummary]:
             func.count(Question.id),
         )
         .outerjoin(Question, Question.bank_id == QuestionBank.id)
+        .where(within(QuestionBank.body_id, bodies))
         .group_by(QuestionBank.id)
         .order_by(QuestionBank.name)
     )
@@ -74,6 +79,8 @@ def search_questions(
         query = query.where(Question.difficulty == difficulty)
     if status in ("active", "inactive"):
         query = query.where(Question.active.is_(status == "active"))
+    elif status in REVIEW_STATES:
+        query = query.where(Question.review_state == status)
     query = query.options(
         selectinload(Question.options).selectinload(Option.picture), selectinload(Question.picture)
     ).order_by(Question.id)
@@ -178,7 +185,19 @@ def update_question(
     session.flush()
     bump_revision(session, question.bank)
     after = question_state(question)
-    record(session, actor, "question.edit", f"question:{question.id}", before=before, after=after, now=now)
+    question.edited_by_id, question.edited_by_cli = (actor.user.id if actor.user else None), actor.cli_user
+    if (before["text"], before["options"]) != (after["text"], after["options"]):
+        unmark(question)  # a changed key is checked again by a second person
+    record(
+        session,
+        actor,
+        "question.edit",
+        f"question:{question.id}",
+        before=before,
+        after=after,
+        now=now,
+        body_id=question.bank.body_id,
+    )
     return question
 
 
@@ -208,10 +227,24 @@ def set_question_active(session: Session, question: Question, active: bool, *, a
     question.updated_at = now
     session.flush()
     bump_revision(session, question.bank)
-    record(session, actor, "question.active", f"question:{question.id}", after={"active": active}, now=now)
+    record(
+        session,
+        actor,
+        "question.active",
+        f"question:{question.id}",
+        after={"active": active},
+        now=now,
+        body_id=question.bank.body_id,
+    )
 
 
-def banks_with_counts(session: Session) -> list[tuple[QuestionBank, list[str], dict[tuple[str, str], int]]]:
-    """Every bank with its topics and its active questions by topic and difficulty, for the round form's table."""
-    banks = session.scalars(select(QuestionBank).order_by(QuestionBank.name)).all()
+def banks_with_counts(
+    session: Session, body_id: int | None = None
+) -> list[tuple[QuestionBank, list[str], dict[tuple[str, str], int]]]:
+    """The banks of the body (every bank for None) with their topics and their active questions by topic and
+    difficulty, for the round form's table."""
+    query = select(QuestionBank).order_by(QuestionBank.name)
+    if body_id is not None:
+        query = query.where(QuestionBank.body_id == body_id)
+    banks = session.scalars(query).all()
     return [(bank, *bank_counts(session, bank)) for bank in banks]

@@ -14,6 +14,7 @@ from contest.models import BankUpload, User
 from contest.services.banks.importing import BankImportSummary, import_questions
 from contest.services.banks.pictures import store_pictures
 from contest.services.banks.readings import dump_reading, load_reading
+from contest.services.bodies.memberships import body_for_new
 from contest.services.shared.audit import Actor, record
 from contest.services.shared.errors import InvalidInput, NotFound
 from contest.services.shared.problems import FileProblems, Problem
@@ -27,6 +28,7 @@ def stage_upload(
     session: Session,
     *,
     user: User,
+    body_id: int,
     bank_name: str,
     filename: str,
     data: bytes,
@@ -34,7 +36,8 @@ def stage_upload(
     skip_unsupported: bool,
     now: datetime,
 ) -> BankUpload:
-    """Keep the file until the organizer confirms; uploads older than a day are dropped."""
+    """Keep the file until the organizer confirms; uploads older than a day are dropped. `body_id`: the body the
+    questions are for (0: the platform's first, made now)."""
     if not bank_name.strip():
         raise InvalidInput(_("Enter the name of the bank."), {"bank_name": _("Enter the name of the bank.")})
     if not data:
@@ -47,6 +50,7 @@ def stage_upload(
         store_pictures(session, images, now)
     upload = BankUpload(
         user_id=user.id,
+        body_id=body_for_new(session, body_id or None, now).id,
         bank_name=bank_name.strip(),
         filename=filename[-255:],
         data=data,
@@ -95,6 +99,7 @@ def preview_upload(session: Session, upload: BankUpload, now: datetime) -> Uploa
             now=now,
             dry_run=True,
             skip_unsupported=upload.skip_unsupported,
+            body_id=upload.body_id,
         )
     except FileProblems as error:
         preview.problems = error.problems
@@ -112,6 +117,7 @@ def confirm_upload(session: Session, upload: BankUpload, *, actor: Actor, now: d
         actor=actor,
         source=upload.filename,
         skip_unsupported=upload.skip_unsupported,
+        body_id=upload.body_id,
     )
     session.delete(upload)
     return summary
@@ -125,5 +131,5 @@ def upload_reading(upload: BankUpload) -> ReadResult:
 
 
 def discard_upload(session: Session, upload: BankUpload, *, actor: Actor, now: datetime) -> None:
-    record(session, actor, "bank.upload_discarded", f"upload:{upload.id}", now=now)
+    record(session, actor, "bank.upload_discarded", f"upload:{upload.id}", now=now, body_id=upload.body_id)
     session.delete(upload)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
@@ -19,6 +20,8 @@ from contest.models.contests import (
     UNIT_RANKING_MODES,
     ContestStatus,
 )
+from contest.services.bodies.access import within
+from contest.services.bodies.memberships import body_for_new
 from contest.services.people.units import find_unit
 from contest.services.quiz.practice import check_practice_bank, mark_practice
 from contest.services.ranking.rules import LINK_LABELS
@@ -47,8 +50,11 @@ def create_contest(
     eligibility: str | None = None,
     tables: tuple[dict[str, str], dict[str, str]] | None = None,
     practice_bank: str | None = None,
+    body_id: int | None = None,
+    require_review: bool = False,
 ) -> Contest:
-    """A new contest; everything is checked before anything is stored (InvalidInput names the field)."""
+    """A new contest of an organizing body (the only one when None); everything is checked before anything is
+    stored (InvalidInput names the field). A body with a heading gives the documents' heading lines."""
     slug = slug.strip()
     if not SLUG.fullmatch(slug):
         raise InvalidInput(_("The slug must be 2-64 lower-case letters, digits or hyphens."), {"slug": slug})
@@ -56,7 +62,12 @@ def create_contest(
         raise InvalidInput(_("A contest with the slug %(slug)s already exists.", slug=slug), {"slug": slug})
     if status not in CONTEST_STATUSES:
         raise InvalidInput(_("Unknown contest status."), {"status": status})
-    contest = Contest(slug=slug, status=status, created_at=now, eligibility="anyone")
+    body = body_for_new(session, body_id, now)
+    contest = Contest(
+        slug=slug, status=status, created_at=now, eligibility="anyone", body_id=body.id, require_review=require_review
+    )
+    if body.heading:
+        contest.parent_body, contest.issuer = body.heading, body.name
     _set_contest_fields(session, contest, title=title, scope_code=scope_code, rules=rules)
     _set_eligibility(contest, eligibility)
     _set_ranking_and_names(contest, chain=chain, unit_ranking=unit_ranking, names=names)
@@ -97,8 +108,10 @@ def _set_practice_bank(session: Session, contest: Contest, name: str | None, now
     if not name.strip():
         contest.practice_bank = None
         return
-    bank = session.scalar(select(QuestionBank).where(QuestionBank.name == name.strip()))
-    if bank is None:
+    bank = session.scalar(
+        select(QuestionBank).where(QuestionBank.name == name.strip(), QuestionBank.body_id == contest.body_id)
+    )
+    if bank is None:  # another body's bank is not named: it does not exist here
         message = _("No question bank is called “%(name)s”.", name=name.strip())
         raise InvalidInput(message, {"practice_bank": message})
     check_practice_bank(session, bank)
@@ -118,6 +131,7 @@ def contest_settings(contest: Contest) -> dict[str, Any]:
         "eligibility": contest.eligibility,
         "tables": contest.tables,
         "practice_bank": contest.practice_bank.name if contest.practice_bank else None,
+        "require_review": contest.require_review,
     }
 
 
@@ -134,6 +148,7 @@ def update_contest(
     eligibility: str | None = None,
     tables: tuple[dict[str, str], dict[str, str]] | None = None,
     practice_bank: str | None = None,
+    require_review: bool | None = None,
     actor: Actor,
     now: datetime,
 ) -> None:
@@ -146,6 +161,8 @@ def update_contest(
     if tables is not None:
         contest.tables = validate_tables(*tables)
     _set_practice_bank(session, contest, practice_bank, now)
+    if require_review is not None:
+        contest.require_review = require_review
     session.flush()
     after = contest_settings(contest)
     record(session, actor, "contest.edit", f"contest:{contest.slug}", before=before, after=after, now=now)
@@ -162,10 +179,13 @@ def configure_contest(
     names: str | None = None,
     eligibility: str | None = None,
     practice_bank: str | None = None,
+    require_review: bool | None = None,
 ) -> Contest:
-    """Only the ranking, the names, who may take part and the practice bank (`contest configure`); what is not
-    given stays as it is."""
+    """Only the ranking, the names, who may take part, the practice bank and whether rounds draw only checked
+    questions (`contest configure`); what is not given stays as it is."""
     before = contest_settings(contest)
+    if require_review is not None:
+        contest.require_review = require_review
     _set_ranking_and_names(contest, chain=chain, unit_ranking=unit_ranking, names=names)
     _set_eligibility(contest, eligibility)
     _set_practice_bank(session, contest, practice_bank, now)
@@ -224,9 +244,15 @@ def find_contest(session: Session, slug: str) -> Contest:
     return contest
 
 
-def contests_with_rounds(session: Session) -> list[Contest]:
+def contests_with_rounds(session: Session, bodies: Collection[int] | None = None) -> list[Contest]:
+    """The contests of these organizing bodies (all for None), newest first."""
     return list(
-        session.scalars(select(Contest).options(selectinload(Contest.rounds)).order_by(Contest.created_at.desc()))
+        session.scalars(
+            select(Contest)
+            .where(within(Contest.body_id, bodies))
+            .options(selectinload(Contest.rounds))
+            .order_by(Contest.created_at.desc())
+        )
     )
 
 

@@ -3,15 +3,17 @@ integrity flags waiting for a look, uploads waiting for a decision, rounds to cl
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import distinct, func, select
+from sqlalchemy import distinct, func, select, true
 from sqlalchemy.orm import Session, selectinload
 
 from contest import clock
-from contest.models import Attempt, BankUpload, Round
+from contest.models import Attempt, BankUpload, Contest, Round
 from contest.services.banks.uploads import UPLOAD_LIFETIME
+from contest.services.bodies.access import within
 from contest.services.quiz.integrity import flags
 from contest.services.shared.cache import cached
 
@@ -51,14 +53,26 @@ def _flagged(session: Session, round_: Round) -> int:
     return int(cached(f"morning:flags:{round_.id}", FLAG_COUNT_TTL_S, count))
 
 
-def morning_view(session: Session, now: datetime) -> MorningView:
-    rounds = session.scalars(select(Round).options(selectinload(Round.contest)).order_by(Round.opens_at)).all()
+def morning_view(
+    session: Session, now: datetime, contest_bodies: Collection[int] | None, bank_bodies: Collection[int] | None
+) -> MorningView:
+    """The rounds and attempts of contests of `contest_bodies`, the uploads of `bank_bodies` (all for None)."""
+    rounds = session.scalars(
+        select(Round)
+        .join(Round.contest)
+        .where(within(Contest.body_id, contest_bodies))
+        .options(selectinload(Round.contest))
+        .order_by(Round.opens_at)
+    ).all()
     local = clock.to_vietnam(now)
     midnight = now - timedelta(hours=local.hour, minutes=local.minute, seconds=local.second)
+    theirs = Attempt.round_id.in_([round_.id for round_ in rounds]) if contest_bodies is not None else true()
     participants_today, attempts_today = session.execute(
-        select(func.count(distinct(Attempt.user_id)), func.count(Attempt.id)).where(Attempt.started_at >= midnight)
+        select(func.count(distinct(Attempt.user_id)), func.count(Attempt.id)).where(
+            Attempt.started_at >= midnight, theirs
+        )
     ).one()
-    in_progress = session.scalar(select(func.count(Attempt.id)).where(Attempt.status == "in_progress")) or 0
+    in_progress = session.scalar(select(func.count(Attempt.id)).where(Attempt.status == "in_progress", theirs)) or 0
     open_rounds = []
     for round_ in (r for r in rounds if r.state(now) == "open"):
         participants, running = session.execute(
@@ -69,7 +83,12 @@ def morning_view(session: Session, now: datetime) -> MorningView:
         ).one()
         open_rounds.append(OpenRound(round_, participants, running, _flagged(session, round_)))
     uploads = (
-        session.scalar(select(func.count(BankUpload.id)).where(BankUpload.created_at >= now - UPLOAD_LIFETIME)) or 0
+        session.scalar(
+            select(func.count(BankUpload.id)).where(
+                BankUpload.created_at >= now - UPLOAD_LIFETIME, within(BankUpload.body_id, bank_bodies)
+            )
+        )
+        or 0
     )
     return MorningView(
         open_rounds=open_rounds,

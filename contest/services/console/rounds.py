@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import distinct, func, select
+from sqlalchemy import distinct, func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from contest import clock
@@ -21,7 +22,7 @@ from contest.numbers import whole_number
 from contest.services.console.contests import VISIBLE_STATUSES
 from contest.services.quiz.pool import load_pool
 from contest.services.quiz.practice import check_round_bank
-from contest.services.quiz.round_pool import rounds_revealing_before, unrevealed_pool
+from contest.services.quiz.round_pool import checked_pool, rounds_revealing_before, unrevealed_pool
 from contest.services.shared.audit import Actor, record
 from contest.services.shared.errors import DomainError, InvalidInput, NotFound
 from question_bank.difficulty import VIETNAMESE_NAMES, parse_difficulty
@@ -86,14 +87,17 @@ def parse_draw_spec(text: str) -> list[DrawPart]:
     return parts
 
 
-def _pick_bank(session: Session, bank_name: str | None) -> QuestionBank:
+def _pick_bank(session: Session, bank_name: str | None, body_id: int) -> QuestionBank:
+    """A bank of the contest's organizing body (another body's bank is not named: it does not exist here)."""
     if bank_name:
-        bank = session.scalar(select(QuestionBank).where(QuestionBank.name == bank_name))
+        bank = session.scalar(
+            select(QuestionBank).where(QuestionBank.name == bank_name, QuestionBank.body_id == body_id)
+        )
         if bank is None:
             message = _("No question bank is named %(name)s.", name=bank_name)
             raise InvalidInput(message, {"bank": message})
         return bank
-    banks = list(session.scalars(select(QuestionBank).limit(2)))
+    banks = list(session.scalars(select(QuestionBank).where(QuestionBank.body_id == body_id).limit(2)))
     if len(banks) != 1:
         message = _("Choose the question bank of the round (--bank).")
         raise InvalidInput(message, {"bank": message})
@@ -105,7 +109,15 @@ def create_round(session: Session, *, contest: Contest, actor: Actor, now: datet
     round_ = Round(contest=contest, **round_fields(session, contest=contest, now=now, **settings))
     session.add(round_)
     session.flush()
-    record(session, actor, "round.create", f"round:{round_.id}", after=round_settings(round_), now=now)
+    record(
+        session,
+        actor,
+        "round.create",
+        f"round:{round_.id}",
+        after=round_settings(round_),
+        now=now,
+        body_id=contest.body_id,
+    )
     return round_
 
 
@@ -118,7 +130,16 @@ def update_round(session: Session, round_: Round, *, actor: Actor, now: datetime
         setattr(round_, key, value)
     session.flush()
     after = round_settings(round_)
-    record(session, actor, "round.edit", f"round:{round_.id}", before=before, after=after, now=now)
+    record(
+        session,
+        actor,
+        "round.edit",
+        f"round:{round_.id}",
+        before=before,
+        after=after,
+        now=now,
+        body_id=round_.contest.body_id,
+    )
 
 
 def find_round(session: Session, round_id: int) -> Round:
@@ -230,7 +251,7 @@ def round_fields(
     if problems:
         raise InvalidInput(" ".join(problems.values()), problems)
 
-    bank = _pick_bank(session, bank_name)
+    bank = _pick_bank(session, bank_name, contest.body_id)
     check_round_bank(session, bank)
     if isinstance(draw, list):  # picked in the form's table of the bank's counts
         parts = draw
@@ -272,6 +293,8 @@ def round_fields(
                 part=label,
             )
         raise InvalidInput(message, {"draw": message}) from error
+    if contest.require_review:
+        _check_reviewed(session, bank, parts, moment, editing, reuse_revealed)
     return {
         "name": name.strip(),
         "opens_at": opens_at,
@@ -287,6 +310,33 @@ def round_fields(
         "require_all_answered": require_all_answered,
         "reuse_revealed": reuse_revealed,
     }
+
+
+def _check_reviewed(
+    session: Session,
+    bank: QuestionBank,
+    parts: list[DrawPart],
+    moment: datetime,
+    editing: Round | None,
+    reuse_revealed: bool,
+) -> None:
+    """A contest that requires review draws only checked questions: refuse a draw they cannot meet, saying how
+    many checked questions there are for the part that falls short."""
+    pool = checked_pool(session, bank, moment, excluding=editing.id if editing else None, reuse_revealed=reuse_revealed)
+    try:
+        pool.check(parts)
+    except NotEnoughQuestions as error:
+        part = error.part
+        label = f"{part.topic or '*'}:{part.difficulty or '*'}" + (f":{KIND_NAMES[part.kind]}" if part.kind else "")
+        message = _(
+            "The contest draws only questions checked by a second person: the bank %(bank)s has %(have)d checked "
+            "questions for %(part)s, fewer than the %(count)d asked. Have more questions checked, or draw fewer.",
+            bank=bank.name,
+            have=error.available,
+            count=part.count,
+            part=label,
+        )
+        raise InvalidInput(message, {"draw": message}) from error
 
 
 def draw_warnings(session: Session, round_: Round, now: datetime) -> list[str]:
@@ -364,12 +414,19 @@ def draw_picks(round_: Round) -> dict[str, str]:
     return picks
 
 
-def rounds_newest_first(session: Session, *, with_drafts: bool = False) -> list[Round]:
-    """Rounds newest first; a draft contest's only for its organizers (`with_drafts`): a unit administrator's pickers
-    never name a contest that is not public yet."""
-    statement = select(Round).order_by(Round.opens_at.desc())
-    if not with_drafts:
-        statement = statement.join(Round.contest).where(Contest.status.in_(VISIBLE_STATUSES))
+def rounds_newest_first(
+    session: Session, *, draft_bodies: Collection[int] | None = (), bodies: Collection[int] | None = None
+) -> list[Round]:
+    """Rounds newest first, of the contests of `bodies` (None: every body); a draft contest's only for the members
+    of its body (`draft_bodies`, None: every body): a unit administrator's pickers never name a contest that is not
+    public yet, and a body's staff see their own body's rounds."""
+    statement = select(Round).join(Round.contest).order_by(Round.opens_at.desc())
+    if bodies is not None:
+        statement = statement.where(Contest.body_id.in_(sorted(bodies)))
+    if draft_bodies is not None:
+        statement = statement.where(
+            or_(Contest.status.in_(VISIBLE_STATUSES), Contest.body_id.in_(sorted(draft_bodies)))
+        )
     return list(session.scalars(statement))
 
 

@@ -7,11 +7,11 @@ from datetime import date, datetime
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session, selectinload
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from contest.models import Attempt, Certificate, RankingEntry, Unit, User
+from contest.models import Attempt, Certificate, Membership, RankingEntry, Unit, User
 from contest.models.users import ROLES, new_session_token
 from contest.services.people import events
 from contest.services.people.person_key import person_key
@@ -169,6 +169,8 @@ def set_role(
                 _("Choose the unit this administrator manages."), {"managed_unit": managed_unit_code or ""}
             )
     before = {"role": target.role, "managed_unit": target.managed_unit.code if target.managed_unit else None}
+    if role not in ("organizer", "admin"):  # staff comes from a body's membership: no role left in any body
+        session.execute(delete(Membership).where(Membership.user_id == target.id))
     target.role = role
     target.managed_unit = unit
     target.session_token = new_session_token()

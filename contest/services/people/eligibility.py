@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -17,6 +18,7 @@ from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session, joinedload
 
 from contest.models import Contest, JoinRequest, StaffListEntry, Unit, User
+from contest.services.bodies.access import Right, access_of, within
 from contest.services.people.person_key import earlier_accounts
 from contest.services.people.phones import normalise_phone
 from contest.services.people.unit_members import roster_columns
@@ -138,20 +140,26 @@ def request_to_join(session: Session, user: User, contest: Contest, *, now: date
     return request
 
 
-def _can_decide(viewer: User, participant: User) -> bool:
+def _can_decide(session: Session, viewer: User, request: JoinRequest) -> bool:
+    """The staff of the contest's body who run it, or the administrator of a unit above the participant."""
+    participant = request.user
     if viewer.is_organizer:
-        return True
+        return access_of(session, viewer).can(Right.CONTEST_EDIT, request.contest.body_id)
     managed = viewer.managed_unit if viewer.role == "unit_admin" else None
     return managed is not None and participant.unit is not None and managed.id in _lineage(participant.unit)
 
 
-def requests_to_decide(session: Session, unit: Unit) -> list[JoinRequest]:
-    """The requests of the unit's subtree: waiting first, then the latest decided ones."""
+def requests_to_decide(
+    session: Session, unit: Unit, contest_bodies: Collection[int] | None = None
+) -> list[JoinRequest]:
+    """The requests of the unit's subtree (for contests of `contest_bodies`; all for None): waiting first, then the
+    latest decided ones."""
     statement = (
         select(JoinRequest)
         .join(User, User.id == JoinRequest.user_id)
         .join(Unit, Unit.id == User.unit_id)
-        .where(in_subtree(unit))
+        .join(Contest, Contest.id == JoinRequest.contest_id)
+        .where(in_subtree(unit), within(Contest.body_id, contest_bodies))
         .options(joinedload(JoinRequest.user).joinedload(User.unit), joinedload(JoinRequest.contest))
         .order_by((JoinRequest.status != "pending"), JoinRequest.requested_at.desc())
         .limit(500)
@@ -162,7 +170,7 @@ def requests_to_decide(session: Session, unit: Unit) -> list[JoinRequest]:
 def decide(session: Session, request_id: int, *, approve: bool, actor: Actor, now: datetime) -> JoinRequest:
     """Approve or refuse a request (a decision can be changed); only the participant's unit admin or above."""
     request = session.get(JoinRequest, request_id)
-    if request is None or actor.user is None or not _can_decide(actor.user, request.user):
+    if request is None or actor.user is None or not _can_decide(session, actor.user, request):
         raise NotFound(_("This request does not exist."))
     before = {"status": request.status}
     request.status = "approved" if approve else "refused"

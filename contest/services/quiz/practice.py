@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from contest.models import Contest, PracticeAnswer, Question, QuestionBank, Round
 from contest.numbers import whole_number
+from contest.services.bodies.access import within
 from contest.services.quiz.pool import QuestionContent, bank_content
 from contest.services.shared.errors import InvalidInput, NotFound
 from question_bank.draw import DrawPart, draw_questions, shuffle_options
@@ -194,10 +195,12 @@ def check_round_bank(session: Session, bank: QuestionBank) -> None:
         raise InvalidInput(message, {"bank": message})
 
 
-def practice_bank_choices(session: Session) -> list[str]:
-    """The names of the banks a contest may practise on: those no round draws from."""
+def practice_bank_choices(session: Session, bodies: Collection[int] | None = None) -> list[str]:
+    """The names of the banks (of these bodies; all for None) a contest may practise on: those no round draws from."""
     used = banks_used_by_rounds(session)
-    banks = session.scalars(select(QuestionBank).order_by(QuestionBank.name))
+    banks = session.scalars(
+        select(QuestionBank).where(within(QuestionBank.body_id, bodies)).order_by(QuestionBank.name)
+    )
     return [bank.name for bank in banks if bank.id not in used]
 
 

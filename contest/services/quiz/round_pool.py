@@ -6,7 +6,8 @@ the key right after each attempt from that attempt's end. Revealed questions are
 their attempts, never marked by an event (rounds close by time). A round draws from the bank's unrevealed
 questions, fixed at its first draw and stored, so that every attempt of the round draws from the same pool and a
 round closing meanwhile cannot empty an open one; an organizer who wants to reuse revealed questions says so (the
-round's `reuse_revealed`).
+round's `reuse_revealed`). A round of a contest that requires review draws only questions a second person checked
+(services.banks.review), by the same rule: fixed at its first draw.
 """
 
 from __future__ import annotations
@@ -86,15 +87,21 @@ class Availability:
         return sum(self.total.values()) - sum(self.unrevealed.values())
 
 
-def availability(session: Session, bank: QuestionBank, at: datetime) -> Availability:
+def availability(session: Session, bank: QuestionBank, at: datetime, *, checked_only: bool = False) -> Availability:
+    """`unrevealed`: what a new round may draw; with `checked_only` (a contest requiring review), of the checked
+    questions only."""
     revealed = revealed_ids(session, bank.id, at)
     rows = session.execute(
-        select(Question.id, Question.topic, Question.difficulty).where(
+        select(Question.id, Question.topic, Question.difficulty, Question.review_state).where(
             Question.bank_id == bank.id, Question.active.is_(True)
         )
     ).all()
-    total = Counter((topic, difficulty) for _id, topic, difficulty in rows)
-    unrevealed = Counter((topic, difficulty) for question_id, topic, difficulty in rows if question_id not in revealed)
+    total = Counter((topic, difficulty) for _id, topic, difficulty, _state in rows)
+    unrevealed = Counter(
+        (topic, difficulty)
+        for question_id, topic, difficulty, state in rows
+        if question_id not in revealed and (state == "checked" or not checked_only)
+    )
     return Availability(total, unrevealed)
 
 
@@ -105,6 +112,25 @@ def unrevealed_pool(
     content = bank_content(session, bank)
     revealed = revealed_ids(session, bank.id, at, excluding=excluding)
     return _pool_of(content, set(content.questions) - revealed)
+
+
+def checked_ids(session: Session, bank_id: int) -> set[int]:
+    """The bank's questions whose key a second person checked."""
+    return set(
+        session.scalars(select(Question.id).where(Question.bank_id == bank_id, Question.review_state == "checked"))
+    )
+
+
+def checked_pool(
+    session: Session, bank: QuestionBank, at: datetime, *, excluding: int | None = None, reuse_revealed: bool = False
+) -> QuestionPool:
+    """What a round of a contest requiring review would draw: the checked questions in use (unrevealed, unless
+    the round reuses revealed ones)."""
+    content = bank_content(session, bank)
+    allowed = set(content.questions) & checked_ids(session, bank.id)
+    if not reuse_revealed:
+        allowed -= revealed_ids(session, bank.id, at, excluding=excluding)
+    return _pool_of(content, allowed)
 
 
 def _pool_of(content: BankContent, allowed: set[int]) -> QuestionPool:
@@ -148,7 +174,8 @@ def _cache() -> _RoundPools:
 
 def fix_pool(session: Session, round_: Round, now: datetime) -> None:
     """Store the round's pool at its first draw: the bank's active questions, less the revealed ones unless the
-    round reuses them. Two first draws at once: one fixes it, the other waits for it (the row's lock) and uses it."""
+    round reuses them, and only the checked ones when the contest requires review. Two first draws at once: one
+    fixes it, the other waits for it (the row's lock) and uses it."""
     if round_.pool_fixed_at is not None or round_.bank is None:
         return
     won = cast(
@@ -164,6 +191,8 @@ def fix_pool(session: Session, round_: Round, now: datetime) -> None:
     allowed = set(content.questions)
     if not round_.reuse_revealed:
         allowed -= revealed_ids(session, round_.bank.id, now, excluding=round_.id)
+    if round_.contest.require_review:
+        allowed &= checked_ids(session, round_.bank.id)
     if allowed:
         session.execute(
             insert(RoundPoolQuestion),

@@ -32,6 +32,7 @@ from contest.extensions import redis_client
 from contest.models import Certificate, CertificateDrawing, CertificateFile, Contest, RankingEntry, Round, Unit, User
 from contest.models.base import UTCDateTime
 from contest.public_address import absolute
+from contest.services.bodies.access import Right, access_of
 from contest.services.quiz.receipts import keyed_code, normalise_code, receipt_keys
 from contest.services.ranking.prizes import PRIZE_NAMES_VI
 from contest.services.ranking.tables import table_names
@@ -250,10 +251,13 @@ def in_force(session: Session, round_: Round, *, under_unit: Unit | None = None)
     return list(session.scalars(query))
 
 
-def may_download(viewer: User, certificate: Certificate) -> bool:
-    """The owner, the organizers, and the administrator of a unit the owner belongs to (its whole subtree)."""
-    if viewer.id == certificate.user_id or viewer.is_organizer:
+def may_download(session: Session, viewer: User, certificate: Certificate) -> bool:
+    """The owner, the staff of the contest's body, and the administrator of a unit the owner belongs to (its whole
+    subtree)."""
+    if viewer.id == certificate.user_id:
         return True
+    if viewer.is_organizer:
+        return access_of(session, viewer).can(Right.CONTESTS, certificate.round.contest.body_id)
     managed, unit = viewer.managed_unit if viewer.role == "unit_admin" else None, certificate.user.unit
     return managed is not None and unit is not None and unit.path.startswith(managed.path)
 

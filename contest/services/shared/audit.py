@@ -14,11 +14,11 @@ from typing import Any, BinaryIO, TypeVar
 
 from flask_babel import gettext as _
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from contest import clock
-from contest.models import AuditEntry, User
+from contest.models import Attempt, AuditEntry, BankUpload, Body, Contest, Question, QuestionBank, Round, User
 from contest.services.shared.paging import closing_when_left, paginate
 from question_bank.workbooks import StreamedSheet, streamed_workbook
 
@@ -54,10 +54,14 @@ def record(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
     now: datetime,
+    body_id: int | None = None,
 ) -> None:
-    """Add the entry to the session: it is committed, or rolled back, with the action itself."""
+    """Add the entry to the session: it is committed, or rolled back, with the action itself. `body_id`: the
+    organizing body whose contest or bank it concerns (its managers read it), found from the target when not given."""
     if actor.user is None and actor.cli_user is None:
         raise ValueError("an audit entry needs an account or the command line's user")
+    if body_id is None:
+        body_id = _body_of_target(session, target)
     session.add(
         AuditEntry(
             at=now,
@@ -65,11 +69,31 @@ def record(
             actor_name=actor.user.name[:MAX_ACTOR_NAME] if actor.user else None,
             cli_user=actor.cli_user[:MAX_CLI_USER] if actor.cli_user else None,
             action=action,
+            body_id=body_id,
             target=target[:MAX_TARGET],  # a file's name can be long
             before=before,
             after=after,
         )
     )
+
+
+def _body_of_target(session: Session, target: str) -> int | None:
+    """The organizing body owning what an entry's target names ("contest:slug", "round:12", "bank:3", ...)."""
+    kind, _sep, key = target.partition(":")
+    if kind == "contest":
+        return session.scalar(select(Contest.body_id).where(Contest.slug == key))
+    if not key.isdecimal():
+        return None
+    number = int(key)
+    statements: dict[str, Select[Any]] = {
+        "round": select(Contest.body_id).join(Round).where(Round.id == number),
+        "attempt": select(Contest.body_id).join(Round).join(Attempt).where(Attempt.id == number),
+        "bank": select(QuestionBank.body_id).where(QuestionBank.id == number),
+        "question": select(QuestionBank.body_id).join(Question).where(Question.id == number),
+        "upload": select(BankUpload.body_id).where(BankUpload.id == number),
+        "body": select(Body.id).where(Body.id == number),
+    }
+    return session.scalar(statements[kind]) if kind in statements else None
 
 
 def command_line_user() -> str:
@@ -120,9 +144,16 @@ def who(entry: AuditEntry) -> str:
 class AuditFilter:
     action: str = ""  # one action code, or every action
     text: str = ""  # part of the target (round:12), of a person's name or phone, or of the command line's user
+    # the entries of these organizing bodies only, and the viewer's own entries about no body (a password reset);
+    # None: every entry (the platform administrator)
+    bodies: frozenset[int] | None = None
+    viewer_id: int | None = None
 
     def apply(self, statement: Select[_Selected]) -> Select[_Selected]:
         statement = statement.outerjoin(User, User.id == AuditEntry.user_id)
+        if self.bodies is not None:
+            own = and_(AuditEntry.body_id.is_(None), AuditEntry.user_id == self.viewer_id)
+            statement = statement.where(or_(AuditEntry.body_id.in_(sorted(self.bodies)), own))
         if self.action:
             statement = statement.where(AuditEntry.action == self.action)
         text = self.text.strip()
@@ -159,7 +190,8 @@ def write_xlsx(
 ) -> int:
     """The filtered log with every field, as an .xlsx file; the download itself is recorded."""
     where = where or AuditFilter()
-    record(session, actor, "audit.export", after={"action": where.action, "text": where.text}, now=now)
+    only = next(iter(where.bodies)) if where.bodies is not None and len(where.bodies) == 1 else None
+    record(session, actor, "audit.export", after={"action": where.action, "text": where.text}, now=now, body_id=only)
     with streamed_workbook(target) as workbook:
         sheet = StreamedSheet(workbook, "Nhật ký", [20, 28, 14, 24, 20, 50, 50], freeze="A2")
         sheet.header(
