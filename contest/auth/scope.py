@@ -84,5 +84,25 @@ def staff_required(right: Right) -> Callable[[F], F]:
     return decorator
 
 
+def unit_area_required(staff_right: Right) -> Callable[[F], F]:
+    """A route of the unit area (/unit/): unit administrators reach it for their unit; a body's staff (and the
+    platform administrator) need `staff_right` in some body, as the organizer area would ask (403 otherwise)."""
+
+    def decorator(view: F) -> F:
+        @functools.wraps(view)
+        @login_required
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            if current_user.role != "unit_admin" and not (
+                current_user.is_organizer and current_access().can_anywhere(staff_right)
+            ):
+                abort(403)
+            return view(*args, **kwargs)
+
+        wrapper.required_right = staff_right  # type: ignore[attr-defined]  # read by the scope sweep test
+        return cast(F, wrapper)
+
+    return decorator
+
+
 def can(right: Right, body_id: int | None) -> bool:
     return current_access().can(right, body_id)

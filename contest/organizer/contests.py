@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 
 from contest import clock
 from contest.auth.permissions import current_actor
-from contest.auth.scope import current_access, staff_required
+from contest.auth.scope import can, current_access, staff_required
 from contest.extensions import db
 from contest.form_problems import problems, show_problems
 from contest.models import Contest
@@ -45,6 +45,19 @@ def _render(form: ContestForm, contest: Contest | None = None) -> ResponseReturn
     ), (400 if problems(form) else 200)
 
 
+def _practice_refused(form: ContestForm, body_id: int | None, current: str) -> bool:
+    """Practice shows a bank's key to anyone: choosing the bank is for those who may read the body's banks (its
+    managers and authors), not for an operator alone."""
+    chosen = (form.practice_bank.data or "").strip()
+    if form.practice_bank.raw_data is None or chosen == current or body_id is None or can(Right.BANKS, body_id):
+        return False
+    form.practice_bank.errors = [
+        *form.practice_bank.errors,
+        _("Only the body's managers and question authors choose the practice bank: it shows its right answers."),
+    ]
+    return True
+
+
 def _warn_if_practice_shares(contest: Contest) -> None:
     """Practice shows its right answers: say so when a round's bank holds some of the same questions."""
     if contest.practice_bank is not None:
@@ -59,7 +72,7 @@ def contest_new() -> ResponseReturnValue:
     form.body.set_bodies(body_choices(db.session(), current_access(), Right.CONTEST_EDIT))
     if not form.is_submitted():
         form.fill_chain(DEFAULT_RANKING_CHAIN)
-    elif form.validate():
+    elif form.validate() and not _practice_refused(form, form.body.data or None, ""):
         settings = form.settings()
         try:
             contest = contests.create_contest(
@@ -100,7 +113,9 @@ def contest_edit(slug: str) -> ResponseReturnValue:
     del form.body  # a contest stays in its body
     if not form.is_submitted():
         form.fill(contests.contest_settings(contest))
-    elif form.validate():
+    elif form.validate() and not _practice_refused(
+        form, contest.body_id, contest.practice_bank.name if contest.practice_bank else ""
+    ):
         try:
             contests.update_contest(db.session(), contest, actor=current_actor(), now=clock.now(), **form.settings())
         except InvalidInput as error:

@@ -10,9 +10,9 @@ from flask_login import current_user
 
 from contest import clock
 from contest.auth.forms import ProfileForm
-from contest.auth.permissions import current_actor, roles_required
+from contest.auth.permissions import current_actor
 from contest.auth.resets import reset_and_show
-from contest.auth.scope import current_access
+from contest.auth.scope import current_access, unit_area_required
 from contest.downloads import still_drawing, xlsx_download, zip_download
 from contest.extensions import db
 from contest.form_problems import problems, show_problems
@@ -55,7 +55,7 @@ def _rounds() -> tuple[list[Round], Round | None]:
 
 
 @bp.get("/")
-@roles_required("unit_admin", "organizer", "admin")
+@unit_area_required(Right.STAFF)
 def overview() -> ResponseReturnValue:
     return _overview(RosterForm())
 
@@ -83,7 +83,7 @@ def _overview(form: RosterForm) -> str:
 
 
 @bp.get("/certificates.zip")
-@roles_required("unit_admin", "organizer", "admin")
+@unit_area_required(Right.CONTESTS)
 def certificates_zip() -> ResponseReturnValue:
     """Every certificate in force of the unit's people (its whole subtree) for one published round, as one zip."""
     unit, (_rounds_list, round_) = _scope(), _rounds()
@@ -99,7 +99,7 @@ def certificates_zip() -> ResponseReturnValue:
 
 
 @bp.get("/members.xlsx")
-@roles_required("unit_admin", "organizer", "admin")
+@unit_area_required(Right.STAFF)
 def members_xlsx() -> ResponseReturnValue:
     unit, (_rounds_list, round_) = _scope(), _rounds()
     response = xlsx_download(
@@ -113,7 +113,7 @@ def members_xlsx() -> ResponseReturnValue:
 
 
 @bp.post("/roster")
-@roles_required("unit_admin", "organizer", "admin")
+@unit_area_required(Right.UNITS)
 def roster() -> ResponseReturnValue:
     unit, (_rounds_list, round_) = _scope(), _rounds()
     form = RosterForm()
@@ -143,7 +143,7 @@ def roster() -> ResponseReturnValue:
 
 
 @bp.get("/requests")
-@roles_required("unit_admin", "organizer", "admin")
+@unit_area_required(Right.CONTEST_EDIT)
 def join_requests() -> ResponseReturnValue:
     unit = _scope()
     return render_template(
@@ -157,7 +157,7 @@ def join_requests() -> ResponseReturnValue:
 
 
 @bp.post("/requests/<int:request_id>")
-@roles_required("unit_admin", "organizer", "admin")
+@unit_area_required(Right.CONTEST_EDIT)
 def decide_request(request_id: int) -> ResponseReturnValue:
     form, decision = DecisionForm(), request.form.get("decision")
     if not form.validate_on_submit() or decision not in ("approve", "refuse"):
@@ -176,14 +176,14 @@ def decide_request(request_id: int) -> ResponseReturnValue:
 
 
 @bp.post("/users/<int:user_id>/reset")
-@roles_required("unit_admin", "organizer", "admin")
+@unit_area_required(Right.PEOPLE)
 def reset(user_id: int) -> ResponseReturnValue:
     reset_and_show(user_id)
     return redirect(url_for("unit_admin.overview", unit=request.args.get("unit")))
 
 
 @bp.route("/people/<int:user_id>/details", methods=["GET", "POST"])
-@roles_required("unit_admin", "organizer", "admin")
+@unit_area_required(Right.PEOPLE)
 def person_details(user_id: int) -> ResponseReturnValue:
     """A unit administrator corrects a person's name and category before their first attempt (audited)."""
     person = accounts.find_account(db.session(), user_id)

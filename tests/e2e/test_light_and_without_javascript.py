@@ -64,7 +64,7 @@ def test_a_quiz_with_pictures_stays_under_150_kb(server, browser, tmp_path) -> N
                 archive.write(path, path.relative_to(folder).as_posix())
     flask = [sys.executable, "-m", "flask", "--app", "wsgi"]
     imported = subprocess.run(
-        [*flask, "bank", "import", str(bundle), "--bank", "Câu hỏi có ảnh"],
+        [*flask, "bank", "import", str(bundle), "--bank", "Câu hỏi có ảnh", "--body", "1"],
         cwd=ROOT,
         env=SERVER_ENV,
         capture_output=True,
@@ -74,7 +74,11 @@ def test_a_quiz_with_pictures_stays_under_150_kb(server, browser, tmp_path) -> N
     now = datetime.now(UTC)
     opens, closes = (now - timedelta(minutes=1)).isoformat(), (now + timedelta(hours=1)).isoformat()
     # a contest of its own: the demo contest's boards stay on the demo's rounds
-    subprocess.run([*flask, "contest", "create", "--slug", "e2e-co-anh", "--title", "Có ảnh"], cwd=ROOT, env=SERVER_ENV)
+    subprocess.run(
+        [*flask, "contest", "create", "--slug", "e2e-co-anh", "--title", "Có ảnh", "--body", "1"],
+        cwd=ROOT,
+        env=SERVER_ENV,
+    )
     created = subprocess.run(
         [*flask, "round", "create", "--contest", "e2e-co-anh", "--name", "Có ảnh", "--opens", opens, "--closes", closes,
          "--questions", "3", "--minutes", "10", "--bank", "Câu hỏi có ảnh",

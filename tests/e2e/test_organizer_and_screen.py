@@ -64,7 +64,13 @@ def test_organizer_uploads_fixes_and_creates_a_round(server, phone, tmp_path) ->
     page.click("text=Nhập 120 câu hỏi")
     assert "Đã nhập 120 câu hỏi" in page.content()
 
+    # the province's contest draws only questions a second person checked: the new bank has none yet
     page.goto(server + "/admin/contests/cds-2026/rounds/new")
+    assert "chỉ rút câu hỏi đã được người thứ hai thẩm định" in page.inner_text("main")
+    page.select_option("#bank", "Tự luyện")
+    assert page.locator(".draw-bank:visible .have").first.inner_text() == "/ 0"
+    # the department's staff contest does not require it: the round is made there
+    page.goto(server + "/admin/contests/cds-can-bo-skhcn-2026/rounds/new")
     page.fill("#name", "Tuần luyện tập")
     page.fill("#opens", "2026-01-01T08:00")
     page.fill("#closes", "2030-01-01T08:00")

@@ -13,7 +13,8 @@ def _round(name: str, closes_in: timedelta, minutes: int, contest: str = "cds-20
     now = datetime.now(UTC)
     if contest != "cds-2026":  # a contest of its own keeps the demo contest's boards on the demo's rounds
         subprocess.run(
-            [sys.executable, "-m", "flask", "--app", "wsgi", "contest", "create", "--slug", contest, "--title", name],
+            [sys.executable, "-m", "flask", "--app", "wsgi", "contest", "create", "--slug", contest, "--title", name,
+             "--body", "1"],
             cwd=ROOT, env=SERVER_ENV, capture_output=True, text=True,
         )  # fmt: skip
     created = subprocess.run(

@@ -52,7 +52,7 @@ def _right_choices(phone: str) -> dict[int, list[int]]:
 
 def test_a_full_scorer_in_a_two_table_contest_gets_her_place_and_prize_in_her_table(server, phone) -> None:
     now = datetime.now(UTC)
-    _flask("contest", "create", "--slug", "hai-bang", "--title", "Thi hai bảng")
+    _flask("contest", "create", "--slug", "hai-bang", "--title", "Thi hai bảng", "--body", "1")  # the department
     with _database() as connection:  # the tables, the heading and signer, as the organizer sets them on the forms
         connection.execute(
             "UPDATE contests SET tables = ?, parent_body = 'UBND tỉnh', issuer = 'Ban Tổ chức', place = 'Hòa Bình', "

@@ -259,3 +259,37 @@ def test_the_platform_administrator_sees_every_body_and_creates_one(app: Flask, 
     session.refresh(newcomer)
     assert newcomer.role == "organizer"
     assert theirs.body.id != body.id
+
+
+def test_every_unit_area_route_names_the_right_a_bodys_staff_need(app: Flask) -> None:
+    rules = [rule for rule in app.url_map.iter_rules() if rule.endpoint.startswith("unit_admin.")]
+    assert rules and all(getattr(app.view_functions[r.endpoint], "required_right", None) for r in rules)
+
+
+def test_staff_without_the_right_cannot_reset_rename_or_list_in_the_unit_area(
+    app: Flask, session, clock, bodies
+) -> None:  # type: ignore[no-untyped-def]
+    """The unit area asks a body's staff for the right the organizer area would: a viewer of one body cannot reset a
+    participant's password, correct their details or replace a unit's staff list (which every body's contests
+    read); nobody but the platform administrator resets a unit administrator's."""
+    _theirs, mine, unit = bodies
+    person = make_user(session, clock(), unit=unit)
+    unit_admin = make_user(session, clock())
+    unit_admin.role, unit_admin.managed_unit = "unit_admin", unit
+    viewer = make_user(session, clock())
+    add_member(session, mine.body, viewer, "viewer", clock())
+    session.commit()
+    client = _login(app, viewer)
+    token = csrf_token(client)
+    assert client.post(f"/unit/users/{person.id}/reset", data={"csrf_token": token}).status_code == 403
+    assert client.get(f"/unit/people/{person.id}/details").status_code == 403
+    roster = client.post(f"/unit/roster?unit={unit.code}", data={"csrf_token": token, "keep": "y"})
+    assert roster.status_code == 403
+    assert client.get(f"/unit/?unit={unit.code}").status_code == 200  # looking is every member's
+    manager = _login(app, mine.manager)
+    token = csrf_token(manager)
+    assert manager.post(f"/unit/users/{person.id}/reset", data={"csrf_token": token}).status_code == 302
+    assert manager.post(f"/admin/users/{unit_admin.id}/reset", data={"csrf_token": token}).status_code in (403, 404)
+    old_hash = session.get(User, unit_admin.id).password_hash
+    session.expire_all()
+    assert session.get(User, unit_admin.id).password_hash == old_hash

@@ -118,12 +118,13 @@ def test_an_edit_of_the_key_returns_the_question_to_not_checked(app, session, cl
     assert client.post(f"/admin/questions/{question.id}/edit", data=form).status_code == 302
     session.expire_all()
     assert session.get(Question, question.id).review_state == "checked"
-    assert session.get(Question, question.id).edited_by_id == author.id
+    assert session.get(Question, question.id).edited_by_id is None  # not the key's author for a topic
     form.update(answer="B", csrf_token=csrf_token(client))  # the key changes
     assert client.post(f"/admin/questions/{question.id}/edit", data=form).status_code == 302
     session.expire_all()
     edited = session.get(Question, question.id)
     assert edited.review_state == "unchecked" and edited.reviewed_by_id is None
+    assert edited.edited_by_id == author.id  # who changed the key may not check it
 
 
 def test_a_contest_that_requires_review_draws_only_checked_questions(quiz, runner, session) -> None:
@@ -155,3 +156,84 @@ def test_a_contest_that_requires_review_draws_only_checked_questions(quiz, runne
         session.scalars(select(RoundPoolQuestion.question_id).where(RoundPoolQuestion.round_id == quiz.round.id))
     )
     assert drawn and drawn <= checked and pool == checked
+
+
+def test_a_topic_edited_by_someone_else_leaves_the_keys_author_unable_to_check_it(app, session, clock) -> None:
+    """Who wrote the key is who imported or last changed the text, options or answer: another author changing only
+    the topic does not let the key's author check it."""
+    writer, other = make_user(session, clock(), role="organizer"), make_user(session, clock())
+    add_member(session, first_body(session, clock()), other, "author", clock())
+    bank = make_bank(session, clock(), questions=1)
+    question = session.scalar(select(Question).where(Question.bank_id == bank.id))
+    question.edited_by_id = writer.id  # as the import records it
+    session.commit()
+    editor = _login(app, other)
+    form = {
+        "text": question.text,
+        "option_a": "Phương án 0",
+        "option_b": "Phương án 1",
+        "option_c": "Phương án 2",
+        "option_d": "Phương án 3",
+        "answer": "A",
+        "topic": "Chủ đề khác",
+        "difficulty": question.difficulty,
+        "explanation": "",
+        "csrf_token": csrf_token(editor),
+    }
+    assert editor.post(f"/admin/questions/{question.id}/edit", data=form).status_code == 302
+    session.expire_all()
+    assert session.get(Question, question.id).edited_by_id == writer.id
+    _review(_login(app, writer), question.id, "checked")
+    session.expire_all()
+    assert session.get(Question, question.id).review_state == "unchecked"
+
+
+def test_a_question_disputed_after_the_first_draw_is_drawn_no_more(quiz, session, clock) -> None:
+    contest = quiz.round.contest
+    contest.require_review = True
+    for question in session.scalars(select(Question).where(Question.bank_id == quiz.round.bank_id)):
+        question.review_state = "checked"
+    session.commit()
+    first = quiz.start().get_json()  # fixes the pool: every question of the bank
+    drawn = set(session.scalars(select(AttemptItem.question_id).where(AttemptItem.attempt_id == first["attempt_id"])))
+    reviewer = make_user(session, clock())
+    add_member(session, first_body(session, clock()), reviewer, "reviewer", clock())
+    session.commit()
+    client = _login(quiz.client.application, reviewer)
+    for question_id in sorted(drawn)[:5]:
+        assert _review(client, question_id, "disputed", "Đáp án chưa đúng.").status_code == 302
+    disputed = set(sorted(drawn)[:5])
+    later = [make_user(session, clock(), unit=quiz.unit) for _ in range(3)]
+    session.commit()
+    for person in later:
+        player = quiz.client.application.test_client()
+        player.post(
+            "/api/session",
+            json={"phone": person.phone, "password": "mat-khau-123"},
+            headers={"X-CSRFToken": csrf_token(player)},
+        )
+        body = player.post(f"/api/rounds/{quiz.round.id}/attempts", headers={"X-CSRFToken": csrf_token(player)})
+        items = select(AttemptItem.question_id).where(AttemptItem.attempt_id == body.get_json()["attempt_id"])
+        assert not set(session.scalars(items)) & disputed
+
+
+def test_an_operator_cannot_make_a_bank_the_practice_bank(app, session, clock) -> None:
+    """Practice shows the key to anyone: choosing its bank is for those who may read the body's banks."""
+    make_bank(session, clock(), name="Ôn tập")
+    operator = make_user(session, clock())
+    add_member(session, first_body(session, clock()), operator, "operator", clock())
+    session.commit()
+    client = _login(app, operator)
+    form = {
+        "title": "Cuộc thi mới",
+        "slug": "cuoc-thi-moi",
+        "names": "masked",
+        "practice_bank": "Ôn tập",
+        "status": "draft",
+        "csrf_token": csrf_token(client),
+    }
+    refused = client.post("/admin/contests/new", data=form)
+    assert refused.status_code == 400
+    assert "Chỉ người quản lý và người soạn đề của cơ quan mới chọn ngân hàng thi thử" in refused.get_data(as_text=True)
+    form.update(practice_bank="", csrf_token=csrf_token(client))
+    assert client.post("/admin/contests/new", data=form).status_code == 302

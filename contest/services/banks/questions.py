@@ -185,9 +185,11 @@ def update_question(
     session.flush()
     bump_revision(session, question.bank)
     after = question_state(question)
-    question.edited_by_id, question.edited_by_cli = (actor.user.id if actor.user else None), actor.cli_user
     if (before["text"], before["options"]) != (after["text"], after["options"]):
-        unmark(question)  # a changed key is checked again by a second person
+        # a changed key is checked again, by someone other than who changed it (a topic alone changes no key: the
+        # person who wrote the key stays its author, and still may not check it)
+        question.edited_by_id, question.edited_by_cli = (actor.user.id if actor.user else None), actor.cli_user
+        unmark(question)
     record(
         session,
         actor,

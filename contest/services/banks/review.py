@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from contest.models import Question, QuestionBank, User
+from contest.services.banks.importing import bump_revision
 from contest.services.shared.audit import Actor, record
 from contest.services.shared.errors import Forbidden, InvalidInput
 
@@ -56,6 +57,7 @@ def review_question(
     before = {"review": question.review_state}
     _mark(question, verdict, reviewer, now, comment if verdict == "disputed" else "")
     session.flush()
+    bump_revision(session, question.bank)  # the draw pools of contests that require review follow it
     record(
         session,
         Actor.account(reviewer),
@@ -80,6 +82,7 @@ def resolve_dispute(session: Session, question: Question, *, note: str, actor: A
     before = {"review": "disputed", "comment": question.review_comment}
     unmark(question)
     session.flush()
+    bump_revision(session, question.bank)
     record(
         session,
         actor,

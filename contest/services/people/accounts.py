@@ -128,11 +128,13 @@ def change_password(user: User, *, current: str, new: str) -> None:
 
 
 def can_manage(actor: User, target: User) -> bool:
-    """Organizers and admins manage every participant; a unit administrator those of their subtree."""
+    """The platform administrator manages every account; a body's staff every participant (the routes ask for the
+    right to help people in their body); a unit administrator the participants of their subtree. A unit
+    administrator, shared by every body, is managed by the platform administrator only."""
     if actor.role == "admin":
         return True
     if actor.role == "organizer":
-        return target.role in ("participant", "unit_admin")
+        return target.role == "participant"
     if actor.role == "unit_admin" and actor.managed_unit is not None:
         return (
             target.role == "participant"

@@ -163,7 +163,7 @@ def rounds_revealing_before(session: Session, bank: QuestionBank, opens_at: date
 
 class _RoundPools:
     def __init__(self) -> None:
-        self.entries: LRUCache[tuple[int, int, str], QuestionPool] = LRUCache(maxsize=CACHED_ROUNDS)
+        self.entries: LRUCache[tuple[int, int, str, bool], QuestionPool] = LRUCache(maxsize=CACHED_ROUNDS)
         self.lock = threading.Lock()
 
 
@@ -203,17 +203,21 @@ def fix_pool(session: Session, round_: Round, now: datetime) -> None:
 
 def round_draw_pool(session: Session, round_: Round, content: BankContent, now: datetime) -> QuestionPool:
     """What this round's attempts draw from: its fixed pool, less questions deactivated since (the bank's
-    revision), read once per round and revision in each process."""
+    revision) and, in a contest that requires review, less those no longer checked; read once per round and
+    revision in each process."""
     fix_pool(session, round_, now)
     # the moment the pool was fixed is part of the key: a first draw rolled back leaves nothing behind that a later
     # one (with other settings) would read
-    key = (round_.id, content.revision, round_.pool_fixed_at.isoformat() if round_.pool_fixed_at else "")
+    fixed = round_.pool_fixed_at.isoformat() if round_.pool_fixed_at else ""
+    key = (round_.id, content.revision, fixed, round_.contest.require_review)  # the contest is loaded by the start
     cache = _cache()
     with cache.lock:
         cached = cache.entries.get(key)
     if cached is not None:
         return cached
     allowed = set(session.scalars(select(RoundPoolQuestion.question_id).where(RoundPoolQuestion.round_id == round_.id)))
+    if round_.contest.require_review:  # a question disputed or edited since the pool was fixed is drawn no more
+        allowed &= checked_ids(session, round_.bank_id or 0)
     pool = _pool_of(content, allowed)
     with cache.lock:
         cache.entries[key] = pool
