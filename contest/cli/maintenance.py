@@ -48,42 +48,21 @@ def demo_command(in_production: bool) -> None:
         click.echo(_("demo data: %(created)s", created=", ".join(report.created)))
     else:
         click.echo(_("demo data: already loaded, nothing changed"))
-    password = demo_service.ORGANIZER_PASSWORD
-    click.echo(
-        _(
-            "organizer login: phone %(phone)s, password %(password)s",
-            phone=demo_service.ORGANIZER_PHONE,
-            password=password,
-        )
+    logins = (
+        (_("organizer login: phone %(phone)s, password %(password)s"), demo_service.ORGANIZER_PHONE),
+        (_("participant login: phone %(phone)s, password %(password)s"), demo_service.PARTICIPANT_PHONE),
+        (_("unit administrator login: phone %(phone)s, password %(password)s"), demo_service.UNIT_ADMIN_PHONE),
+        (
+            _("key reviewer (thẩm định) of the department: phone %(phone)s, password %(password)s"),
+            demo_service.REVIEWER_PHONE,
+        ),
+        (
+            _("organizer of the youth union (sees only its contest): phone %(phone)s, password %(password)s"),
+            demo_service.YOUTH_ORGANIZER_PHONE,
+        ),
     )
-    click.echo(
-        _(
-            "participant login: phone %(phone)s, password %(password)s",
-            phone=demo_service.PARTICIPANT_PHONE,
-            password=password,
-        )
-    )
-    click.echo(
-        _(
-            "unit administrator login: phone %(phone)s, password %(password)s",
-            phone=demo_service.UNIT_ADMIN_PHONE,
-            password=password,
-        )
-    )
-    click.echo(
-        _(
-            "key reviewer (thẩm định) of the department: phone %(phone)s, password %(password)s",
-            phone=demo_service.REVIEWER_PHONE,
-            password=password,
-        )
-    )
-    click.echo(
-        _(
-            "organizer of the youth union (sees only its contest): phone %(phone)s, password %(password)s",
-            phone=demo_service.YOUTH_ORGANIZER_PHONE,
-            password=password,
-        )
-    )
+    for line, phone in logins:
+        click.echo(line % {"phone": phone, "password": demo_service.ORGANIZER_PASSWORD})
 
 
 @attempts_cli.command("finalize")

@@ -15,7 +15,7 @@ from contest.auth.redirects import safe_next
 from contest.auth.scope import can, current_access, staff_required
 from contest.downloads import xlsx_download
 from contest.extensions import db
-from contest.form_problems import show_problems
+from contest.form_problems import problems, show_problems
 from contest.ids import int_arg
 from contest.models.questions import DIFFICULTIES
 from contest.organizer import bp
@@ -26,6 +26,7 @@ from contest.services.bodies.access import Right
 from contest.services.bodies.memberships import bodies_of_person, body_choices
 from contest.services.console import morning
 from contest.services.shared.errors import InvalidInput
+from contest.services.shared.paging import list_page
 from contest.services.shared.problems import FileProblems, translated
 from question_bank.export import has_pictures, write_bank_xlsx, write_bank_zip
 from question_bank.gift_export import GiftExportError, write_gift
@@ -92,9 +93,14 @@ def upload_preview(upload_id: int) -> ResponseReturnValue:
     upload = uploads.get_upload(db.session(), current_user, upload_id)
     preview = uploads.preview_upload(db.session(), upload, clock.now())
     db.session.rollback()  # the dry run wrote nothing; make sure of it
-    return render_template("organizer/upload_preview.html", preview=preview, letters=LETTERS), (
+    # every row, a page at a time, with its pictures (stored at the upload when the file has no problem)
+    rows = list_page(preview.questions, page=int_arg("page", 1, low=1), per_page=PREVIEW_ROWS)
+    return render_template("organizer/upload_preview.html", preview=preview, rows=rows, letters=LETTERS), (
         200 if preview.ok else 422
     )
+
+
+PREVIEW_ROWS = 20
 
 
 @bp.post("/uploads/<int:upload_id>/confirm")
@@ -201,6 +207,7 @@ def question_edit(question_id: int) -> ResponseReturnValue:
         form.picture_alt.data = question.picture_alt
         for option in question.options:
             form.option_fields()[option.position].data = as_typed(option.text)
+            form.option_picture_fields()[option.position][1].data = option.picture_alt
     elif form.validate_on_submit():
         try:
             questions.update_question(
@@ -212,7 +219,9 @@ def question_edit(question_id: int) -> ResponseReturnValue:
                 topic=form.topic.data or "",
                 difficulty=form.difficulty.data or "",
                 explanation=form.explanation.data or "",
-                picture_alt=(form.picture_alt.data or "") if question.picture is not None else None,
+                picture_alt=form.picture_alt.data if form.picture_alt.raw_data is not None else None,
+                new_pictures=form.new_pictures(),
+                option_alts=form.option_alts(),
                 actor=current_actor(),
                 now=clock.now(),
             )
@@ -224,7 +233,9 @@ def question_edit(question_id: int) -> ResponseReturnValue:
             flash(_("Question %(id)d was saved.", id=question.id), "success")
             return redirect(url_for("organizer.bank_detail", bank_id=question.bank_id))
     status = 400 if request.method == "POST" else 200
-    return render_template("organizer/question_edit.html", form=form, question=question), status
+    return render_template(
+        "organizer/question_edit.html", form=form, question=question, problems=problems(form)
+    ), status
 
 
 @bp.post("/questions/<int:question_id>/active")

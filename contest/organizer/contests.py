@@ -86,7 +86,7 @@ def contest_new() -> ResponseReturnValue:
             )
         except InvalidInput as error:
             db.session.rollback()
-            show_problems(form, error, "slug", FIELD_ALIASES)
+            show_problems(form, error, "slug", FIELD_ALIASES, per_field=True)
         else:
             db.session.commit()
             if contest.status == "draft":
@@ -120,7 +120,7 @@ def contest_edit(slug: str) -> ResponseReturnValue:
             contests.update_contest(db.session(), contest, actor=current_actor(), now=clock.now(), **form.settings())
         except InvalidInput as error:
             db.session.rollback()
-            show_problems(form, error, "title", FIELD_ALIASES)
+            show_problems(form, error, "title", FIELD_ALIASES, per_field=True)
         else:
             db.session.commit()
             flash(_("The contest %(title)s was saved.", title=contest.title), "success")

@@ -29,6 +29,7 @@ from question_bank.draw import DrawPart
 from question_bank.model import LETTERS
 from question_bank.tables import TABLE_SUFFIXES
 
+PICTURE_SUFFIXES = ("png", "jpg", "jpeg", "gif", "webp")
 FILE_FORMATS = [
     SelectChoice("auto", _l("Recognise from the file name")),
     SelectChoice("xlsx", "Excel (.xlsx)"),
@@ -110,8 +111,47 @@ class QuestionForm(FlaskForm):
         render_kw={"rows": 2},
     )
 
+    picture_file = FileField(
+        _l("A new picture for the question (PNG, JPEG, GIF or WebP)"),
+        validators=[FileAllowed(list(PICTURE_SUFFIXES), _l("Use a PNG, JPEG, GIF or WebP picture."))],
+    )
+
     def option_fields(self) -> list[Field]:
         return [getattr(self, f"option_{letter.lower()}") for letter in LETTERS]
+
+    def option_picture_fields(self) -> list[tuple[Field, Field]]:
+        """Each option's new picture and its picture's description."""
+        return [
+            (getattr(self, f"picture_file_{letter.lower()}"), getattr(self, f"picture_alt_{letter.lower()}"))
+            for letter in LETTERS
+        ]
+
+    def new_pictures(self) -> dict[str, bytes]:
+        """The pictures chosen to replace or add: "" for the question's, the letter for an option's."""
+        chosen = {"": self.picture_file.data}
+        chosen |= {letter: getattr(self, f"picture_file_{letter.lower()}").data for letter in LETTERS}
+        return {key: file.read() for key, file in chosen.items() if file and getattr(file, "filename", "")}
+
+    def option_alts(self) -> dict[str, str]:
+        """The options' picture descriptions posted (one not posted is kept as it is)."""
+        posted = {letter: getattr(self, f"picture_alt_{letter.lower()}") for letter in LETTERS}
+        return {letter: field.data or "" for letter, field in posted.items() if field.raw_data is not None}
+
+
+for _letter in LETTERS:  # an option's picture: a new one, and its description
+    setattr(
+        QuestionForm,
+        f"picture_file_{_letter.lower()}",
+        FileField(
+            _l("A new picture for option %(letter)s", letter=_letter),
+            validators=[FileAllowed(list(PICTURE_SUFFIXES), _l("Use a PNG, JPEG, GIF or WebP picture."))],
+        ),
+    )
+    setattr(
+        QuestionForm,
+        f"picture_alt_{_letter.lower()}",
+        StringField(_l("Description of the picture of option %(letter)s", letter=_letter)),
+    )
 
 
 def _chain_choices() -> list[SelectChoice]:

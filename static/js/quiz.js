@@ -229,7 +229,11 @@
   });
   form.addEventListener("submit", function (event) {
     event.preventDefault();
-    if (window.confirm(msg.confirm)) finish();
+    // an empty prediction is asked about: it breaks ties, and it cannot be given after the submission
+    var predictionInput = document.getElementById("prediction");
+    var noPrediction = predictionInput && predictionInput.value.trim() === "";
+    if (window.confirm(noPrediction ? msg.confirmNoPrediction : msg.confirm)) finish();
+    else if (noPrediction) predictionInput.focus();
   });
   document.getElementById("previous").addEventListener("click", function () { show(current - 1); });
   document.getElementById("next").addEventListener("click", function () { show(current + 1); });

@@ -36,6 +36,17 @@ def test_register_take_the_quiz_offline_and_back_then_the_board(server, phone) -
     assert "flagged" in page.get_attribute("#palette li:nth-child(2) button", "class")
     page.click("#review")
     assert "3, 4, 5" in page.inner_text("#unanswered-note")
+    # an empty prediction is asked about before anything is sent; saying no leads back to it
+    asked: list[str] = []
+
+    def decline(dialog) -> None:  # type: ignore[no-untyped-def]
+        asked.append(dialog.message)
+        dialog.dismiss()
+
+    page.once("dialog", decline)
+    page.click("#submit-button")
+    page.wait_for_function("document.activeElement && document.activeElement.id === 'prediction'")
+    assert asked and asked[0].startswith("Gửi bài mà không dự đoán?") and "/take" in page.url
     page.fill("#prediction", "12")
     page.once("dialog", lambda dialog: dialog.accept())
     page.click("#submit-button")

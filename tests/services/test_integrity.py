@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 from datetime import timedelta
 
+from flask_babel import force_locale
 from sqlalchemy import select
 
 from contest.models import Attempt, AttemptItem, Round
@@ -107,6 +108,10 @@ def test_copied_wrong_answers_on_the_questions_two_attempts_share_are_flagged_wi
     assert first.user.name in detail[second.id] and second.user.name in detail[first.id]
     assert "12 identical wrong answers on the 12 questions both got wrong, of 14 shared" in detail[first.id]
     assert "14 identical answers in all" in detail[first.id]
+    with force_locale("vi"):  # as organizers read it: what was compared first, then what matched
+        vietnamese = next(flag.detail for flag in flags(session, round_) if flag.attempt_id == first.id)
+    assert "trong 14 câu hỏi chung, cả hai cùng làm sai 12 câu và chọn cùng một phương án sai ở 12 câu" in vietnamese
+    assert "Tổng cộng 14 câu trả lời giống nhau." in vietnamese
 
 
 def test_integrity_page(session, clock, client, auth) -> None:

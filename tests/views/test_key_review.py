@@ -19,6 +19,13 @@ def _login(app: Flask, user: User) -> FlaskClient:
     return client
 
 
+def _edit(client: FlaskClient, question: Question, *, topic: str, answer: str = "A"):  # type: ignore[no-untyped-def]
+    """The question edit form as an author posts it: the four options of the factories' questions."""
+    form = {f"option_{letter}": f"Phương án {index}" for index, letter in enumerate("abcd")}
+    form |= {"text": question.text, "answer": answer, "topic": topic, "difficulty": question.difficulty}
+    return client.post(f"/admin/questions/{question.id}/edit", data={**form, "csrf_token": csrf_token(client)})
+
+
 def _review(client: FlaskClient, question_id: int, verdict: str, comment: str = ""):  # type: ignore[no-untyped-def]
     data = {"verdict": verdict, "comment": comment, "csrf_token": csrf_token(client)}
     return client.post(f"/admin/questions/{question_id}/review", data=data)
@@ -103,24 +110,11 @@ def test_an_edit_of_the_key_returns_the_question_to_not_checked(app, session, cl
     session.commit()
     client = _login(app, author)
     question = session.scalar(select(Question).where(Question.bank_id == bank.id).order_by(Question.id).limit(1))
-    form = {
-        "text": question.text,
-        "option_a": "Phương án 0",
-        "option_b": "Phương án 1",
-        "option_c": "Phương án 2",
-        "option_d": "Phương án 3",
-        "answer": "A",
-        "topic": "Chủ đề mới",  # the topic is not the key: still checked
-        "difficulty": question.difficulty,
-        "explanation": "",
-        "csrf_token": csrf_token(client),
-    }
-    assert client.post(f"/admin/questions/{question.id}/edit", data=form).status_code == 302
+    assert _edit(client, question, topic="Chủ đề mới").status_code == 302  # the topic is not the key
     session.expire_all()
     assert session.get(Question, question.id).review_state == "checked"
     assert session.get(Question, question.id).edited_by_id is None  # not the key's author for a topic
-    form.update(answer="B", csrf_token=csrf_token(client))  # the key changes
-    assert client.post(f"/admin/questions/{question.id}/edit", data=form).status_code == 302
+    assert _edit(client, question, topic="Chủ đề mới", answer="B").status_code == 302  # the key changes
     session.expire_all()
     edited = session.get(Question, question.id)
     assert edited.review_state == "unchecked" and edited.reviewed_by_id is None
@@ -167,20 +161,7 @@ def test_a_topic_edited_by_someone_else_leaves_the_keys_author_unable_to_check_i
     question = session.scalar(select(Question).where(Question.bank_id == bank.id))
     question.edited_by_id = writer.id  # as the import records it
     session.commit()
-    editor = _login(app, other)
-    form = {
-        "text": question.text,
-        "option_a": "Phương án 0",
-        "option_b": "Phương án 1",
-        "option_c": "Phương án 2",
-        "option_d": "Phương án 3",
-        "answer": "A",
-        "topic": "Chủ đề khác",
-        "difficulty": question.difficulty,
-        "explanation": "",
-        "csrf_token": csrf_token(editor),
-    }
-    assert editor.post(f"/admin/questions/{question.id}/edit", data=form).status_code == 302
+    assert _edit(_login(app, other), question, topic="Chủ đề khác").status_code == 302
     session.expire_all()
     assert session.get(Question, question.id).edited_by_id == writer.id
     _review(_login(app, writer), question.id, "checked")

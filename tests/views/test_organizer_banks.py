@@ -56,6 +56,10 @@ def test_upload_report_and_confirm_the_sample_bank(client, session, organizer) -
     assert preview.status_code == 200
     assert "120 câu hỏi sẵn sàng để nhập." in page
     assert "Kinh tế số" in page and "Nhập 120 câu hỏi" in page
+    # every row can be checked before importing, 20 a page
+    assert "Câu 1-20 trong 120" in page and "Trang 1 / 6" in page
+    last = client.get(response.headers["Location"] + "?page=6").get_data(as_text=True)
+    assert "Câu 101-120 trong 120" in last and "dòng 121" in last.lower()
     assert _count(session) == 0
     confirm_url = response.headers["Location"] + "/confirm"
     confirmed = client.post(confirm_url, data={"csrf_token": csrf_token(client)})
@@ -79,6 +83,7 @@ def test_a_broken_file_is_reported_by_row_and_imports_nothing(client, session, o
     assert "Có 2 lỗi" in page
     assert "<td>dòng 3</td><td>cột &#34;Câu hỏi&#34;: thiếu nội dung câu hỏi</td>" in page
     assert "cần ít nhất 2 phương án, mới có 1" in page
+    assert 'href="/admin/banks#upload-title">Tải lên tệp đã sửa</a>' in page  # straight back to the upload form
     english = client.get(response.headers["Location"] + "?lang=en").get_data(as_text=True)
     assert "<td>row 3</td><td>column &#34;Câu hỏi&#34;: the question text is missing</td>" in english
     assert "at least 2 options are needed, there are 1" in english

@@ -108,6 +108,22 @@ def test_a_bad_new_contest_is_refused_in_vietnamese(app, session, clock, runner)
     )
     assert bad_contest.status_code == 400 and "Mã cuộc thi (slug)" in bad_contest.get_data(as_text=True)
     assert session.scalar(select(Contest.id)) is None
+    # every problem at once, each beside its own field, and what was typed is kept
+    several = client.post(
+        "/admin/contests/new",
+        data={
+            "title": "Cuộc thi mới",
+            "slug": "Có Dấu",
+            "scope": "KHONG-CO",
+            "practice_bank": "Không có ngân hàng này",
+            "csrf_token": csrf_token(client),
+        },
+    ).get_data(as_text=True)
+    summary = several.split('class="error-summary"')[1].split("</ul>")[0] if 'class="error-summary"' in several else ""
+    assert '<a href="#slug">' in summary and '<a href="#scope">' in summary and '<a href="#practice_bank">' in summary
+    assert 'value="Cuộc thi mới"' in several and 'value="KHONG-CO"' in several
+    slug_error = several.split('id="slug-error"')[1].split("</p>")[0]
+    assert "chữ thường" in slug_error and "KHONG-CO" not in slug_error  # its own message, not the others'
 
 
 ROUND_BASE = {

@@ -54,7 +54,7 @@ def test_a_parent_units_headcount_is_worked_out_unless_set_by_hand(organizer, se
     """Sở Nội vụ: its own 30 plus its offices (40, 28, 30); the page says which, and the organizer may set it."""
     _upload(organizer, (DEMO_DATA / "units.csv").read_bytes())
     page = organizer.get("/admin/units/HBX-SNV").get_data(as_text=True)
-    assert "Số người dự kiến đang dùng: 128, tính tự động" in page
+    assert "Chỉ tiêu đang dùng: 128 người, tính tự động" in page
     form = {"name": "Sở Nội vụ", "kind": "department", "staff": "35", "headcount": "", "parent_code": "HBX"}
     assert organizer.post("/admin/units/HBX-SNV", data={**form, "csrf_token": csrf_token(organizer)}).status_code == 302
     unit = session.scalar(select(Unit).where(Unit.code == "HBX-SNV"))
@@ -63,7 +63,7 @@ def test_a_parent_units_headcount_is_worked_out_unless_set_by_hand(organizer, se
     by_hand = {**form, "headcount": "300", "csrf_token": csrf_token(organizer)}
     assert organizer.post("/admin/units/HBX-SNV", data=by_hand).status_code == 302
     page = organizer.get("/admin/units/HBX-SNV").get_data(as_text=True)
-    assert "Số người dự kiến đang dùng: 300, do ban tổ chức nhập (nếu tính tự động sẽ là 133)" in page
+    assert "Chỉ tiêu đang dùng: 300 người, do ban tổ chức nhập (nếu tính tự động sẽ là 133)" in page
 
 
 def test_bad_unit_file_is_reported_and_changes_nothing(organizer, session) -> None:

@@ -36,6 +36,8 @@ def test_an_organizer_uploads_a_zip_and_a_participant_sees_its_pictures(app, ses
     organizer = organizer_client(app, session, clock)
     preview = _upload(organizer, _bank_zip())
     assert preview.status_code == 302
+    report = organizer.get(preview.headers["Location"]).get_data(as_text=True)
+    assert f'alt="{ALT} 1"' in report and "/pictures/" in report  # the pictures shown before anything is imported
     confirmed = organizer.post(preview.headers["Location"] + "/confirm", data={"csrf_token": csrf_token(organizer)})
     assert confirmed.status_code == 302
     assert session.scalar(select(func.count(Picture.id))) == 5
@@ -155,3 +157,53 @@ def test_the_preview_names_a_picture_placed_over_a_cell(app, session, clock) -> 
     preview = _upload(organizer, out.getvalue(), "nhung-anh.xlsx")
     page = html.unescape(organizer.get(preview.headers["Location"]).get_data(as_text=True))
     assert "Ảnh đặt trên ô: Một hình vuông đỏ" in page
+
+
+def test_an_organizer_replaces_pictures_and_gives_an_option_one_on_the_edit_page(app, session, clock) -> None:
+    """The edit page shows the question's and the options' pictures, replaces them and adds one to an option (with
+    its description); a file that is not a picture is refused beside its field, changing nothing; a new picture
+    is a new key to check."""
+    organizer = organizer_client(app, session, clock)
+    preview = _upload(organizer, _bank_zip())
+    organizer.post(preview.headers["Location"] + "/confirm", data={"csrf_token": csrf_token(organizer)})
+    question = session.scalar(select(Question).order_by(Question.id))
+    question.review_state = "checked"
+    session.commit()
+    old_digest = question.picture.digest
+    form = {
+        "text": question.text,
+        "option_a": "Có",
+        "option_b": "Không",
+        "answer": "A",
+        "topic": question.topic,
+        "difficulty": question.difficulty,
+        "picture_alt": f"{ALT} 1",
+    }
+    url = f"/admin/questions/{question.id}/edit"
+    page = organizer.get(url).get_data(as_text=True)
+    assert 'enctype="multipart/form-data"' in page and 'name="picture_file"' in page and 'name="picture_file_b"' in page
+
+    def post(**files):  # type: ignore[no-untyped-def]
+        data = {**form, **files, "csrf_token": csrf_token(organizer)}
+        return organizer.post(url, data=data, content_type="multipart/form-data")
+
+    broken = post(picture_file=(io.BytesIO(b"not a picture"), "anh.png"))
+    assert broken.status_code == 400 and 'id="picture_file-error"' in broken.get_data(as_text=True)
+    session.expire_all()
+    assert session.get(Question, question.id).picture.digest == old_digest
+    no_description = post(picture_file_b=(io.BytesIO(png(320, 200, "#aa3300")), "b.png"))
+    assert no_description.status_code == 400 and 'id="picture_alt_b-error"' in no_description.get_data(as_text=True)
+    saved = post(
+        picture_file=(io.BytesIO(png(400, 300, "#004488")), "moi.png"),
+        picture_file_b=(io.BytesIO(png(320, 200, "#aa3300")), "b.png"),
+        picture_alt_b="Biểu tượng khóa màu đỏ",
+    )
+    assert saved.status_code == 302
+    session.expire_all()
+    edited = session.get(Question, question.id)
+    option_b = next(option for option in edited.options if option.letter == "B")
+    assert edited.picture.digest != old_digest and edited.picture_alt == f"{ALT} 1"  # the description kept
+    assert option_b.picture is not None and option_b.picture_alt == "Biểu tượng khóa màu đỏ"
+    assert edited.review_state == "unchecked"  # a new picture is a new key to check
+    page = organizer.get(url).get_data(as_text=True)
+    assert f"/pictures/{option_b.picture.digest}.webp" in page and 'value="Biểu tượng khóa màu đỏ"' in page

@@ -153,6 +153,9 @@ def test_the_organizers_top_list_gives_each_winners_table_and_place(runner, clie
     page = client.get("/admin/rounds/2").get_data(as_text=True)  # last week's round, two tables
     top = page.split('id="top-title"')[1]
     assert top.count("(Bảng A, hạng 1)") == 1 and top.count("(Bảng B, hạng 1)") == 1
+    # the prize form says its numbers are given in each table
+    prizes = page.split('id="prizes-per-table"')[1].split("</p>")[0]
+    assert "2 bảng" in prizes and "mỗi bảng" in prizes and "Bảng A" in prizes and "Bảng B" in prizes
 
 
 def test_the_account_page_title_is_only_its_title(runner, client) -> None:

@@ -15,12 +15,13 @@ from sqlalchemy.orm import Session, selectinload
 from contest.models import Option, Question, QuestionBank
 from contest.models.questions import DIFFICULTIES, MAX_OPTIONS, REVIEW_STATES
 from contest.services.banks.importing import bump_revision
+from contest.services.banks.pictures import store_pictures
 from contest.services.banks.review import unmark
 from contest.services.bodies.access import within
 from contest.services.shared.audit import Actor, record
 from contest.services.shared.errors import InvalidInput, NotFound
 from contest.services.shared.paging import paginate
-from question_bank.images import DraftImage, PreparedImage, alt_problem
+from question_bank.images import DraftImage, ImageProblem, PreparedImage, alt_problem, prepare_image
 from question_bank.model import LETTERS, DraftOption, DraftQuestion
 from question_bank.sanitize import as_stored
 from question_bank.spreadsheet import parse_answer
@@ -118,10 +119,13 @@ def update_question(
     actor: Actor,
     now: datetime,
     picture_alt: str | None = None,
+    new_pictures: dict[str, bytes] | None = None,
+    option_alts: dict[str, str] | None = None,
 ) -> Question:
     """Change a question in place. Attempts already drawn keep their frozen copy, so nothing a
-    participant saw or answered changes."""
-    before = question_state(question)
+    participant saw or answered changes. `new_pictures` replace or add pictures ("" the question's, a letter an
+    option's); `picture_alt` and `option_alts` (by letter) change their descriptions (None: kept)."""
+    before, before_fingerprint = question_state(question), question.fingerprint
     fields: dict[str, str] = {}
     # each text keeps its kind: plain text stays text ("x < y" is not cut), formatted text stays safe HTML
     before_options = {option.position: option.text for option in question.options}
@@ -132,8 +136,8 @@ def update_question(
     ]
     if not text:
         fields["text"] = _("Enter the question.")
-    pictures = {option.position: option for option in question.options if option.picture is not None}
-    filled = [position for position, option in enumerate(cleaned) if option or position in pictures]
+    images = _edited_pictures(question, picture_alt, new_pictures or {}, option_alts or {}, fields)
+    filled = [position for position, option in enumerate(cleaned) if option or images[LETTERS[position]]]
     if len(filled) < 2:
         fields["options"] = _("A question needs at least two options.")
     letters = parse_answer(answer)
@@ -143,19 +147,14 @@ def update_question(
         fields["answer"] = _("Every correct letter must point at a filled option.")
     if difficulty not in DIFFICULTIES:
         fields["difficulty"] = _("Choose a difficulty.")
-    if picture_alt is not None and question.picture is not None:
-        picture_alt = " ".join(picture_alt.split())
-        problem = alt_problem(picture_alt)
-        if problem is not None:
-            fields["picture_alt"] = problem.render(_)
     draft = DraftQuestion(
         line=0,
         text=text,
         options=[
-            DraftOption(p, cleaned[p], letters is not None and LETTERS[p] in letters, _kept(pictures.get(p)))
+            DraftOption(p, cleaned[p], letters is not None and LETTERS[p] in letters, images[LETTERS[p]])
             for p in filled
         ],
-        image=_kept(question),
+        image=images[""],
     )
     fingerprint = draft.fingerprint()
     duplicate = session.scalar(
@@ -170,22 +169,32 @@ def update_question(
 
     question.text, question.topic, question.difficulty = text, topic.strip(), difficulty
     question.explanation = as_stored(explanation.strip(), "<" in question.explanation)
-    if picture_alt is not None and question.picture is not None:
-        question.picture_alt = picture_alt
+    stored = store_pictures(session, [image for image in images.values() if image is not None], now)
+    question.picture_id, question.picture_alt = _picture_columns(images[""], stored)
     question.fingerprint, question.multiple, question.updated_at = fingerprint, draft.multiple, now
     by_position = {option.position: option for option in question.options}
     for option in draft.options:
         existing = by_position.pop(option.position, None)
+        picture_id, alt = _picture_columns(option.image, stored)
         if existing is None:
-            question.options.append(Option(position=option.position, text=option.text, is_correct=option.correct))
+            question.options.append(
+                Option(
+                    position=option.position,
+                    text=option.text,
+                    is_correct=option.correct,
+                    picture_id=picture_id,
+                    picture_alt=alt,
+                )
+            )
         else:
             existing.text, existing.is_correct = option.text, option.correct
+            existing.picture_id, existing.picture_alt = picture_id, alt
     for leftover in by_position.values():
         question.options.remove(leftover)
     session.flush()
     bump_revision(session, question.bank)
     after = question_state(question)
-    if (before["text"], before["options"]) != (after["text"], after["options"]):
+    if (before["text"], before["options"], before_fingerprint) != (after["text"], after["options"], fingerprint):
         # a changed key is checked again, by someone other than who changed it (a topic alone changes no key: the
         # person who wrote the key stays its author, and still may not check it)
         question.edited_by_id, question.edited_by_cli = (actor.user.id if actor.user else None), actor.cli_user
@@ -203,13 +212,53 @@ def update_question(
     return question
 
 
-def _kept(owner: Question | Option | None) -> DraftImage | None:
-    """A picture an edit keeps, as far as the fingerprint needs it (its digest)."""
+def _kept(owner: Question | Option | None, alt: str | None = None) -> DraftImage | None:
+    """A picture an edit keeps (with a new description when given), as far as the fingerprint needs it (its
+    digest): already stored, its pixels are not read."""
     if owner is None or owner.picture is None:
         return None
+    picture = owner.picture
     return DraftImage(
-        "", owner.picture_alt, PreparedImage(b"", owner.picture.width, owner.picture.height, owner.picture.digest)
+        "", owner.picture_alt if alt is None else alt, PreparedImage(b"", picture.width, picture.height, picture.digest)
     )
+
+
+def _edited_pictures(
+    question: Question,
+    picture_alt: str | None,
+    new_pictures: dict[str, bytes],
+    option_alts: dict[str, str],
+    fields: dict[str, str],
+) -> dict[str, DraftImage | None]:
+    """The question's ("") and each option's (by letter) picture after the edit: kept, described anew, replaced or
+    added; what is wrong with one goes into `fields` under its form field's name."""
+    owners: dict[str, Question | Option] = {"": question, **{option.letter: option for option in question.options}}
+    images: dict[str, DraftImage | None] = {}
+    for key in ("", *LETTERS):
+        suffix = f"_{key.lower()}" if key else ""
+        owner, typed = owners.get(key), picture_alt if key == "" else option_alts.get(key)
+        alt = None if typed is None else " ".join(typed.split())
+        data = new_pictures.get(key)
+        if data is None:
+            images[key] = _kept(owner, alt)
+        else:
+            try:
+                prepared = prepare_image(data)
+            except ImageProblem as problem:
+                fields[f"picture_file{suffix}"] = problem.message.render(_)
+                images[key] = _kept(owner, alt)
+                continue
+            kept_alt = owner.picture_alt if owner is not None and owner.picture is not None else ""
+            images[key] = DraftImage("", alt or kept_alt, prepared)
+        image = images[key]
+        problem_alt = alt_problem(image.alt) if image is not None else None
+        if problem_alt is not None:
+            fields[f"picture_alt{suffix}"] = problem_alt.render(_)
+    return images
+
+
+def _picture_columns(image: DraftImage | None, stored: dict[str, int]) -> tuple[int | None, str]:
+    return (stored[image.image.digest], image.alt) if image is not None else (None, "")
 
 
 def question_state(question: Question) -> dict[str, Any]:

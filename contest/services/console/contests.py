@@ -27,7 +27,7 @@ from contest.services.quiz.practice import check_practice_bank, mark_practice
 from contest.services.ranking.rules import LINK_LABELS
 from contest.services.ranking.tables import validate_tables
 from contest.services.shared.audit import Actor, record
-from contest.services.shared.errors import InvalidInput, NotFound
+from contest.services.shared.errors import InvalidInput, NotFound, Refusals
 from contest.services.shared.rich_text import clean_html
 
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]{1,63}")
@@ -54,43 +54,94 @@ def create_contest(
     require_review: bool = False,
 ) -> Contest:
     """A new contest of an organizing body (the only one when None); everything is checked before anything is
-    stored (InvalidInput names the field). A body with a heading gives the documents' heading lines."""
+    stored, and every refusal is reported at once (InvalidInput names each field with its message). A body with a
+    heading gives the documents' heading lines."""
     slug = slug.strip()
-    if not SLUG.fullmatch(slug):
-        raise InvalidInput(_("The slug must be 2-64 lower-case letters, digits or hyphens."), {"slug": slug})
-    if session.scalar(select(Contest.id).where(Contest.slug == slug)) is not None:
-        raise InvalidInput(_("A contest with the slug %(slug)s already exists.", slug=slug), {"slug": slug})
-    if status not in CONTEST_STATUSES:
-        raise InvalidInput(_("Unknown contest status."), {"status": status})
+    refusals = Refusals()
+    with refusals.check():
+        if not SLUG.fullmatch(slug):
+            raise InvalidInput(_("The slug must be 2-64 lower-case letters, digits or hyphens."), {"slug": slug})
+        if session.scalar(select(Contest.id).where(Contest.slug == slug)) is not None:
+            raise InvalidInput(_("A contest with the slug %(slug)s already exists.", slug=slug), {"slug": slug})
+    with refusals.check():
+        if status not in CONTEST_STATUSES:
+            raise InvalidInput(_("Unknown contest status."), {"status": status})
     body = body_for_new(session, body_id, now)
     contest = Contest(
         slug=slug, status=status, created_at=now, eligibility="anyone", body_id=body.id, require_review=require_review
     )
     if body.heading:
         contest.parent_body, contest.issuer = body.heading, body.name
-    _set_contest_fields(session, contest, title=title, scope_code=scope_code, rules=rules)
-    _set_eligibility(contest, eligibility)
-    _set_ranking_and_names(contest, chain=chain, unit_ranking=unit_ranking, names=names)
-    if tables is not None:
-        contest.tables = validate_tables(*tables)
-    _set_practice_bank(session, contest, practice_bank, now)
+    _set_every_field(
+        session,
+        contest,
+        refusals,
+        title=title,
+        scope_code=scope_code,
+        rules=rules,
+        eligibility=eligibility,
+        chain=chain,
+        unit_ranking=unit_ranking,
+        names=names,
+        tables=tables,
+        practice_bank=practice_bank,
+        now=now,
+    )
+    refusals.raise_any()
     session.add(contest)
     session.flush()
     record(session, actor, "contest.create", f"contest:{contest.slug}", after=contest_settings(contest), now=now)
     return contest
 
 
-def _set_contest_fields(session: Session, contest: Contest, *, title: str, scope_code: str | None, rules: str) -> None:
+def _set_every_field(
+    session: Session,
+    contest: Contest,
+    refusals: Refusals,
+    *,
+    title: str,
+    scope_code: str | None,
+    rules: str,
+    eligibility: str | None,
+    chain: str | None,
+    unit_ranking: str | None,
+    names: str | None,
+    tables: tuple[dict[str, str], dict[str, str]] | None,
+    practice_bank: str | None,
+    now: datetime,
+) -> None:
+    """The contest form's fields, each checked whatever the others' problems: `refusals` collects them all."""
+    with refusals.check():
+        _set_title(contest, title)
+    with refusals.check():
+        _set_scope(session, contest, scope_code)
+    contest.rules = clean_html(rules)
+    with refusals.check():
+        _set_eligibility(contest, eligibility)
+    with refusals.check():
+        _set_ranking_and_names(contest, chain=chain, unit_ranking=unit_ranking, names=names)
+    with refusals.check():
+        if tables is not None:
+            contest.tables = validate_tables(*tables)
+    with refusals.check():
+        _set_practice_bank(session, contest, practice_bank, now)
+
+
+def _set_title(contest: Contest, title: str) -> None:
     if not title.strip():
         raise InvalidInput(_("The contest needs a title."), {"title": title})
     if len(title.strip()) > MAX_TITLE:
         raise InvalidInput(_("The title is at most %(max)d characters.", max=MAX_TITLE), {"title": title})
+    contest.title = title.strip()
+
+
+def _set_scope(session: Session, contest: Contest, scope_code: str | None) -> None:
     scope = None
     if scope_code:
         scope = find_unit(session, scope_code)
         if scope is None:
             raise InvalidInput(_("No unit has the code %(code)s.", code=scope_code), {"scope": scope_code})
-    contest.title, contest.scope_unit, contest.rules = title.strip(), scope, clean_html(rules)
+    contest.scope_unit = scope
 
 
 def _set_eligibility(contest: Contest, eligibility: str | None) -> None:
@@ -155,12 +206,23 @@ def update_contest(
     """Change the title, scope, rules, name display, ranking and who may take part (the slug stays: it is in
     every link)."""
     before = contest_settings(contest)
-    _set_contest_fields(session, contest, title=title, scope_code=scope_code, rules=rules)
-    _set_eligibility(contest, eligibility)
-    _set_ranking_and_names(contest, names=names, chain=chain, unit_ranking=unit_ranking)
-    if tables is not None:
-        contest.tables = validate_tables(*tables)
-    _set_practice_bank(session, contest, practice_bank, now)
+    refusals = Refusals()
+    _set_every_field(
+        session,
+        contest,
+        refusals,
+        title=title,
+        scope_code=scope_code,
+        rules=rules,
+        eligibility=eligibility,
+        chain=chain,
+        unit_ranking=unit_ranking,
+        names=names,
+        tables=tables,
+        practice_bank=practice_bank,
+        now=now,
+    )
+    refusals.raise_any()
     if require_review is not None:
         contest.require_review = require_review
     session.flush()

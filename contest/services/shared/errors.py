@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 
@@ -35,6 +37,36 @@ class NotFound(DomainError):
 class Forbidden(DomainError):
     status = 403
     code = "forbidden"
+
+
+class Refusals:
+    """Several checks of one form, each of which may refuse (InvalidInput): every refusal is collected, then raised
+    together, each field with its own message, so a form shows all its problems at once.
+
+        refusals = Refusals()
+        with refusals.check():
+            check_title(...)
+        with refusals.check():
+            check_scope(...)
+        refusals.raise_any()
+    """
+
+    def __init__(self) -> None:
+        self.fields: dict[str, Any] = {}
+        self.messages: list[str] = []
+
+    @contextmanager
+    def check(self) -> Iterator[None]:
+        try:
+            yield
+        except InvalidInput as error:
+            self.messages.append(str(error.message))
+            for name in error.fields or {"": None}:
+                self.fields.setdefault(name, str(error.message))
+
+    def raise_any(self) -> None:
+        if self.messages:
+            raise InvalidInput(" ".join(self.messages), self.fields)
 
 
 def failure_reason(error: BaseException, limit: int = 500) -> str:

@@ -4,7 +4,8 @@ in batches, their cursor closed however the reading ends."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import Any, TypeVar
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
 from flask_sqlalchemy.pagination import Pagination, SelectPagination
 from sqlalchemy import Select, func, select
@@ -26,6 +27,49 @@ def paginate(session: Session, statement: Select[Any], *, page: int, per_page: i
 
 
 T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class ListPage(Generic[T]):
+    """A page of a list already in memory (a file's rows), read by the same pager as Pagination."""
+
+    items: list[T]
+    page: int
+    pages: int
+    total: int
+    per_page: int
+
+    @property
+    def first(self) -> int:
+        """The number of its first row among all (1 for the first page)."""
+        return (self.page - 1) * self.per_page + 1
+
+    @property
+    def last(self) -> int:
+        return self.first + len(self.items) - 1
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def prev_num(self) -> int:
+        return self.page - 1
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1
+
+
+def list_page(rows: list[T], *, page: int, per_page: int) -> ListPage[T]:
+    """The page asked for, or the last one when it asks beyond the end."""
+    pages = max(1, -(-len(rows) // per_page))
+    page = min(max(page, 1), pages)
+    return ListPage(rows[(page - 1) * per_page : page * per_page], page, pages, len(rows), per_page)
 
 
 def batches(items: list[T], size: int) -> Iterator[list[T]]:
