@@ -15,7 +15,7 @@ from werkzeug.security import generate_password_hash
 
 from contest.models import Attempt, Body, Contest, Question, QuestionBank, Round, Unit, User
 from contest.services.banks.importing import import_questions
-from contest.services.banks.review import review_question
+from contest.services.banks.review import check_all, review_question
 from contest.services.bodies.memberships import add_member, create_body
 from contest.services.console.contests import create_contest
 from contest.services.console.rounds import create_round
@@ -267,12 +267,17 @@ def _demo_review(session: Session, department: Body, *, now: datetime) -> list[s
     this_week = _question_ids(session, banks[1]) if banks[1] else []
     disputed = this_week[len(this_week) // 2]
     left = set(this_week[-UNCHECKED_LEFT:])
-    for question in session.scalars(select(Question).where(Question.id.in_(ids)).order_by(Question.id)):
-        if question.id in left:
-            continue
-        verdict, comment = ("disputed", DISPUTE) if question.id == disputed else ("checked", "")
-        review_question(session, question, verdict=verdict, comment=comment, reviewer=reviewer, allowed=True, now=now)
-    return [f"{len(ids) - len(left) - 1} questions checked, 1 disputed"]
+    checked = 0
+    for bank in banks:
+        if bank is not None:
+            chosen = [question_id for question_id in _question_ids(session, bank) if question_id not in left]
+            checked += check_all(session, bank, [q for q in chosen if q != disputed], reviewer=reviewer, now=now)
+    question = session.get(Question, disputed)
+    if question is not None:
+        review_question(
+            session, question, verdict="disputed", comment=DISPUTE, reviewer=reviewer, allowed=True, now=now
+        )
+    return [f"{checked} questions checked, 1 disputed"]
 
 
 def _question_ids(session: Session, bank: QuestionBank) -> list[int]:
@@ -283,7 +288,7 @@ def _demo_youth_contest(session: Session, youth: Body, *, actor: Actor, now: dat
     """The youth union's own contest, with a bank of its own: the department's organizers never see it."""
     created = []
     if session.scalar(select(QuestionBank.id).where(QuestionBank.name == YOUTH_BANK_NAME)) is None:
-        path = DEMO_DATA / "sample_bank.xlsx"
+        path = DEMO_DATA / "sample_bank.csv"  # the same questions as the workbook, quicker to read
         result = read_questions(path.name, path.read_bytes())
         chosen = ReadResult(result.questions[:40], [], line_label=result.line_label)
         imported = import_questions(
