@@ -12,7 +12,7 @@ from flask_babel import format_datetime, format_decimal, get_locale
 from werkzeug.routing import BuildError
 
 from contest import clock
-from contest.auth.scope import current_access
+from contest.auth.scope import can
 from contest.labels import (
     AUDIT_ACTION_LABELS,
     BODY_ROLE_LABELS,
@@ -24,7 +24,6 @@ from contest.labels import (
     UNIT_KIND_LABELS,
 )
 from contest.numbers import percent_value
-from contest.services.bodies.access import Right
 from contest.services.people.privacy import mask_name
 from contest.services.people.registration import CATEGORY_LABELS
 from contest.services.shared import audit
@@ -122,13 +121,6 @@ def _static_version(folder: str, filename: str) -> str | None:
     return hashlib.sha256(path.read_bytes()).hexdigest()[:12]
 
 
-def staff_can(right: str, body_id: int | None = None) -> bool:
-    """For the organizer area's links: whether the signed-in person has the right in the body (in some body when
-    none is named). The routes check it again (contest.auth.scope)."""
-    access = current_access()
-    return access.can_anywhere(Right(right)) if body_id is None else access.can(Right(right), body_id)
-
-
 def init_app(app: Flask) -> None:
     @app.url_defaults
     def version_static_urls(endpoint: str, values: dict[str, object]) -> None:
@@ -155,7 +147,7 @@ def init_app(app: Flask) -> None:
             "role_labels": ROLE_LABELS,
             "body_role_labels": BODY_ROLE_LABELS,
             "review_state_labels": REVIEW_STATE_LABELS,
-            "staff_can": staff_can,
+            "staff_can": can,  # the organizer area's links; the routes check again
             "unit_kind_labels": UNIT_KIND_LABELS,
             "audit_action_labels": AUDIT_ACTION_LABELS,
             "contest_status_labels": CONTEST_STATUS_LABELS,

@@ -164,10 +164,6 @@ def list_bodies(session: Session, body_ids: set[int] | None = None) -> list[Body
     return [BodySummary(body, sorted(by_body.get(body.id, []), key=lambda m: order[m.role])) for body in bodies]
 
 
-def bodies_by_id(session: Session) -> dict[int, Body]:
-    return {body.id: body for body in session.scalars(select(Body))}
-
-
 def bodies_of_person(session: Session, access: Access) -> list[tuple[Body, str | None]]:
     """The bodies a person works in, with their role (None: the platform administrator, above every body)."""
     bodies = session.scalars(select(Body).where(within(Body.id, access.bodies(Right.STAFF))).order_by(Body.name))
