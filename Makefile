@@ -76,7 +76,7 @@ vendor: node_modules/axe-core/axe.min.js
 # Question-bank speed: import of a 10,000-question xlsx, draws of 30 questions.
 # The full fuzz run of the HTTP surface (`make test` runs a short one): 10,000 generated requests.
 fuzz: $(VENV)/.dev-installed
-	FUZZ_REQUESTS=$(or $(FUZZ_REQUESTS),10000) $(BIN)/python -m pytest tests/fuzz -s $(PYTEST_ARGS)
+	FUZZ_REQUESTS=$(or $(FUZZ_REQUESTS),10000) $(BIN)/python -m pytest tests/fuzz -n 2 --dist worksteal $(PYTEST_ARGS)
 
 # Fault run: saves through gunicorn while workers are killed and PostgreSQL and Redis restart (servers of its own).
 faults: $(VENV)/.dev-installed

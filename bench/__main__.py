@@ -25,7 +25,7 @@ from typing import Any
 import redis
 
 from bench.http import Connection, Response
-from bench.journey import print_result, run_journey
+from bench.journey import add_login_share, print_result, run_journey
 from bench.measure import CpuWatch, Measure
 from bench.servers import free_port, start_gunicorn, worker_rss_mb
 from bench.setup import Participant, build_app, load_board, load_round, recreate_database
@@ -196,6 +196,7 @@ def main() -> None:
     parser.add_argument("--ramp", type=float, default=60.0, help="journey: seconds over which people arrive")
     parser.add_argument("--viewers", type=int, default=200, help="journey: board and big-screen watchers")
     parser.add_argument("--connections", type=int, default=256, help="journey: keep-alive connections to share")
+    add_login_share(parser)
     parser.add_argument(
         "--only",
         choices=["start_attempt", "save_answer", "submit", "leaderboard", "screen"],

@@ -32,7 +32,8 @@ from bench.measure import CpuWatch, summarize
 from bench.setup import Participant
 
 BOARD_POLL_S = 5.0
-LOGIN_SHARE = 0.05  # of participants log in during the run, with their password (the rest hold a session)
+# of participants log in during the run, with their password (the rest hold a session): --login-share
+LOGIN_SHARE = 0.05
 CHANGE_SHARE = 0.1  # of answers are changed once more, like a person who reconsiders
 TARGET_P99_MS = {"save_answer": 150, "leaderboard": 150, "screen": 150, "start_attempt": 300, "submit": 300}
 
@@ -213,6 +214,23 @@ async def viewer(pool: Pool, stats: Stats, round_id: int, stop_at: float, rng: r
         await asyncio.sleep(BOARD_POLL_S)
 
 
+def login_share(text: str) -> float:
+    """The --login-share argument: a share between 0 and 1."""
+    share = float(text)
+    if not 0 <= share <= 1:
+        raise argparse.ArgumentTypeError("a share between 0 and 1, e.g. 0.5")
+    return share
+
+
+def add_login_share(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--login-share",
+        type=login_share,
+        default=LOGIN_SHARE,
+        help=f"journey: the share of people who log in with their password on arrival (default {LOGIN_SHARE})",
+    )
+
+
 async def run_journey(
     args: argparse.Namespace,
     port: int,
@@ -237,7 +255,7 @@ async def run_journey(
     async def arrive(person: Participant, at: float) -> None:
         await asyncio.sleep(at)
         if time.perf_counter() < stop_at:
-            logs_in = rng.random() < LOGIN_SHARE
+            logs_in = rng.random() < args.login_share
             await journey(pool, stats, person, round_id, args.think, random.Random(person.user_id), logs_in)
 
     async def sample() -> None:
@@ -274,6 +292,7 @@ async def run_journey(
         "participants": len(people),
         "think_s": args.think,
         "ramp_s": args.ramp,
+        "login_share": args.login_share,
         "duration_s": round(elapsed, 1),
         "in_flight_peak": max(stats.in_flight_samples or [0]),
         "in_flight_sustained": int(statistics.median(steady)),

@@ -15,7 +15,6 @@ from flask_migrate import upgrade
 from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import create_engine, insert, select, text
 from sqlalchemy.engine import make_url
-from werkzeug.security import generate_password_hash
 
 from contest import create_app
 from contest.demo import DEMO_DATA
@@ -24,6 +23,7 @@ from contest.models import AttemptItem, Unit, User
 from contest.services.banks.importing import import_questions
 from contest.services.console.contests import create_contest
 from contest.services.console.rounds import create_round
+from contest.services.people.passwords import hash_password
 from contest.services.people.units import import_units
 from contest.services.shared.audit import Actor
 from question_bank.readers import read_questions
@@ -97,7 +97,7 @@ def load_round(app: Flask, participants: int, seed: int = 7) -> tuple[int, list[
             draw=":Dễ:8,:Trung bình:8,:Khó:4",
         )
         units = session.scalars(select(Unit.id).where(Unit.depth == 1)).all()
-        password_hash = generate_password_hash("bench-password")
+        password_hash = hash_password("bench-password")
         rows = [
             {
                 "name": f"Người thi {number}",
@@ -147,7 +147,7 @@ def load_board(app: Flask, round_id: int, count: int, seed: int = 11) -> float:
     with app.app_context():
         session = db.session()
         units = session.scalars(select(Unit.id).where(Unit.depth == 1)).all()
-        password_hash = generate_password_hash("bench-password")
+        password_hash = hash_password("bench-password")
         first_id = (session.scalar(select(User.id).order_by(User.id.desc()).limit(1)) or 0) + 1
         for start in range(0, count, 5000):
             batch = range(start, min(count, start + 5000))

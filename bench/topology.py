@@ -34,7 +34,7 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import func, select
 
-from bench.journey import Stats, run_journey
+from bench.journey import Stats, add_login_share, run_journey
 from bench.servers import ROOT, PrivatePostgres, PrivateRedis, as_postgres, free_port, start_gunicorn, worker_pids
 from bench.setup import SECRET_KEY, build_app, load_round, recreate_database, stored_answers
 from contest.extensions import db
@@ -180,6 +180,7 @@ def main() -> None:
     parser.add_argument("--duration", type=float, help="seconds (default: the ramp, 30 thoughts and 30 s)")
     parser.add_argument("--viewers", type=int, default=50)
     parser.add_argument("--connections", type=int, default=128)
+    add_login_share(parser)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers of each app server")
     args = parser.parse_args()
     args.duration = args.duration or args.ramp + 30 * args.think + 30

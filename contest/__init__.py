@@ -72,6 +72,7 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
 
     from contest import cli, deadline, errors, ids, input_guard, security_headers, templating
     from contest.auth import loader as auth_loader
+    from contest.services.people import passwords
     from contest.services.ranking import renames  # noqa: F401  (connects the live boards to people's renames)
 
     ids.init_app(app)
@@ -82,6 +83,7 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     deadline.init_app(app)
     cli.init_app(app)
+    passwords.init_app(app)
 
     from contest.api import bp as api_bp
     from contest.auth import bp as auth_bp

@@ -11,7 +11,6 @@ from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from werkzeug.security import generate_password_hash
 
 from contest.models import Attempt, Body, Contest, Question, QuestionBank, Round, Unit, User
 from contest.services.banks.importing import import_questions
@@ -22,6 +21,7 @@ from contest.services.console.rounds import create_round
 from contest.services.people import eligibility
 from contest.services.people.accounts import create_user, find_by_phone
 from contest.services.people.origins import ClientOrigin
+from contest.services.people.passwords import hash_password
 from contest.services.people.units import find_unit, import_units
 from contest.services.quiz.attempts import attempt_items, save_answer, start_attempt, submit_attempt
 from contest.services.ranking.prizes import set_prize_plan
@@ -423,7 +423,7 @@ def _demo_attempts(session: Session, round_: Round, now: datetime) -> int:
     """Participants of several units who took the open round, so the boards have something to show."""
     rng = random.Random(2026)
     units = session.scalars(select(Unit).where(Unit.depth == 1).order_by(Unit.code)).all()
-    password_hash = generate_password_hash(ORGANIZER_PASSWORD)
+    password_hash = hash_password(ORGANIZER_PASSWORD)
     started_at = round_.opens_at
     attempts: list[Attempt] = []
     for index, name in enumerate(DEMO_NAMES):

@@ -44,6 +44,7 @@ def api_login() -> ResponseReturnValue:
             {"error": "invalid_credentials", "message": _("The phone number or password is not correct.")}
         ), 401
     start_session(user)
+    db.session.commit()  # a password hash made the old way was replaced
     return jsonify({"id": user.id, "name": user.name, "role": user.role, "csrf_token": _renewed_token()})
 
 

@@ -64,6 +64,7 @@ def login() -> ResponseReturnValue:
         user = authenticate(db.session(), form.phone.data or "", form.password.data or "")
         if user is not None:
             start_session(user, remember=bool(form.remember.data))
+            db.session.commit()  # a password hash made the old way was replaced
             flash(_("Welcome, %(name)s.", name=user.name), "success")
             return redirect(_safe_next(request.args.get("next")))
         flash(_("The phone number or password is not correct."), "error")

@@ -62,9 +62,9 @@ def parse_time(value: str, option: str) -> Any:
     help='The bank practice (/contests/<slug>/practice) draws from; "" for no practice. No round may use it.',
 )
 @click.option(
-    "--require-review/--no-require-review",
-    default=None,
-    help="Rounds draw only questions whose key a second person checked (off unless set).",
+    "--require-review",
+    type=click.Choice(["on", "off"]),
+    help="on: rounds draw only questions whose key a second person checked (off unless set).",
 )
 @in_transaction
 def contest_configure(
@@ -74,7 +74,7 @@ def contest_configure(
     names: str | None,
     eligibility: str | None,
     practice_bank: str | None,
-    require_review: bool | None,
+    require_review: str | None,
 ) -> None:
     """Choose the ranking chain, the unit ranking (rate or points), how names are shown, who may take part, the
     practice bank and whether rounds draw only checked questions."""
@@ -89,7 +89,7 @@ def contest_configure(
         names=names,
         eligibility=eligibility,
         practice_bank=practice_bank,
-        require_review=require_review,
+        require_review=None if require_review is None else require_review == "on",
         actor=me(),
         now=clock.now(),
     )

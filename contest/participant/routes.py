@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from contest import clock
+from contest.auth import attempt_tokens
 from contest.auth.permissions import current_actor, current_origin
 from contest.downloads import pdf_download
 from contest.extensions import db
@@ -33,7 +34,10 @@ def take(round_id: int) -> ResponseReturnValue:
     if attempt is not None and attempt.accepts_answers(now):
         items = attempts.attempt_items(db.session(), attempt)
         payload = attempts.attempt_payload(attempt, items, now)
-        return render_template("participant/quiz.html", round=round_, attempt=attempt, payload=payload)
+        token = attempt_tokens.for_attempt(attempt, current_user)
+        return render_template(
+            "participant/quiz.html", round=round_, attempt=attempt, payload=payload, attempt_token=token
+        )
     if attempt is not None:  # left open past its deadline: finish it now
         attempts.finish_attempt(db.session(), attempt, now=now, finished_by="deadline")
         db.session.commit()

@@ -9,6 +9,15 @@
   var data = JSON.parse(dataNode.textContent);
   var msg = data.messages;
   var csrf = form.querySelector("input[name=csrf_token]").value;
+  // The attempt token authenticates saves, absences and the submission by itself (no session to open, no
+  // CSRF check on the server); when it is refused (the login changed, its time is over) the page forgets it
+  // and goes on with the session cookie and the CSRF token, which every call carries as well.
+  var attemptToken = data.attemptToken || null;
+  function headers() {
+    var sent = { "Content-Type": "application/json", "X-CSRFToken": csrf };
+    if (attemptToken) sent["X-Attempt-Token"] = attemptToken;
+    return sent;
+  }
   var pendingKey = "quiz-" + data.attemptId + "-pending";
   var flagKey = "quiz-" + data.attemptId + "-flags";
   // the question the person was on, kept on this device: coming back (Back, a reload, the contest page's
@@ -74,7 +83,7 @@
     return fetch(data.answerUrl + position, {
       method: "PUT",
       credentials: "same-origin",
-      headers: { "Content-Type": "application/json", "X-CSRFToken": csrf },
+      headers: headers(),
       body: JSON.stringify({ options: options })
     }).then(function (response) {
       if (response.ok) {
@@ -87,6 +96,7 @@
       return response.json().catch(function () { return {}; }).then(function (body) {
         sending = false;
         if (response.status === 400 && body.error === "invalid") { done(); return flush(); }
+        if (response.status === 401 && body.error === "attempt_token") { attemptToken = null; return flush(); }
         if (response.status === 400 && body.error === "csrf" && Date.now() - renewedAt > 2000) {
           return renewToken().then(flush);
         }
@@ -162,7 +172,7 @@
       return fetch(data.submitUrl, {
         method: "POST",
         credentials: "same-origin",
-        headers: { "Content-Type": "application/json", "X-CSRFToken": csrf },
+        headers: headers(),
         body: JSON.stringify({ prediction: prediction })
       });
     }).then(function (response) {
@@ -171,6 +181,11 @@
       if (!answer.ok && answer.body.error === "csrf" && Date.now() - renewedAt > 2000) {
         finishing = false;
         return renewToken().then(finish);
+      }
+      if (!answer.ok && answer.body.error === "attempt_token" && attemptToken) {
+        finishing = false;
+        attemptToken = null;
+        return finish();
       }
       if (answer.ok) {
         try {
@@ -256,7 +271,7 @@
       method: "POST",
       credentials: "same-origin",
       keepalive: true,
-      headers: { "Content-Type": "application/json", "X-CSRFToken": csrf },
+      headers: headers(),
       body: JSON.stringify({ away_ms: away })
     }).catch(function () { /* offline: the report is lost, answers are not */ });
     flush();

@@ -69,3 +69,38 @@ def test_only_a_refused_answer_leaves_the_queue(server, phone) -> None:
     page.check("#q1 input >> nth=0")
     page.wait_for_function("document.getElementById('save-status').textContent.includes('Đã lưu')", timeout=15000)
     assert _pending(page) == ["{}"]
+
+
+def test_saves_carry_the_attempt_token_and_go_the_cookie_way_when_it_is_refused(server, phone) -> None:
+    page = phone
+    register(page, server, "Lý Thị Khóa", "0987 777 103", "so y te")
+    page.click("button[value=register]")
+    start_quiz(page, server)
+    sent: list[str | None] = []
+
+    def note(request) -> None:  # type: ignore[no-untyped-def]
+        if request.method == "PUT" and "/answers/" in request.url:
+            sent.append(request.headers.get("x-attempt-token"))
+
+    page.on("request", note)
+    page.check("#q1 input >> nth=0")
+    page.wait_for_function("document.getElementById('save-status').textContent.includes('Đã lưu')")
+    assert sent and all(sent)  # the real token, taken from the page's data, on every save
+
+    # the same page again with a token the server will refuse (as one whose login ended): it drops the token and
+    # the answer is stored through the session cookie and the CSRF token
+    def spoil_token(route) -> None:  # type: ignore[no-untyped-def]
+        response = route.fetch()
+        html = response.text()
+        route.fulfill(response=response, body=html.replace('"attemptToken": "', '"attemptToken": "x'))
+
+    page.route("**/rounds/*/take", spoil_token)
+    page.reload()
+    page.wait_for_selector("#palette li")
+    sent.clear()
+    page.click("#next")
+    page.check("#q2 input >> nth=1")
+    page.wait_for_function("document.getElementById('save-status').textContent.includes('Đã lưu')", timeout=15000)
+    assert sent[0] is not None and sent[0].startswith("x") and sent[-1] is None
+    chosen = int(page.locator("#q2 input >> nth=1").get_attribute("value") or 0)
+    assert _stored_choice(2, "0987777103") == [chosen]

@@ -23,10 +23,11 @@ from flask.testing import FlaskClient
 from flask_login.utils import _create_identifier
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from itsdangerous import URLSafeTimedSerializer
+from itsdangerous import URLSafeSerializer, URLSafeTimedSerializer
 from sqlalchemy import func, select
 from werkzeug.routing import Rule
 
+from contest.auth import attempt_tokens
 from contest.extensions import db
 from contest.models import Attempt, AttemptItem, User
 from contest.models.base import Base
@@ -34,6 +35,9 @@ from contest.services.people.accounts import create_user
 from tests.factories import add_member, first_body
 
 REQUESTS = int(os.environ.get("FUZZ_REQUESTS", "400"))
+# The generated requests are sent in this many tests of equal share, which pytest-xdist runs side by side; each
+# draws its own (Hypothesis seeds every test afresh).
+SHARDS = 2
 SCRIPT = "<script>alert('fuzz')</script>"
 INJECTIONS = [
     SCRIPT,
@@ -117,6 +121,18 @@ class Surface:
         client.set_cookie("session", cookie)
         return client, URLSafeTimedSerializer(str(self.app.secret_key), salt="wtf-csrf-token").dumps(raw_csrf)
 
+    def attempt_token(self, kind: str) -> str:
+        """The participant's attempt's token (issued for their current login), a forged one, or text as it is."""
+        if kind == "forged":
+            return URLSafeSerializer("not-the-key", salt=attempt_tokens.SALT).dumps([self.attempt_id, 1, "x", 2**40])
+        if kind != "participant":
+            text = "".join(c for c in kind if c not in "\x00\r\n")  # what a header can carry
+            return text.encode("latin-1", "replace").decode("latin-1")
+        attempt = db.session.get(Attempt, self.attempt_id)
+        assert attempt is not None
+        with self.app.test_request_context():
+            return attempt_tokens.for_attempt(attempt, self._account("participant"))
+
     def _account(self, who: str) -> User:
         user = db.session.get(User, self.quiz.user.id if who == "participant" else self.organizer_id)
         assert user is not None
@@ -180,18 +196,23 @@ request_plans = st.fixed_dictionaries(
             st.tuples(st.just("none"), st.none()),
         ),
         "csrf": st.sampled_from(["valid", "valid", "valid", "missing", "wrong"]),
+        # X-Attempt-Token: the participant's attempt's (valid for the calls that read it), a forged one, or none
+        "attempt_token": st.sampled_from([None, None, None, "participant", "forged"]) | odd_text,
     }
 )
 
 
 @settings(
-    max_examples=REQUESTS,
+    max_examples=-(-REQUESTS // SHARDS),
     deadline=None,
     database=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 @given(plan=request_plans)
-def test_no_request_breaks_the_app_or_changes_data_when_refused(surface: Surface, plan: dict[str, Any]) -> None:
+@pytest.mark.parametrize("shard", range(SHARDS))
+def test_no_request_breaks_the_app_or_changes_data_when_refused(
+    surface: Surface, shard: int, plan: dict[str, Any]
+) -> None:
     _send(surface, plan)
 
 
@@ -205,6 +226,9 @@ def _send(surface: Surface, plan: dict[str, Any]) -> None:
         headers["X-CSRFToken"] = token
     elif plan["csrf"] == "wrong":
         headers["X-CSRFToken"] = "not-a-token"
+    attempt_token = plan.get("attempt_token")
+    if attempt_token is not None:
+        headers["X-Attempt-Token"] = surface.attempt_token(attempt_token)
     arguments: dict[str, Any] = {"headers": headers, "query_string": plan["query"]}
     if kind == "json":
         arguments["data"] = json.dumps(body, allow_nan=True)

@@ -248,3 +248,41 @@ def test_the_login_page_warns_before_the_lockout_and_the_lockout_page_says_why_a
     found = re.search(r"vui lòng thử lại sau (\d+) phút", text)
     assert found and 1 <= int(found.group(1)) <= 1 and "cả mật khẩu đúng cũng bị từ chối" in text
     assert 0 < int(locked.headers["Retry-After"]) <= 60
+
+
+def test_passwords_are_kept_as_argon2id_and_an_older_scrypt_hash_is_replaced_at_login(auth, session, clock) -> None:
+    from werkzeug.security import generate_password_hash
+
+    from contest.models import User
+
+    user = make_user(session, clock(), phone="0912345678")
+    assert user.password_hash.startswith("$argon2id$")
+    assert "mat-khau-123" not in user.password_hash
+    user.password_hash = generate_password_hash("mat-khau-cu-1", method="scrypt")  # as accounts made before were
+    session.commit()
+    assert auth.login("0912345678", "mat-khau-123").status_code == 400
+    assert session.get(User, user.id).password_hash.startswith("scrypt:")  # a wrong password changes nothing
+    assert auth.login("0912345678", "mat-khau-cu-1").status_code == 302
+    session.expire_all()
+    replaced = session.get(User, user.id).password_hash
+    assert replaced.startswith("$argon2id$")
+    auth.logout()
+    assert auth.login("0912345678", "mat-khau-cu-1").status_code == 302
+    session.expire_all()
+    assert session.get(User, user.id).password_hash == replaced  # replaced once, not at every login
+
+
+def test_an_unusable_stored_hash_matches_no_password(session, clock) -> None:
+    from contest.services.people.passwords import verify_password
+
+    assert not verify_password("!", "!")
+    assert not verify_password("", "")
+    assert not verify_password("$argon2id$v=19$m=64,t=1,p=1$broken", "x")
+
+
+def test_the_settings_default_to_owasps_argon2id_parameters(make_app, database_uri) -> None:
+    from contest.services.people.passwords import hash_password
+
+    built = make_app({"TESTING": True, "SECRET_KEY": "k", "SQLALCHEMY_DATABASE_URI": database_uri, "REDIS_URL": None})
+    with built.app_context():
+        assert "$v=19$m=19456,t=2,p=1$" in hash_password("mat-khau-123")

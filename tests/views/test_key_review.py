@@ -128,7 +128,9 @@ def test_a_contest_that_requires_review_draws_only_checked_questions(quiz, runne
     for question in session.scalars(select(Question).where(Question.id.in_(checked))):
         question.review_state = "checked"
     session.commit()
-    configured = runner.invoke(args=["contest", "configure", "--slug", contest.slug, "--require-review"])
+    wrong = runner.invoke(args=["contest", "configure", "--slug", contest.slug, "--require-review", "yes"])
+    assert wrong.exit_code != 0 and "on" in wrong.output and "off" in wrong.output
+    configured = runner.invoke(args=["contest", "configure", "--slug", contest.slug, "--require-review", "on"])
     assert configured.exit_code == 0, configured.output
     session.expire_all()
     assert contest.require_review
@@ -150,6 +152,10 @@ def test_a_contest_that_requires_review_draws_only_checked_questions(quiz, runne
         session.scalars(select(RoundPoolQuestion.question_id).where(RoundPoolQuestion.round_id == quiz.round.id))
     )
     assert drawn and drawn <= checked and pool == checked
+    off = runner.invoke(args=["contest", "configure", "--slug", contest.slug, "--require-review", "off"])
+    assert off.exit_code == 0, off.output
+    session.expire_all()
+    assert not contest.require_review
 
 
 def test_a_topic_edited_by_someone_else_leaves_the_keys_author_unable_to_check_it(app, session, clock) -> None:

@@ -9,11 +9,11 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session, selectinload
-from werkzeug.security import check_password_hash, generate_password_hash
 
 from contest.models import Attempt, Certificate, Membership, RankingEntry, Unit, User
 from contest.models.users import ROLES, new_session_token
 from contest.services.people import events
+from contest.services.people.passwords import hash_password, needs_rehash, spend_a_check, verify_password
 from contest.services.people.person_key import person_key
 from contest.services.people.phones import normalise_phone
 from contest.services.people.privacy import DELETED_ACCOUNT_NAME
@@ -60,7 +60,7 @@ def create_user(
     user = User(
         name=" ".join(name.split()),
         phone=normalise_phone(phone),
-        password_hash=generate_password_hash(password),
+        password_hash=hash_password(password),
         role=role,
         unit=unit,
         birth_date=birth_date,
@@ -92,23 +92,22 @@ def account_problems(session: Session, *, name: str, phone: str, password: str, 
 
 
 def password_matches(user: User, password: str) -> bool:
-    return check_password_hash(user.password_hash, password)
-
-
-_DUMMY_HASH: str | None = None
+    return verify_password(user.password_hash, password)
 
 
 def authenticate(session: Session, phone: str, password: str) -> User | None:
     """The active user with this phone and password, or None. A wrong phone costs as much time as
-    a wrong password, so the answer does not tell which phones have accounts."""
-    global _DUMMY_HASH
+    a wrong password, so the answer does not tell which phones have accounts. A hash made another way (before
+    Argon2id) is replaced by one made now, in the session's transaction: the caller commits."""
     user = find_by_phone(session, phone)
     if user is None or not user.is_active:
-        if _DUMMY_HASH is None:
-            _DUMMY_HASH = generate_password_hash("not-a-password")
-        check_password_hash(_DUMMY_HASH, password)
+        spend_a_check(password)
         return None
-    return user if password_matches(user, password) else None
+    if not password_matches(user, password):
+        return None
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    return user
 
 
 ANONYMOUS_NAME = DELETED_ACCOUNT_NAME
@@ -123,7 +122,7 @@ def change_password(user: User, *, current: str, new: str) -> None:
     problem = check_password_rules(new)
     if problem:
         raise InvalidInput(problem, {"new": problem})
-    user.password_hash = generate_password_hash(new)
+    user.password_hash = hash_password(new)
     user.session_token = new_session_token()
 
 
@@ -149,7 +148,7 @@ def reset_password(session: Session, actor: User, target: User, *, now: datetime
     if not can_manage(actor, target):
         raise Forbidden(_("You cannot manage this account."))
     temporary = "-".join(secrets.token_hex(2) for _ in range(3))
-    target.password_hash = generate_password_hash(temporary)
+    target.password_hash = hash_password(temporary)
     target.session_token = new_session_token()
     record(session, Actor.account(actor), "user.password_reset", f"user:{target.id}", now=now)
     return temporary

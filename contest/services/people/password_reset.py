@@ -17,11 +17,11 @@ from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
-from werkzeug.security import generate_password_hash
 
 from contest.models import User
 from contest.models.users import new_session_token
 from contest.services.people.accounts import check_password_rules
+from contest.services.people.passwords import hash_password
 from contest.services.shared.audit import Actor, record
 from contest.services.shared.errors import InvalidInput
 
@@ -107,7 +107,7 @@ def reset_password(session: Session, token: str, new_password: str, *, now: date
     problem = check_password_rules(new_password)
     if problem:
         raise InvalidInput(problem, {"password": problem})
-    user.password_hash = generate_password_hash(new_password)
+    user.password_hash = hash_password(new_password)
     user.session_token = new_session_token()
     record(session, Actor.account(user), "user.password_reset", f"user:{user.id}", now=now)
     return user
