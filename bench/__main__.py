@@ -86,14 +86,16 @@ async def benchmark(
     rng = random.Random(1)
     results: dict[str, Measure] = {}
 
-    def headers(person: Participant) -> dict[str, str]:
-        return {"Cookie": person.cookie, "X-CSRFToken": person.csrf}
+    def headers(person: Participant, attempt_token: str | None = None) -> dict[str, str]:
+        """What the quiz page sends: the cookie, the CSRF token and, once started, the attempt token."""
+        sent = {"Cookie": person.cookie, "X-CSRFToken": person.csrf}
+        return {**sent, "X-Attempt-Token": attempt_token} if attempt_token else sent
 
     async def trivial(connection: Connection) -> Response:
         return await connection.request("GET", "/ping")
 
     waiting = list(people)
-    started: list[tuple[Participant, int, list[tuple[int, list[int]]]]] = []
+    started: list[tuple[Participant, int, list[tuple[int, list[int]]], str]] = []
 
     async def start(connection: Connection) -> Response | None:
         if not waiting:
@@ -103,31 +105,31 @@ async def benchmark(
         if response.status in (200, 201):
             body = response.json()
             options = [(q["position"], [o["id"] for o in q["options"]]) for q in body["questions"]]
-            started.append((person, body["attempt_id"], options))
+            started.append((person, body["attempt_id"], options, body["attempt_token"]))
         return response
 
     async def save(connection: Connection) -> Response | None:
         open_attempts = started[len(submitted) :]  # submit takes attempts from the front
         if not open_attempts:
             return None
-        person, attempt_id, questions = rng.choice(open_attempts)
+        person, attempt_id, questions, token = rng.choice(open_attempts)
         position, options = rng.choice(questions)
         return await connection.request(
             "PUT",
             f"/api/attempts/{attempt_id}/answers/{position}",
-            headers=headers(person),
+            headers=headers(person, token),
             body={"options": [rng.choice(options)]},
         )
 
     async def submit(connection: Connection) -> Response | None:
         if len(submitted) >= len(started):
             return None
-        person, attempt_id, _ = started[len(submitted)]
+        person, attempt_id, _, token = started[len(submitted)]
         submitted.append(attempt_id)
         return await connection.request(
             "POST",
             f"/api/attempts/{attempt_id}/submit",
-            headers=headers(person),
+            headers=headers(person, token),
             body={"prediction": rng.randint(0, 500)},
         )
 
@@ -137,9 +139,9 @@ async def benchmark(
         response = await start(connection)
         if response is None or response.status not in (200, 201):
             return response
-        person, attempt_id, _ = started.pop()
+        person, attempt_id, _, token = started.pop()
         return await connection.request(
-            "POST", f"/api/attempts/{attempt_id}/submit", headers=headers(person), body={"prediction": 7}
+            "POST", f"/api/attempts/{attempt_id}/submit", headers=headers(person, token), body={"prediction": 7}
         )
 
     async def board(connection: Connection) -> Response:

@@ -69,6 +69,7 @@ class Person(threading.Thread):
         self.person, self.port, self.round_id, self.stop, self.tally = person, port, round_id, stop, tally
         self.connection: http.client.HTTPConnection | None = None
         self.attempt_id: int | None = None
+        self.attempt_token: str | None = None  # sent with the saves, as the quiz page does
         self.questions: list[dict[str, Any]] = []
         self.sent: list[Sent] = []
         self.rng = random.Random(person.user_id)
@@ -77,6 +78,8 @@ class Person(threading.Thread):
         if self.connection is None:
             self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
         headers = {"Cookie": self.person.cookie, "X-CSRFToken": self.person.csrf, "Content-Type": "application/json"}
+        if self.attempt_token:
+            headers["X-Attempt-Token"] = self.attempt_token
         try:
             self.connection.request(method, path, body=json.dumps(body) if body is not None else None, headers=headers)
             response = self.connection.getresponse()
@@ -112,6 +115,7 @@ class Person(threading.Thread):
             if started is not None and started[0] in (200, 201):
                 body = json.loads(started[1])
                 self.attempt_id, self.questions = body["attempt_id"], body["questions"]
+                self.attempt_token = body["attempt_token"]
         while not self.stop.is_set():
             position = self.rng.randrange(len(self.questions)) + 1
             options = [self.rng.choice(self.questions[position - 1]["options"])["id"]]

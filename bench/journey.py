@@ -174,6 +174,8 @@ async def journey(
         return
     body = started.json()
     attempt_id, questions = body["attempt_id"], body["questions"]
+    page_headers = headers
+    headers = {**headers, "X-Attempt-Token": body["attempt_token"]}  # as the quiz page sends its calls
     stats.in_flight += 1
     try:
         reload_at = rng.randrange(len(questions))
@@ -186,7 +188,7 @@ async def journey(
                 options = [rng.choice(question["options"])["id"]]
                 await _save(pool, stats, attempt_id, question["position"], options, headers)
             if index == reload_at:  # the page reloaded: the same questions, answers and deadline come back
-                await pool.call(stats, "quiz_page", "GET", f"/rounds/{round_id}/take", headers=headers)
+                await pool.call(stats, "quiz_page", "GET", f"/rounds/{round_id}/take", headers=page_headers)
         submitted = await _with_retries(
             pool,
             stats,
