@@ -9,6 +9,8 @@ from pathlib import Path
 
 from bench.servers import worker_pids
 
+ROOT = Path(__file__).resolve().parent.parent
+
 
 def _ticks(pid: int) -> int | None:
     try:
@@ -118,3 +120,31 @@ class Measure:
         """CPU milliseconds of each part (app, PostgreSQL, Redis, load generator) per answered request."""
         answered = max(1, len(self.latencies))
         return {part: round(seconds * 1000 / answered, 2) for part, seconds in self.cpu_s.items()}
+
+
+METRICS_PROBE = """
+import time
+from contest import metrics
+assert metrics.MULTIPROCESS
+count = 20000
+began = time.process_time()
+for _ in range(count):
+    metrics.observe(metrics.SAVE_ENDPOINT, "PUT", 200, 0.003)
+    metrics.saved()
+print((time.process_time() - began) / count * 1000)
+"""
+
+
+def metrics_cost_ms_per_save() -> float:
+    """CPU milliseconds a save spends on /metrics' counting (a request counted, its time observed, a save counted),
+    in prometheus_client's multiprocess mode as under gunicorn: measured in a process of its own."""
+    import subprocess
+    import sys
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="bench-metrics-") as folder:
+        env = {**os.environ, "PROMETHEUS_MULTIPROC_DIR": folder}
+        done = subprocess.run(
+            [sys.executable, "-c", METRICS_PROBE], env=env, capture_output=True, text=True, check=True, cwd=ROOT
+        )
+    return round(float(done.stdout.strip()), 4)

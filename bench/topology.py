@@ -28,6 +28,8 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -172,6 +174,40 @@ def lost_saves(stats: Stats, database_url: str) -> int:
     )
 
 
+METRICS_TOKEN = "topology-metrics-token"
+
+
+def read_metrics(ports: dict[str, int], nginx_port: int) -> dict[str, Any]:
+    """What each app server's /metrics says after the run (app1's since its restart), and that nginx refuses it."""
+    from prometheus_client.parser import text_string_to_metric_families
+
+    seen: dict[str, Any] = {}
+    try:
+        urllib.request.urlopen(f"http://127.0.0.1:{nginx_port}/metrics", timeout=5)
+        seen["through_nginx"] = 200
+    except urllib.error.HTTPError as error:
+        seen["through_nginx"] = error.code
+    for name, port in ports.items():
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}/metrics", headers={"Authorization": f"Bearer {METRICS_TOKEN}"}
+        )
+        text = urllib.request.urlopen(request, timeout=10).read().decode()
+        figures: dict[str, float] = {"saves": 0.0, "requests": 0.0, "503": 0.0, "5xx": 0.0}
+        for family in text_string_to_metric_families(text):
+            for sample in family.samples:
+                if sample.name == "contest_saves_total":
+                    figures["saves"] += sample.value
+                elif sample.name == "contest_requests_total":
+                    figures["requests"] += sample.value
+                    status = sample.labels.get("status", "")
+                    figures["503"] += sample.value if status == "503" else 0.0
+                    figures["5xx"] += sample.value if status.startswith("5") else 0.0
+                elif sample.name in ("contest_database_up", "contest_redis_up", "contest_db_pool_checked_out"):
+                    figures[sample.name.removeprefix("contest_")] = sample.value
+        seen[name] = {key: int(value) for key, value in figures.items()}
+    return seen
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--participants", type=int, default=400)
@@ -214,6 +250,7 @@ def main() -> None:
                     "PROXY_COUNT": "1",
                     "DATABASE_PREPARED_STATEMENTS": "0",
                     "GUNICORN_ACCESSLOG": str(logs[name]),
+                    "METRICS_TOKEN": METRICS_TOKEN,
                 },
             )
 
@@ -248,6 +285,7 @@ def main() -> None:
         journey = asyncio.run(
             run_journey(args, proxy.port, None, round_id, people, stats=stats, alongside=kill_and_restart)
         )
+        metrics_seen = read_metrics(ports, proxy.port)
         lost = lost_saves(stats, postgres.url)
         certificates = publish_and_draw(app, round_id, postgres.url)
         shares, people_served = served_by(logs)
@@ -279,10 +317,12 @@ def main() -> None:
         "retries_uncovered": stats.uncovered,
         "app1_down_s": round(failover.get("restarted", 0.0) - failover.get("killed", 0.0), 1),
         "certificates": certificates,
+        "metrics": metrics_seen,
         "journey": journey,
     }
     print(f"requests answered by each app server: {shares}; participants each served: {people_served}")
     print(f"saves acknowledged (questions) {result['acked']}, lost {lost}")
+    print(f"/metrics: {metrics_seen}")
     print(
         f"app1 killed and down {result['app1_down_s']} s: nginx passed {passed_on} requests to app2; "
         f"{len(during)} errors reached the participants meanwhile "

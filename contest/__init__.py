@@ -62,6 +62,9 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     migrate.init_app(
         app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True, compare_type=True, render_item=render_item
     )
+    from contest import metrics
+
+    metrics.init_app(app)  # first: its timer starts before the other hooks
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     limiter.init_app(app)

@@ -106,6 +106,8 @@ class Config:
     # Proxies (nginx, a load balancer) in front of the app whose X-Forwarded-For is trusted: the client's
     # address is then the one they report (rate limits, integrity flags). 0: the socket's peer.
     PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
+    # GET /metrics answers only `Authorization: Bearer <METRICS_TOKEN>`; unset, it answers 404 to everyone.
+    METRICS_TOKEN: str | None = os.environ.get("METRICS_TOKEN") or None
     # Password hashes (Argon2id): OWASP's first choice of parameters, 19 MiB and 2 passes, about 25 ms a login.
     ARGON2_TIME_COST = int(os.environ.get("ARGON2_TIME_COST", "2"))
     ARGON2_MEMORY_KIB = int(os.environ.get("ARGON2_MEMORY_KIB", str(19 * 1024)))

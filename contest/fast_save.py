@@ -22,14 +22,15 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from collections.abc import Iterable
 from io import BytesIO
 from typing import TYPE_CHECKING, Any
 
-from flask import Flask, Response
+from flask import Flask, Response, g
 from sqlalchemy.exc import SQLAlchemyError
 
-from contest import clock
+from contest import clock, metrics
 from contest.auth import attempt_tokens
 from contest.extensions import db
 from contest.ids import MAX_ID
@@ -48,6 +49,7 @@ def json_headers(app: Flask, *, secure: bool) -> list[tuple[str, str]]:
     """The headers the app's after-request hooks put on a JSON answer to a save (without its length)."""
     base = "https://localhost" if secure else "http://localhost"
     with app.test_request_context("/api/attempts/1/answers/1", method="PUT", base_url=base):
+        g.only_headers = True  # not a request: the metrics do not count it
         response = app.process_response(Response("{}", mimetype="application/json"))
     return [(name, value) for name, value in response.headers.items() if name != "Content-Length"]
 
@@ -63,11 +65,14 @@ class FastSave:
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         if environ.get("REQUEST_METHOD") != "PUT" or TOKEN_KEY not in environ:
             return self.wsgi_app(environ, start_response)
+        started = time.perf_counter()
         match = SAVE_PATH.fullmatch(environ.get("PATH_INFO", ""))
         body = self._body(environ) if match is not None else None
         answer = self._store(environ, int(match[1]), int(match[2]), body) if match and body is not None else None
         if answer is None:
             return self.wsgi_app(environ, start_response)
+        metrics.observe(metrics.SAVE_ENDPOINT, "PUT", 200, time.perf_counter() - started)
+        metrics.saved()
         secure = environ.get("wsgi.url_scheme") == "https" or environ.get("HTTP_X_FORWARDED_PROTO") == "https"
         headers = self._headers.get(secure)
         if headers is None:
