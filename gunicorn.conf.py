@@ -30,9 +30,12 @@ if _OWN_METRICS_DIR:
 
 
 def on_starting(server):  # type: ignore[no-untyped-def]
+    """Empty the folder (an earlier run's counts), keeping it: mkdtemp made it private (0700), and another local user
+    must not get the chance to put a folder or a link of their own in its place."""
     folder = os.environ["PROMETHEUS_MULTIPROC_DIR"]
-    shutil.rmtree(folder, ignore_errors=True)
-    os.makedirs(folder, exist_ok=True)
+    os.makedirs(folder, mode=0o700, exist_ok=True)
+    for name in os.listdir(folder):
+        os.unlink(os.path.join(folder, name))
 
 
 def child_exit(server, worker):  # type: ignore[no-untyped-def]

@@ -122,6 +122,11 @@ def init_app(app: Flask) -> None:
             return body, status, {"Retry-After": str(_seconds_to_wait())}
         return body, status
 
+    @app.errorhandler(RecursionError)
+    def nested_too_deep(error: RecursionError) -> ResponseReturnValue:
+        """A JSON body nested thousands deep ([[[[...) is more than the reader takes: bad input, not a fault."""
+        return error_response(400, "bad_request", _("The data sent is nested too deeply to be read."))
+
     @app.errorhandler(500)
     def server_error(error: Exception) -> ResponseReturnValue:
         return error_response(500, "server_error", _("Something went wrong. Please try again."))

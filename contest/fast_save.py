@@ -113,7 +113,7 @@ class FastSave:
                     option_ids=options,
                     now=now,
                 )
-            except (ValueError, AttributeError, DomainError, SQLAlchemyError):
+            except (ValueError, AttributeError, RecursionError, DomainError, SQLAlchemyError):
                 return None
             if chosen is None:
                 return None

@@ -3,20 +3,16 @@ answered in front of Flask included), health read at the scrape, and sums over g
 
 from __future__ import annotations
 
-import os
 import re
-import socket
 import subprocess
 import sys
-import time
 import urllib.request
-from pathlib import Path
 
 from prometheus_client.parser import text_string_to_metric_families
 
 from contest.models import Attempt
+from tests.gunicorn_server import ROOT, free_port, gunicorn, production_env
 
-ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "metrics-token-for-the-test"
 
 
@@ -76,58 +72,31 @@ def test_requests_saves_and_health_are_counted(app, quiz, session) -> None:
     assert _value(after, "contest_redis_up") in (0.0, 1.0)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 def test_under_gunicorn_a_scrape_sums_every_workers_counts(tmp_path) -> None:
-    port = _free_port()
-    env = {
-        **os.environ,
-        "CONTEST_ENV": "production",
-        "SECRET_KEY": "metrics-test",
-        "PUBLIC_URL": f"http://127.0.0.1:{port}",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'empty.db'}",
-        "REDIS_URL": "",
-        "METRICS_TOKEN": TOKEN,
-        "GUNICORN_BIND": f"127.0.0.1:{port}",
-        "GUNICORN_WORKERS": "3",
-        "GUNICORN_ACCESSLOG": "",
-        "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "metrics"),
-    }
-    (tmp_path / "metrics").mkdir()
+    folder = tmp_path / "metrics"
+    folder.mkdir()
+    port = free_port()
+    env = production_env(
+        port, tmp_path / "empty.db", METRICS_TOKEN=TOKEN, GUNICORN_WORKERS="3", PROMETHEUS_MULTIPROC_DIR=str(folder)
+    )
     subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "db", "upgrade"], cwd=ROOT, env=env, check=True,
                    capture_output=True)  # fmt: skip
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "wsgi:app"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.time() + 30
-        while True:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/ping", timeout=2).read()
-                break
-            except OSError:
-                assert time.time() < deadline and server.poll() is None, "gunicorn did not start"
-                time.sleep(0.2)
+    with gunicorn(env) as address:
         for _ in range(60):  # each on a connection of its own: the workers share them
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5).read()
-        pids = {path.name for path in (tmp_path / "metrics").glob("counter_*.db")}
-        request = urllib.request.Request(
-            f"http://127.0.0.1:{port}/metrics", headers={"Authorization": f"Bearer {TOKEN}"}
-        )
+            urllib.request.urlopen(f"{address}/healthz", timeout=5).read()
+        pids = {path.name for path in folder.glob("counter_*.db")}
+        request = urllib.request.Request(f"{address}/metrics", headers={"Authorization": f"Bearer {TOKEN}"})
         text = urllib.request.urlopen(request, timeout=5).read().decode()
-    finally:
-        server.terminate()
-        server.wait(10)
     assert len(pids) >= 2, pids  # the requests were answered by more than one worker
     samples = _samples(text)
     assert _value(samples, "contest_requests_total", endpoint="/healthz", method="GET", status="200") == 60
     assert re.search(r"^contest_database_up 1\.0$", text, re.MULTILINE)
+
+
+def test_made_up_methods_do_not_make_new_series(app, client) -> None:
+    app.config["METRICS_TOKEN"] = TOKEN
+    for method in ("ZZQX1", "ABCDEFG", "AAAB"):
+        client.open("/", method=method)
+    text = client.get("/metrics", headers={"Authorization": f"Bearer {TOKEN}"}).get_data(as_text=True)
+    assert "ZZQX1" not in text and "ABCDEFG" not in text and "AAAB" not in text
+    assert 'method="other"' in text

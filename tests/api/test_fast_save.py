@@ -110,3 +110,15 @@ def test_a_database_error_on_the_fast_path_leaves_the_save_to_the_app(app, quiz,
     saved = _put(app.test_client(), started["attempt_id"], 1, {"options": [option]}, started["attempt_token"])
     assert hooks  # the app did the save
     assert saved.status_code == 200 and _stored(session, started["attempt_id"], 1) == [option]
+
+
+def test_a_body_nested_too_deep_is_answered_by_the_app_with_its_headers(app, quiz, hooks) -> None:
+    started = quiz.start().get_json()
+    deep = b'{"options": ' + b"[" * 5000 + b"]" * 5000 + b"}"
+    answer = app.test_client().put(
+        f"/api/attempts/{started['attempt_id']}/answers/1",
+        data=deep,
+        headers={"X-Attempt-Token": started["attempt_token"], "Content-Type": "application/json"},
+    )
+    assert hooks and 400 <= answer.status_code < 500
+    assert answer.headers["Content-Security-Policy"]

@@ -30,6 +30,19 @@ CHROMIUM_ARGS = [
 SERVER_ENV: dict[str, str] = {}  # the served app's environment, for tests that run its CLI
 
 
+def server_cli(*arguments: str) -> str:
+    """Run `flask --app wsgi ARGUMENTS` against the served app's database; what it printed."""
+    done = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "wsgi", *arguments],
+        cwd=ROOT,
+        env=SERVER_ENV,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return done.stdout
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Without Chromium, stop before the first journey with what to install, not an error from each of them."""

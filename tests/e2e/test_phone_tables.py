@@ -4,24 +4,9 @@ as tables at laptop size. Screenshots of each at both sizes are kept in the arti
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
-from tests.e2e.conftest import ARTIFACTS, ROOT, SERVER_ENV, login
+from tests.e2e.conftest import ARTIFACTS, login, server_cli
 
 PHONE_WIDTH = 390
-
-
-def _flask(*arguments: str) -> str:
-    done = subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "wsgi", *arguments],
-        cwd=ROOT,
-        env=SERVER_ENV,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return done.stdout
 
 
 def _fits(page) -> None:  # type: ignore[no-untyped-def]
@@ -52,10 +37,10 @@ def _label(page, name: str) -> str:  # type: ignore[no-untyped-def]
 
 
 def test_a_unit_administrator_decides_requests_and_reads_the_tables_on_a_phone(server, browser, phone) -> None:
-    _flask("contest", "create", "--slug", "hoi-thi-xet-duyet", "--title", "Hội thi xét duyệt", "--body", "1")
-    _flask("contest", "configure", "--slug", "hoi-thi-xet-duyet", "--eligibility", "approval")
+    server_cli("contest", "create", "--slug", "hoi-thi-xet-duyet", "--title", "Hội thi xét duyệt", "--body", "1")
+    server_cli("contest", "configure", "--slug", "hoi-thi-xet-duyet", "--eligibility", "approval")
     times = ["--opens", "2026-01-01T08:00", "--closes", "2030-01-01T08:00", "--bank", "Ngân hàng mẫu chuyển đổi số"]
-    _flask("round", "create", "--contest", "hoi-thi-xet-duyet", "--name", "Vòng 1", "--questions", "5", *times)
+    server_cli("round", "create", "--contest", "hoi-thi-xet-duyet", "--name", "Vòng 1", "--questions", "5", *times)
     # the demo's newcomer, of the unit administrator's unit, asks to take part
     login(phone, server, "0912000101")
     phone.goto(server + "/contests/hoi-thi-xet-duyet")

@@ -6,11 +6,9 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import subprocess
-import sys
 from datetime import UTC, datetime, timedelta
 
-from tests.e2e.conftest import ARTIFACTS, ROOT, SERVER_ENV, register, start_quiz
+from tests.e2e.conftest import ARTIFACTS, SERVER_ENV, register, server_cli, start_quiz
 
 TABLES = [
     {"key": "A", "name": "Bảng A: Cán bộ, công chức", "categories": ["civil_servant"]},
@@ -20,18 +18,6 @@ TABLES = [
         "categories": ["citizen", "worker", "union_member", "association_member"],
     },
 ]
-
-
-def _flask(*args: str) -> str:
-    done = subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "wsgi", *args],
-        cwd=ROOT,
-        env=SERVER_ENV,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return done.stdout
 
 
 def _database() -> sqlite3.Connection:
@@ -52,14 +38,14 @@ def _right_choices(phone: str) -> dict[int, list[int]]:
 
 def test_a_full_scorer_in_a_two_table_contest_gets_her_place_and_prize_in_her_table(server, phone) -> None:
     now = datetime.now(UTC)
-    _flask("contest", "create", "--slug", "hai-bang", "--title", "Thi hai bảng", "--body", "1")  # the department
+    server_cli("contest", "create", "--slug", "hai-bang", "--title", "Thi hai bảng", "--body", "1")  # the department
     with _database() as connection:  # the tables, the heading and signer, as the organizer sets them on the forms
         connection.execute(
             "UPDATE contests SET tables = ?, parent_body = 'UBND tỉnh', issuer = 'Ban Tổ chức', place = 'Hòa Bình', "
             "signer_title = 'Trưởng ban', signer_name = 'Lê Văn Ký' WHERE slug = 'hai-bang'",
             (json.dumps(TABLES, ensure_ascii=False),),
         )
-    created = _flask(
+    created = server_cli(
         "round", "create", "--contest", "hai-bang", "--name", "Vòng 1", "--questions", "5", "--minutes", "10",
         "--opens", (now - timedelta(hours=1)).isoformat(), "--closes", (now + timedelta(days=1)).isoformat(),
         "--bank", "Ngân hàng mẫu chuyển đổi số",
@@ -89,8 +75,8 @@ def test_a_full_scorer_in_a_two_table_contest_gets_her_place_and_prize_in_her_ta
     live = " ".join(page.inner_text("main").split())
     assert "Thứ hạng tạm thời 1 / 1 — Bảng B: Người dân" in live  # her table's, not the round's
 
-    _flask("round", "close", str(round_id))
-    _flask("results", "publish", str(round_id))
+    server_cli("round", "close", str(round_id))
+    server_cli("results", "publish", str(round_id))
     page.reload()
     final = " ".join(page.inner_text("main").split())
     assert "Thứ hạng chung cuộc 1 / 1 — Bảng B: Người dân" in final and "Thứ hạng tạm thời" not in final

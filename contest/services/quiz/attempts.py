@@ -7,11 +7,10 @@ submission.
 
 from __future__ import annotations
 
-import functools
 import json
 import random
 import secrets
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, NoReturn, cast
@@ -502,25 +501,27 @@ def save_answer(
     round trip where BEGIN, UPDATE and COMMIT take three. When nothing was written, a read in the session tells why
     (login, attempt, question, choice, finished, time up)."""
     chosen = _checked_choice(option_ids, position)
-    write = functools.partial(
-        _write_choice,
-        user_id=user_id,
-        attempt_id=attempt_id,
-        position=position,
-        chosen=chosen,
-        now=now,
-        session_token=session_token,
-    )
-    written = _write_alone(session.get_bind().engine, write) if own_transaction else write(session.connection())
+    save: dict[str, Any] = {
+        "user_id": user_id,
+        "attempt_id": attempt_id,
+        "position": position,
+        "chosen": chosen,
+        "now": now,
+        "session_token": session_token,
+    }
+    if own_transaction:
+        written = _write_alone(session.get_bind().engine, **save)
+    else:
+        written = _write_choice(session.connection(), **save)
     if not written:
         _refuse_save(session, user_id, attempt_id, position, chosen, now, session_token)
     return chosen
 
 
-def _write_alone(engine: Engine, write: Callable[[Connection], bool]) -> bool:
+def _write_alone(engine: Engine, **save: Any) -> bool:
     """The guarded UPDATE alone in a transaction of its own (autocommit): stored once it returns."""
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-        return write(connection)
+        return _write_choice(connection, **save)
 
 
 def store_choice(
@@ -539,15 +540,12 @@ def store_choice(
     chosen = _checked_choice(option_ids, position)
     written = _write_alone(
         engine,
-        functools.partial(
-            _write_choice,
-            user_id=user_id,
-            attempt_id=attempt_id,
-            position=position,
-            chosen=chosen,
-            now=now,
-            session_token=session_token,
-        ),
+        user_id=user_id,
+        attempt_id=attempt_id,
+        position=position,
+        chosen=chosen,
+        now=now,
+        session_token=session_token,
     )
     return chosen if written else None
 

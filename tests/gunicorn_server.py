@@ -1,0 +1,64 @@
+"""The production server as the tests start it: gunicorn with gunicorn.conf.py on a free loopback port, waited
+for until /ping answers, stopped afterwards."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def production_env(port: int, database: Path, **settings: str) -> dict[str, str]:
+    """Production settings on an SQLite file, without Redis, bound to `port`; `settings` on top."""
+    return {
+        **os.environ,
+        "CONTEST_ENV": "production",
+        "SECRET_KEY": "gunicorn-test-secret",
+        "PUBLIC_URL": f"http://127.0.0.1:{port}",
+        "DATABASE_URL": f"sqlite:///{database}",
+        "REDIS_URL": "",
+        "GUNICORN_BIND": f"127.0.0.1:{port}",
+        "GUNICORN_ACCESSLOG": "",
+        **settings,
+    }
+
+
+@contextmanager
+def gunicorn(env: dict[str, str]) -> Iterator[str]:
+    """gunicorn serving the app with `env`; yields its address once /ping answers."""
+    address = "http://" + env["GUNICORN_BIND"]
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "wsgi:app"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.time() + 30
+        while True:
+            try:
+                urllib.request.urlopen(f"{address}/ping", timeout=2).read()
+                break
+            except OSError:
+                assert time.time() < deadline and server.poll() is None, "gunicorn did not start"
+                time.sleep(0.2)
+        yield address
+    finally:
+        server.terminate()
+        server.wait(10)
