@@ -11,6 +11,18 @@ from tests.e2e.test_accessibility import _serious_violations
 from tests.e2e.test_light_and_without_javascript import QUIZ_BUDGET_BYTES
 
 
+def _tally_says(page, text: str) -> None:  # type: ignore[no-untyped-def]
+    """Wait (up to 10 s) for the device's tally to say `text`; fail with what it said."""
+    try:
+        page.wait_for_function(
+            "text => (document.querySelector('.device-tally')?.textContent || '').includes(text)",
+            arg=text,
+            timeout=10000,
+        )
+    except Exception:
+        raise AssertionError(f"{text!r} not in {page.text_content('.device-tally')!r}") from None
+
+
 def test_practice_on_a_phone(server, phone) -> None:
     page = phone
     page.goto(server + "/contests/cds-2026")
@@ -36,13 +48,13 @@ def test_practice_on_a_phone(server, phone) -> None:
         page.click("text=Kiểm tra đáp án")
         assert page.locator(".practice-verdict").is_visible()
         assert "đáp án đúng" in page.content()
-        tally = page.text_content(".device-tally")
-        assert f"bạn đã luyện tập {number} câu" in tally  # kept on this device by practice.js
+        # kept on this device by practice.js, which writes it once the page has loaded
+        _tally_says(page, f"bạn đã luyện tập {number} câu")
         if number == 1:
             assert _serious_violations(page) == [], "practice answer"
             page.screenshot(path=ARTIFACTS / "28-practice-answer-phone.png", full_page=True)
             page.reload()  # the same answer sent again counts once on the device
-            assert "bạn đã luyện tập 1 câu" in page.text_content(".device-tally")
+            _tally_says(page, "bạn đã luyện tập 1 câu")
         if number < 10:
             page.click("text=Câu tiếp")
             assert f"Câu {number + 1} / 10" in page.content()
