@@ -54,9 +54,11 @@ POOL_CHECKED_OUT = Gauge(
 POOL_SIZE = Gauge("contest_db_pool_size", "Database connections each pool keeps", multiprocess_mode="livesum")
 
 
-def observe(endpoint: str, method: str, status: int, seconds: float) -> None:
-    REQUESTS.labels(endpoint, method, str(status)).inc()
-    LATENCY.labels(endpoint).observe(seconds)
+def observe(endpoint: str, method: str, status: int, seconds: float | None) -> None:
+    """One answer counted (a made-up method as "other": not a series of its own), and its time when known."""
+    REQUESTS.labels(endpoint, method if method in METHODS else "other", str(status)).inc()
+    if seconds is not None:
+        LATENCY.labels(endpoint).observe(seconds)
 
 
 def saved() -> None:
@@ -126,13 +128,11 @@ def init_app(app: Flask) -> None:
         if g.get("only_headers"):
             return response
         started = g.pop("metrics_started", None)
-        rule = request.url_rule
-        endpoint = rule.rule if rule is not None else "unmatched"
-        method = request.method if request.method in METHODS else "other"  # a made-up method is not a new series
-        REQUESTS.labels(endpoint, method, str(response.status_code)).inc()
         if started is not None:
             IN_PROGRESS.dec()
-            LATENCY.labels(endpoint).observe(time.perf_counter() - started)
+        rule = request.url_rule
+        seconds = time.perf_counter() - started if started is not None else None
+        observe(rule.rule if rule is not None else "unmatched", request.method, response.status_code, seconds)
         if response.status_code == 200 and request.endpoint == "api.save_answer":
             saved()
         return response

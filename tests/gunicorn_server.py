@@ -7,6 +7,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -40,25 +41,30 @@ def production_env(port: int, database: Path, **settings: str) -> dict[str, str]
 
 @contextmanager
 def gunicorn(env: dict[str, str]) -> Iterator[str]:
-    """gunicorn serving the app with `env`; yields its address once /ping answers."""
+    """gunicorn serving the app with `env`; yields its address once /ping answers. Its log goes to a temporary file
+    (a pipe nobody reads would stop it once full), whose end a failed start reports."""
     address = "http://" + env["GUNICORN_BIND"]
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "wsgi:app"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.time() + 30
-        while True:
-            try:
-                urllib.request.urlopen(f"{address}/ping", timeout=2).read()
-                break
-            except OSError:
-                assert time.time() < deadline and server.poll() is None, "gunicorn did not start"
-                time.sleep(0.2)
-        yield address
-    finally:
-        server.terminate()
-        server.wait(10)
+    with tempfile.TemporaryFile() as log:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "wsgi:app"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=log,
+        )
+        try:
+            deadline = time.time() + 30
+            while True:
+                try:
+                    urllib.request.urlopen(f"{address}/ping", timeout=2).read()
+                    break
+                except OSError:
+                    if server.poll() is not None or time.time() > deadline:
+                        log.seek(0)
+                        tail = log.read()[-2000:].decode(errors="replace")
+                        raise AssertionError(f"gunicorn did not start: {tail}") from None
+                    time.sleep(0.2)
+            yield address
+        finally:
+            server.terminate()
+            server.wait(30)

@@ -5,14 +5,14 @@ Collected only by `make e2e` (E2E=1), which installs requirements-e2e.txt."""
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from tests.gunicorn_server import free_port, gunicorn
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "tests" / "e2e" / "artifacts"
@@ -31,15 +31,16 @@ SERVER_ENV: dict[str, str] = {}  # the served app's environment, for tests that 
 
 
 def server_cli(*arguments: str) -> str:
-    """Run `flask --app wsgi ARGUMENTS` against the served app's database; what it printed."""
+    """Run `flask --app wsgi ARGUMENTS` against the served app's database; what it printed. A command that fails
+    fails the test with what it said."""
     done = subprocess.run(
         [sys.executable, "-m", "flask", "--app", "wsgi", *arguments],
         cwd=ROOT,
         env=SERVER_ENV,
         capture_output=True,
         text=True,
-        check=True,
     )
+    assert done.returncode == 0, f"flask {' '.join(arguments)}: {done.stdout}{done.stderr}"
     return done.stdout
 
 
@@ -55,12 +56,6 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             "(or set CHROMIUM to a Chromium binary).",
             returncode=3,
         )
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 DEMO_PASSWORD = "Demo@2026"
@@ -99,7 +94,7 @@ def start_quiz(page, server: str, round_id: int = 1) -> None:  # type: ignore[no
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The demo on a fresh SQLite database, served by gunicorn with the production settings."""
     database = tmp_path_factory.mktemp("e2e") / "e2e.db"
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "DATABASE_URL": f"sqlite:///{database}",
@@ -113,32 +108,10 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     }
     env.pop("REDIS_URL", None)
     SERVER_ENV.update(env)
-    flask = [sys.executable, "-m", "flask", "--app", "wsgi"]
-    for command in (["db", "upgrade"], ["demo", "--in-production"]):  # production settings, on purpose
-        subprocess.run(flask + command, cwd=ROOT, env=env, check=True, capture_output=True)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "wsgi:app"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    deadline = time.time() + 30
-    while True:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                break
-        except OSError:
-            if process.poll() is not None or time.time() > deadline:
-                pytest.fail(
-                    "gunicorn did not start: " + (process.stderr.read() if process.stderr else b"").decode()[-2000:]
-                )
-            time.sleep(0.2)
-    yield f"http://127.0.0.1:{port}"
-    process.terminate()
-    process.wait(timeout=30)
-    if process.stderr is not None:
-        process.stderr.close()
+    server_cli("db", "upgrade")
+    server_cli("demo", "--in-production")  # production settings, on purpose
+    with gunicorn(env) as address:
+        yield address
 
 
 @pytest.fixture(scope="session")

@@ -49,12 +49,10 @@ def test_the_quiz_without_javascript(server, browser) -> None:
 def test_a_quiz_with_pictures_stays_under_150_kb(server, browser, tmp_path) -> None:
     """The demo's picture questions in a round of their own (a copy of them: a practice bank is no round's): the
     first load, the first question's picture included (loaded lazily, after the text), stays within the budget."""
-    import subprocess
-    import sys
     import zipfile
     from datetime import UTC, datetime, timedelta
 
-    from tests.e2e.conftest import ROOT, SERVER_ENV
+    from tests.e2e.conftest import ROOT, server_cli
 
     bundle = tmp_path / "cau-hoi-co-anh.zip"
     folder = ROOT / "contest" / "demo_data" / "practice"
@@ -62,31 +60,17 @@ def test_a_quiz_with_pictures_stays_under_150_kb(server, browser, tmp_path) -> N
         for path in folder.rglob("*"):
             if path.is_file():
                 archive.write(path, path.relative_to(folder).as_posix())
-    flask = [sys.executable, "-m", "flask", "--app", "wsgi"]
-    imported = subprocess.run(
-        [*flask, "bank", "import", str(bundle), "--bank", "Câu hỏi có ảnh", "--body", "1"],
-        cwd=ROOT,
-        env=SERVER_ENV,
-        capture_output=True,
-        text=True,
-    )
-    assert imported.returncode == 0, imported.stdout + imported.stderr
+    server_cli("bank", "import", str(bundle), "--bank", "Câu hỏi có ảnh", "--body", "1")
     now = datetime.now(UTC)
     opens, closes = (now - timedelta(minutes=1)).isoformat(), (now + timedelta(hours=1)).isoformat()
     # a contest of its own: the demo contest's boards stay on the demo's rounds
-    subprocess.run(
-        [*flask, "contest", "create", "--slug", "e2e-co-anh", "--title", "Có ảnh", "--body", "1"],
-        cwd=ROOT,
-        env=SERVER_ENV,
-    )
-    created = subprocess.run(
-        [*flask, "round", "create", "--contest", "e2e-co-anh", "--name", "Có ảnh", "--opens", opens, "--closes", closes,
-         "--questions", "3", "--minutes", "10", "--bank", "Câu hỏi có ảnh",
-         "--reuse-revealed"],  # the practice's own picture questions (their key is public): reused on purpose here
-        cwd=ROOT, env=SERVER_ENV, capture_output=True, text=True,
+    server_cli("contest", "create", "--slug", "e2e-co-anh", "--title", "Có ảnh", "--body", "1")
+    created = server_cli(
+        "round", "create", "--contest", "e2e-co-anh", "--name", "Có ảnh", "--opens", opens, "--closes", closes,
+        "--questions", "3", "--minutes", "10", "--bank", "Câu hỏi có ảnh",
+        "--reuse-revealed",  # the practice's own picture questions (their key is public): reused on purpose here
     )  # fmt: skip
-    assert created.returncode == 0, created.stderr
-    round_id = int(created.stdout.strip().splitlines()[-1])
+    round_id = int(created.strip().splitlines()[-1])
     context = browser.new_context(bypass_csp=True, viewport={"width": 390, "height": 844})
     page = context.new_page()
     login(page, server, "0900000021")

@@ -2,52 +2,21 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from datetime import UTC, datetime, timedelta
 
-from tests.e2e.conftest import ARTIFACTS, ROOT, SERVER_ENV, login, start_quiz
+from tests.e2e.conftest import ARTIFACTS, login, server_cli, start_quiz
 
 
 def _round(name: str, closes_in: timedelta, minutes: int, contest: str = "cds-2026") -> str:
     now = datetime.now(UTC)
     if contest != "cds-2026":  # a contest of its own keeps the demo contest's boards on the demo's rounds
-        subprocess.run(
-            [sys.executable, "-m", "flask", "--app", "wsgi", "contest", "create", "--slug", contest, "--title", name,
-             "--body", "1"],
-            cwd=ROOT, env=SERVER_ENV, capture_output=True, text=True,
-        )  # fmt: skip
-    created = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "flask",
-            "--app",
-            "wsgi",
-            "round",
-            "create",
-            "--contest",
-            contest,
-            "--name",
-            name,
-            "--opens",
-            (now - timedelta(minutes=1)).isoformat(),
-            "--closes",
-            (now + closes_in).isoformat(),
-            "--questions",
-            "3",
-            "--minutes",
-            str(minutes),
-            "--bank",
-            "Ngân hàng mẫu chuyển đổi số",
-        ],
-        cwd=ROOT,
-        env=SERVER_ENV,
-        capture_output=True,
-        text=True,
-    )
-    assert created.returncode == 0, created.stderr
-    return created.stdout.strip().splitlines()[-1]
+        server_cli("contest", "create", "--slug", contest, "--title", name, "--body", "1")
+    created = server_cli(
+        "round", "create", "--contest", contest, "--name", name, "--opens", (now - timedelta(minutes=1)).isoformat(),
+        "--closes", (now + closes_in).isoformat(), "--questions", "3", "--minutes", str(minutes),
+        "--bank", "Ngân hàng mẫu chuyển đổi số",
+    )  # fmt: skip
+    return created.strip().splitlines()[-1]
 
 
 def test_screen_readers_hear_when_five_minutes_are_left(server, phone) -> None:

@@ -115,13 +115,12 @@ def test_the_demo_practice_shows_pictures_with_their_descriptions(runner, client
     raise AssertionError("no practice question showed a picture in 20 sets")
 
 
-def test_an_organizer_corrects_a_pictures_description_but_cannot_empty_it(app, session, clock) -> None:
+def _imported_question(app, session, clock):  # type: ignore[no-untyped-def]
+    """An organizer's client, the first question of the picture bank they imported, and its edit form as it stands."""
     organizer = organizer_client(app, session, clock)
     preview = _upload(organizer, _bank_zip())
     organizer.post(preview.headers["Location"] + "/confirm", data={"csrf_token": csrf_token(organizer)})
     question = session.scalar(select(Question).order_by(Question.id))
-    page = organizer.get(f"/admin/questions/{question.id}/edit").get_data(as_text=True)
-    assert f"{ALT} 1" in page and 'name="picture_alt"' in page
     form = {
         "text": question.text,
         "option_a": "Có",
@@ -129,9 +128,15 @@ def test_an_organizer_corrects_a_pictures_description_but_cannot_empty_it(app, s
         "answer": "A",
         "topic": question.topic,
         "difficulty": question.difficulty,
-        "explanation": "",
-        "csrf_token": csrf_token(organizer),
     }
+    return organizer, question, form
+
+
+def test_an_organizer_corrects_a_pictures_description_but_cannot_empty_it(app, session, clock) -> None:
+    organizer, question, form = _imported_question(app, session, clock)
+    page = organizer.get(f"/admin/questions/{question.id}/edit").get_data(as_text=True)
+    assert f"{ALT} 1" in page and 'name="picture_alt"' in page
+    form = {**form, "explanation": "", "csrf_token": csrf_token(organizer)}
     refused = organizer.post(f"/admin/questions/{question.id}/edit", data={**form, "picture_alt": "  "})
     assert refused.status_code == 400 and "thiếu mô tả ảnh" in html.unescape(refused.get_data(as_text=True))
     saved = organizer.post(f"/admin/questions/{question.id}/edit", data={**form, "picture_alt": "Tin nhắn có mã OTP"})
@@ -163,22 +168,11 @@ def test_an_organizer_replaces_pictures_and_gives_an_option_one_on_the_edit_page
     """The edit page shows the question's and the options' pictures, replaces them and adds one to an option (with
     its description); a file that is not a picture is refused beside its field, changing nothing; a new picture
     is a new key to check."""
-    organizer = organizer_client(app, session, clock)
-    preview = _upload(organizer, _bank_zip())
-    organizer.post(preview.headers["Location"] + "/confirm", data={"csrf_token": csrf_token(organizer)})
-    question = session.scalar(select(Question).order_by(Question.id))
+    organizer, question, form = _imported_question(app, session, clock)
     question.review_state = "checked"
     session.commit()
     old_digest = question.picture.digest
-    form = {
-        "text": question.text,
-        "option_a": "Có",
-        "option_b": "Không",
-        "answer": "A",
-        "topic": question.topic,
-        "difficulty": question.difficulty,
-        "picture_alt": f"{ALT} 1",
-    }
+    form = {**form, "picture_alt": f"{ALT} 1"}
     url = f"/admin/questions/{question.id}/edit"
     page = organizer.get(url).get_data(as_text=True)
     assert 'enctype="multipart/form-data"' in page and 'name="picture_file"' in page and 'name="picture_file_b"' in page
