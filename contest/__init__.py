@@ -49,10 +49,12 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     ensure_secret_key(app.config)
     ensure_public_url(app.config)
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config)
+    from contest.fast_reads import FastReads
     from contest.fast_save import FastSave
 
-    # /ping, then saves that carry their attempt token: answered before every hook (see each module)
-    app.wsgi_app = Liveness(FastSave(app, app.wsgi_app))  # type: ignore[method-assign]
+    # /ping, saves that carry their attempt token, board reads already cached: answered before every hook (see each
+    # module)
+    app.wsgi_app = Liveness(FastSave(app, FastReads(app, app.wsgi_app)))  # type: ignore[method-assign]
     if app.config.get("PROXY_COUNT"):
         count = app.config["PROXY_COUNT"]
         # Flask's documented way to put middleware around the app; mypy sees the assignment as replacing a method.

@@ -27,12 +27,13 @@ from collections.abc import Iterable
 from io import BytesIO
 from typing import TYPE_CHECKING, Any
 
-from flask import Flask, Response, g
+from flask import Flask, Response
 from sqlalchemy.exc import SQLAlchemyError
 
 from contest import clock, metrics
 from contest.auth import attempt_tokens
 from contest.extensions import db
+from contest.hook_headers import hook_headers, is_secure
 from contest.ids import MAX_ID
 from contest.services.quiz import attempts
 from contest.services.shared.errors import DomainError
@@ -47,11 +48,8 @@ MAX_BODY = 16 * 1024  # a choice of a few ids; anything larger goes to the app a
 
 def json_headers(app: Flask, *, secure: bool) -> list[tuple[str, str]]:
     """The headers the app's after-request hooks put on a JSON answer to a save (without its length)."""
-    base = "https://localhost" if secure else "http://localhost"
-    with app.test_request_context("/api/attempts/1/answers/1", method="PUT", base_url=base):
-        g.only_headers = True  # not a request: the metrics do not count it
-        response = app.process_response(Response("{}", mimetype="application/json"))
-    return [(name, value) for name, value in response.headers.items() if name != "Content-Length"]
+    answer = Response("{}", mimetype="application/json")
+    return hook_headers(app, method="PUT", path="/api/attempts/1/answers/1", secure=secure, response=answer)
 
 
 class FastSave:
@@ -73,7 +71,7 @@ class FastSave:
             return self.wsgi_app(environ, start_response)
         metrics.observe(metrics.SAVE_ENDPOINT, "PUT", 200, time.perf_counter() - started)
         metrics.saved()
-        secure = environ.get("wsgi.url_scheme") == "https" or environ.get("HTTP_X_FORWARDED_PROTO") == "https"
+        secure = is_secure(environ)
         headers = self._headers.get(secure)
         if headers is None:
             headers = self._headers[secure] = json_headers(self.flask_app, secure=secure)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, request
+from werkzeug.datastructures import MultiDict
 from werkzeug.routing import IntegerConverter
 
 from contest.numbers import whole_number
@@ -23,10 +24,16 @@ class IdConverter(IntegerConverter):
         super().__init__(url_map, *args, **kwargs)
 
 
-def int_arg(name: str, default: int, *, low: int = 0, high: int = MAX_ID) -> int:
-    """An integer query argument held within [low, high]; the default when absent or unreadable."""
-    value = request.args.get(name, default, type=int)
+def bounded_int(args: MultiDict[str, str], name: str, default: int, *, low: int = 0, high: int = MAX_ID) -> int:
+    """An integer argument of `args` (a query string's) held within [low, high]; the default when absent or
+    unreadable."""
+    value = args.get(name, default, type=int)
     return min(max(value, low), high)
+
+
+def int_arg(name: str, default: int, *, low: int = 0, high: int = MAX_ID) -> int:
+    """An integer query argument of this request, as `bounded_int` reads it."""
+    return bounded_int(request.args, name, default, low=low, high=high)
 
 
 def as_id(text: str) -> int | None:

@@ -72,8 +72,9 @@ def start_attempt(round_id: int) -> ResponseReturnValue:
         now=now,
         origin=current_origin(),
     )
-    db.session.commit()
+    # signed before the commit, which expires the attempt and the user (reading them after it costs two queries)
     body = {**started.payload, "attempt_token": attempt_tokens.for_attempt(started.attempt, current_user)}
+    db.session.commit()
     return jsonify(body), 201 if started.created else 200
 
 

@@ -4,27 +4,12 @@ Flask's hooks, with the same answer and headers the app gives; everything it doe
 from __future__ import annotations
 
 import pytest
-from flask import Flask
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
 from contest.models import AttemptItem
 from contest.services.quiz import attempts
 from tests.helpers import csrf_token
-
-
-@pytest.fixture
-def hooks(app: Flask) -> list[str]:
-    """The paths of the requests that reached the app's hooks."""
-    seen: list[str] = []
-
-    def note() -> None:
-        from flask import request
-
-        seen.append(request.path)
-
-    app.before_request_funcs.setdefault(None, []).append(note)
-    return seen
 
 
 def _put(client, attempt_id, position, body, token=None, **extra):  # type: ignore[no-untyped-def]

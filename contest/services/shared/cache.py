@@ -12,7 +12,7 @@ from typing import Any
 
 import redis
 from cachetools import TLRUCache
-from flask import current_app
+from flask import Flask, current_app
 
 from contest.extensions import redis_client
 
@@ -147,3 +147,12 @@ def forget(prefix: str) -> None:
     store = process_cache()
     store.forget(prefix)
     store.forget(f"shared:{prefix}")
+
+
+def held_copy(app: Flask, key: str) -> str | None:
+    """What `cached_json(key, ...)` would answer from this process's own copy, if it holds one (no round trip, no
+    request context: the fast path in front of Flask reads it)."""
+    store: ProcessCache | None = app.extensions.get("process_cache")
+    if store is None:
+        return None
+    return store.get(f"shared:{key}" if app.extensions.get("redis_client") is not None else key)
