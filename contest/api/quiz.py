@@ -20,7 +20,7 @@ from contest.auth import attempt_tokens
 from contest.auth.loader import session_credentials, unauthorized
 from contest.auth.permissions import current_origin
 from contest.extensions import csrf, db, limiter
-from contest.models import User
+from contest.models import Attempt
 from contest.services.console.rounds import visible_round
 from contest.services.quiz import attempts
 from contest.services.quiz.attempts import AttemptFinished, NotLoggedIn
@@ -46,18 +46,17 @@ def _claim(attempt_id: int, now: datetime) -> attempt_tokens.AttemptClaim | None
     return claim
 
 
-def _account(attempt_id: int, now: datetime) -> User:
-    """Whose attempt the caller may act on: the account the token names (if it still has that login), or the
-    session's."""
+def _own_attempt(attempt_id: int, now: datetime) -> Attempt:
+    """The attempt the caller may act on, with its round: of the account the token names (if it still has that
+    login), or of the session's."""
     claim = _claim(attempt_id, now)
     if claim is None:
         if not current_user.is_authenticated:
             raise NotLoggedIn(_("Please log in to continue."))
-        return current_user  # type: ignore[no-any-return]
-    user = db.session.get(User, claim.user_id)
-    if user is None or not user.accepts_session(claim.session_token):
-        raise NotLoggedIn(_("Please log in to continue."))
-    return user
+        return attempts.get_own_attempt(db.session(), current_user, attempt_id)
+    return attempts.attempt_of_login(
+        db.session(), user_id=claim.user_id, session_token=claim.session_token, attempt_id=attempt_id
+    )
 
 
 @bp.post("/rounds/<int:round_id>/attempts")
@@ -112,10 +111,10 @@ def save_answer(attempt_id: int, position: int) -> ResponseReturnValue:
 def report_presence(attempt_id: int) -> ResponseReturnValue:
     """The quiz page is visible again after `away_ms` hidden (for the integrity flags)."""
     now = clock.now()
-    user = _account(attempt_id, now)
+    attempt = _own_attempt(attempt_id, now)
     body = request.get_json(silent=True)
     away_ms = body.get("away_ms") if isinstance(body, dict) else None
-    attempt = attempts.record_absence(db.session(), user, attempt_id, away_ms, now)
+    attempt = attempts.record_absence(db.session(), attempt, away_ms, now)
     db.session.commit()
     return jsonify({"away_ms": attempt.away_ms, "long_absences": attempt.long_absences})
 
@@ -124,7 +123,7 @@ def report_presence(attempt_id: int) -> ResponseReturnValue:
 @limiter.exempt
 def submit_attempt(attempt_id: int) -> ResponseReturnValue:
     now = clock.now()
-    attempt = attempts.get_own_attempt(db.session(), _account(attempt_id, now), attempt_id)
+    attempt = _own_attempt(attempt_id, now)
     body = request.get_json(silent=True)
     prediction = body.get("prediction") if isinstance(body, dict) else None
     attempt = attempts.submit_attempt(db.session(), attempt, prediction=prediction, now=now)

@@ -343,13 +343,12 @@ def _resumed(session: Session, attempt: Attempt, now: datetime) -> StartedAttemp
     )
 
 
-def record_absence(session: Session, user: User, attempt_id: int, away_ms: Any, now: datetime) -> Attempt:
+def record_absence(session: Session, attempt: Attempt, away_ms: Any, now: datetime) -> Attempt:
     """The quiz page was hidden for `away_ms` and is back: add it to the attempt's absences.
 
     Only an attempt in progress takes reports, and never more time than it has lasted."""
     if isinstance(away_ms, bool) or not isinstance(away_ms, int) or away_ms < 0:
         raise InvalidInput(_("The time away must be a whole number of milliseconds."), {"away_ms": away_ms})
-    attempt = get_own_attempt(session, user, attempt_id)
     if attempt.status != "in_progress":
         raise AttemptFinished(_("This attempt is already finished."))
     elapsed_ms = max(0, int((now - attempt.started_at).total_seconds() * 1000))
@@ -373,6 +372,29 @@ def get_own_attempt(session: Session, user: User, attempt_id: int) -> Attempt:
     if attempt is None or attempt.user_id != user.id:
         raise NotFound(_("This attempt does not exist."))
     return attempt
+
+
+def attempt_of_login(session: Session, *, user_id: int, session_token: str, attempt_id: int) -> Attempt:
+    """The attempt, with its round, of the account still logged in with `session_token` (an attempt token's claim),
+    in one query where loading the account and then its attempt take two; refused as `get_own_attempt` and the
+    login check would refuse it."""
+    attempt = session.scalar(
+        select(Attempt)
+        .join(User, User.id == Attempt.user_id)
+        .where(
+            Attempt.id == attempt_id,
+            Attempt.user_id == user_id,
+            User.session_token == session_token,  # User.accepts_session, as SQL
+            User.active.is_(True),
+            User.anonymised_at.is_(None),
+        )
+        .options(joinedload(Attempt.round))
+    )
+    if attempt is not None:
+        return attempt
+    if not _logged_in(session, user_id, session_token):
+        raise NotLoggedIn(_("Please log in to continue."))
+    raise NotFound(_("This attempt does not exist."))
 
 
 _ITEM_TO_SAVE = (
