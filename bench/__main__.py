@@ -150,7 +150,27 @@ async def benchmark(
     async def screen(connection: Connection) -> Response:
         return await connection.request("GET", "/api/contests/bench/screen")
 
-    calls = {"start_attempt": start, "save_answer": save, "submit": submit, "leaderboard": board, "screen": screen}
+    async def contest_page(connection: Connection) -> Response:
+        person = rng.choice(people)
+        return await connection.request("GET", "/contests/bench", headers={"Cookie": person.cookie})
+
+    async def quiz_page(connection: Connection) -> Response | None:
+        """The quiz page of someone whose attempt is running (a reload: the questions and answers come back)."""
+        open_attempts = started[len(submitted) :]
+        if not open_attempts:
+            return None
+        person = rng.choice(open_attempts)[0]
+        return await connection.request("GET", f"/rounds/{round_id}/take", headers={"Cookie": person.cookie})
+
+    calls = {
+        "start_attempt": start,
+        "save_answer": save,
+        "contest_page": contest_page,
+        "quiz_page": quiz_page,
+        "submit": submit,
+        "leaderboard": board,
+        "screen": screen,
+    }
     if args.only:  # one endpoint (start_attempt first, so saves and submits have attempts)
         calls = {name: call for name, call in calls.items() if name in {args.only, "start_attempt"}}
     # The machine is shared and its speed drifts: endpoints are measured in short slices, each next
@@ -201,7 +221,7 @@ def main() -> None:
     add_login_share(parser)
     parser.add_argument(
         "--only",
-        choices=["start_attempt", "save_answer", "submit", "leaderboard", "screen"],
+        choices=["start_attempt", "save_answer", "contest_page", "quiz_page", "submit", "leaderboard", "screen"],
         help="saturation: measure this endpoint (and the attempt starts it needs) only, e.g. under a profiler",
     )
     args = parser.parse_args()
@@ -264,7 +284,16 @@ def main() -> None:
         "ceiling": {"rps": ceiling["rps"], "p99_ms": ceiling["p99_ms"]},
         "ratios_to_ceiling": {
             name: round(endpoints[name]["rps"] / (ceiling["rps"] or 1.0), 3)
-            for name in ("trivial", "start_attempt", "save_answer", "submit", "leaderboard", "screen")
+            for name in (
+                "trivial",
+                "start_attempt",
+                "save_answer",
+                "contest_page",
+                "quiz_page",
+                "submit",
+                "leaderboard",
+                "screen",
+            )
             if name in endpoints
         },
         # where the CPU goes: milliseconds of each part per answered request (a board's slices include the few

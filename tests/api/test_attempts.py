@@ -37,6 +37,35 @@ def test_start_draws_the_spec_and_stores_it_at_once(quiz, session, clock) -> Non
         assert question["multiple"] == item.snapshot["multiple"]
 
 
+def test_a_start_writes_the_attempt_and_its_items_at_once_and_reads_nothing_back(quiz, session, db) -> None:
+    statements: list[str] = []
+
+    def remember(conn, cursor, statement, parameters, context, executemany) -> None:  # type: ignore[no-untyped-def]
+        statements.append(statement.lstrip().upper())
+
+    event.listen(db.engine, "before_cursor_execute", remember)
+    try:
+        response = quiz.start()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", remember)
+    assert response.status_code == 201
+    stores = ("INSERT INTO ATTEMPTS", "INSERT INTO ATTEMPT_ITEMS", "WITH NEW_ATTEMPT")
+    writes = [index for index, statement in enumerate(statements) if statement.startswith(stores)]
+    # PostgreSQL: one statement (WITH ... INSERT ... INSERT); SQLite: the attempt, then its items in one batch
+    assert len(writes) == (1 if db.engine.dialect.name == "postgresql" else 2), statements
+    assert statements[writes[-1] + 1 :] == []  # the token and the answer need nothing read back
+    body = response.get_json()
+    session.expire_all()
+    attempt = session.get(Attempt, body["attempt_id"])
+    assert attempt.away_ms == 0 and attempt.long_absences == 0 and attempt.status == "in_progress"
+    items = session.scalars(
+        select(AttemptItem).where(AttemptItem.attempt_id == attempt.id).order_by(AttemptItem.position)
+    ).all()
+    assert [(q["position"], q["text"]) for q in body["questions"]] == [(i.position, i.snapshot["text"]) for i in items]
+    assert all(item.chosen is None and item.answered_at is None for item in items)
+    assert quiz.start().get_json() == body  # resumed as it was stored
+
+
 def test_correct_options_and_explanations_are_never_sent_before_submission(quiz, session) -> None:
     body = quiz.start().get_json()
     assert not _keys(body) & {"correct", "is_correct", "explanation", "answer", "right"}

@@ -31,7 +31,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm import Session, joinedload, make_transient_to_detached, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from contest import clock
@@ -253,6 +253,69 @@ LONG_ABSENCE_MS = 60_000
 
 _INSERT_ITEMS = insert(AttemptItem)
 
+# PostgreSQL: the attempt and its drawn items in one statement (a data-modifying WITH), the items as one JSON array
+# read by json_to_recordset; a snapshot keeps the text it was sent as, as the JSON column's own insert would write it.
+_INSERT_ATTEMPT_WITH_ITEMS = text(
+    """
+    WITH new_attempt AS (
+        INSERT INTO attempts (user_id, round_id, number, started_at, deadline, total, seed, status, client_address,
+                              device, away_ms, long_absences)
+        VALUES (:user_id, :round_id, :number, :started_at, :deadline, :total, :seed, 'in_progress', :client_address,
+                :device, 0, 0)
+        RETURNING id
+    ), new_items AS (
+        INSERT INTO attempt_items (attempt_id, position, question_id, snapshot)
+        SELECT new_attempt.id, item.position, item.question_id, item.snapshot
+        FROM new_attempt, json_to_recordset(CAST(:items AS JSON)) AS item(position INTEGER, question_id INTEGER,
+                                                                          snapshot JSON)
+    )
+    SELECT id FROM new_attempt
+    """
+).bindparams(
+    bindparam("started_at", type_=Attempt.__table__.c.started_at.type),
+    bindparam("deadline", type_=Attempt.__table__.c.deadline.type),
+    bindparam("items", type_=String()),
+)
+
+# What a new attempt holds besides what the start sets: given to the object so that none of its columns is left to
+# be read back.
+_NEW_ATTEMPT = {
+    "status": AttemptStatus.IN_PROGRESS.value,
+    "submitted_at": None,
+    "score": None,
+    "correct_count": None,
+    "duration_ms": None,
+    "prediction": None,
+    "receipt": None,
+    "finished_by": None,
+    "away_ms": 0,
+    "long_absences": 0,
+    "disqualified_at": None,
+    "disqualified_by_id": None,
+    "disqualification_reason": None,
+}
+
+
+def _store_attempt(session: Session, fields: dict[str, Any], items: list[dict[str, Any]]) -> Attempt:
+    """Insert the new attempt and its items; the attempt, in the session as if it had been read back.
+
+    On PostgreSQL one statement and round trip (see _INSERT_ATTEMPT_WITH_ITEMS), where the ORM's insert and the
+    items' batch take two; elsewhere (SQLite) the ORM's insert, then all the items in one batch (SQLAlchemy's
+    "insertmanyvalues", whose compiled form is cached). A unique index refusing it raises IntegrityError."""
+    connection = session.connection()
+    if connection.dialect.name != "postgresql":
+        attempt = Attempt(**fields, status=AttemptStatus.IN_PROGRESS.value)
+        session.add(attempt)
+        session.flush()
+        connection.execute(_INSERT_ITEMS, [{"attempt_id": attempt.id, **item} for item in items])
+        return attempt
+    params = {**fields, "items": json.dumps(items)}
+    attempt_id = connection.execute(_INSERT_ATTEMPT_WITH_ITEMS, params).scalar_one()
+    attempt = Attempt(id=attempt_id, **fields, **_NEW_ATTEMPT)
+    make_transient_to_detached(attempt)  # every column given: nothing is expired, nothing is read again
+    session.add(attempt)
+    return attempt
+
 
 def start_attempt(
     session: Session, user: User, round_: Round, *, now: datetime, origin: ClientOrigin | None = None
@@ -292,18 +355,17 @@ def start_attempt(
     except NotEnoughQuestions as error:
         raise RoundNotOpen(_("This round cannot draw its questions now. Please tell the organizers.")) from error
     deadline = min(now + timedelta(seconds=round_.time_limit_s), round_.closes_at)
-    attempt = Attempt(
-        user_id=user.id,
-        round_id=round_.id,
-        number=number,
-        started_at=now,
-        deadline=deadline,
-        total=len(question_ids),
-        seed=seed,
-        status="in_progress",
-        client_address=origin.address if origin else None,
-        device=origin.device if origin else None,
-    )
+    fields = {
+        "user_id": user.id,
+        "round_id": round_.id,
+        "number": number,
+        "started_at": now,
+        "deadline": deadline,
+        "total": len(question_ids),
+        "seed": seed,
+        "client_address": origin.address if origin else None,
+        "device": origin.device if origin else None,
+    }
     items: list[dict[str, Any]] = []
     for position, question_id in enumerate(question_ids, start=1):
         question = content.questions[question_id]
@@ -313,11 +375,7 @@ def start_attempt(
             {"position": position, "question_id": question_id, "snapshot": question.snapshot(order, shown_ids)}
         )
     try:
-        session.add(attempt)
-        session.flush()
-        # all the drawn questions in one batch (SQLAlchemy's "insertmanyvalues": a multi-row INSERT whose
-        # compiled form is cached, unlike insert().values([...]), which is compiled anew every time)
-        session.connection().execute(_INSERT_ITEMS, [{"attempt_id": attempt.id, **item} for item in items])
+        attempt = _store_attempt(session, fields, items)
     except IntegrityError:
         session.rollback()  # nothing else is pending at the start of a request
         winner = open_attempt(session, user, round_)
