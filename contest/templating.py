@@ -6,9 +6,12 @@ import functools
 import hashlib
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from flask import Flask, request, url_for
-from flask_babel import format_datetime, format_decimal, get_locale
+from flask_babel import format_datetime, format_decimal, get_locale, get_translations
+from jinja2 import pass_context
+from jinja2.runtime import Context
 from werkzeug.routing import BuildError
 
 from contest import clock
@@ -121,7 +124,43 @@ def _static_version(folder: str, filename: str) -> str | None:
     return hashlib.sha256(path.read_bytes()).hexdigest()[:12]
 
 
+PAGE_TRANSLATIONS = "page_translations"
+
+
+def _translations(context: Context) -> Any:
+    """The translations the page was rendered with: looked up once per render (by `inject_globals`), where
+    Flask-Babel's own template callables look them up again at every string (about 60 times for a quiz page). A
+    template rendered without them (a macro imported without its context) looks them up itself."""
+    found = context.get(PAGE_TRANSLATIONS)
+    return found if found is not None else get_translations()
+
+
+@pass_context
+def _gettext(context: Context, string: str) -> str:
+    return str(_translations(context).ugettext(string))
+
+
+@pass_context
+def _ngettext(context: Context, singular: str, plural: str, count: int) -> str:
+    return str(_translations(context).ungettext(singular, plural, count))
+
+
+@pass_context
+def _pgettext(context: Context, message_context: str, string: str) -> str:
+    return str(_translations(context).upgettext(message_context, string))
+
+
+@pass_context
+def _npgettext(context: Context, message_context: str, singular: str, plural: str, count: int) -> str:
+    return str(_translations(context).unpgettext(message_context, singular, plural, count))
+
+
 def init_app(app: Flask) -> None:
+    # after babel.init_app, whose callables these replace (the same newstyle gettext: escaping and formatting)
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=_gettext, ngettext=_ngettext, newstyle=True, pgettext=_pgettext, npgettext=_npgettext
+    )
+
     @app.url_defaults
     def version_static_urls(endpoint: str, values: dict[str, object]) -> None:
         if endpoint == "static" and "v" not in values and app.static_folder:
@@ -157,4 +196,5 @@ def init_app(app: Flask) -> None:
             "current_language": str(locale) if locale else app.config["BABEL_DEFAULT_LOCALE"],
             "now_utc": clock.now(),
             "other_language_url": other_language_url,
+            PAGE_TRANSLATIONS: get_translations(),
         }
