@@ -48,6 +48,7 @@ def start_gunicorn(
         "GUNICORN_BIND": f"127.0.0.1:{port}",
         "GUNICORN_ACCESSLOG": "",
         "DEFAULT_RATE_LIMIT": "",  # one address plays thousands of people: no per-address default limit
+        "LOGIN_TRIES_PER_ADDRESS": "1000000 per minute",  # nor a limit of logins per address (the journey logs in)
     }
     if workers:
         env["GUNICORN_WORKERS"] = str(workers)

@@ -101,6 +101,9 @@ class Config:
     # Every route, per address, for visitors (signed-in accounts are not counted): a page polled every 5 s costs 12 a
     # minute, so 600 leaves room for 50 screens behind one office address. Empty: no default limit (benchmarks).
     DEFAULT_RATE_LIMIT = os.environ.get("DEFAULT_RATE_LIMIT", "600 per minute")
+    # Login tries (right or wrong) per address: offices share one address behind NAT, so it is loose; the benchmark,
+    # whose one address plays thousands of people logging in, raises it.
+    LOGIN_TRIES_PER_ADDRESS = os.environ.get("LOGIN_TRIES_PER_ADDRESS", "120 per minute")
     # Keys of the attempt receipts (HMAC), comma-separated, newest first; unset: derived from SECRET_KEY.
     RECEIPT_KEYS: str | None = os.environ.get("RECEIPT_KEYS") or None
     # Proxies (nginx, a load balancer) in front of the app whose X-Forwarded-For is trusted: the client's

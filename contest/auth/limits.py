@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 
-from flask import Response, request
+from flask import Response, current_app, request
 from flask_limiter.util import get_remote_address
 
 from contest.extensions import limiter
@@ -16,7 +16,6 @@ from contest.services.people.phones import normalise_phone
 
 LOGIN_FAILURES_PER_PHONE_AND_ADDRESS = "10 per minute;50 per hour"
 LOGIN_FAILURES_PER_PHONE = "300 per hour"
-LOGIN_TRIES_PER_ADDRESS = "120 per minute"  # offices share one address behind NAT: loose
 REGISTER_LIMIT = "30 per minute;300 per hour"
 
 
@@ -53,9 +52,15 @@ login_failures = limiter.shared_limit(
 login_failures_per_phone = limiter.shared_limit(
     LOGIN_FAILURES_PER_PHONE, scope="login-phone-failures", key_func=phone_key, deduct_when=failed, methods=["POST"]
 )
+
+
+def _login_tries_per_address() -> str:
+    return str(current_app.config["LOGIN_TRIES_PER_ADDRESS"])
+
+
 # by address, whoever is signed in on it (the limiter's own key counts a signed-in account instead)
 login_tries = limiter.shared_limit(
-    LOGIN_TRIES_PER_ADDRESS, scope="login-tries", key_func=get_remote_address, methods=["POST"]
+    _login_tries_per_address, scope="login-tries", key_func=get_remote_address, methods=["POST"]
 )
 register_limit = limiter.shared_limit(REGISTER_LIMIT, scope="register", key_func=get_remote_address, methods=["POST"])
 

@@ -86,6 +86,25 @@ def test_login_is_rate_limited(client, session, clock) -> None:
     assert statuses[10:] == [429, 429]
 
 
+def test_login_tries_per_address_count_right_ones_too_and_the_setting_sets_them(make_app, session, clock) -> None:
+    for number in range(4):
+        make_user(session, clock(), phone=f"091234560{number}")
+    session.commit()
+    app = make_app(LOGIN_TRIES_PER_ADDRESS="3 per minute", RATELIMIT_STORAGE_URI="memory://")
+
+    def log_in(number: int, address: str) -> int:
+        client = app.test_client()
+        return client.post(
+            "/api/session",
+            json={"phone": f"091234560{number}", "password": "mat-khau-123"},
+            headers={"X-CSRFToken": csrf_token(client)},
+            environ_base={"REMOTE_ADDR": address},
+        ).status_code
+
+    assert [log_in(number, "198.51.100.20") for number in range(4)] == [200, 200, 200, 429]
+    assert log_in(3, "198.51.100.21") == 200  # another address has its own count
+
+
 def test_changing_the_session_token_ends_existing_sessions(client, auth, session, clock) -> None:
     user = make_user(session, clock(), phone="0912345678")
     session.commit()
