@@ -9,10 +9,15 @@ import tempfile
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
-worker_class = "gthread"
+worker_connections = int(os.environ.get("GUNICORN_WORKER_CONNECTIONS", "1000"))
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 30
-keepalive = 5
+# No keep-alive: each connection carries one request. With it, a gthread worker takes every kept-alive connection it
+# can accept, and the first worker awake took all of them (the journey's 256 connections: 256 on one worker of five,
+# which the GIL holds to one core while the others idle; bench/README.md, "Finding the queue"). Closed after each
+# answer, every request is accepted by a worker whose loop is free, so the load spreads over all of them.
+keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "0"))
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "200000"))  # a worker restart reloads caches
 max_requests_jitter = 20000
 accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-") or None  # empty: no access log

@@ -315,6 +315,16 @@ def _metrics_share(measures: dict[str, Measure]) -> float | None:
     return round(metrics_cost_ms_per_save() / save_ms, 4) if save_ms else None
 
 
+def stop_server(server: subprocess.Popen[bytes]) -> None:
+    """SIGTERM, then SIGKILL if gunicorn has not finished within its graceful timeout (a backlog of requests)."""
+    server.send_signal(signal.SIGTERM)
+    try:
+        server.wait(timeout=35)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait(timeout=10)
+
+
 def main_journey(args: argparse.Namespace) -> None:
     participants = int(args.participants or 1000)
     args.duration = args.duration or args.ramp + 30 * args.think + 30
@@ -331,8 +341,7 @@ def main_journey(args: argparse.Namespace) -> None:
     try:
         result = asyncio.run(run_journey(args, port, server.pid, round_id, people))
     finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=30)
+        stop_server(server)
     print_result(result)
 
 

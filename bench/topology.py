@@ -119,8 +119,6 @@ http {{
     scgi_temp_path {directory}/nginx-scgi;
     upstream contest_app {{
 {servers}
-        keepalive 64;
-        keepalive_timeout 4s;
     }}
     include contest-http.conf;
     server {{
