@@ -8,7 +8,14 @@ from typing import Any
 from flask import Flask, Response, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from contest.config import Config, config_for_environment, engine_options, ensure_public_url, ensure_secret_key
+from contest.config import (
+    Config,
+    config_for_environment,
+    engine_options,
+    ensure_public_url,
+    ensure_rate_limits,
+    ensure_secret_key,
+)
 from contest.extensions import babel, csrf, db, init_redis, limiter, login_manager, migrate
 from contest.liveness import Liveness
 from contest.models.base import render_item
@@ -48,6 +55,7 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
         app.config.from_mapping(config)
     ensure_secret_key(app.config)
     ensure_public_url(app.config)
+    ensure_rate_limits(app.config)
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config)
     from contest.fast_reads import FastReads
     from contest.fast_save import FastSave

@@ -162,6 +162,21 @@ def ensure_secret_key(config: dict[str, Any]) -> None:
     raise RuntimeError("SECRET_KEY is required in production: set the SECRET_KEY environment variable")
 
 
+def ensure_rate_limits(config: dict[str, Any]) -> None:
+    """Refuse to start with a rate limit written so that Flask-Limiter cannot read it: it would drop the limit at
+    every request and only say so in its log. DEFAULT_RATE_LIMIT may be empty (no default limit)."""
+    from limits import parse_many
+
+    for name in ("LOGIN_TRIES_PER_ADDRESS", "DEFAULT_RATE_LIMIT"):
+        value = config.get(name)
+        if name == "DEFAULT_RATE_LIMIT" and not value:
+            continue
+        try:
+            parse_many(str(value or ""))
+        except ValueError:
+            raise RuntimeError(f"{name}={value!r} is not a rate limit: write it like '120 per minute'") from None
+
+
 def ensure_public_url(config: dict[str, Any]) -> None:
     """Refuse to run in production without PUBLIC_URL: links, QR codes and cache keys are built from it, never
     from the Host header a request brings (which anyone may set, and which would draw every certificate again)."""

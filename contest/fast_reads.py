@@ -9,7 +9,8 @@ dispatch, several times what reading the copy costs. This WSGI middleware, in fr
 request, and every read whose copy is not held, to the app unchanged:
 
 - which copy: the address is read into a cache key by the views' own functions (`board_keys`), so both ways send
-  the same answer for the same address; a copy exists only once the view has computed it for that key;
+  the same answer for the same address; a copy exists only once the view has computed it for that key; an address
+  with any other query argument (`?lang=`, which the app's hooks remember in a cookie) goes to the app;
 - the security headers: those the app's own after-request hooks give such an answer, asked of the app once per
   process (`hook_headers`), with HSTS on https as Talisman decides it; the same `Cache-Control` as the view's;
 - the rate limits: a read answered here is not counted against the visitors' default limit per address (serving a
@@ -59,6 +60,7 @@ ROUND_KEYS: dict[str, Callable[[int, MultiDict[str, str]], str | None]] = {
     "leaderboard": _board_key,
     "units": _units_key,
 }
+ROUND_ARGS = {"leaderboard": {"limit", "offset", "table"}, "units": {"parent"}}
 CONTEST_KEYS: dict[str, Callable[[str], str]] = {"stats": board_keys.stats_key, "screen": board_keys.screen_key}
 ENDPOINTS = {
     "leaderboard": "api.round_leaderboard",
@@ -100,7 +102,10 @@ class FastReads:
         path = environ.get("PATH_INFO", "")
         match = ROUND_READ.fullmatch(path)
         if match is not None:
-            key = ROUND_KEYS[match[2]](int(match[1]), Request(environ).args)
+            args = Request(environ).args
+            if not set(args) <= ROUND_ARGS[match[2]]:  # anything else (?lang=, a NUL) is for the app's own hooks
+                return None
+            key = ROUND_KEYS[match[2]](int(match[1]), args)
             return (match[2], key) if key is not None else None
         match = CONTEST_READ.fullmatch(path)
         if match is not None and not environ.get("QUERY_STRING"):

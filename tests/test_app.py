@@ -216,3 +216,17 @@ def test_prepared_statements_can_be_turned_off_for_pgbouncer() -> None:
     }
     sqlite = engine_options({**base, "SQLALCHEMY_DATABASE_URI": "sqlite://", "DATABASE_PREPARED_STATEMENTS": False})
     assert "connect_args" not in sqlite  # sqlite3 takes no such argument
+
+
+@pytest.mark.parametrize("name", ["LOGIN_TRIES_PER_ADDRESS", "DEFAULT_RATE_LIMIT"])
+@pytest.mark.parametrize("value", ["120", "120 a minute", "nhiều"])
+def test_a_rate_limit_that_cannot_be_read_stops_the_start(make_app, name: str, value: str) -> None:
+    # Flask-Limiter would drop it at every request and only log it
+    with pytest.raises(RuntimeError, match=name):
+        make_app(**{name: value})
+
+
+def test_the_default_limit_may_be_empty_and_the_login_tries_may_not(make_app) -> None:
+    assert make_app(DEFAULT_RATE_LIMIT="").config["DEFAULT_RATE_LIMIT"] == ""
+    with pytest.raises(RuntimeError, match="LOGIN_TRIES_PER_ADDRESS"):
+        make_app(LOGIN_TRIES_PER_ADDRESS="")

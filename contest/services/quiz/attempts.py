@@ -313,6 +313,7 @@ def _store_attempt(session: Session, fields: dict[str, Any], items: list[dict[st
     attempt_id = connection.execute(_INSERT_ATTEMPT_WITH_ITEMS, params).scalar_one()
     attempt = Attempt(id=attempt_id, **fields, **_NEW_ATTEMPT)
     make_transient_to_detached(attempt)  # every column given: nothing is expired, nothing is read again
+    # persistent from here, as if read: a rollback of this transaction does not expunge it (the caller commits next)
     session.add(attempt)
     return attempt
 
