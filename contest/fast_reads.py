@@ -103,7 +103,8 @@ class FastReads:
         match = ROUND_READ.fullmatch(path)
         if match is not None:
             args = Request(environ).args
-            if not set(args) <= ROUND_ARGS[match[2]]:  # anything else (?lang=, a NUL) is for the app's own hooks
+            # another argument (?lang=, which a hook remembers) or a NUL anywhere (which a hook refuses): the app's
+            if not set(args) <= ROUND_ARGS[match[2]] or any("\x00" in value for _, value in args.items(multi=True)):
                 return None
             key = ROUND_KEYS[match[2]](int(match[1]), args)
             return (match[2], key) if key is not None else None

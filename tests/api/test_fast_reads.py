@@ -91,6 +91,7 @@ def test_the_same_page_asked_another_way_is_the_same_copy_and_other_requests_rea
         ("GET", f"/api/contests/{contest_day.round.contest.slug}/stats?x=1", 200),
         ("GET", f"/api/rounds/{round_id}/leaderboard?limit=50&lang=en", 200),  # the app remembers the language
         ("GET", f"/api/rounds/{round_id}/leaderboard?limit=50&x=%00", 400),  # the app's NUL guard
+        ("GET", f"/api/rounds/{round_id}/leaderboard?limit=%00", 400),
         ("GET", f"/api/rounds/{round_id}/units?parent=&limit=3", 200),
         ("GET", f"/api/rounds/{round_id + 1000}/leaderboard", 404),
     ]
