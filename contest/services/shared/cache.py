@@ -45,8 +45,13 @@ def cached_json(key: str, ttl_s: float, compute: Callable[[], Any]) -> str:
             except redis.RedisError:
                 return _encode(compute())  # Redis is down: this process computes for itself
 
-        return _cached_in_process(f"shared:{key}", min(ttl_s, LOCAL_TTL_S), shared)
-    return _cached_in_process(key, ttl_s, lambda: _encode(compute()))
+        return _cached_in_process(_local_name(key, shared=True), min(ttl_s, LOCAL_TTL_S), shared)
+    return _cached_in_process(_local_name(key, shared=False), ttl_s, lambda: _encode(compute()))
+
+
+def _local_name(key: str, *, shared: bool) -> str:
+    """The name of a key's copy in this process: a copy of Redis's shared value, or the process's own value."""
+    return f"shared:{key}" if shared else key
 
 
 def _encode(value: Any) -> str:
@@ -145,8 +150,8 @@ def forget(prefix: str) -> None:
             if names:
                 client.delete(*names)
     store = process_cache()
-    store.forget(prefix)
-    store.forget(f"shared:{prefix}")
+    store.forget(_local_name(prefix, shared=False))
+    store.forget(_local_name(prefix, shared=True))
 
 
 def held_copy(app: Flask, key: str) -> str | None:
@@ -155,4 +160,4 @@ def held_copy(app: Flask, key: str) -> str | None:
     store: ProcessCache | None = app.extensions.get("process_cache")
     if store is None:
         return None
-    return store.get(f"shared:{key}" if app.extensions.get("redis_client") is not None else key)
+    return store.get(_local_name(key, shared=app.extensions.get("redis_client") is not None))
