@@ -5,7 +5,8 @@ from __future__ import annotations
 import time
 import urllib.request
 
-from tests.gunicorn_server import free_port, gunicorn, production_env
+from bench.servers import free_port
+from tests.gunicorn_server import gunicorn, production_env
 
 
 def test_the_access_log_keeps_no_query_string_and_no_referrer(tmp_path) -> None:

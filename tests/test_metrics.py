@@ -10,8 +10,9 @@ import urllib.request
 
 from prometheus_client.parser import text_string_to_metric_families
 
+from bench.servers import free_port
 from contest.models import Attempt
-from tests.gunicorn_server import ROOT, free_port, gunicorn, production_env
+from tests.gunicorn_server import ROOT, gunicorn, production_env
 
 TOKEN = "metrics-token-for-the-test"
 

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.gunicorn_server import free_port, gunicorn
+from bench.servers import free_port
+from tests.gunicorn_server import gunicorn
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "tests" / "e2e" / "artifacts"

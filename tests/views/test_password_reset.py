@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import email
 import re
-import socket
 from collections.abc import Iterator
 
 import pytest
@@ -14,6 +13,7 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.handlers import Message
 from sqlalchemy import select
 
+from bench.servers import free_port
 from contest.models import User
 from tests.helpers import csrf_token
 
@@ -27,16 +27,9 @@ class Inbox(Message):
         self.messages.append(message)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 @pytest.fixture
 def smtp() -> Iterator[tuple[Inbox, int]]:
-    inbox, port = Inbox(), _free_port()
+    inbox, port = Inbox(), free_port()
     controller = Controller(inbox, hostname="127.0.0.1", port=port)
     controller.start()
     yield inbox, port
