@@ -29,6 +29,7 @@ from contest.services.ranking.tables import validate_tables
 from contest.services.shared.audit import Actor, record
 from contest.services.shared.errors import InvalidInput, NotFound, Refusals
 from contest.services.shared.rich_text import clean_html
+from contest.services.shared.settings_cache import cached_graph
 
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]{1,63}")
 MAX_TITLE = 255  # the columns' lengths: longer text is refused with a message, not by the database
@@ -332,14 +333,20 @@ def public_contests(session: Session) -> list[Contest]:
 
 
 def public_contest(session: Session, slug: str) -> Contest:
-    contest = session.scalar(
+    """A published (or closed) contest with its rounds and scope: from this process's copy of the settings while
+    they are unchanged (the contest page reads it)."""
+    contest = cached_graph(session, ("public_contest", slug), lambda reader: _public_contest(reader, slug))
+    if contest is None:
+        raise NotFound(_("This contest does not exist."))
+    return contest
+
+
+def _public_contest(session: Session, slug: str) -> Contest | None:
+    return session.scalar(
         select(Contest)
         .where(Contest.slug == slug, Contest.status.in_(VISIBLE_STATUSES))
         .options(selectinload(Contest.rounds), selectinload(Contest.scope_unit))
     )
-    if contest is None:
-        raise NotFound(_("This contest does not exist."))
-    return contest
 
 
 def help_contacts(session: Session) -> list[tuple[str, str]]:

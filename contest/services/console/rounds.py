@@ -25,6 +25,7 @@ from contest.services.quiz.practice import check_round_bank
 from contest.services.quiz.round_pool import checked_pool, rounds_revealing_before, unrevealed_pool
 from contest.services.shared.audit import Actor, record
 from contest.services.shared.errors import DomainError, InvalidInput, NotFound
+from contest.services.shared.settings_cache import cached_graph
 from question_bank.difficulty import VIETNAMESE_NAMES, parse_difficulty
 from question_bank.draw import DrawPart, NotEnoughQuestions
 from question_bank.model import KIND_NAMES
@@ -32,15 +33,21 @@ from question_bank.spreadsheet import parse_kind
 
 
 def visible_round(session: Session, round_id: int) -> Round:
-    round_ = session.scalar(
+    """A round of a published (or closed) contest, with its contest, the contest's scope and the bank: from this
+    process's copy of the settings while they are unchanged (the start and the quiz page read it)."""
+    round_ = cached_graph(session, ("visible_round", round_id), lambda reader: _visible_round(reader, round_id))
+    if round_ is None:
+        raise NotFound(_("This round does not exist."))
+    return round_
+
+
+def _visible_round(session: Session, round_id: int) -> Round | None:
+    return session.scalar(
         select(Round)
         .join(Round.contest)
         .where(Round.id == round_id, Contest.status.in_(VISIBLE_STATUSES))
         .options(joinedload(Round.contest).joinedload(Contest.scope_unit), joinedload(Round.bank))
     )
-    if round_ is None:
-        raise NotFound(_("This round does not exist."))
-    return round_
 
 
 MAX_ROUND_NAME = 120
