@@ -19,6 +19,7 @@ from contest.services.console.contests import public_contest
 from contest.services.console.rounds import visible_round
 from contest.services.people import eligibility
 from contest.services.quiz import attempts, category, receipts
+from contest.services.quiz.items import item_facts
 from contest.services.ranking import tables
 from contest.services.ranking.result_rank import result_rank
 from contest.services.results import certificates
@@ -32,7 +33,7 @@ def take(round_id: int) -> ResponseReturnValue:
     round_ = visible_round(db.session(), round_id)
     attempt = attempts.open_attempt(db.session(), current_user, round_)
     if attempt is not None and attempt.accepts_answers(now):
-        items = attempts.attempt_items(db.session(), attempt)
+        items = item_facts(db.session(), attempt.id)
         payload = attempts.attempt_payload(attempt, items, now)
         token = attempt_tokens.for_attempt(attempt, current_user)
         return render_template(

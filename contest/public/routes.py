@@ -17,8 +17,8 @@ from contest.downloads import pdf_download, xlsx_download
 from contest.extensions import db, limiter, redis_client
 from contest.ids import int_arg
 from contest.models import Attempt, Contest
-from contest.models.contests import DEFAULT_RANKING_CHAIN
 from contest.public import bp
+from contest.public.contest_part import contest_part
 from contest.public_address import absolute
 from contest.security_headers import CONTENT_SECURITY_POLICY, talisman
 from contest.services.banks import pictures
@@ -72,8 +72,7 @@ def contest_page(slug: str) -> ResponseReturnValue:
         standing=standing,
         now=now,
         running=_running(now, contest),
-        ranking_chain=contest.ranking_chain or DEFAULT_RANKING_CHAIN,
-        link_labels=LINK_LABELS,
+        public_part=contest_part(contest, now),
         share_address=sharing.contest_address(contest),
         share_card=absolute(f"/contests/{contest.slug}/card.png"),
         share_description=sharing.description(contest),

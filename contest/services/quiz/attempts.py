@@ -44,6 +44,7 @@ from contest.services.people import eligibility
 from contest.services.people.origins import ClientOrigin
 from contest.services.people.person_key import earlier_accounts
 from contest.services.people.registration import CATEGORY_LABELS
+from contest.services.quiz.items import ItemFacts, item_facts
 from contest.services.quiz.pool import bank_content
 from contest.services.quiz.receipts import receipt_code
 from contest.services.quiz.round_pool import round_draw_pool
@@ -383,22 +384,13 @@ def start_attempt(
         if winner is None:
             raise AttemptsUsedUp(_("Another attempt was started at the same moment. Reload the page.")) from None
         return _resumed(session, winner, now)
-    drawn = [_Drawn(item["position"], item["snapshot"], None) for item in items]
+    drawn = [ItemFacts(item["position"], item["snapshot"], None) for item in items]
     return StartedAttempt(attempt, created=True, payload=attempt_payload(attempt, drawn, now))
-
-
-@dataclass(frozen=True)
-class _Drawn:
-    """An item as attempt_payload reads it, before the ORM has loaded it back."""
-
-    position: int
-    snapshot: dict[str, Any]
-    chosen: list[int] | None
 
 
 def _resumed(session: Session, attempt: Attempt, now: datetime) -> StartedAttempt:
     return StartedAttempt(
-        attempt, created=False, payload=attempt_payload(attempt, attempt_items(session, attempt), now)
+        attempt, created=False, payload=attempt_payload(attempt, item_facts(session, attempt.id), now)
     )
 
 
@@ -683,13 +675,13 @@ class Score:
     total: int
 
 
-def score_items(items: list[AttemptItem]) -> Score:
+def score_items(items: Sequence[AttemptItem | ItemFacts]) -> Score:
     """Single answer: right or wrong. Multiple answer: right only with all and only the right options."""
     correct = sum(1 for item in items if is_correct(item))
     return Score(score=correct, correct=correct, total=len(items))
 
 
-def is_correct(item: AttemptItem) -> bool:
+def is_correct(item: AttemptItem | ItemFacts) -> bool:
     right = {option["id"] for option in item.snapshot["options"] if option["correct"]}
     return bool(item.chosen) and set(item.chosen or ()) == right
 
@@ -722,7 +714,10 @@ def hold_attempt(session: Session, attempt: Attempt) -> None:
     """Take the attempt row until the transaction ends (a write: the row lock on PostgreSQL, the database's write
     lock on SQLite): saves of other requests wait, and what this transaction reads next is final."""
     session.execute(
-        update(Attempt).where(Attempt.id == attempt.id, Attempt.status == "in_progress").values(status=Attempt.status)
+        update(Attempt)
+        .where(Attempt.id == attempt.id, Attempt.status == "in_progress")
+        .values(status=Attempt.status)
+        .execution_options(synchronize_session=False)  # nothing changes: no object of the session to bring up to date
     )
 
 
@@ -735,7 +730,7 @@ def finish_attempt(
     and the other reads what it recorded. The attempt row is taken before the answers are read (a write:
     a row lock on PostgreSQL, the database's write lock on SQLite): a save in flight commits first and counts."""
     hold_attempt(session, attempt)
-    items = attempt_items(session, attempt)
+    items = item_facts(session, attempt.id)
     result = score_items(items)
     submitted_at = min(now, attempt.deadline)
     status = "submitted" if finished_by == "participant" and attempt.accepts_answers(now) else "expired"
@@ -752,7 +747,10 @@ def finish_attempt(
     recorded = cast(
         CursorResult[Any],
         session.execute(
-            update(Attempt).where(Attempt.id == attempt.id, Attempt.status == "in_progress").values(**values)
+            update(Attempt)
+            .where(Attempt.id == attempt.id, Attempt.status == "in_progress")
+            .values(**values)
+            .execution_options(synchronize_session=False)  # the attempt is given its values below
         ),
     )
     if recorded.rowcount == 1:
@@ -788,7 +786,7 @@ def finalize_expired(session: Session, *, now: datetime, limit: int = 1000) -> i
     return len(stale)
 
 
-def attempt_payload(attempt: Attempt, items: Sequence[AttemptItem | _Drawn], now: datetime) -> dict[str, Any]:
+def attempt_payload(attempt: Attempt, items: Sequence[AttemptItem | ItemFacts], now: datetime) -> dict[str, Any]:
     """What the participant's browser gets: the questions without any sign of the right options."""
     return {
         "attempt_id": attempt.id,

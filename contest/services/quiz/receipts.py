@@ -14,6 +14,7 @@ import base64
 import hashlib
 import hmac
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from flask import current_app
@@ -21,6 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from contest.models import Attempt, AttemptItem
+from contest.services.quiz.items import ItemFacts
 
 CODE_LENGTH = 12  # 60 bits, shown as XXXX-XXXX-XXXX
 
@@ -29,7 +31,7 @@ def _iso(value: Any) -> Any:
     return value.isoformat() if hasattr(value, "isoformat") else value
 
 
-def attempt_document(attempt: Attempt, items: list[AttemptItem], finished: dict[str, Any]) -> str:
+def attempt_document(attempt: Attempt, items: Sequence[AttemptItem | ItemFacts], finished: dict[str, Any]) -> str:
     document = {
         "attempt": attempt.id,
         "user": attempt.user_id,
@@ -72,7 +74,7 @@ def keyed_code(key: bytes, document: str) -> str:
     return "-".join(letters[index : index + 4] for index in range(0, CODE_LENGTH, 4))
 
 
-def receipt_code(attempt: Attempt, items: list[AttemptItem], finished: dict[str, Any]) -> str:
+def receipt_code(attempt: Attempt, items: Sequence[AttemptItem | ItemFacts], finished: dict[str, Any]) -> str:
     return keyed_code(receipt_keys()[0], attempt_document(attempt, items, finished))
 
 
@@ -85,7 +87,7 @@ def find_by_receipt(session: Session, code: str) -> Attempt | None:
     return session.scalar(select(Attempt).where(Attempt.receipt == normalise_code(code)))
 
 
-def verify(attempt: Attempt, items: list[AttemptItem]) -> bool:
+def verify(attempt: Attempt, items: Sequence[AttemptItem | ItemFacts]) -> bool:
     """Does the attempt as stored now still give its receipt?"""
     if not attempt.receipt:
         return False

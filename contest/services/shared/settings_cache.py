@@ -27,7 +27,7 @@ from typing import Any, TypeVar
 
 import redis
 from cachetools import LRUCache
-from flask import current_app, has_app_context
+from flask import current_app, g, has_app_context, has_request_context
 from sqlalchemy import event
 from sqlalchemy.orm import ORMExecuteState, Session
 
@@ -85,11 +85,22 @@ def current_version(client: redis.Redis) -> str | None:
     return version.decode() if isinstance(version, bytes) else version
 
 
+def request_version() -> str | None:
+    """The settings' version as this request first read it (one Redis GET a request); None without Redis."""
+    if not has_request_context():
+        client = redis_client()
+        return current_version(client) if client is not None else None
+    if "settings_version" not in g:
+        client = redis_client()
+        g.settings_version = current_version(client) if client is not None else None
+    version: str | None = g.settings_version
+    return version
+
+
 def cached_graph(session: Session, key: Hashable, load: Callable[[Session], T | None]) -> T | None:
     """What `load` reads (an ORM object and the relations it loads), as instances of `session`: from this
     process's copy when the settings have not changed since it was read, else from the database."""
-    client = redis_client()
-    version = current_version(client) if client is not None else None
+    version = request_version()
     if version is None:
         return load(session)
     copies = _copies()
