@@ -286,3 +286,16 @@ def test_every_public_aggregate_obeys_a_frozen_then_hidden_board(contest_day, se
     assert contest_ranking.contest_individuals(session, round_.contest)[1] == 0
     page = client.get(f"/contests/{slug}/leaderboard?round=all").get_data(as_text=True)
     assert "Trần V. B." not in page
+
+
+def test_a_board_computed_between_a_change_and_its_commit_is_forgotten(
+    contest_day, session, client, clock, board_redis, make_app, live_redis_url
+) -> None:
+    """Another worker reading the stats while the organizer's change is not yet committed computes them from the round
+    as it was; the caches are forgotten again after the commit, so the next reader sees the change."""
+    slug = contest_day.round.contest.slug
+    other = make_app(REDIS_URL=live_redis_url).test_client()
+    set_board_hidden(session, contest_day.round, True, actor=Actor.command_line(), now=clock())
+    assert other.get(f"/api/contests/{slug}/stats").get_json()["participants"] == 5  # the board as committed
+    session.commit()
+    assert client.get(f"/api/contests/{slug}/stats").get_json()["participants"] == 0

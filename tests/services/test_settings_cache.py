@@ -58,7 +58,18 @@ def _fresh(session) -> None:  # type: ignore[no-untyped-def]
 
 def test_a_round_is_read_once_per_process_while_its_settings_are_unchanged(setup, session, statements) -> None:
     round_id, slug = setup
-    first = visible_round(session, round_id)
+    checkouts: list[object] = []
+
+    def checked_out(*args: object) -> None:
+        checkouts.append(args)
+
+    session.connection()  # a request holds its connection already (its login was read on it)
+    event.listen(db.engine, "checkout", checked_out)
+    try:
+        first = visible_round(session, round_id)
+    finally:
+        event.remove(db.engine, "checkout", checked_out)
+    assert checkouts == []  # the copy is made from the request's own reading: no second connection
     assert first.name == "Tuần 1" and first.contest.slug == slug and first.bank is not None
     bank_name = first.bank.name
     assert len(_reads_rounds(statements)) == 1
@@ -164,6 +175,17 @@ def test_a_session_holding_the_round_keeps_its_own_changes(setup, session) -> No
     mine = session.get(Round, round_id)
     mine.name = "Chưa lưu"  # a change this request has not flushed
     assert visible_round(session, round_id) is mine and mine.name == "Chưa lưu"
+
+
+def test_a_reading_with_uncommitted_changes_of_its_own_is_not_kept(setup, session) -> None:
+    round_id, _slug = setup
+    mine = session.get(Round, round_id)
+    mine.contest.title = "Chưa lưu"
+    session.flush()  # flushed, not committed
+    _ = visible_round(session, round_id)
+    session.rollback()
+    _fresh(session)
+    assert visible_round(session, round_id).contest.title != "Chưa lưu"
 
 
 def test_a_first_draw_fixing_the_pool_raises_the_version(setup, app, session, clock, board_redis) -> None:

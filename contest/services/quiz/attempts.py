@@ -384,7 +384,7 @@ def start_attempt(
         if winner is None:
             raise AttemptsUsedUp(_("Another attempt was started at the same moment. Reload the page.")) from None
         return _resumed(session, winner, now)
-    drawn = [ItemFacts(item["position"], item["snapshot"], None) for item in items]
+    drawn = [ItemFacts(item["position"], item["snapshot"], None, item["question_id"]) for item in items]
     return StartedAttempt(attempt, created=True, payload=attempt_payload(attempt, drawn, now))
 
 

@@ -102,19 +102,23 @@ def load_pool(session: Session, bank: QuestionBank) -> QuestionPool:
 def bank_content(session: Session, bank: QuestionBank) -> BankContent:
     """The bank's active questions at its current revision, from this process's cache if it has them."""
     cache = _cache()
-    # The bank row was read in this request (a round loads its bank): its revision is current.
+    # The revision of the bank as the request has it: read in this request, or from the process's copy of the
+    # settings (services/shared/settings_cache.py), current unless a change is on its way.
     revision = bank.revision
     with cache.lock:
         cached = cache.entries.get(bank.id)
         if cached is not None and cached.revision == revision:
             return cached
+    # Read again: the questions are labelled with the revision they are read at, never an older one a stale copy
+    # gave (whose pool, cached under that revision, could then name a question the content no longer holds).
+    revision = session.scalar(select(QuestionBank.revision).where(QuestionBank.id == bank.id)) or 0
     questions = session.scalars(
         select(Question)
         .where(Question.bank_id == bank.id, Question.active.is_(True))
         .options(selectinload(Question.options).selectinload(Option.picture), selectinload(Question.picture))
     ).all()
     content = BankContent(
-        revision=revision or 0,
+        revision=revision,
         pool=QuestionPool.build((q.id, q.topic, q.difficulty, _kind(q)) for q in questions),
         questions={
             q.id: QuestionContent(

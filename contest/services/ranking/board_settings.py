@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from contest.models import Round
 from contest.services.shared.audit import Actor, record
-from contest.services.shared.cache import forget
+from contest.services.shared.cache import forget, forget_at_commit
 
 
 def set_board_frozen(session: Session, round_: Round, frozen: bool, *, actor: Actor, now: datetime) -> None:
@@ -25,6 +25,11 @@ def set_board_hidden(session: Session, round_: Round, hidden: bool, *, actor: Ac
 
 
 def forget_boards(round_: Round) -> None:
-    """Public readers see an organizer's change at once, not when the caches expire."""
-    forget(f"board:{round_.id}:")
-    forget(f"contest:{round_.contest.slug}:")
+    """Public readers see an organizer's change at once, not when the caches expire: the boards are forgotten now and
+    again after the commit (a board computed meanwhile was computed from the round as it was)."""
+    session = object_session(round_)
+    for prefix in (f"board:{round_.id}:", f"contest:{round_.contest.slug}:"):
+        if session is None:
+            forget(prefix)
+        else:
+            forget_at_commit(session, prefix)

@@ -15,7 +15,7 @@ from contest.models import Contest, RankingEntry, Round, User
 from contest.services.ranking.leaderboard import ranked_people
 from contest.services.results.certificates import IssueReport, issue_for_round, statement_of
 from contest.services.shared.audit import Actor, record
-from contest.services.shared.cache import forget
+from contest.services.shared.cache import forget_at_commit
 from contest.services.shared.errors import DomainError
 
 # What every official document and certificate states of who issues it; publishing waits until each is set.
@@ -97,5 +97,5 @@ def publish_results(session: Session, round_: Round, *, actor: Actor, now: datet
     action = "round.results_publish" if first else "round.results_republish"
     after = {"certificates": report.valid, "issued": report.issued, "revoked": report.revoked}
     record(session, actor, action, f"round:{round_.id}", after=after, now=now)
-    forget(f"contest:{round_.contest.slug}:")
+    forget_at_commit(session, f"contest:{round_.contest.slug}:")
     return report

@@ -12,7 +12,9 @@ from typing import Any
 
 import redis
 from cachetools import TLRUCache
-from flask import Flask, current_app
+from flask import Flask, current_app, has_app_context
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 from contest.extensions import redis_client
 
@@ -152,6 +154,24 @@ def forget(prefix: str) -> None:
     store = process_cache()
     store.forget(_local_name(prefix, shared=False))
     store.forget(_local_name(prefix, shared=True))
+
+
+_FORGET_AFTER_COMMIT = "forget_after_commit"
+
+
+def forget_at_commit(session: Session, prefix: str) -> None:
+    """`forget(prefix)` now and again once the session's transaction is committed: a reader that computed the value
+    in between, from what was committed before the change, would otherwise keep the old value for its TTL."""
+    forget(prefix)
+    session.info.setdefault(_FORGET_AFTER_COMMIT, set()).add(prefix)
+
+
+@event.listens_for(Session, "after_commit")
+def _forget_after_commit(session: Session) -> None:
+    prefixes = session.info.pop(_FORGET_AFTER_COMMIT, None)
+    if prefixes and has_app_context():
+        for prefix in prefixes:
+            forget(prefix)
 
 
 def held_copy(app: Flask, key: str) -> str | None:

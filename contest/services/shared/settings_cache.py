@@ -11,8 +11,11 @@ Without Redis, or while it does not answer, nothing is cached: every request rea
 A change whose new token could not be written (Redis down at that moment) is seen within MAX_AGE_S; a Redis that
 restarts empty gets a new token, so no copy read before it is used after it.
 
-The copies are detached object graphs; a request gets its own instances with `Session.merge(load=False)`, which
-copies the loaded state without a query. They are never changed in place: a request changes its own copy.
+A copy is made from what a request read on its own connection (a second connection while the first holds a
+transaction could exhaust a pool), by `Session.merge(load=False)` into a session bound to nothing, and only when
+the request's session has no change of its own. The copies are detached object graphs; a request gets its own
+instances the same way, which copies the loaded state without a query. Their JSON values (a round's draw, a
+contest's ranking chain) are shared by reference: nothing may change them in place.
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ from flask import current_app, g, has_app_context, has_request_context
 from sqlalchemy import event
 from sqlalchemy.orm import ORMExecuteState, Session
 
-from contest.extensions import db, redis_client
+from contest.extensions import redis_client
 from contest.models import Contest, QuestionBank, Round, Unit
 
 VERSION_KEY = "settings:version"
@@ -108,20 +111,26 @@ def cached_graph(session: Session, key: Hashable, load: Callable[[Session], T | 
     with copies.lock:
         held = copies.entries.get(key)
     if held is None or held.version != version or now - held.read_at > MAX_AGE_S:
-        with Session(db.engine) as reader:  # its own session: the copy is shared, the request's objects are not
-            found = load(reader)
-            identities = frozenset(reader.identity_map.keys())
-            reader.expunge_all()
-        if found is None:  # not there, or not committed where another session sees it: the request's own reading
-            return load(session)
-        held = _Copy(version, now, found, identities)
+        found = load(session)  # the request's own reading, on its own connection
+        if found is None or not _clean(session):
+            return found  # nothing to keep, or the session has changes of its own that may yet be rolled back
+        with Session() as holder:  # a copy of what was read, made without a query (no database is bound)
+            copy = holder.merge(found, load=False)
+            identities = frozenset(holder.identity_map.keys())
+            holder.expunge_all()
         with copies.lock:
-            copies.entries[key] = held
+            copies.entries[key] = _Copy(version, now, copy, identities)
+        return found
     if any(identity in session.identity_map for identity in held.identities):
         # merge would write the copy over the session's own instance, changes and all: the session reads it again
         return load(session)
     merged: T = session.merge(held.graph, load=False)
     return merged
+
+
+def _clean(session: Session) -> bool:
+    """No change pending or flushed in the session's transaction that a copy could pick up."""
+    return not (session.new or session.dirty or session.deleted or session.info.get(_CHANGED))
 
 
 def _watched(instance: object) -> bool:
