@@ -23,7 +23,8 @@ from contest.services.people.accounts import create_user, find_by_phone
 from contest.services.people.origins import ClientOrigin
 from contest.services.people.passwords import hash_password
 from contest.services.people.units import find_unit, import_units
-from contest.services.quiz.attempts import attempt_items, save_answer, start_attempt, submit_attempt
+from contest.services.quiz.attempts import save_answer, start_attempt, submit_attempt
+from contest.services.quiz.items import item_facts
 from contest.services.ranking.prizes import set_prize_plan
 from contest.services.results.closing import close_round
 from contest.services.results.disqualification import disqualify
@@ -459,7 +460,7 @@ def _answer(
     session: Session, rng: random.Random, attempt: Attempt, *, skill: float, start: datetime, every_s: int
 ) -> None:
     """Answer every question: right with probability `skill`, else a wrong option; one every `every_s` seconds."""
-    for item in attempt_items(session, attempt):
+    for item in item_facts(session, attempt.id):
         right = [o["id"] for o in item.snapshot["options"] if o["correct"]]
         wrong = [o["id"] for o in item.snapshot["options"] if not o["correct"]]
         chosen = right if rng.random() < skill else [rng.choice(wrong)]

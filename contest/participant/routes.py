@@ -109,7 +109,7 @@ def save_form(attempt_id: int) -> ResponseReturnValue:
             # the attempt row first: several saves and a finish in one transaction, never interleaved with another
             # request's saves of the same attempt (which would wait on one another's rows: a deadlock)
             attempts.hold_attempt(db.session(), attempt)
-            for item in attempts.attempt_items(db.session(), attempt):
+            for item in item_facts(db.session(), attempt.id):
                 picked = (whole_number(value) for value in request.form.getlist(f"q{item.position}"))
                 chosen = [number for number in picked if number is not None]
                 if chosen != (item.chosen or []):
@@ -150,7 +150,7 @@ def result(attempt_id: int) -> ResponseReturnValue:
             return redirect(url_for("participant.take", round_id=attempt.round_id))
         attempts.finish_attempt(db.session(), attempt, now=now, finished_by="deadline")
         db.session.commit()
-    items = attempts.attempt_items(db.session(), attempt)
+    items = item_facts(db.session(), attempt.id)
     review = attempt.round.key_shown(now)
     own_answers = attempt.round.own_answers_shown(now)
     return render_template(
@@ -189,7 +189,7 @@ def verify(code: str) -> ResponseReturnValue:
                 valid=certificates.matches(certificate),
             )
         return render_template("participant/verify.html", attempt=None, code=code, valid=False), 404
-    valid = receipts.verify(attempt, attempts.attempt_items(db.session(), attempt))
+    valid = receipts.verify(attempt, item_facts(db.session(), attempt.id))
     return render_template("participant/verify.html", attempt=attempt, code=code, valid=valid)
 
 

@@ -809,14 +809,3 @@ def attempt_payload(attempt: Attempt, items: Sequence[AttemptItem | ItemFacts], 
         ],
         "answers": {str(item.position): item.chosen for item in items if item.chosen},
     }
-
-
-def attempt_items(session: Session, attempt: Attempt) -> list[AttemptItem]:
-    return list(
-        session.scalars(
-            select(AttemptItem)
-            .where(AttemptItem.attempt_id == attempt.id)
-            .order_by(AttemptItem.position)
-            .execution_options(populate_existing=True)  # as stored now, not as this session read them earlier
-        )
-    )

@@ -1,5 +1,5 @@
-"""An attempt's items as the scoring, the receipt and the participant's page read them: their columns in one Core
-query, without building ORM objects (a submission and the quiz page read twenty or more)."""
+"""An attempt's items as every reader reads them (the scoring, the receipt and its check, the quiz, result and
+no-JavaScript pages, the demo): their columns in one Core query, without ORM objects (a submission reads twenty)."""
 
 from __future__ import annotations
 
