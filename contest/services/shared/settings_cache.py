@@ -90,13 +90,14 @@ def current_version(client: redis.Redis) -> str | None:
 
 def request_version() -> str | None:
     """The settings' version as this request first read it (one Redis GET a request); None without Redis."""
-    if not has_request_context():
-        client = redis_client()
-        return current_version(client) if client is not None else None
-    if "settings_version" not in g:
-        client = redis_client()
-        g.settings_version = current_version(client) if client is not None else None
-    version: str | None = g.settings_version
+    in_request = has_request_context()
+    if in_request and "settings_version" in g:
+        held: str | None = g.settings_version
+        return held
+    client = redis_client()
+    version = current_version(client) if client is not None else None
+    if in_request:
+        g.settings_version = version
     return version
 
 
